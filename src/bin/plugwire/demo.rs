@@ -1,0 +1,105 @@
+//! The demo: simulated toys on an embedded server, driven through every feature.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware, RecordKind};
+use plugwire::{ButtplugClient, ButtplugServer, InputType, OutputType, OutputValue};
+
+const DEFAULT_DEVICES: [&str; 4] = ["LVS-Lush", "LVS-Nora", "LVS-Edge", "LVS-Max"];
+
+pub async fn run(args: &[String]) -> ExitCode {
+    let mut names: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match (a.as_str(), it.next()) {
+            ("--device", Some(name)) => names.push(name.clone()),
+            _ => {
+                eprintln!("demo: unknown argument {a}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if names.is_empty() {
+        names = DEFAULT_DEVICES.iter().map(|s| s.to_string()).collect();
+    }
+    match drive(&names).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("demo failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn drive(names: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let hardware = SimulatedHardware::new();
+    for name in names {
+        hardware.add_device(SimulatedDeviceSpec {
+            name: name.clone(),
+            ..Default::default()
+        });
+    }
+    let server = ButtplugServer::builder()
+        .name("plugwire demo")
+        .simulated(hardware.clone())
+        .build()?;
+    let client = ButtplugClient::connect_in_process("plugwire demo", &server).await?;
+    println!("connected to {:?}; scanning for {} simulated device(s)", client.server_name(), names.len());
+    client.scan(Duration::from_secs(10)).await?;
+    let devices = client.devices();
+    if devices.len() != names.len() {
+        return Err(format!("expected {} devices, found {}", names.len(), devices.len()).into());
+    }
+    for device in &devices {
+        println!("\n[{}] {}", device.index(), device.name());
+        for feature in device.features() {
+            for output in feature.outputs.keys() {
+                let steps = feature.outputs[output].step_count();
+                for v in [0.5, 1.0] {
+                    let value = match output {
+                        OutputType::HwPositionWithDuration => {
+                            client
+                                .device(device.index())
+                                .ok_or("device vanished")?
+                                .position_with_duration(v, 300)
+                                .await?;
+                            continue;
+                        }
+                        OutputType::Rotate if feature.outputs[output].value.0 < 0 => -v,
+                        _ => v,
+                    };
+                    device.output(feature.index, *output, OutputValue::Float(value)).await?;
+                    println!("  feature {} {output} {value:+.1} of {steps} steps: sent", feature.index);
+                }
+            }
+            if feature.inputs.contains_key(&InputType::Battery) {
+                println!("  battery: {:.0}%", device.battery().await? * 100.0);
+            }
+        }
+        device.stop().await?;
+    }
+    client.disconnect().await?;
+    println!("\nWhat each device received:");
+    for sim in hardware.devices() {
+        println!("{} ({}):", sim.name(), sim.address());
+        for record in sim.log() {
+            let text = String::from_utf8_lossy(&record.data);
+            match record.kind {
+                RecordKind::Write => println!(
+                    "  {:>6.1} ms  write {:<4} {:<18} {:02x?}",
+                    record.at.as_secs_f64() * 1000.0,
+                    record.endpoint.to_string(),
+                    text,
+                    record.data
+                ),
+                kind => println!(
+                    "  {:>6.1} ms  {kind:?} {}",
+                    record.at.as_secs_f64() * 1000.0,
+                    record.endpoint
+                ),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! The Rust client: connect to a server (in-process or, through a connector, remote),
+//! follow its devices, and drive them.
+
+mod connector;
+mod device;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+pub use connector::{Connector, ConnectorEvent, InProcessConnector};
+pub use device::{ClientDevice, OutputValue};
+
+use crate::device::feature::InputType;
+use crate::server::{ButtplugServer, ServerError};
+use crate::spec::message::{DeviceInfo, Request, Response, ServerEvent};
+use crate::spec::{ButtplugError, SpecVersion};
+
+/// Errors a client call can return.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum ClientError {
+    #[error("server error: {0}")]
+    Server(#[from] ButtplugError),
+    #[error("not connected")]
+    NotConnected,
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    #[error("connection failed: {0}")]
+    Connection(String),
+    #[error("unexpected reply from the server: {0}")]
+    UnexpectedReply(String),
+}
+
+impl From<ServerError> for ClientError {
+    fn from(e: ServerError) -> Self {
+        ClientError::Connection(e.to_string())
+    }
+}
+
+/// What happens on the server, as the client sees it.
+#[derive(Clone, Debug)]
+pub enum ClientEvent {
+    DeviceAdded(ClientDevice),
+    DeviceRemoved { index: u32, name: String },
+    ScanningFinished,
+    InputReading {
+        device: u32,
+        feature: u32,
+        input: InputType,
+        value: i32,
+    },
+    /// The client missed a ping; the server stopped every device and ended the session.
+    PingTimeout,
+    ServerDisconnected,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) connector: Arc<dyn Connector>,
+    devices: RwLock<BTreeMap<u32, ClientDevice>>,
+    events: broadcast::Sender<ClientEvent>,
+    connected: AtomicBool,
+    server_name: RwLock<String>,
+    max_ping_time_ms: RwLock<u32>,
+}
+
+impl ClientInner {
+    pub(crate) async fn send(&self, request: Request) -> Result<Response, ClientError> {
+        if !self.connected.load(Ordering::Acquire) {
+            return Err(ClientError::NotConnected);
+        }
+        Ok(self.connector.send(request).await?)
+    }
+
+    pub(crate) async fn send_ok(&self, request: Request) -> Result<(), ClientError> {
+        match self.send(request).await? {
+            Response::Ok => Ok(()),
+            other => Err(ClientError::UnexpectedReply(format!("{other:?}"))),
+        }
+    }
+
+    fn add_device(self: &Arc<Self>, info: DeviceInfo) -> ClientDevice {
+        let device = ClientDevice::new(info, Arc::downgrade(self));
+        self.devices
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(device.index(), device.clone());
+        device
+    }
+
+    fn mark_disconnected(&self) {
+        if self.connected.swap(false, Ordering::AcqRel) {
+            self.devices.write().unwrap_or_else(|e| e.into_inner()).clear();
+            let _ = self.events.send(ClientEvent::ServerDisconnected);
+        }
+    }
+}
+
+/// A connected Buttplug client. Dropping it disconnects (and so stops every device).
+pub struct ButtplugClient {
+    inner: Arc<ClientInner>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl ButtplugClient {
+    /// Connects to a server in this process.
+    pub async fn connect_in_process(
+        name: &str,
+        server: &Arc<ButtplugServer>,
+    ) -> Result<ButtplugClient, ClientError> {
+        let connector = InProcessConnector::new(server)?;
+        Self::connect(name, Arc::new(connector)).await
+    }
+
+    /// Connects through any connector: handshake (spec v4), then the device list.
+    pub async fn connect(name: &str, connector: Arc<dyn Connector>) -> Result<ButtplugClient, ClientError> {
+        let (events, _) = broadcast::channel(1024);
+        let mut connector_events = connector
+            .take_events()
+            .ok_or_else(|| ClientError::Connection("connector already in use".into()))?;
+        let inner = Arc::new(ClientInner {
+            connector,
+            devices: RwLock::new(BTreeMap::new()),
+            events,
+            connected: AtomicBool::new(true),
+            server_name: RwLock::new(String::new()),
+            max_ping_time_ms: RwLock::new(0),
+        });
+        let reply = inner
+            .send(Request::RequestServerInfo {
+                client_name: name.to_string(),
+                version: SpecVersion::V4,
+            })
+            .await?;
+        let Response::ServerInfo {
+            server_name,
+            max_ping_time_ms,
+            ..
+        } = reply
+        else {
+            return Err(ClientError::UnexpectedReply(format!("{reply:?}")));
+        };
+        *inner.server_name.write().unwrap_or_else(|e| e.into_inner()) = server_name;
+        *inner.max_ping_time_ms.write().unwrap_or_else(|e| e.into_inner()) = max_ping_time_ms;
+        let mut tasks = Vec::new();
+        // Follow events before asking for the list so no device slips between the two.
+        let weak = Arc::downgrade(&inner);
+        tasks.push(tokio::spawn(async move {
+            while let Some(event) = connector_events.recv().await {
+                let Some(inner) = weak.upgrade() else { return };
+                match event {
+                    ConnectorEvent::Server(e) => handle_server_event(&inner, e),
+                    ConnectorEvent::Disconnected => {
+                        inner.mark_disconnected();
+                        return;
+                    }
+                }
+            }
+            if let Some(inner) = weak.upgrade() {
+                inner.mark_disconnected();
+            }
+        }));
+        if max_ping_time_ms > 0 {
+            let weak = Arc::downgrade(&inner);
+            let period = Duration::from_millis((max_ping_time_ms as u64 / 2).max(1));
+            tasks.push(tokio::spawn(async move {
+                let mut ticker = tokio::time::interval(period);
+                loop {
+                    ticker.tick().await;
+                    let Some(inner) = weak.upgrade() else { return };
+                    if !inner.connected.load(Ordering::Acquire) {
+                        return;
+                    }
+                    if let Err(e) = inner.send(Request::Ping).await {
+                        tracing::warn!("ping failed: {e}");
+                    }
+                }
+            }));
+        }
+        if let Response::DeviceList(list) = inner.send(Request::RequestDeviceList).await? {
+            for info in list {
+                if inner
+                    .devices
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .contains_key(&info.index)
+                {
+                    continue;
+                }
+                let device = inner.add_device(info);
+                let _ = inner.events.send(ClientEvent::DeviceAdded(device));
+            }
+        }
+        Ok(ButtplugClient { inner, tasks })
+    }
+
+    /// Events from now on. Each call gets its own receiver.
+    pub fn events(&self) -> broadcast::Receiver<ClientEvent> {
+        self.inner.events.subscribe()
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.inner.connected.load(Ordering::Acquire)
+    }
+
+    pub fn server_name(&self) -> String {
+        self.inner.server_name.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn max_ping_time_ms(&self) -> u32 {
+        *self.inner.max_ping_time_ms.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn devices(&self) -> Vec<ClientDevice> {
+        self.inner
+            .devices
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    pub fn device(&self, index: u32) -> Option<ClientDevice> {
+        self.inner
+            .devices
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&index)
+            .cloned()
+    }
+
+    pub async fn start_scanning(&self) -> Result<(), ClientError> {
+        self.inner.send_ok(Request::StartScanning).await
+    }
+
+    pub async fn stop_scanning(&self) -> Result<(), ClientError> {
+        self.inner.send_ok(Request::StopScanning).await
+    }
+
+    /// Starts scanning and waits for the server's ScanningFinished (or the timeout).
+    pub async fn scan(&self, timeout: Duration) -> Result<(), ClientError> {
+        let mut events = self.events();
+        self.start_scanning().await?;
+        let wait = async {
+            loop {
+                match events.recv().await {
+                    Ok(ClientEvent::ScanningFinished) => return Ok(()),
+                    Ok(ClientEvent::ServerDisconnected) => return Err(ClientError::NotConnected),
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return Err(ClientError::NotConnected),
+                }
+            }
+        };
+        match tokio::time::timeout(timeout, wait).await {
+            Ok(r) => r,
+            Err(_) => self.stop_scanning().await,
+        }
+    }
+
+    pub async fn stop_all(&self) -> Result<(), ClientError> {
+        self.inner
+            .send_ok(Request::Stop {
+                device: None,
+                feature: None,
+                inputs: true,
+                outputs: true,
+            })
+            .await
+    }
+
+    pub async fn ping(&self) -> Result<(), ClientError> {
+        self.inner.send_ok(Request::Ping).await
+    }
+
+    /// Sends any request (for advanced use and tests).
+    pub async fn request(&self, request: Request) -> Result<Response, ClientError> {
+        self.inner.send(request).await
+    }
+
+    /// Disconnects; the server stops scanning and every device.
+    pub async fn disconnect(&self) -> Result<(), ClientError> {
+        if !self.is_connected() {
+            return Ok(());
+        }
+        self.inner.connector.disconnect().await;
+        self.inner.mark_disconnected();
+        Ok(())
+    }
+}
+
+impl Drop for ButtplugClient {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        if self.inner.connected.swap(false, Ordering::AcqRel) {
+            let connector = self.inner.connector.clone();
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                handle.spawn(async move { connector.disconnect().await });
+            }
+        }
+    }
+}
+
+fn handle_server_event(inner: &Arc<ClientInner>, event: ServerEvent) {
+    let client_event = match event {
+        ServerEvent::DeviceAdded(info) => ClientEvent::DeviceAdded(inner.add_device(info)),
+        ServerEvent::DeviceRemoved(index) => {
+            let removed = inner
+                .devices
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&index);
+            ClientEvent::DeviceRemoved {
+                index,
+                name: removed.map(|d| d.name().to_string()).unwrap_or_default(),
+            }
+        }
+        ServerEvent::ScanningFinished => ClientEvent::ScanningFinished,
+        ServerEvent::InputReading {
+            device,
+            feature,
+            input,
+            value,
+        } => ClientEvent::InputReading {
+            device,
+            feature,
+            input,
+            value,
+        },
+        ServerEvent::PingTimeout => ClientEvent::PingTimeout,
+    };
+    let _ = inner.events.send(client_event);
+}

@@ -1,0 +1,45 @@
+//! Errors of the device layer.
+
+use crate::device::feature::{InputCommand, InputType, OutputType};
+use crate::hardware::HardwareError;
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum DeviceError {
+    #[error("device has no feature {0}")]
+    UnknownFeature(u32),
+    #[error("feature {feature} has no {output} output")]
+    UnsupportedOutput { feature: u32, output: OutputType },
+    #[error("feature {feature} has no {input} input")]
+    UnsupportedInput { feature: u32, input: InputType },
+    #[error("feature {feature} does not accept {command:?} for {input}")]
+    UnsupportedInputCommand {
+        feature: u32,
+        input: InputType,
+        command: InputCommand,
+    },
+    #[error("value {value} is outside {lo}..={hi} for feature {feature} {output}")]
+    ValueOutOfRange {
+        feature: u32,
+        output: OutputType,
+        value: i32,
+        lo: i32,
+        hi: i32,
+    },
+    #[error("duration {duration} ms is outside {lo}..={hi} for feature {feature}")]
+    DurationOutOfRange {
+        feature: u32,
+        duration: u32,
+        lo: u32,
+        hi: u32,
+    },
+    #[error("{output} needs a duration")]
+    MissingDuration { output: OutputType },
+    #[error("the protocol cannot do this: {0}")]
+    Unsupported(String),
+    #[error("protocol error: {0}")]
+    Protocol(String),
+    #[error("device was removed")]
+    Removed,
+    #[error(transparent)]
+    Hardware(#[from] HardwareError),
+}

@@ -1,0 +1,42 @@
+//! Protocol handlers, one file per protocol family.
+
+mod lovense;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::device::protocol::Protocol;
+
+/// The protocols plugwire implements, by configuration name.
+#[derive(Clone)]
+pub struct ProtocolRegistry {
+    protocols: HashMap<&'static str, Arc<dyn Protocol>>,
+}
+
+impl Default for ProtocolRegistry {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+impl ProtocolRegistry {
+    pub fn builtin() -> ProtocolRegistry {
+        let all: Vec<Arc<dyn Protocol>> = vec![Arc::new(lovense::Lovense)];
+        ProtocolRegistry {
+            protocols: all.into_iter().map(|p| (p.name(), p)).collect(),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn Protocol>> {
+        self.protocols.get(name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.protocols.keys().copied()
+    }
+
+    /// Adds or replaces a protocol (for embedders with their own hardware).
+    pub fn register(&mut self, protocol: Arc<dyn Protocol>) {
+        self.protocols.insert(protocol.name(), protocol);
+    }
+}

@@ -1,0 +1,21 @@
+//! plugwire: the Buttplug intimate-hardware control standard (spec v0-v4) in Rust.
+//!
+//! - [`spec`]: the protocol's messages and their JSON in every spec version.
+//! - [`server`]: sessions (handshake, ping watchdog, stop on disconnect) and the device
+//!   manager.
+//! - [`device`]: device configuration, protocol handlers and the per-device task.
+//! - [`hardware`]: communication managers, including simulated devices.
+//! - [`client`]: a Rust client, in-process or through a connector.
+
+pub mod client;
+pub mod device;
+pub mod hardware;
+pub mod server;
+pub mod spec;
+
+pub use client::{ButtplugClient, ClientDevice, ClientError, ClientEvent, OutputValue};
+pub use device::feature::{InputType, OutputType};
+pub use server::{ButtplugServer, ServerBuilder};
+
+/// The library version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,391 @@
+//! The device manager: turns what hardware managers find into connected devices with stable
+//! indices, tracks scanning, and reports devices coming and going.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc};
+
+use crate::device::config::{DeviceConfigDb, UserConfig, find_protocol};
+use crate::device::protocols::ProtocolRegistry;
+use crate::device::NewDevice;
+use crate::device::{DeviceTaskEvent, ServerDevice};
+use crate::hardware::{ConnectRequest, DiscoveredDevice, HardwareManager, ManagerEvent, ManagerSink};
+use crate::spec::message::{DeviceInfo, ServerEvent};
+use crate::spec::ButtplugError;
+
+/// Gap between writes for devices whose configuration names none, as for BLE toys.
+pub const DEFAULT_MESSAGE_GAP_MS: u32 = 75;
+
+#[derive(Default)]
+struct ScanState {
+    active: bool,
+    finished: HashSet<&'static str>,
+    /// Connections started by a scan and not yet done, per manager.
+    connecting: HashMap<&'static str, usize>,
+}
+
+#[derive(Default)]
+struct Indices {
+    by_address: HashMap<String, u32>,
+    reserved: HashMap<u32, String>,
+}
+
+struct Inner {
+    config: DeviceConfigDb,
+    user: UserConfig,
+    protocols: ProtocolRegistry,
+    managers: Vec<Arc<dyn HardwareManager>>,
+    devices: RwLock<BTreeMap<u32, Arc<ServerDevice>>>,
+    indices: Mutex<Indices>,
+    /// Addresses being connected right now, so a device found twice connects once.
+    in_flight: Mutex<HashSet<String>>,
+    scan: Mutex<ScanState>,
+    events: broadcast::Sender<ServerEvent>,
+    task_events: mpsc::UnboundedSender<DeviceTaskEvent>,
+    default_gap_ms: u32,
+}
+
+/// Shared handle to the device manager.
+#[derive(Clone)]
+pub struct DeviceManager {
+    inner: Arc<Inner>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl DeviceManager {
+    pub(crate) fn start(
+        config: DeviceConfigDb,
+        user: UserConfig,
+        protocols: ProtocolRegistry,
+        managers: Vec<Arc<dyn HardwareManager>>,
+        default_gap_ms: u32,
+    ) -> DeviceManager {
+        let (events, _) = broadcast::channel(1024);
+        let (manager_tx, manager_rx) = mpsc::unbounded_channel();
+        let (task_tx, task_rx) = mpsc::unbounded_channel();
+        let mut indices = Indices::default();
+        for (index, address) in user.reserved_indices() {
+            indices.reserved.insert(index, address.to_string());
+            indices.by_address.insert(address.to_string(), index);
+        }
+        for m in &managers {
+            m.attach(ManagerSink::new(m.name(), manager_tx.clone()));
+        }
+        let manager = DeviceManager {
+            inner: Arc::new(Inner {
+                config,
+                user,
+                protocols,
+                managers,
+                devices: RwLock::new(BTreeMap::new()),
+                indices: Mutex::new(indices),
+                in_flight: Mutex::new(HashSet::new()),
+                scan: Mutex::new(ScanState::default()),
+                events,
+                task_events: task_tx,
+                default_gap_ms,
+            }),
+        };
+        // The loop holds only a weak reference so dropping the server ends it.
+        tokio::spawn(event_loop(Arc::downgrade(&manager.inner), manager_rx, task_rx));
+        manager
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<ServerEvent> {
+        self.inner.events.subscribe()
+    }
+
+    pub fn config(&self) -> &DeviceConfigDb {
+        &self.inner.config
+    }
+
+    pub fn device(&self, index: u32) -> Option<Arc<ServerDevice>> {
+        self.inner
+            .devices
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&index)
+            .cloned()
+    }
+
+    pub fn devices(&self) -> Vec<Arc<ServerDevice>> {
+        self.inner
+            .devices
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    pub fn device_infos(&self) -> Vec<DeviceInfo> {
+        self.devices().iter().map(|d| d.info().clone()).collect()
+    }
+
+    pub fn is_scanning(&self) -> bool {
+        lock(&self.inner.scan).active
+    }
+
+    /// Starts every manager scanning. ScanningFinished follows once each manager has
+    /// finished and the devices it found have connected (or failed to).
+    pub async fn start_scanning(&self) -> Result<(), ButtplugError> {
+        if self.inner.managers.is_empty() {
+            return Err(ButtplugError::unknown("no hardware managers are enabled on this server"));
+        }
+        {
+            let mut scan = lock(&self.inner.scan);
+            if scan.active {
+                return Ok(());
+            }
+            scan.active = true;
+            scan.finished.clear();
+        }
+        for m in &self.inner.managers {
+            if let Err(e) = m.start_scanning().await {
+                tracing::warn!("{} cannot scan: {e}", m.name());
+                self.inner.manager_finished(m.name());
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn stop_scanning(&self) -> Result<(), ButtplugError> {
+        if !self.is_scanning() {
+            return Ok(());
+        }
+        for m in &self.inner.managers {
+            if let Err(e) = m.stop_scanning().await {
+                tracing::warn!("{} cannot stop scanning: {e}", m.name());
+                self.inner.manager_finished(m.name());
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops every device's outputs and input subscriptions.
+    pub async fn stop_all(&self) -> Result<(), ButtplugError> {
+        let mut first_error = None;
+        let stops = self
+            .devices()
+            .into_iter()
+            .map(|d| async move { (d.index(), d.stop(None, true, true).await) });
+        for (index, result) in futures_join_all(stops).await {
+            if let Err(e) = result {
+                tracing::warn!("device {index}: stop failed: {e}");
+                first_error.get_or_insert(ButtplugError::from(e));
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// Runs futures concurrently and collects their results in order.
+async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        if let Ok(v) = h.await {
+            out.push(v);
+        }
+    }
+    out
+}
+
+impl Inner {
+    fn manager_finished(&self, name: &'static str) {
+        let mut scan = lock(&self.scan);
+        scan.finished.insert(name);
+        self.maybe_finish_scan(&mut scan);
+    }
+
+    fn maybe_finish_scan(&self, scan: &mut ScanState) {
+        let all_done = self.managers.iter().all(|m| scan.finished.contains(m.name()));
+        let none_connecting = scan.connecting.values().all(|n| *n == 0);
+        if scan.active && all_done && none_connecting {
+            scan.active = false;
+            let _ = self.events.send(ServerEvent::ScanningFinished);
+        }
+    }
+
+    fn knows(&self, address: &str) -> bool {
+        lock(&self.indices).by_address.contains_key(address)
+    }
+
+    fn allocate_index(&self, address: &str) -> u32 {
+        let mut indices = lock(&self.indices);
+        if let Some(i) = indices.by_address.get(address) {
+            return *i;
+        }
+        let used: HashSet<u32> = indices
+            .by_address
+            .values()
+            .copied()
+            .chain(indices.reserved.keys().copied())
+            .collect();
+        let index = (0..).find(|i| !used.contains(i)).unwrap_or(u32::MAX);
+        indices.by_address.insert(address.to_string(), index);
+        index
+    }
+
+    fn is_connected(&self, address: &str) -> bool {
+        self.devices
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .any(|d| d.address() == address)
+    }
+
+    /// Connects a found device: match, user rules, connect, identify, initialise, index.
+    async fn connect(self: &Arc<Self>, found: DiscoveredDevice) -> Result<(), String> {
+        let info = &found.info;
+        let matched = find_protocol(&self.config, info)
+            .ok_or_else(|| format!("no protocol matches {} ({})", info.name, info.address))?;
+        if !self.user.may_connect(&info.address) {
+            return Err(format!("{} is denied by the user configuration", info.address));
+        }
+        let protocol = self
+            .protocols
+            .get(&matched.protocol)
+            .ok_or_else(|| format!("protocol {} is not implemented", matched.protocol))?
+            .clone();
+        let protocol_def = self
+            .config
+            .protocol(&matched.protocol)
+            .ok_or_else(|| format!("protocol {} vanished from the configuration", matched.protocol))?;
+        let hw = found
+            .connector
+            .connect(ConnectRequest {
+                protocol: protocol_def,
+                communication: &matched.communication,
+            })
+            .await
+            .map_err(|e| format!("connecting {}: {e}", info.address))?;
+        let result = async {
+            let identifier = protocol
+                .identify(&hw, info)
+                .await
+                .map_err(|e| format!("identifying {}: {e}", info.address))?
+                .unwrap_or_else(|| info.name.clone());
+            let mut definition = protocol_def
+                .definition_for(Some(&identifier))
+                .ok_or_else(|| format!("protocol {} has no definition for {identifier}", matched.protocol))?;
+            let user = self.user.device(&info.address, &matched.protocol, Some(&identifier));
+            if let Some(user) = user {
+                user.apply(&mut definition).map_err(|e| e.to_string())?;
+            }
+            let handler = protocol
+                .initialize(&hw, &definition)
+                .await
+                .map_err(|e| format!("initialising {}: {e}", info.address))?;
+            let index = self.allocate_index(&info.address);
+            let device = ServerDevice::start(NewDevice {
+                info: DeviceInfo {
+                    index,
+                    name: definition.name.clone(),
+                    display_name: user.and_then(|u| u.display_name.clone()),
+                    message_gap_ms: definition.message_gap_ms.unwrap_or(self.default_gap_ms),
+                    features: Arc::new(definition.features),
+                },
+                address: info.address.clone(),
+                protocol: matched.protocol.clone(),
+                hw: hw.clone(),
+                handler,
+                events: self.task_events.clone(),
+            });
+            let added = device.info().clone();
+            self.devices
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(index, device);
+            tracing::info!("device {index} added: {} ({})", added.name, info.address);
+            let _ = self.events.send(ServerEvent::DeviceAdded(added));
+            Ok(())
+        }
+        .await;
+        if result.is_err() {
+            hw.disconnect().await;
+        }
+        result
+    }
+
+    fn remove(&self, index: u32) {
+        let removed = self
+            .devices
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&index);
+        if removed.is_some() {
+            tracing::info!("device {index} removed");
+            let _ = self.events.send(ServerEvent::DeviceRemoved(index));
+        }
+    }
+}
+
+async fn event_loop(
+    inner: std::sync::Weak<Inner>,
+    mut managers: mpsc::UnboundedReceiver<(&'static str, ManagerEvent)>,
+    mut tasks: mpsc::UnboundedReceiver<DeviceTaskEvent>,
+) {
+    loop {
+        tokio::select! {
+            Some((manager, event)) = managers.recv() => {
+                let Some(inner) = inner.upgrade() else { return };
+                match event {
+                    ManagerEvent::ScanningFinished => inner.manager_finished(manager),
+                    ManagerEvent::Found(found) => on_found(&inner, manager, found),
+                }
+            }
+            Some(event) = tasks.recv() => {
+                let Some(inner) = inner.upgrade() else { return };
+                match event {
+                    DeviceTaskEvent::Input { device, feature, input, value } => {
+                        let _ = inner.events.send(ServerEvent::InputReading { device, feature, input, value });
+                    }
+                    DeviceTaskEvent::Disconnected { device } => inner.remove(device),
+                }
+            }
+            else => return,
+        }
+    }
+}
+
+fn on_found(inner: &Arc<Inner>, manager: &'static str, found: DiscoveredDevice) {
+    let address = found.info.address.clone();
+    let scanning = lock(&inner.scan).active;
+    // Outside a scan only devices the server already knew come back on their own.
+    if !scanning && !inner.knows(&address) {
+        return;
+    }
+    if inner.is_connected(&address) || !lock(&inner.in_flight).insert(address.clone()) {
+        return;
+    }
+    if scanning {
+        *lock(&inner.scan).connecting.entry(manager).or_default() += 1;
+    }
+    let inner = inner.clone();
+    tokio::spawn(async move {
+        let result = tokio::time::timeout(Duration::from_secs(30), inner.connect(found)).await;
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::info!("{e}"),
+            Err(_) => tracing::warn!("connecting {address} timed out"),
+        }
+        lock(&inner.in_flight).remove(&address);
+        if scanning {
+            let mut scan = lock(&inner.scan);
+            if let Some(n) = scan.connecting.get_mut(manager) {
+                *n = n.saturating_sub(1);
+            }
+            inner.maybe_finish_scan(&mut scan);
+        }
+    });
+}

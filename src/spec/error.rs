@@ -1,0 +1,80 @@
+//! Buttplug error codes and the error every layer reports to clients.
+
+use std::fmt;
+
+use crate::device::error::DeviceError;
+
+/// `ErrorCode` of a Buttplug `Error` message.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum ErrorCode {
+    Unknown = 0,
+    Handshake = 1,
+    Ping = 2,
+    Message = 3,
+    Device = 4,
+}
+
+impl ErrorCode {
+    pub fn from_u8(code: u8) -> ErrorCode {
+        match code {
+            1 => ErrorCode::Handshake,
+            2 => ErrorCode::Ping,
+            3 => ErrorCode::Message,
+            4 => ErrorCode::Device,
+            _ => ErrorCode::Unknown,
+        }
+    }
+}
+
+/// An error as a Buttplug client sees it: a code and a readable message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ButtplugError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl fmt::Display for ButtplugError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} error: {}", self.code, self.message)
+    }
+}
+
+impl ButtplugError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ButtplugError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn handshake(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Handshake, message)
+    }
+
+    pub fn ping(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Ping, message)
+    }
+
+    pub fn message(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Message, message)
+    }
+
+    pub fn device(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Device, message)
+    }
+
+    pub fn unknown(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Unknown, message)
+    }
+
+    pub fn no_device(index: u32) -> Self {
+        Self::device(format!("no device at index {index}"))
+    }
+}
+
+impl From<DeviceError> for ButtplugError {
+    fn from(e: DeviceError) -> Self {
+        ButtplugError::device(e.to_string())
+    }
+}

@@ -35,9 +35,13 @@ impl JsonSession {
     pub async fn handle_text(&mut self, text: &str) -> Vec<Value> {
         let dm = self.session.server().device_manager().clone();
         let lookup = move |index: u32| dm.device(index).map(|d| d.info().clone());
-        let decoded = self.codec.decode_frame(text, &lookup);
-        let mut replies = Vec::with_capacity(decoded.len());
-        for Decoded { id, plan } in decoded {
+        let messages = match JsonCodec::split_frame(text) {
+            Ok(m) => m,
+            Err(e) => return vec![frame::encode_error(0, &e)],
+        };
+        let mut replies = Vec::with_capacity(messages.len());
+        for message in messages {
+            let Decoded { id, plan } = self.codec.decode_message(message, &lookup);
             let reply = match plan {
                 Err(e) => frame::encode_error(id, &e),
                 Ok(plan) => match self.run(&plan.requests).await {

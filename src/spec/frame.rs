@@ -85,19 +85,15 @@ impl JsonCodec {
         self.version = Some(version);
     }
 
-    /// Decodes a text frame. Unparseable JSON yields one error with Id 0.
-    pub fn decode_frame(&mut self, text: &str, devices: &dyn DeviceLookup) -> Vec<Decoded> {
-        let messages = match parse_frame(text) {
-            Ok(m) => m,
-            Err(e) => return vec![Decoded { id: 0, plan: Err(e) }],
-        };
-        messages
-            .into_iter()
-            .map(|m| self.decode_message(m, devices))
-            .collect()
+    /// Splits a text frame into its messages; decode each with
+    /// [`JsonCodec::decode_message`] after the previous one has run, since a handshake
+    /// earlier in the frame sets the version the rest is read with.
+    pub fn split_frame(text: &str) -> Result<Vec<Value>, ButtplugError> {
+        parse_frame(text)
     }
 
-    fn decode_message(&mut self, message: Value, devices: &dyn DeviceLookup) -> Decoded {
+    /// Decodes one message of a frame.
+    pub fn decode_message(&mut self, message: Value, devices: &dyn DeviceLookup) -> Decoded {
         let Value::Object(outer) = message else {
             return Decoded {
                 id: 0,

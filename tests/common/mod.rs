@@ -1,0 +1,177 @@
+//! Shared set-up for integration tests: a server with simulated toys, JSON sessions, and
+//! helpers to read what devices received.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plugwire::hardware::simulated::{SimulatedDevice, SimulatedDeviceSpec, SimulatedHardware};
+use plugwire::server::{ButtplugServer, JsonSession, ServerBuilder};
+use plugwire::spec::ServerEvent;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+pub const WAIT: Duration = Duration::from_secs(5);
+
+pub struct Rig {
+    pub hw: SimulatedHardware,
+    pub server: Arc<ButtplugServer>,
+}
+
+/// A server with the given simulated toys and no message gap (tests about the gap set it).
+pub fn rig(names: &[&str]) -> Rig {
+    rig_with(names, |b| b.default_message_gap_ms(0))
+}
+
+pub fn rig_with(names: &[&str], configure: impl FnOnce(ServerBuilder) -> ServerBuilder) -> Rig {
+    let hw = SimulatedHardware::new();
+    for (i, name) in names.iter().enumerate() {
+        hw.add_device(SimulatedDeviceSpec {
+            name: name.to_string(),
+            address: format!("AA:00:00:00:00:{i:02X}"),
+            ..Default::default()
+        });
+    }
+    let server = configure(ButtplugServer::builder().name("test server").simulated(hw.clone()))
+        .build()
+        .expect("server builds");
+    Rig { hw, server }
+}
+
+impl Rig {
+    pub fn device(&self, name: &str) -> SimulatedDevice {
+        self.hw.device_by_name(name).expect("simulated device exists")
+    }
+
+    /// Index the server gave a simulated device.
+    pub fn index_of(&self, name: &str) -> u32 {
+        let address = self.device(name).address().to_string();
+        self.server
+            .device_manager()
+            .devices()
+            .iter()
+            .find(|d| d.address() == address)
+            .map(|d| d.index())
+            .expect("device connected")
+    }
+}
+
+/// A JSON client session plus its event stream.
+pub struct Json {
+    pub session: JsonSession,
+    pub events: mpsc::UnboundedReceiver<ServerEvent>,
+}
+
+impl Json {
+    pub fn open(rig: &Rig) -> Json {
+        let session = rig.server.connect_json().expect("session opens");
+        let events = session.take_events().expect("events");
+        Json { session, events }
+    }
+
+    /// Sends one frame; returns the reply messages.
+    pub async fn send(&mut self, frame: Value) -> Vec<Value> {
+        self.session.handle_text(&frame.to_string()).await
+    }
+
+    pub async fn send_text(&mut self, text: &str) -> Vec<Value> {
+        self.session.handle_text(text).await
+    }
+
+    /// Sends one message; returns its single reply.
+    pub async fn one(&mut self, message: Value) -> Value {
+        let mut replies = self.send(json!([message])).await;
+        assert_eq!(replies.len(), 1, "one reply expected: {replies:?}");
+        replies.remove(0)
+    }
+
+    /// Handshake in a spec version (0-4).
+    pub async fn handshake(&mut self, version: u32) -> Value {
+        let body = match version {
+            0 => json!({"Id": 1, "ClientName": "test"}),
+            4 => json!({"Id": 1, "ClientName": "test", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}),
+            v => json!({"Id": 1, "ClientName": "test", "MessageVersion": v}),
+        };
+        self.one(json!({"RequestServerInfo": body})).await
+    }
+
+    /// Waits for the next event the session renders, as JSON.
+    pub async fn next_event(&mut self) -> Value {
+        loop {
+            let event = tokio::time::timeout(WAIT, self.events.recv())
+                .await
+                .expect("event in time")
+                .expect("event stream open");
+            if let Some(v) = self.session.encode_event(&event) {
+                return v;
+            }
+        }
+    }
+
+    /// Starts scanning and waits for ScanningFinished, returning the events before it.
+    pub async fn scan(&mut self, id: u32) -> Vec<Value> {
+        let reply = self.one(json!({"StartScanning": {"Id": id}})).await;
+        assert_eq!(reply, json!({"Ok": {"Id": id}}));
+        let mut seen = Vec::new();
+        loop {
+            let e = self.next_event().await;
+            if e.get("ScanningFinished").is_some() {
+                return seen;
+            }
+            seen.push(e);
+        }
+    }
+}
+
+/// The text of every write a device got, in order.
+pub fn writes(device: &SimulatedDevice) -> Vec<String> {
+    device
+        .writes()
+        .iter()
+        .map(|w| String::from_utf8_lossy(&w.data).into_owned())
+        .collect()
+}
+
+/// Writes after the identification handshake (drops `DeviceType;`).
+pub fn commands(device: &SimulatedDevice) -> Vec<String> {
+    writes(device)
+        .into_iter()
+        .filter(|w| w != "DeviceType;")
+        .collect()
+}
+
+/// Waits until a device has logged at least `n` records in total.
+pub async fn wait_records(device: &SimulatedDevice, n: u64) {
+    assert!(
+        device.wait_for_records(n, WAIT).await,
+        "device {} logged {} records, waited for {n}: {:?}",
+        device.name(),
+        device.record_count(),
+        writes(device)
+    );
+}
+
+pub fn error_code(reply: &Value) -> Option<u64> {
+    reply.get("Error")?.get("ErrorCode")?.as_u64()
+}
+
+pub fn error_id(reply: &Value) -> Option<u64> {
+    reply.get("Error")?.get("Id")?.as_u64()
+}
+
+/// Waits until a device's log (after `DeviceType;`) holds at least `n` writes.
+pub async fn wait_commands(device: &SimulatedDevice, n: usize) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let got = commands(device);
+        if got.len() >= n {
+            return got;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "device {} got {got:?}, waited for {n} writes",
+            device.name()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}

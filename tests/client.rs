@@ -10,7 +10,9 @@ use plugwire::{ButtplugClient, ClientError, ClientEvent, InputType, OutputType, 
 
 async fn connected(names: &[&str]) -> (Rig, ButtplugClient) {
     let rig = rig(names);
-    let client = ButtplugClient::connect_in_process("client test", &rig.server).await.unwrap();
+    let client = ButtplugClient::connect_in_process("client test", &rig.server)
+        .await
+        .unwrap();
     client.scan(WAIT).await.unwrap();
     (rig, client)
 }
@@ -18,13 +20,19 @@ async fn connected(names: &[&str]) -> (Rig, ButtplugClient) {
 #[tokio::test]
 async fn scan_finds_devices_with_their_features() {
     let rig = rig(&["LVS-Nora", "LVS-Max"]);
-    let client = ButtplugClient::connect_in_process("t", &rig.server).await.unwrap();
+    let client = ButtplugClient::connect_in_process("t", &rig.server)
+        .await
+        .unwrap();
     assert_eq!(client.server_name(), "test server");
     let mut events = client.events();
     client.start_scanning().await.unwrap();
     let mut added = Vec::new();
     loop {
-        match tokio::time::timeout(WAIT, events.recv()).await.unwrap().unwrap() {
+        match tokio::time::timeout(WAIT, events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
             ClientEvent::DeviceAdded(d) => added.push(d.name().to_string()),
             ClientEvent::ScanningFinished => break,
             other => panic!("unexpected {other:?}"),
@@ -32,9 +40,24 @@ async fn scan_finds_devices_with_their_features() {
     }
     added.sort();
     assert_eq!(added, vec!["Lovense Max", "Lovense Nora"]);
-    let max = client.devices().into_iter().find(|d| d.name() == "Lovense Max").unwrap();
-    let kinds: Vec<Vec<OutputType>> = max.features().iter().map(|f| f.outputs.keys().copied().collect()).collect();
-    assert_eq!(kinds, vec![vec![OutputType::Vibrate], vec![OutputType::Constrict], vec![]]);
+    let max = client
+        .devices()
+        .into_iter()
+        .find(|d| d.name() == "Lovense Max")
+        .unwrap();
+    let kinds: Vec<Vec<OutputType>> = max
+        .features()
+        .iter()
+        .map(|f| f.outputs.keys().copied().collect())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            vec![OutputType::Vibrate],
+            vec![OutputType::Constrict],
+            vec![]
+        ]
+    );
     assert!(max.features()[2].inputs.contains_key(&InputType::Battery));
 }
 
@@ -46,11 +69,22 @@ async fn floats_become_steps_as_clients_expect() {
     nora.vibrate(0.5).await.unwrap();
     nora.rotate(-0.3).await.unwrap();
     nora.rotate(1.0).await.unwrap();
-    nora.output(0, OutputType::Vibrate, OutputValue::Steps(20)).await.unwrap();
+    nora.output(0, OutputType::Vibrate, OutputValue::Steps(20))
+        .await
+        .unwrap();
     nora.vibrate(0.0000001).await.unwrap();
     assert_eq!(
         commands(&rig.device("LVS-Nora")),
-        vec!["Vibrate:1;", "Vibrate:10;", "RotateChange;", "Rotate:6;", "RotateChange;", "Rotate:20;", "Vibrate:20;", "Vibrate:0;"]
+        vec![
+            "Vibrate:1;",
+            "Vibrate:10;",
+            "RotateChange;",
+            "Rotate:6;",
+            "RotateChange;",
+            "Rotate:20;",
+            "Vibrate:20;",
+            "Vibrate:0;"
+        ]
     );
     let max = client.device(rig.index_of("LVS-Max")).unwrap();
     max.constrict(0.5).await.unwrap();
@@ -62,23 +96,32 @@ async fn position_with_duration_reaches_the_stroker() {
     let (rig, client) = connected(&["LVS-Solace Pro"]).await;
     let d = client.devices().pop().unwrap();
     d.position_with_duration(0.2, 200).await.unwrap();
-    assert_eq!(wait_commands(&rig.device("LVS-Solace Pro"), 2).await, vec!["FSetSite:10;", "FSetSite:20;"]);
+    assert_eq!(
+        wait_commands(&rig.device("LVS-Solace Pro"), 2).await,
+        vec!["FSetSite:10;", "FSetSite:20;"]
+    );
 }
 
 #[tokio::test]
 async fn battery_reads_through_the_protocol() {
     let rig = rig(&[]);
-    rig.hw.add_device(plugwire::hardware::simulated::SimulatedDeviceSpec {
-        name: "LVS-Hush".into(),
-        battery_level: Some(42),
-        ..Default::default()
-    });
-    let client = ButtplugClient::connect_in_process("t", &rig.server).await.unwrap();
+    rig.hw
+        .add_device(plugwire::hardware::simulated::SimulatedDeviceSpec {
+            name: "LVS-Hush".into(),
+            battery_level: Some(42),
+            ..Default::default()
+        });
+    let client = ButtplugClient::connect_in_process("t", &rig.server)
+        .await
+        .unwrap();
     client.scan(WAIT).await.unwrap();
     let hush = client.devices().pop().unwrap();
     assert_eq!(hush.name(), "Lovense Hush");
     assert!((hush.battery().await.unwrap() - 0.42).abs() < 1e-9);
-    assert!(matches!(hush.rssi().await, Err(ClientError::InvalidArgument(_))));
+    assert!(matches!(
+        hush.rssi().await,
+        Err(ClientError::InvalidArgument(_))
+    ));
 }
 
 #[tokio::test]
@@ -86,21 +129,42 @@ async fn bad_values_are_refused_before_they_leave_the_client() {
     let (rig, client) = connected(&["LVS-Lush"]).await;
     let lush = client.devices().pop().unwrap();
     for v in [1.5, -0.1, f64::NAN] {
-        assert!(matches!(lush.vibrate(v).await, Err(ClientError::InvalidArgument(_))), "{v}");
+        assert!(
+            matches!(lush.vibrate(v).await, Err(ClientError::InvalidArgument(_))),
+            "{v}"
+        );
     }
-    assert!(matches!(lush.output(0, OutputType::Vibrate, OutputValue::Steps(21)).await, Err(ClientError::InvalidArgument(_))));
-    assert!(matches!(lush.rotate(0.5).await, Err(ClientError::InvalidArgument(_))));
-    assert!(matches!(lush.output(5, OutputType::Vibrate, OutputValue::Float(0.5)).await, Err(ClientError::InvalidArgument(_))));
+    assert!(matches!(
+        lush.output(0, OutputType::Vibrate, OutputValue::Steps(21))
+            .await,
+        Err(ClientError::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        lush.rotate(0.5).await,
+        Err(ClientError::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        lush.output(5, OutputType::Vibrate, OutputValue::Float(0.5))
+            .await,
+        Err(ClientError::InvalidArgument(_))
+    ));
     // The server checks too, for clients that skip the local check.
     let err = client
         .request(Request::Output {
             device: lush.index(),
             feature: 0,
-            command: plugwire::spec::OutputCommand { output: OutputType::Vibrate, value: 99, duration: None },
+            command: plugwire::spec::OutputCommand {
+                output: OutputType::Vibrate,
+                value: 99,
+                duration: None,
+            },
         })
         .await
         .unwrap_err();
-    assert!(matches!(err, ClientError::Server(ref e) if e.code == ErrorCode::Device), "{err:?}");
+    assert!(
+        matches!(err, ClientError::Server(ref e) if e.code == ErrorCode::Device),
+        "{err:?}"
+    );
     assert!(commands(&rig.device("LVS-Lush")).is_empty());
 }
 
@@ -112,11 +176,24 @@ async fn stop_device_and_stop_all() {
     lush.vibrate(0.5).await.unwrap();
     edge.vibrate(0.5).await.unwrap();
     lush.stop().await.unwrap();
-    assert_eq!(commands(&rig.device("LVS-Lush")), vec!["Vibrate:10;", "Vibrate:0;"]);
-    assert_eq!(commands(&rig.device("LVS-Edge")), vec!["Vibrate1:10;", "Vibrate2:10;"]);
+    assert_eq!(
+        commands(&rig.device("LVS-Lush")),
+        vec!["Vibrate:10;", "Vibrate:0;"]
+    );
+    assert_eq!(
+        commands(&rig.device("LVS-Edge")),
+        vec!["Vibrate1:10;", "Vibrate2:10;"]
+    );
     client.stop_all().await.unwrap();
-    assert_eq!(commands(&rig.device("LVS-Edge"))[2..], ["Vibrate1:0;", "Vibrate2:0;"]);
-    assert_eq!(commands(&rig.device("LVS-Lush")).len(), 2, "already stopped: nothing more");
+    assert_eq!(
+        commands(&rig.device("LVS-Edge"))[2..],
+        ["Vibrate1:0;", "Vibrate2:0;"]
+    );
+    assert_eq!(
+        commands(&rig.device("LVS-Lush")).len(),
+        2,
+        "already stopped: nothing more"
+    );
 }
 
 #[tokio::test]
@@ -125,27 +202,54 @@ async fn disconnect_and_drop_stop_devices() {
     client.devices()[0].vibrate(1.0).await.unwrap();
     let mut events = client.events();
     client.disconnect().await.unwrap();
-    assert_eq!(commands(&rig.device("LVS-Lush")), vec!["Vibrate:20;", "Vibrate:0;"]);
-    assert!(matches!(events.recv().await.unwrap(), ClientEvent::ServerDisconnected));
-    assert!(matches!(client.start_scanning().await, Err(ClientError::NotConnected)));
+    assert_eq!(
+        commands(&rig.device("LVS-Lush")),
+        vec!["Vibrate:20;", "Vibrate:0;"]
+    );
+    assert!(matches!(
+        events.recv().await.unwrap(),
+        ClientEvent::ServerDisconnected
+    ));
+    assert!(matches!(
+        client.start_scanning().await,
+        Err(ClientError::NotConnected)
+    ));
 
     // A new client, dropped without disconnecting, also leaves nothing running.
-    let second = ButtplugClient::connect_in_process("again", &rig.server).await.unwrap();
+    let second = ButtplugClient::connect_in_process("again", &rig.server)
+        .await
+        .unwrap();
     second.devices()[0].vibrate(0.5).await.unwrap();
     drop(second);
-    assert_eq!(wait_commands(&rig.device("LVS-Lush"), 4).await[2..], ["Vibrate:10;", "Vibrate:0;"]);
+    assert_eq!(
+        wait_commands(&rig.device("LVS-Lush"), 4).await[2..],
+        ["Vibrate:10;", "Vibrate:0;"]
+    );
 }
 
 #[tokio::test]
 async fn the_client_pings_for_you() {
-    let rig = rig_with(&["LVS-Lush"], |b| b.default_message_gap_ms(0).max_ping_time_ms(80));
-    let client = ButtplugClient::connect_in_process("t", &rig.server).await.unwrap();
+    let rig = rig_with(&["LVS-Lush"], |b| {
+        b.default_message_gap_ms(0).max_ping_time_ms(80)
+    });
+    let client = ButtplugClient::connect_in_process("t", &rig.server)
+        .await
+        .unwrap();
     let mut events = client.events();
     tokio::time::sleep(Duration::from_millis(400)).await;
     while let Ok(e) = events.try_recv() {
-        assert!(!matches!(e, ClientEvent::PingTimeout | ClientEvent::ServerDisconnected), "{e:?}");
+        assert!(
+            !matches!(
+                e,
+                ClientEvent::PingTimeout | ClientEvent::ServerDisconnected
+            ),
+            "{e:?}"
+        );
     }
-    assert!(matches!(client.request(Request::Ping).await, Ok(Response::Ok)));
+    assert!(matches!(
+        client.request(Request::Ping).await,
+        Ok(Response::Ok)
+    ));
 }
 
 #[tokio::test]
@@ -155,7 +259,11 @@ async fn devices_leaving_and_coming_back_are_events() {
     let sim = rig.device("LVS-Lush");
     let index = client.devices()[0].index();
     sim.drop_device();
-    match tokio::time::timeout(WAIT, events.recv()).await.unwrap().unwrap() {
+    match tokio::time::timeout(WAIT, events.recv())
+        .await
+        .unwrap()
+        .unwrap()
+    {
         ClientEvent::DeviceRemoved { index: i, name } => {
             assert_eq!(i, index);
             assert_eq!(name, "Lovense Lush");
@@ -164,7 +272,11 @@ async fn devices_leaving_and_coming_back_are_events() {
     }
     assert!(client.devices().is_empty());
     rig.hw.restore(sim.address());
-    match tokio::time::timeout(WAIT, events.recv()).await.unwrap().unwrap() {
+    match tokio::time::timeout(WAIT, events.recv())
+        .await
+        .unwrap()
+        .unwrap()
+    {
         ClientEvent::DeviceAdded(d) => assert_eq!(d.index(), index),
         other => panic!("{other:?}"),
     }

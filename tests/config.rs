@@ -11,7 +11,9 @@ use plugwire::hardware::{HardwareIdentity, HardwareInfo};
 use serde_json::json;
 
 fn reference(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/reference")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -32,7 +34,9 @@ fn every_name_resolves(db: &DeviceConfigDb) -> usize {
     let mut checked = 0;
     for protocol in db.protocols() {
         for comm in &protocol.communication {
-            let Communication::Btle(spec) = comm else { continue };
+            let Communication::Btle(spec) = comm else {
+                continue;
+            };
             for pattern in &spec.names {
                 let name = match pattern.strip_suffix('*') {
                     Some(prefix) => format!("{prefix}Z9"),
@@ -47,7 +51,11 @@ fn every_name_resolves(db: &DeviceConfigDb) -> usize {
                         None => *p == name,
                     })
                 });
-                assert!(claims, "{name}: resolved to {} which does not claim it", found.protocol);
+                assert!(
+                    claims,
+                    "{name}: resolved to {} which does not claim it",
+                    found.protocol
+                );
                 if found.protocol != protocol.name {
                     // Only another protocol with an equally good claim may win.
                     let exact_elsewhere = claimer.btle().any(|b| b.names.contains(&name));
@@ -73,7 +81,10 @@ fn ecosystem_v4_file_loads_and_resolves() {
     let lovense = db.protocol("lovense").unwrap();
     assert_eq!(lovense.configurations.len(), 33);
     assert!(every_name_resolves(&db) > 500);
-    assert_eq!(find_protocol(&db, &ble("LVS-Z36")).unwrap().protocol, "lovense");
+    assert_eq!(
+        find_protocol(&db, &ble("LVS-Z36")).unwrap().protocol,
+        "lovense"
+    );
     let tcode = db.protocol("tcode-v03").unwrap();
     assert!(matches!(&tcode.communication[0], Communication::Serial(s) if s.baud_rate == 115200));
     assert_eq!(tcode.definition_for(None).unwrap().message_gap_ms, Some(20));
@@ -86,15 +97,24 @@ fn ecosystem_v5_file_loads_and_resolves() {
     assert_eq!(db.len(), 149);
     assert!(every_name_resolves(&db) > 500);
     let sim = db.protocol("simulated").unwrap();
-    assert!(matches!(&sim.communication[0], Communication::Simulated { names } if names.contains(&"simulated-1vibe".to_string())));
-    assert_eq!(find_protocol(&db, &ble("simulated-stroker")).unwrap().protocol, "simulated");
+    assert!(
+        matches!(&sim.communication[0], Communication::Simulated { names } if names.contains(&"simulated-1vibe".to_string()))
+    );
+    assert_eq!(
+        find_protocol(&db, &ble("simulated-stroker"))
+            .unwrap()
+            .protocol,
+        "simulated"
+    );
 }
 
 #[tokio::test]
 async fn loading_the_ecosystem_file_keeps_lovense_working() {
     let text = reference("buttplug-device-config-v4.json");
     let rig = rig_with(&["LVS-Nora", "LVS-Lapis"], |b| {
-        b.default_message_gap_ms(0).device_config_json(&text).unwrap()
+        b.default_message_gap_ms(0)
+            .device_config_json(&text)
+            .unwrap()
     });
     let mut s = Json::open(&rig);
     s.handshake(4).await;
@@ -104,7 +124,10 @@ async fn loading_the_ecosystem_file_keeps_lovense_working() {
     let features = &list["DeviceList"]["Devices"][nora.to_string()]["DeviceFeatures"];
     assert_eq!(features["1"]["Output"]["Rotate"]["Value"], json!([-20, 20]));
     s.one(json!({"OutputCmd": {"Id": 4, "DeviceIndex": nora, "FeatureIndex": 1, "Command": {"Rotate": {"Value": -3}}}})).await;
-    assert_eq!(commands(&rig.device("LVS-Nora")), vec!["RotateChange;", "Rotate:3;"]);
+    assert_eq!(
+        commands(&rig.device("LVS-Nora")),
+        vec!["RotateChange;", "Rotate:3;"]
+    );
 }
 
 const USER: &str = r#"{
@@ -135,8 +158,14 @@ async fn user_config_names_pins_limits_and_denies() {
     assert_eq!(devices.len(), 2, "{list}");
     let nora = &devices["7"];
     assert_eq!(nora["DeviceDisplayName"], "Bedroom Nora");
-    assert_eq!(nora["DeviceFeatures"]["0"]["Output"]["Vibrate"]["Value"], json!([0, 10]));
-    assert!(nora["DeviceFeatures"]["1"].is_null(), "disabled rotate leaves nothing on feature 1");
+    assert_eq!(
+        nora["DeviceFeatures"]["0"]["Output"]["Vibrate"]["Value"],
+        json!([0, 10])
+    );
+    assert!(
+        nora["DeviceFeatures"]["1"].is_null(),
+        "disabled rotate leaves nothing on feature 1"
+    );
     assert_eq!(rig.index_of("LVS-Lush"), 0);
     // Limited range: step 1 is the user's floor + 1, step 0 is off.
     s.one(json!({"OutputCmd": {"Id": 4, "DeviceIndex": 7, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 1}}}})).await;
@@ -146,7 +175,10 @@ async fn user_config_names_pins_limits_and_denies() {
     assert_eq!(error_code(&over), Some(4));
     let rot = s.one(json!({"OutputCmd": {"Id": 8, "DeviceIndex": 7, "FeatureIndex": 1, "Command": {"Rotate": {"Value": 1}}}})).await;
     assert_eq!(error_code(&rot), Some(4));
-    assert_eq!(commands(&rig.device("LVS-Nora")), vec!["Vibrate:6;", "Vibrate:15;", "Vibrate:0;"]);
+    assert_eq!(
+        commands(&rig.device("LVS-Nora")),
+        vec!["Vibrate:6;", "Vibrate:15;", "Vibrate:0;"]
+    );
     assert!(!rig.device("LVS-Edge").is_connected());
 }
 
@@ -156,18 +188,24 @@ async fn user_config_adds_communication_for_a_protocol() {
     let user = r#"{"version": {"major": 4, "minor": 0}, "user_configs": {"protocols": {
         "lovense": {"communication": [{"btle": {"names": ["MyLovense"], "services": {
            "0000fff0-0000-1000-8000-00805f9b34fb": {"tx": "0000fff2-0000-1000-8000-00805f9b34fb", "rx": "0000fff1-0000-1000-8000-00805f9b34fb"}}}}]}}}}"#;
-    let rig = rig_with(&["MyLovense"], |b| b.default_message_gap_ms(0).user_config_json(user).unwrap());
+    let rig = rig_with(&["MyLovense"], |b| {
+        b.default_message_gap_ms(0).user_config_json(user).unwrap()
+    });
     let mut s = Json::open(&rig);
     s.handshake(4).await;
     let added = s.scan(2).await;
     assert_eq!(added.len(), 1, "{added:?}");
     // It still identifies as the model it answers with (Lush, from its name: default S).
-    assert_eq!(added[0]["DeviceList"]["Devices"]["0"]["DeviceName"], "Lovense Lush");
+    assert_eq!(
+        added[0]["DeviceList"]["Devices"]["0"]["DeviceName"],
+        "Lovense Lush"
+    );
 }
 
 #[test]
 fn broken_configs_are_clear_errors() {
     assert!(DeviceConfigDb::from_json("{").is_err());
-    let err = plugwire::ButtplugServer::builder().user_config_json(r#"{"version":{"major":2,"minor":0}}"#);
+    let err = plugwire::ButtplugServer::builder()
+        .user_config_json(r#"{"version":{"major":2,"minor":0}}"#);
     assert!(err.is_err());
 }

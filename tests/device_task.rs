@@ -11,7 +11,9 @@ use common::*;
 use plugwire::device::config::DeviceDefinition;
 use plugwire::device::error::DeviceError;
 use plugwire::device::feature::{DeviceFeature, InputType};
-use plugwire::device::protocol::{HardwareCommand, Keepalive, OutputChange, Protocol, ProtocolHandler};
+use plugwire::device::protocol::{
+    HardwareCommand, Keepalive, OutputChange, Protocol, ProtocolHandler,
+};
 use plugwire::device::protocols::ProtocolRegistry;
 use plugwire::hardware::simulated::RecordKind;
 use plugwire::hardware::{Endpoint, HardwareDevice};
@@ -93,7 +95,11 @@ impl ProtocolHandler for TestHandler {
     fn parse_notification(&self, endpoint: Endpoint, data: &[u8]) -> Vec<(u32, InputType, i32)> {
         match (endpoint, data) {
             (Endpoint::Rx, [0x50, hi, lo]) => {
-                vec![(2, InputType::Pressure, i32::from(u16::from_be_bytes([*hi, *lo])))]
+                vec![(
+                    2,
+                    InputType::Pressure,
+                    i32::from(u16::from_be_bytes([*hi, *lo])),
+                )]
             }
             _ => Vec::new(),
         }
@@ -112,13 +118,19 @@ fn test_rig(names: &[&str]) -> Rig {
 }
 
 async fn client_for(rig: &Rig) -> ButtplugClient {
-    let client = ButtplugClient::connect_in_process("t", &rig.server).await.unwrap();
+    let client = ButtplugClient::connect_in_process("t", &rig.server)
+        .await
+        .unwrap();
     client.scan(WAIT).await.unwrap();
     client
 }
 
 fn bytes(rig: &Rig, name: &str) -> Vec<Vec<u8>> {
-    rig.device(name).writes().into_iter().map(|w| w.data).collect()
+    rig.device(name)
+        .writes()
+        .into_iter()
+        .map(|w| w.data)
+        .collect()
 }
 
 #[tokio::test]
@@ -127,13 +139,22 @@ async fn equal_commands_write_once() {
     let client = client_for(&rig).await;
     let d = client.device(rig.index_of("Test-1")).unwrap();
     for v in [5, 5, 5, 6, 6, 5] {
-        d.output(0, OutputType::Vibrate, OutputValue::Steps(v)).await.unwrap();
+        d.output(0, OutputType::Vibrate, OutputValue::Steps(v))
+            .await
+            .unwrap();
     }
-    assert_eq!(bytes(&rig, "Test-1"), vec![vec![0xA0, 0, 5], vec![0xA0, 0, 6], vec![0xA0, 0, 5]]);
+    assert_eq!(
+        bytes(&rig, "Test-1"),
+        vec![vec![0xA0, 0, 5], vec![0xA0, 0, 6], vec![0xA0, 0, 5]]
+    );
     // Each feature keeps its own last value.
-    d.output(1, OutputType::Rotate, OutputValue::Steps(5)).await.unwrap();
+    d.output(1, OutputType::Rotate, OutputValue::Steps(5))
+        .await
+        .unwrap();
     assert_eq!(bytes(&rig, "Test-1").last().unwrap(), &vec![0xA0, 1, 5]);
-    d.output(1, OutputType::Rotate, OutputValue::Steps(-5)).await.unwrap();
+    d.output(1, OutputType::Rotate, OutputValue::Steps(-5))
+        .await
+        .unwrap();
     assert_eq!(bytes(&rig, "Test-1").last().unwrap(), &vec![0xA0, 1, 0xFB]);
 }
 
@@ -150,7 +171,8 @@ async fn a_burst_inside_the_gap_coalesces_and_the_last_value_wins() {
         let d = d.clone();
         let value = (i % 19 + 1) as i32;
         pending.push(tokio::spawn(async move {
-            d.output(0, OutputType::Vibrate, OutputValue::Steps(value)).await
+            d.output(0, OutputType::Vibrate, OutputValue::Steps(value))
+                .await
         }));
         if i % 10 == 9 {
             tokio::time::sleep_until(start + Duration::from_micros(100 * u64::from(i))).await;
@@ -170,7 +192,11 @@ async fn a_burst_inside_the_gap_coalesces_and_the_last_value_wins() {
     // Writes respect the gap.
     let log = rig.device("TestSlow").writes();
     for pair in log.windows(2) {
-        assert!(pair[1].at - pair[0].at >= Duration::from_millis(70), "{:?}", log);
+        assert!(
+            pair[1].at - pair[0].at >= Duration::from_millis(70),
+            "{:?}",
+            log
+        );
     }
 }
 
@@ -179,7 +205,9 @@ async fn changes_to_several_features_inside_the_gap_go_out_together() {
     let rig = test_rig(&["TestSlow"]);
     let client = client_for(&rig).await;
     let d = client.device(rig.index_of("TestSlow")).unwrap();
-    d.output(0, OutputType::Vibrate, OutputValue::Steps(1)).await.unwrap();
+    d.output(0, OutputType::Vibrate, OutputValue::Steps(1))
+        .await
+        .unwrap();
     let (a, b) = tokio::join!(
         d.output(0, OutputType::Vibrate, OutputValue::Steps(9)),
         d.output(1, OutputType::Rotate, OutputValue::Steps(-3))
@@ -190,7 +218,10 @@ async fn changes_to_several_features_inside_the_gap_go_out_together() {
     assert_eq!(log.len(), 3, "{log:?}");
     assert_eq!(log[1].data, vec![0xA0, 0, 9]);
     assert_eq!(log[2].data, vec![0xA0, 1, 0xFD]);
-    assert!(log[2].at - log[1].at < Duration::from_millis(20), "one flush carries both");
+    assert!(
+        log[2].at - log[1].at < Duration::from_millis(20),
+        "one flush carries both"
+    );
 }
 
 #[tokio::test]
@@ -199,21 +230,37 @@ async fn stop_zeroes_outputs_and_ends_subscriptions() {
     let client = client_for(&rig).await;
     let mut events = client.events();
     let d = client.device(rig.index_of("Test-1")).unwrap();
-    d.output(0, OutputType::Vibrate, OutputValue::Steps(5)).await.unwrap();
-    d.output(1, OutputType::Rotate, OutputValue::Steps(-7)).await.unwrap();
+    d.output(0, OutputType::Vibrate, OutputValue::Steps(5))
+        .await
+        .unwrap();
+    d.output(1, OutputType::Rotate, OutputValue::Steps(-7))
+        .await
+        .unwrap();
     d.subscribe(2, InputType::Pressure).await.unwrap();
     let sim = rig.device("Test-1");
     assert!(sim.notify(Endpoint::Rx, vec![0x50, 0x01, 0x02]));
     let reading = loop {
-        match tokio::time::timeout(WAIT, events.recv()).await.unwrap().unwrap() {
-            ClientEvent::InputReading { feature, input, value, .. } => break (feature, input, value),
+        match tokio::time::timeout(WAIT, events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            ClientEvent::InputReading {
+                feature,
+                input,
+                value,
+                ..
+            } => break (feature, input, value),
             _ => continue,
         }
     };
     assert_eq!(reading, (2, InputType::Pressure, 258));
     d.stop().await.unwrap();
     let log = sim.log();
-    let tail: Vec<(RecordKind, Vec<u8>)> = log[log.len() - 3..].iter().map(|r| (r.kind, r.data.clone())).collect();
+    let tail: Vec<(RecordKind, Vec<u8>)> = log[log.len() - 3..]
+        .iter()
+        .map(|r| (r.kind, r.data.clone()))
+        .collect();
     assert_eq!(
         tail,
         vec![
@@ -235,12 +282,15 @@ async fn input_reads_use_the_protocol() {
     let rig = test_rig(&["Test-1"]);
     let client = client_for(&rig).await;
     let d = client.device(rig.index_of("Test-1")).unwrap();
-    rig.device("Test-1").queue_read(Endpoint::Rx, vec![0x03, 0xE8]);
+    rig.device("Test-1")
+        .queue_read(Endpoint::Rx, vec![0x03, 0xE8]);
     assert_eq!(d.read_input(2, InputType::Pressure).await.unwrap(), 1000);
     // Nothing queued: the read times out with a device error, and the device still works.
     let err = d.read_input(2, InputType::Pressure).await.unwrap_err();
     assert!(err.to_string().contains("timed out"), "{err}");
-    d.output(0, OutputType::Vibrate, OutputValue::Steps(2)).await.unwrap();
+    d.output(0, OutputType::Vibrate, OutputValue::Steps(2))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -252,7 +302,9 @@ async fn keepalive_repeats_the_last_packet_and_starts_with_a_stop_packet() {
     assert!(sim.wait_for_records(2, WAIT).await);
     assert_eq!(sim.writes()[0].data, vec![0xA0, 0, 0]);
     let d = client.device(rig.index_of("TestAwake")).unwrap();
-    d.output(0, OutputType::Vibrate, OutputValue::Steps(4)).await.unwrap();
+    d.output(0, OutputType::Vibrate, OutputValue::Steps(4))
+        .await
+        .unwrap();
     let before = sim.writes().len();
     tokio::time::sleep(Duration::from_millis(150)).await;
     let after = sim.writes();

@@ -22,7 +22,11 @@ async fn server_info_shape_per_version() {
         assert_eq!(&s.handshake(version as u32).await, want, "spec v{version}");
         // A second handshake is an error, and the session goes on.
         let again = s.handshake(version as u32).await;
-        assert_eq!(error_code(&again), Some(1), "second handshake v{version}: {again}");
+        assert_eq!(
+            error_code(&again),
+            Some(1),
+            "second handshake v{version}: {again}"
+        );
         let list = s.one(json!({"RequestDeviceList": {"Id": 2}})).await;
         assert!(list.get("DeviceList").is_some(), "{list}");
     }
@@ -112,9 +116,16 @@ async fn bad_input_gets_errors_and_the_session_goes_on() {
     for (what, frame, code, id) in cases {
         let replies = s.send_text(&frame).await;
         assert_eq!(replies.len(), 1, "{what}: {replies:?}");
-        assert_eq!(error_code(&replies[0]), Some(code), "{what}: {}", replies[0]);
+        assert_eq!(
+            error_code(&replies[0]),
+            Some(code),
+            "{what}: {}",
+            replies[0]
+        );
         assert_eq!(error_id(&replies[0]), Some(id), "{what}: {}", replies[0]);
-        let msg = replies[0]["Error"]["ErrorMessage"].as_str().unwrap_or_default();
+        let msg = replies[0]["Error"]["ErrorMessage"]
+            .as_str()
+            .unwrap_or_default();
         assert!(!msg.is_empty(), "{what}: error message is empty");
     }
     // Nothing reached the device, and the session still works.
@@ -134,16 +145,56 @@ async fn legacy_bad_input() {
     s.scan(2).await;
     let nora = rig.index_of("LVS-Nora");
     let cases = vec![
-        ("scalar out of 0..1", json!({"ScalarCmd": {"Id": 3, "DeviceIndex": nora, "Scalars": [{"Index": 0, "Scalar": 1.5, "ActuatorType": "Vibrate"}]}}), 3),
-        ("scalar index past the end", json!({"ScalarCmd": {"Id": 4, "DeviceIndex": nora, "Scalars": [{"Index": 5, "Scalar": 0.5, "ActuatorType": "Vibrate"}]}}), 4),
-        ("actuator type mismatch", json!({"ScalarCmd": {"Id": 5, "DeviceIndex": nora, "Scalars": [{"Index": 0, "Scalar": 0.5, "ActuatorType": "Constrict"}]}}), 4),
-        ("empty scalars", json!({"ScalarCmd": {"Id": 6, "DeviceIndex": nora, "Scalars": []}}), 3),
-        ("v4 message in v3", json!({"OutputCmd": {"Id": 7, "DeviceIndex": nora, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 1}}}}), 3),
-        ("unknown device", json!({"VibrateCmd": {"Id": 8, "DeviceIndex": 77, "Speeds": [{"Index": 0, "Speed": 0.5}]}}), 4),
-        ("rotate without Clockwise", json!({"RotateCmd": {"Id": 9, "DeviceIndex": nora, "Rotations": [{"Index": 0, "Speed": 0.5}]}}), 3),
-        ("no linear actuator", json!({"LinearCmd": {"Id": 10, "DeviceIndex": nora, "Vectors": [{"Index": 0, "Duration": 100, "Position": 0.5}]}}), 4),
-        ("sensor type mismatch", json!({"SensorReadCmd": {"Id": 11, "DeviceIndex": nora, "SensorIndex": 0, "SensorType": "Pressure"}}), 4),
-        ("raw access", json!({"RawWriteCmd": {"Id": 12, "DeviceIndex": nora, "Endpoint": "tx", "Data": [1], "WriteWithResponse": false}}), 3),
+        (
+            "scalar out of 0..1",
+            json!({"ScalarCmd": {"Id": 3, "DeviceIndex": nora, "Scalars": [{"Index": 0, "Scalar": 1.5, "ActuatorType": "Vibrate"}]}}),
+            3,
+        ),
+        (
+            "scalar index past the end",
+            json!({"ScalarCmd": {"Id": 4, "DeviceIndex": nora, "Scalars": [{"Index": 5, "Scalar": 0.5, "ActuatorType": "Vibrate"}]}}),
+            4,
+        ),
+        (
+            "actuator type mismatch",
+            json!({"ScalarCmd": {"Id": 5, "DeviceIndex": nora, "Scalars": [{"Index": 0, "Scalar": 0.5, "ActuatorType": "Constrict"}]}}),
+            4,
+        ),
+        (
+            "empty scalars",
+            json!({"ScalarCmd": {"Id": 6, "DeviceIndex": nora, "Scalars": []}}),
+            3,
+        ),
+        (
+            "v4 message in v3",
+            json!({"OutputCmd": {"Id": 7, "DeviceIndex": nora, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 1}}}}),
+            3,
+        ),
+        (
+            "unknown device",
+            json!({"VibrateCmd": {"Id": 8, "DeviceIndex": 77, "Speeds": [{"Index": 0, "Speed": 0.5}]}}),
+            4,
+        ),
+        (
+            "rotate without Clockwise",
+            json!({"RotateCmd": {"Id": 9, "DeviceIndex": nora, "Rotations": [{"Index": 0, "Speed": 0.5}]}}),
+            3,
+        ),
+        (
+            "no linear actuator",
+            json!({"LinearCmd": {"Id": 10, "DeviceIndex": nora, "Vectors": [{"Index": 0, "Duration": 100, "Position": 0.5}]}}),
+            4,
+        ),
+        (
+            "sensor type mismatch",
+            json!({"SensorReadCmd": {"Id": 11, "DeviceIndex": nora, "SensorIndex": 0, "SensorType": "Pressure"}}),
+            4,
+        ),
+        (
+            "raw access",
+            json!({"RawWriteCmd": {"Id": 12, "DeviceIndex": nora, "Endpoint": "tx", "Data": [1], "WriteWithResponse": false}}),
+            3,
+        ),
     ];
     for (what, message, code) in cases {
         let id = message.as_object().unwrap().values().next().unwrap()["Id"].as_u64();

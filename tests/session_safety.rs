@@ -15,7 +15,9 @@ use serde_json::json;
 
 #[tokio::test]
 async fn a_missed_ping_stops_every_device_and_reports_error_2() {
-    let rig = rig_with(&["LVS-Nora", "LVS-Edge"], |b| b.default_message_gap_ms(0).max_ping_time_ms(150));
+    let rig = rig_with(&["LVS-Nora", "LVS-Edge"], |b| {
+        b.default_message_gap_ms(0).max_ping_time_ms(150)
+    });
     let mut s = Json::open(&rig);
     s.handshake(3).await;
     s.scan(2).await;
@@ -27,8 +29,14 @@ async fn a_missed_ping_stops_every_device_and_reports_error_2() {
     let event = s.next_event().await;
     assert_eq!(event["Error"]["Id"], 0, "{event}");
     assert_eq!(event["Error"]["ErrorCode"], 2, "{event}");
-    assert_eq!(commands(&rig.device("LVS-Nora")), vec!["Vibrate:10;", "Rotate:10;", "Vibrate:0;", "Rotate:0;"]);
-    assert_eq!(commands(&rig.device("LVS-Edge")), vec!["Vibrate1:20;", "Vibrate1:0;", "Vibrate2:0;"]);
+    assert_eq!(
+        commands(&rig.device("LVS-Nora")),
+        vec!["Vibrate:10;", "Rotate:10;", "Vibrate:0;", "Rotate:0;"]
+    );
+    assert_eq!(
+        commands(&rig.device("LVS-Edge")),
+        vec!["Vibrate1:20;", "Vibrate1:0;", "Vibrate2:0;"]
+    );
     // The session is over: further messages get the ping error.
     let after = s.one(json!({"RequestDeviceList": {"Id": 5}})).await;
     assert_eq!(error_code(&after), Some(2));
@@ -36,14 +44,22 @@ async fn a_missed_ping_stops_every_device_and_reports_error_2() {
 
 #[tokio::test]
 async fn regular_pings_keep_the_session_alive() {
-    let rig = rig_with(&["LVS-Nora"], |b| b.default_message_gap_ms(0).max_ping_time_ms(100));
+    let rig = rig_with(&["LVS-Nora"], |b| {
+        b.default_message_gap_ms(0).max_ping_time_ms(100)
+    });
     let mut s = Json::open(&rig);
     s.handshake(4).await;
     for id in 2..12 {
         tokio::time::sleep(Duration::from_millis(40)).await;
-        assert_eq!(s.one(json!({"Ping": {"Id": id}})).await, json!({"Ok": {"Id": id}}));
+        assert_eq!(
+            s.one(json!({"Ping": {"Id": id}})).await,
+            json!({"Ok": {"Id": id}})
+        );
     }
-    assert!(s.events.try_recv().is_err(), "no ping timeout while pinging");
+    assert!(
+        s.events.try_recv().is_err(),
+        "no ping timeout while pinging"
+    );
 }
 
 #[tokio::test]
@@ -63,7 +79,10 @@ async fn a_client_that_goes_away_leaves_no_device_running() {
     let nora_writes = wait_commands(&rig.device("LVS-Nora"), 3).await;
     assert_eq!(nora_writes, vec!["Rotate:8;", "Vibrate:0;", "Rotate:0;"]);
     let edge_writes = wait_commands(&rig.device("LVS-Edge"), 3).await;
-    assert_eq!(edge_writes, vec!["Vibrate2:8;", "Vibrate1:0;", "Vibrate2:0;"]);
+    assert_eq!(
+        edge_writes,
+        vec!["Vibrate2:8;", "Vibrate1:0;", "Vibrate2:0;"]
+    );
     // Devices stay connected for the next client, with the same indices.
     let mut next = loop {
         match rig.server.connect_json() {
@@ -72,8 +91,13 @@ async fn a_client_that_goes_away_leaves_no_device_running() {
         }
     };
     next.handle_text(r#"[{"RequestServerInfo":{"Id":1,"ClientName":"b","ProtocolVersionMajor":4,"ProtocolVersionMinor":0}}]"#).await;
-    let list = next.handle_text(r#"[{"RequestDeviceList":{"Id":2}}]"#).await;
-    assert_eq!(list[0]["DeviceList"]["Devices"][nora.to_string()]["DeviceName"], "Lovense Nora");
+    let list = next
+        .handle_text(r#"[{"RequestDeviceList":{"Id":2}}]"#)
+        .await;
+    assert_eq!(
+        list[0]["DeviceList"]["Devices"][nora.to_string()]["DeviceName"],
+        "Lovense Nora"
+    );
 }
 
 #[tokio::test]
@@ -84,7 +108,10 @@ async fn explicit_disconnect_stops_devices_and_ends_the_session() {
     s.scan(2).await;
     s.one(json!({"OutputCmd": {"Id": 3, "DeviceIndex": 0, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 12}}}})).await;
     s.session.disconnect().await;
-    assert_eq!(commands(&rig.device("LVS-Lush")), vec!["Vibrate:12;", "Vibrate:0;"]);
+    assert_eq!(
+        commands(&rig.device("LVS-Lush")),
+        vec!["Vibrate:12;", "Vibrate:0;"]
+    );
     let after = s.one(json!({"Ping": {"Id": 4}})).await;
     assert_eq!(error_code(&after), Some(1));
     assert!(!rig.server.has_session());
@@ -94,7 +121,10 @@ async fn explicit_disconnect_stops_devices_and_ends_the_session() {
 async fn one_client_at_a_time() {
     let rig = rig(&[]);
     let first = rig.server.connect().unwrap();
-    assert!(matches!(rig.server.connect(), Err(ServerError::SessionActive)));
+    assert!(matches!(
+        rig.server.connect(),
+        Err(ServerError::SessionActive)
+    ));
     first.disconnect().await;
     assert!(rig.server.connect().is_ok());
 }
@@ -139,8 +169,15 @@ async fn scanning_finishes_when_every_manager_is_done() {
     let mut s = Json::open(&rig);
     s.handshake(4).await;
     let before = s.scan(2).await;
-    assert!(finished.load(Ordering::SeqCst), "ScanningFinished came before the slow manager finished");
-    assert_eq!(before.len(), 1, "the simulated toy was added during the scan: {before:?}");
+    assert!(
+        finished.load(Ordering::SeqCst),
+        "ScanningFinished came before the slow manager finished"
+    );
+    assert_eq!(
+        before.len(),
+        1,
+        "the simulated toy was added during the scan: {before:?}"
+    );
     assert!(!rig.server.device_manager().is_scanning());
 }
 
@@ -155,12 +192,19 @@ async fn indices_are_stable_per_address() {
     assert_ne!(lush, edge);
     let sim = rig.device("LVS-Lush");
     sim.drop_device();
-    assert_eq!(s.next_event().await, json!({"DeviceRemoved": {"Id": 0, "DeviceIndex": lush}}));
+    assert_eq!(
+        s.next_event().await,
+        json!({"DeviceRemoved": {"Id": 0, "DeviceIndex": lush}})
+    );
     // Commands to the gone device fail cleanly.
     let gone = s.one(json!({"VibrateCmd": {"Id": 3, "DeviceIndex": lush, "Speeds": [{"Index": 0, "Speed": 0.5}]}})).await;
     assert_eq!(error_code(&gone), Some(4));
     // A new toy does not take the index of the one that left.
-    rig.hw.add_device(plugwire::hardware::simulated::SimulatedDeviceSpec { name: "LVS-Hush".into(), ..Default::default() });
+    rig.hw
+        .add_device(plugwire::hardware::simulated::SimulatedDeviceSpec {
+            name: "LVS-Hush".into(),
+            ..Default::default()
+        });
     let added = s.scan(4).await;
     let hush = added[0]["DeviceAdded"]["DeviceIndex"].as_u64().unwrap() as u32;
     assert!(hush != lush && hush != edge, "{added:?}");

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use tokio::sync::mpsc;
 
 use crate::server::{ButtplugServer, ServerError, Session};
-use crate::spec::message::{Request, Response, ServerEvent};
 use crate::spec::ButtplugError;
+use crate::spec::message::{Request, Response, ServerEvent};
 use std::sync::Arc;
 
 /// What a connector reports besides replies.

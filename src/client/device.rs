@@ -81,7 +81,12 @@ impl ClientDevice {
     }
 
     /// Converts a value to steps for one output of one feature.
-    pub fn steps_for(&self, feature: u32, output: OutputType, value: OutputValue) -> Result<i32, ClientError> {
+    pub fn steps_for(
+        &self,
+        feature: u32,
+        output: OutputType,
+        value: OutputValue,
+    ) -> Result<i32, ClientError> {
         let f = self.feature(feature)?;
         let limits = f.output(output).ok_or_else(|| {
             ClientError::InvalidArgument(format!("feature {feature} has no {output} output"))
@@ -102,7 +107,12 @@ impl ClientDevice {
     }
 
     /// Sets one output of one feature.
-    pub async fn output(&self, feature: u32, output: OutputType, value: OutputValue) -> Result<(), ClientError> {
+    pub async fn output(
+        &self,
+        feature: u32,
+        output: OutputType,
+        value: OutputValue,
+    ) -> Result<(), ClientError> {
         let step = self.steps_for(feature, output, value)?;
         self.client()?
             .send_ok(Request::Output {
@@ -121,7 +131,9 @@ impl ClientDevice {
     async fn all(&self, output: OutputType, value: f64) -> Result<(), ClientError> {
         let features: Vec<u32> = self.features_with(output).map(|f| f.index).collect();
         if features.is_empty() {
-            return Err(ClientError::InvalidArgument(format!("device has no {output} output")));
+            return Err(ClientError::InvalidArgument(format!(
+                "device has no {output} output"
+            )));
         }
         for f in features {
             self.output(f, output, OutputValue::Float(value)).await?;
@@ -151,11 +163,17 @@ impl ClientDevice {
     }
 
     /// Moves every positional feature to `position` (0..1) over `duration_ms`.
-    pub async fn position_with_duration(&self, position: f64, duration_ms: u32) -> Result<(), ClientError> {
+    pub async fn position_with_duration(
+        &self,
+        position: f64,
+        duration_ms: u32,
+    ) -> Result<(), ClientError> {
         let output = OutputType::HwPositionWithDuration;
         let features: Vec<u32> = self.features_with(output).map(|f| f.index).collect();
         if features.is_empty() {
-            return Err(ClientError::InvalidArgument("device has no timed position output".into()));
+            return Err(ClientError::InvalidArgument(
+                "device has no timed position output".into(),
+            ));
         }
         let client = self.client()?;
         for feature in features {
@@ -215,14 +233,21 @@ impl ClientDevice {
 
     /// Asks for readings of an input as `ClientEvent::InputReading` events.
     pub async fn subscribe(&self, feature: u32, input: InputType) -> Result<(), ClientError> {
-        self.input_command(feature, input, InputCommand::Subscribe).await
+        self.input_command(feature, input, InputCommand::Subscribe)
+            .await
     }
 
     pub async fn unsubscribe(&self, feature: u32, input: InputType) -> Result<(), ClientError> {
-        self.input_command(feature, input, InputCommand::Unsubscribe).await
+        self.input_command(feature, input, InputCommand::Unsubscribe)
+            .await
     }
 
-    async fn input_command(&self, feature: u32, input: InputType, command: InputCommand) -> Result<(), ClientError> {
+    async fn input_command(
+        &self,
+        feature: u32,
+        input: InputType,
+        command: InputCommand,
+    ) -> Result<(), ClientError> {
         self.client()?
             .send_ok(Request::Input {
                 device: self.info.index,

@@ -45,7 +45,10 @@ impl From<ServerError> for ClientError {
 #[derive(Clone, Debug)]
 pub enum ClientEvent {
     DeviceAdded(ClientDevice),
-    DeviceRemoved { index: u32, name: String },
+    DeviceRemoved {
+        index: u32,
+        name: String,
+    },
     ScanningFinished,
     InputReading {
         device: u32,
@@ -93,7 +96,10 @@ impl ClientInner {
 
     fn mark_disconnected(&self) {
         if self.connected.swap(false, Ordering::AcqRel) {
-            self.devices.write().unwrap_or_else(|e| e.into_inner()).clear();
+            self.devices
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
             let _ = self.events.send(ClientEvent::ServerDisconnected);
         }
     }
@@ -116,7 +122,10 @@ impl ButtplugClient {
     }
 
     /// Connects through any connector: handshake (spec v4), then the device list.
-    pub async fn connect(name: &str, connector: Arc<dyn Connector>) -> Result<ButtplugClient, ClientError> {
+    pub async fn connect(
+        name: &str,
+        connector: Arc<dyn Connector>,
+    ) -> Result<ButtplugClient, ClientError> {
         let (events, _) = broadcast::channel(1024);
         let mut connector_events = connector
             .take_events()
@@ -144,7 +153,10 @@ impl ButtplugClient {
             return Err(ClientError::UnexpectedReply(format!("{reply:?}")));
         };
         *inner.server_name.write().unwrap_or_else(|e| e.into_inner()) = server_name;
-        *inner.max_ping_time_ms.write().unwrap_or_else(|e| e.into_inner()) = max_ping_time_ms;
+        *inner
+            .max_ping_time_ms
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = max_ping_time_ms;
         let mut tasks = Vec::new();
         // Follow events before asking for the list so no device slips between the two.
         let weak = Arc::downgrade(&inner);
@@ -207,11 +219,19 @@ impl ButtplugClient {
     }
 
     pub fn server_name(&self) -> String {
-        self.inner.server_name.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .server_name
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn max_ping_time_ms(&self) -> u32 {
-        *self.inner.max_ping_time_ms.read().unwrap_or_else(|e| e.into_inner())
+        *self
+            .inner
+            .max_ping_time_ms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn devices(&self) -> Vec<ClientDevice> {
@@ -251,7 +271,9 @@ impl ButtplugClient {
                     Ok(ClientEvent::ScanningFinished) => return Ok(()),
                     Ok(ClientEvent::ServerDisconnected) => return Err(ClientError::NotConnected),
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => return Err(ClientError::NotConnected),
+                    Err(broadcast::error::RecvError::Closed) => {
+                        return Err(ClientError::NotConnected);
+                    }
                 }
             }
         };

@@ -20,13 +20,18 @@ use tokio::time::Instant;
 
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputType, OutputType};
-use crate::device::protocol::{HardwareCommand, Keepalive, OutputChange, OutputState, ProtocolHandler};
+use crate::device::protocol::{
+    HardwareCommand, Keepalive, OutputChange, OutputState, ProtocolHandler,
+};
 use crate::hardware::{HardwareDevice, HardwareError, HardwareEvent};
 
 pub(crate) type Reply = oneshot::Sender<Result<(), DeviceError>>;
 
 pub(crate) enum TaskCommand {
-    Output { change: OutputChange, reply: Reply },
+    Output {
+        change: OutputChange,
+        reply: Reply,
+    },
     Stop {
         feature: Option<u32>,
         outputs: bool,
@@ -138,7 +143,9 @@ impl DeviceTask {
         for reply in state.waiting.drain(..) {
             let _ = reply.send(Err(DeviceError::Removed));
         }
-        let _ = self.events.send(DeviceTaskEvent::Disconnected { device: self.index });
+        let _ = self
+            .events
+            .send(DeviceTaskEvent::Disconnected { device: self.index });
     }
 
     fn flush_deadline(&self, state: &State) -> Instant {
@@ -152,7 +159,8 @@ impl DeviceTask {
         match command {
             TaskCommand::Output { change, reply } => {
                 let key = (change.feature, change.output);
-                let same_as_sent = state.last_sent.get(&key) == Some(&(change.value, change.duration));
+                let same_as_sent =
+                    state.last_sent.get(&key) == Some(&(change.value, change.duration));
                 if same_as_sent && !state.pending.contains_key(&key) {
                     let _ = reply.send(Ok(()));
                     return;
@@ -195,7 +203,11 @@ impl DeviceTask {
         }
     }
 
-    async fn write_changes(&self, state: &mut State, changes: &[OutputChange]) -> Result<(), DeviceError> {
+    async fn write_changes(
+        &self,
+        state: &mut State,
+        changes: &[OutputChange],
+    ) -> Result<(), DeviceError> {
         if changes.is_empty() {
             return Ok(());
         }
@@ -208,7 +220,9 @@ impl DeviceTask {
         }
         state.last_write = Some(Instant::now());
         for c in changes {
-            state.last_sent.insert((c.feature, c.output), (c.value, c.duration));
+            state
+                .last_sent
+                .insert((c.feature, c.output), (c.value, c.duration));
         }
         if !commands.is_empty() {
             state.last_packets = commands;
@@ -244,7 +258,9 @@ impl DeviceTask {
         let mut result = Ok(());
         if outputs {
             // Pending values for the stopped outputs are superseded by the stop.
-            state.pending.retain(|(f, _), _| feature.is_some_and(|i| i != *f));
+            state
+                .pending
+                .retain(|(f, _), _| feature.is_some_and(|i| i != *f));
             if state.pending.is_empty() {
                 for reply in state.waiting.drain(..) {
                     let _ = reply.send(Ok(()));
@@ -297,7 +313,9 @@ impl DeviceTask {
             .iter()
             .find(|f| f.index == feature)
             .ok_or(DeviceError::UnknownFeature(feature))?;
-        let commands = self.handler.subscribe_commands(feature_def, input, subscribe)?;
+        let commands = self
+            .handler
+            .subscribe_commands(feature_def, input, subscribe)?;
         for command in &commands {
             command.run(self.hw.as_ref()).await?;
         }

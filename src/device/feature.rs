@@ -75,7 +75,10 @@ impl OutputType {
     /// Whether a stop command writes a zero for this output. Moving a stroker to
     /// position 0 is not "stopping", so positions are left where they are.
     pub fn stops_at_zero(self) -> bool {
-        !matches!(self, OutputType::Position | OutputType::HwPositionWithDuration)
+        !matches!(
+            self,
+            OutputType::Position | OutputType::HwPositionWithDuration
+        )
     }
 }
 
@@ -192,7 +195,10 @@ impl OutputLimits {
 
     /// Maps a client step (already range-checked) to the hardware step.
     pub fn to_hardware(&self, output: OutputType, step: i32) -> i32 {
-        let positional = matches!(output, OutputType::Position | OutputType::HwPositionWithDuration);
+        let positional = matches!(
+            output,
+            OutputType::Position | OutputType::HwPositionWithDuration
+        );
         if positional {
             if self.reverse {
                 self.offset + self.value.1 - step

@@ -200,7 +200,9 @@ pub async fn write_and_await<T>(
     let wait = async {
         loop {
             match events.recv().await {
-                Ok(HardwareEvent::Notification { endpoint, data }) if endpoint == reply_endpoint => {
+                Ok(HardwareEvent::Notification { endpoint, data })
+                    if endpoint == reply_endpoint =>
+                {
                     if let Some(v) = accept(&data) {
                         return Ok(v);
                     }

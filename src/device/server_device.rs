@@ -79,9 +79,14 @@ impl ServerDevice {
             .ok_or(DeviceError::UnknownFeature(index))
     }
 
-    async fn send(&self, make: impl FnOnce(oneshot::Sender<Result<(), DeviceError>>) -> TaskCommand) -> Result<(), DeviceError> {
+    async fn send(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<(), DeviceError>>) -> TaskCommand,
+    ) -> Result<(), DeviceError> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(make(reply)).map_err(|_| DeviceError::Removed)?;
+        self.tx
+            .send(make(reply))
+            .map_err(|_| DeviceError::Removed)?;
         rx.await.map_err(|_| DeviceError::Removed)?
     }
 
@@ -122,12 +127,18 @@ impl ServerDevice {
             value: limits.to_hardware(output, command.value),
             duration,
         };
-        self.send(|reply| TaskCommand::Output { change, reply }).await
+        self.send(|reply| TaskCommand::Output { change, reply })
+            .await
     }
 
     /// Stops outputs (one zero per stoppable output) and/or input subscriptions, of one
     /// feature or all.
-    pub async fn stop(&self, feature: Option<u32>, outputs: bool, inputs: bool) -> Result<(), DeviceError> {
+    pub async fn stop(
+        &self,
+        feature: Option<u32>,
+        outputs: bool,
+        inputs: bool,
+    ) -> Result<(), DeviceError> {
         if let Some(f) = feature {
             self.feature(f)?;
         }

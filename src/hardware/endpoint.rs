@@ -54,7 +54,11 @@ impl Endpoint {
     pub fn from_name(name: &str) -> Option<Endpoint> {
         let lower = name.to_ascii_lowercase();
         if let Some(n) = lower.strip_prefix("generic") {
-            return n.parse::<u8>().ok().filter(|n| *n < 32).map(Endpoint::Generic);
+            return n
+                .parse::<u8>()
+                .ok()
+                .filter(|n| *n < 32)
+                .map(Endpoint::Generic);
         }
         NAMED.iter().find(|(_, n)| *n == lower).map(|(e, _)| *e)
     }
@@ -76,7 +80,10 @@ mod tests {
             assert_eq!(Endpoint::from_name(n), Some(e));
             assert_eq!(e.name(), n);
         }
-        assert_eq!(Endpoint::from_name("generic31"), Some(Endpoint::Generic(31)));
+        assert_eq!(
+            Endpoint::from_name("generic31"),
+            Some(Endpoint::Generic(31))
+        );
         assert_eq!(Endpoint::from_name("generic32"), None);
         assert_eq!(Endpoint::from_name("TX"), Some(Endpoint::Tx));
         assert_eq!(Endpoint::from_name("bogus"), None);

@@ -35,8 +35,12 @@ pub enum HardwareIdentity {
         /// (company id, data) pairs from the advertisement.
         manufacturer_data: Vec<(u16, Vec<u8>)>,
     },
-    Serial { port: String },
-    Websocket { identifier: String },
+    Serial {
+        port: String,
+    },
+    Websocket {
+        identifier: String,
+    },
 }
 
 /// Errors from the hardware layer.
@@ -67,8 +71,12 @@ pub trait HardwareDevice: Send + Sync {
     fn name(&self) -> &str;
     fn address(&self) -> &str;
     fn endpoints(&self) -> Vec<Endpoint>;
-    async fn write(&self, endpoint: Endpoint, data: &[u8], with_response: bool)
-    -> Result<(), HardwareError>;
+    async fn write(
+        &self,
+        endpoint: Endpoint,
+        data: &[u8],
+        with_response: bool,
+    ) -> Result<(), HardwareError>;
     async fn read(&self, endpoint: Endpoint, timeout: Duration) -> Result<Vec<u8>, HardwareError>;
     async fn subscribe(&self, endpoint: Endpoint) -> Result<(), HardwareError>;
     async fn unsubscribe(&self, endpoint: Endpoint) -> Result<(), HardwareError>;
@@ -86,7 +94,10 @@ pub struct ConnectRequest<'a> {
 /// Connects a found device once the device manager has chosen a protocol for it.
 #[async_trait]
 pub trait HardwareConnector: Send + Sync {
-    async fn connect(&self, request: ConnectRequest<'_>) -> Result<Arc<dyn HardwareDevice>, HardwareError>;
+    async fn connect(
+        &self,
+        request: ConnectRequest<'_>,
+    ) -> Result<Arc<dyn HardwareDevice>, HardwareError>;
 }
 
 /// A device a manager found.
@@ -109,7 +120,10 @@ pub struct ManagerSink {
 }
 
 impl ManagerSink {
-    pub fn new(name: &'static str, tx: mpsc::UnboundedSender<(&'static str, ManagerEvent)>) -> Self {
+    pub fn new(
+        name: &'static str,
+        tx: mpsc::UnboundedSender<(&'static str, ManagerEvent)>,
+    ) -> Self {
         ManagerSink { name, tx }
     }
 

@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc};
 
+use crate::device::NewDevice;
 use crate::device::config::{DeviceConfigDb, UserConfig, find_protocol};
 use crate::device::protocols::ProtocolRegistry;
-use crate::device::NewDevice;
 use crate::device::{DeviceTaskEvent, ServerDevice};
-use crate::hardware::{ConnectRequest, DiscoveredDevice, HardwareManager, ManagerEvent, ManagerSink};
-use crate::spec::message::{DeviceInfo, ServerEvent};
+use crate::hardware::{
+    ConnectRequest, DiscoveredDevice, HardwareManager, ManagerEvent, ManagerSink,
+};
 use crate::spec::ButtplugError;
+use crate::spec::message::{DeviceInfo, ServerEvent};
 
 /// Gap between writes for devices whose configuration names none, as for BLE toys.
 pub const DEFAULT_MESSAGE_GAP_MS: u32 = 75;
@@ -92,7 +94,11 @@ impl DeviceManager {
             }),
         };
         // The loop holds only a weak reference so dropping the server ends it.
-        tokio::spawn(event_loop(Arc::downgrade(&manager.inner), manager_rx, task_rx));
+        tokio::spawn(event_loop(
+            Arc::downgrade(&manager.inner),
+            manager_rx,
+            task_rx,
+        ));
         manager
     }
 
@@ -135,7 +141,9 @@ impl DeviceManager {
     /// finished and the devices it found have connected (or failed to).
     pub async fn start_scanning(&self) -> Result<(), ButtplugError> {
         if self.inner.managers.is_empty() {
-            return Err(ButtplugError::unknown("no hardware managers are enabled on this server"));
+            return Err(ButtplugError::unknown(
+                "no hardware managers are enabled on this server",
+            ));
         }
         {
             let mut scan = lock(&self.inner.scan);
@@ -185,9 +193,9 @@ impl DeviceManager {
 }
 
 /// Runs futures concurrently and collects their results in order.
-async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+async fn futures_join_all<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
@@ -208,7 +216,10 @@ impl Inner {
     }
 
     fn maybe_finish_scan(&self, scan: &mut ScanState) {
-        let all_done = self.managers.iter().all(|m| scan.finished.contains(m.name()));
+        let all_done = self
+            .managers
+            .iter()
+            .all(|m| scan.finished.contains(m.name()));
         let none_connecting = scan.connecting.values().all(|n| *n == 0);
         if scan.active && all_done && none_connecting {
             scan.active = false;
@@ -250,17 +261,22 @@ impl Inner {
         let matched = find_protocol(&self.config, info)
             .ok_or_else(|| format!("no protocol matches {} ({})", info.name, info.address))?;
         if !self.user.may_connect(&info.address) {
-            return Err(format!("{} is denied by the user configuration", info.address));
+            return Err(format!(
+                "{} is denied by the user configuration",
+                info.address
+            ));
         }
         let protocol = self
             .protocols
             .get(&matched.protocol)
             .ok_or_else(|| format!("protocol {} is not implemented", matched.protocol))?
             .clone();
-        let protocol_def = self
-            .config
-            .protocol(&matched.protocol)
-            .ok_or_else(|| format!("protocol {} vanished from the configuration", matched.protocol))?;
+        let protocol_def = self.config.protocol(&matched.protocol).ok_or_else(|| {
+            format!(
+                "protocol {} vanished from the configuration",
+                matched.protocol
+            )
+        })?;
         let hw = found
             .connector
             .connect(ConnectRequest {
@@ -275,10 +291,18 @@ impl Inner {
                 .await
                 .map_err(|e| format!("identifying {}: {e}", info.address))?
                 .unwrap_or_else(|| info.name.clone());
-            let mut definition = protocol_def
-                .definition_for(Some(&identifier))
-                .ok_or_else(|| format!("protocol {} has no definition for {identifier}", matched.protocol))?;
-            let user = self.user.device(&info.address, &matched.protocol, Some(&identifier));
+            let mut definition =
+                protocol_def
+                    .definition_for(Some(&identifier))
+                    .ok_or_else(|| {
+                        format!(
+                            "protocol {} has no definition for {identifier}",
+                            matched.protocol
+                        )
+                    })?;
+            let user = self
+                .user
+                .device(&info.address, &matched.protocol, Some(&identifier));
             if let Some(user) = user {
                 user.apply(&mut definition).map_err(|e| e.to_string())?;
             }

@@ -119,7 +119,9 @@ impl ServerBuilder {
         if let Some(sim) = &self.simulated {
             let registry = self.protocols.clone();
             sim.set_responder_factory(Arc::new(move |protocol, spec| {
-                registry.get(&protocol.name)?.simulated_responder(protocol, spec)
+                registry
+                    .get(&protocol.name)?
+                    .simulated_responder(protocol, spec)
             }));
             managers.push(sim.manager());
         }

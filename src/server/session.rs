@@ -67,10 +67,10 @@ impl Session {
             loop {
                 match device_events.recv().await {
                     Ok(event) => {
-                        if fwd.handshaken.load(Ordering::Acquire) && !fwd.pinged_out.load(Ordering::Acquire) {
-                            if fwd.events.send(event).is_err() {
-                                return;
-                            }
+                        let open = fwd.handshaken.load(Ordering::Acquire)
+                            && !fwd.pinged_out.load(Ordering::Acquire);
+                        if open && fwd.events.send(event).is_err() {
+                            return;
                         }
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
@@ -114,10 +114,14 @@ impl Session {
     /// Handles one request.
     pub async fn handle(&self, request: Request) -> Result<Response, ButtplugError> {
         if self.shared.pinged_out.load(Ordering::Acquire) {
-            return Err(ButtplugError::ping("ping timed out; this session is over, reconnect"));
+            return Err(ButtplugError::ping(
+                "ping timed out; this session is over, reconnect",
+            ));
         }
         if self.shared.ended.load(Ordering::Acquire) {
-            return Err(ButtplugError::handshake("this session has ended; reconnect"));
+            return Err(ButtplugError::handshake(
+                "this session has ended; reconnect",
+            ));
         }
         let server = &self.shared.server;
         let dm = server.device_manager();
@@ -155,7 +159,9 @@ impl Session {
                 feature,
                 command,
             } => {
-                let d = dm.device(device).ok_or_else(|| ButtplugError::no_device(device))?;
+                let d = dm
+                    .device(device)
+                    .ok_or_else(|| ButtplugError::no_device(device))?;
                 d.output(feature, command).await?;
                 Ok(Response::Ok)
             }
@@ -165,7 +171,9 @@ impl Session {
                 input,
                 command,
             } => {
-                let d = dm.device(device).ok_or_else(|| ButtplugError::no_device(device))?;
+                let d = dm
+                    .device(device)
+                    .ok_or_else(|| ButtplugError::no_device(device))?;
                 match d.input(feature, input, command).await? {
                     Some(value) => Ok(Response::InputReading {
                         device,
@@ -183,7 +191,9 @@ impl Session {
                 outputs,
             } => {
                 if feature.is_some() {
-                    return Err(ButtplugError::message("a stop with a feature index needs a device index"));
+                    return Err(ButtplugError::message(
+                        "a stop with a feature index needs a device index",
+                    ));
                 }
                 let mut first_error = None;
                 for d in dm.devices() {
@@ -199,7 +209,9 @@ impl Session {
                 inputs,
                 outputs,
             } => {
-                let d = dm.device(index).ok_or_else(|| ButtplugError::no_device(index))?;
+                let d = dm
+                    .device(index)
+                    .ok_or_else(|| ButtplugError::no_device(index))?;
                 d.stop(feature, outputs, inputs).await?;
                 Ok(Response::Ok)
             }
@@ -210,7 +222,11 @@ impl Session {
         }
     }
 
-    fn handshake(&self, client_name: String, version: SpecVersion) -> Result<Response, ButtplugError> {
+    fn handshake(
+        &self,
+        client_name: String,
+        version: SpecVersion,
+    ) -> Result<Response, ButtplugError> {
         let server = &self.shared.server;
         let mut state = self.state();
         if state.version.is_some() {
@@ -232,7 +248,10 @@ impl Session {
             ));
         }
         self.shared.handshaken.store(true, Ordering::Release);
-        tracing::info!("client {:?} connected with spec {version}", state.client_name);
+        tracing::info!(
+            "client {:?} connected with spec {version}",
+            state.client_name
+        );
         Ok(Response::ServerInfo {
             server_name: server.name().to_string(),
             max_ping_time_ms: max_ping,

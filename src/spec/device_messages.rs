@@ -102,7 +102,9 @@ impl LegacyView {
     }
 
     pub fn vibrators(&self) -> impl Iterator<Item = &Actuator> {
-        self.scalars.iter().filter(|a| a.output == OutputType::Vibrate)
+        self.scalars
+            .iter()
+            .filter(|a| a.output == OutputType::Vibrate)
     }
 
     pub fn first_input(&self, input: InputType) -> Option<&Sensor> {
@@ -260,7 +262,10 @@ pub(crate) fn legacy_device_entry(device: &DeviceInfo, version: SpecVersion) -> 
         if let Some(display) = &device.display_name {
             m.insert("DeviceDisplayName".into(), json!(display));
         }
-        m.insert("DeviceMessageTimingGap".into(), json!(device.message_gap_ms));
+        m.insert(
+            "DeviceMessageTimingGap".into(),
+            json!(device.message_gap_ms),
+        );
     }
     m.insert("DeviceMessages".into(), device_messages(device, version));
     m
@@ -353,7 +358,11 @@ mod tests {
         assert_eq!(view.rotators[0].feature, 1);
         assert_eq!(
             device_messages(&nora, SpecVersion::V0),
-            json!(["SingleMotorVibrateCmd", "StopDeviceCmd", "VorzeA10CycloneCmd"])
+            json!([
+                "SingleMotorVibrateCmd",
+                "StopDeviceCmd",
+                "VorzeA10CycloneCmd"
+            ])
         );
     }
 }

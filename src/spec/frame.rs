@@ -24,9 +24,13 @@ pub enum ReplyPlan {
     /// v4 InputReading.
     InputReading,
     /// v2 BatteryLevelReading (0..1).
-    BatteryLevel { device: u32 },
+    BatteryLevel {
+        device: u32,
+    },
     /// v2 RSSILevelReading.
-    RssiLevel { device: u32 },
+    RssiLevel {
+        device: u32,
+    },
     /// v3 SensorReading.
     SensorReading {
         device: u32,
@@ -119,12 +123,19 @@ impl JsonCodec {
         let Value::Object(body) = body else {
             return Decoded {
                 id: 0,
-                plan: Err(ButtplugError::message(format!("{name}: message body is not an object"))),
+                plan: Err(ButtplugError::message(format!(
+                    "{name}: message body is not an object"
+                ))),
             };
         };
         let id = match read_id(&body) {
             Ok(id) => id,
-            Err(e) => return Decoded { id: 0, plan: Err(e) },
+            Err(e) => {
+                return Decoded {
+                    id: 0,
+                    plan: Err(e),
+                };
+            }
         };
         let plan = self.decode_body(&name, &body, devices);
         Decoded { id, plan }
@@ -290,11 +301,17 @@ pub fn frame(messages: Vec<Value>) -> String {
 
 fn server_info(id: u32, name: &str, max_ping_time: u32, version: SpecVersion) -> Value {
     match version {
-        SpecVersion::V4 => json!({"ServerInfo": {"Id": id, "ServerName": name, "MaxPingTime": max_ping_time,
-            "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}),
-        SpecVersion::V0 => json!({"ServerInfo": {"Id": id, "MajorVersion": 0, "MinorVersion": 0, "BuildVersion": 0,
-            "MessageVersion": 0, "MaxPingTime": max_ping_time, "ServerName": name}}),
-        v => json!({"ServerInfo": {"Id": id, "MessageVersion": v.number(), "MaxPingTime": max_ping_time, "ServerName": name}}),
+        SpecVersion::V4 => {
+            json!({"ServerInfo": {"Id": id, "ServerName": name, "MaxPingTime": max_ping_time,
+            "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}})
+        }
+        SpecVersion::V0 => {
+            json!({"ServerInfo": {"Id": id, "MajorVersion": 0, "MinorVersion": 0, "BuildVersion": 0,
+            "MessageVersion": 0, "MaxPingTime": max_ping_time, "ServerName": name}})
+        }
+        v => {
+            json!({"ServerInfo": {"Id": id, "MessageVersion": v.number(), "MaxPingTime": max_ping_time, "ServerName": name}})
+        }
     }
 }
 
@@ -312,7 +329,11 @@ fn parse_frame(text: &str) -> Result<Vec<Value>, ButtplugError> {
                     "a frame must be a JSON array of message objects",
                 ));
             }
-            Err(e) => return Err(ButtplugError::message(format!("frame is not valid JSON: {e}"))),
+            Err(e) => {
+                return Err(ButtplugError::message(format!(
+                    "frame is not valid JSON: {e}"
+                )));
+            }
         }
     }
     if messages.is_empty() {

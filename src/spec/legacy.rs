@@ -8,19 +8,31 @@ use super::fields::{Body, array_field, bool_field, f64_field, object, str_field,
 use super::frame::{DeviceLookup, JsonCodec, Plan, ReplyPlan};
 use super::message::{DeviceInfo, OutputCommand, Request};
 use super::{ButtplugError, SpecVersion};
-use crate::device::feature::{InputCommand, InputType, OutputType, float_to_step, position_to_step};
+use crate::device::feature::{
+    InputCommand, InputType, OutputType, float_to_step, position_to_step,
+};
 
 /// The first spec version that has each client message (accepted in that version and
 /// every later one up to v3).
 fn introduced_in(name: &str) -> Option<SpecVersion> {
     use SpecVersion::*;
     Some(match name {
-        "Ping" | "StartScanning" | "StopScanning" | "RequestDeviceList" | "StopDeviceCmd"
-        | "StopAllDevices" | "SingleMotorVibrateCmd" | "FleshlightLaunchFW12Cmd"
-        | "VorzeA10CycloneCmd" | "Test" | "RequestLog" | "LovenseCmd" | "KiirooCmd" => V0,
+        "Ping"
+        | "StartScanning"
+        | "StopScanning"
+        | "RequestDeviceList"
+        | "StopDeviceCmd"
+        | "StopAllDevices"
+        | "SingleMotorVibrateCmd"
+        | "FleshlightLaunchFW12Cmd"
+        | "VorzeA10CycloneCmd"
+        | "Test"
+        | "RequestLog"
+        | "LovenseCmd"
+        | "KiirooCmd" => V0,
         "VibrateCmd" | "LinearCmd" | "RotateCmd" => V1,
-        "BatteryLevelCmd" | "RSSILevelCmd" | "RawWriteCmd" | "RawReadCmd"
-        | "RawSubscribeCmd" | "RawUnsubscribeCmd" => V2,
+        "BatteryLevelCmd" | "RSSILevelCmd" | "RawWriteCmd" | "RawReadCmd" | "RawSubscribeCmd"
+        | "RawUnsubscribeCmd" => V2,
         "ScalarCmd" | "SensorReadCmd" | "SensorSubscribeCmd" | "SensorUnsubscribeCmd" => V3,
         _ => return None,
     })
@@ -85,7 +97,10 @@ fn entries<'a>(body: &'a Body, name: &str) -> Result<Vec<&'a Body>, ButtplugErro
     list.iter().map(|v| object(v, name)).collect()
 }
 
-fn device(devices: &dyn DeviceLookup, body: &Body) -> Result<(u32, DeviceInfo, LegacyView), ButtplugError> {
+fn device(
+    devices: &dyn DeviceLookup,
+    body: &Body,
+) -> Result<(u32, DeviceInfo, LegacyView), ButtplugError> {
     let index = u32_field(body, "DeviceIndex")?;
     let info = devices
         .device(index)
@@ -113,9 +128,7 @@ pub(crate) fn decode(
 ) -> Result<Plan, ButtplugError> {
     match introduced_in(name) {
         None => {
-            return Err(ButtplugError::message(format!(
-                "unknown message {name}"
-            )));
+            return Err(ButtplugError::message(format!("unknown message {name}")));
         }
         Some(v) if v > version => {
             return Err(ButtplugError::message(format!(
@@ -177,7 +190,12 @@ pub(crate) fn decode(
                 let a = pick(&view.rotators, u32_field(e, "Index")?, "rotator")?;
                 let magnitude = step(a, fraction(e, "Speed")?);
                 let clockwise = bool_field(e, "Clockwise")?;
-                requests.push(output(index, a, if clockwise { magnitude } else { -magnitude }, None));
+                requests.push(output(
+                    index,
+                    a,
+                    if clockwise { magnitude } else { -magnitude },
+                    None,
+                ));
             }
             outputs(requests)
         }
@@ -254,7 +272,12 @@ pub(crate) fn decode(
                 .first()
                 .ok_or_else(|| ButtplugError::device("device has no rotator"))?;
             let magnitude = step(a, speed / 99.0);
-            one(output(index, a, if clockwise { magnitude } else { -magnitude }, None))
+            one(output(
+                index,
+                a,
+                if clockwise { magnitude } else { -magnitude },
+                None,
+            ))
         }
         "BatteryLevelCmd" | "RSSILevelCmd" => {
             let (index, _, view) = device(devices, body)?;
@@ -263,9 +286,9 @@ pub(crate) fn decode(
             } else {
                 InputType::Rssi
             };
-            let sensor = view
-                .first_input(input)
-                .ok_or_else(|| ButtplugError::device(format!("device has no readable {input} sensor")))?;
+            let sensor = view.first_input(input).ok_or_else(|| {
+                ButtplugError::device(format!("device has no readable {input} sensor"))
+            })?;
             Ok(Plan {
                 requests: vec![Request::Input {
                     device: index,
@@ -291,7 +314,9 @@ pub(crate) fn decode(
                 .get(sensor_index as usize)
                 .filter(|s| s.input == input)
                 .ok_or_else(|| {
-                    ButtplugError::device(format!("device has no {type_name} sensor at index {sensor_index}"))
+                    ButtplugError::device(format!(
+                        "device has no {type_name} sensor at index {sensor_index}"
+                    ))
                 })?;
             let (command, reply) = match name {
                 "SensorReadCmd" => (
@@ -315,9 +340,11 @@ pub(crate) fn decode(
                 reply,
             })
         }
-        "RawWriteCmd" | "RawReadCmd" | "RawSubscribeCmd" | "RawUnsubscribeCmd" => Err(
-            ButtplugError::message(format!("{name}: raw device access is not enabled on this server")),
-        ),
+        "RawWriteCmd" | "RawReadCmd" | "RawSubscribeCmd" | "RawUnsubscribeCmd" => {
+            Err(ButtplugError::message(format!(
+                "{name}: raw device access is not enabled on this server"
+            )))
+        }
         _ => Err(ButtplugError::message(format!(
             "{name} is no longer supported"
         ))),
@@ -328,7 +355,9 @@ pub(crate) fn decode(
 fn launch_param(body: &Body, name: &str) -> Result<f64, ButtplugError> {
     let v = u32_field(body, name)?;
     if v > 99 {
-        return Err(ButtplugError::message(format!("{name} {v} is outside 0..=99")));
+        return Err(ButtplugError::message(format!(
+            "{name} {v} is outside 0..=99"
+        )));
     }
     Ok(v as f64)
 }

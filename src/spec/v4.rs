@@ -2,10 +2,12 @@
 
 use serde_json::{Map, Value, json};
 
-use super::fields::{Body, i32_field, object, opt, opt_bool_field, opt_u32_field, str_field, u32_field};
+use super::ButtplugError;
+use super::fields::{
+    Body, i32_field, object, opt, opt_bool_field, opt_u32_field, str_field, u32_field,
+};
 use super::frame::{Plan, ReplyPlan};
 use super::message::{DeviceInfo, OutputCommand, Request};
-use super::ButtplugError;
 use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
 
 fn plan(request: Request, reply: ReplyPlan) -> Result<Plan, ButtplugError> {
@@ -34,9 +36,8 @@ pub(crate) fn decode(name: &str, body: &Body) -> Result<Plan, ButtplugError> {
             let output = if kind == "PositionWithDuration" {
                 OutputType::HwPositionWithDuration
             } else {
-                OutputType::from_spec_name(kind).ok_or_else(|| {
-                    ButtplugError::message(format!("unknown output type {kind}"))
-                })?
+                OutputType::from_spec_name(kind)
+                    .ok_or_else(|| ButtplugError::message(format!("unknown output type {kind}")))?
             };
             let params = object(params, kind)?;
             let value = i32_field(params, "Value")?;
@@ -112,7 +113,9 @@ fn single_entry<'a>(map: &'a Body, what: &str) -> Result<(&'a str, &'a Value), B
     let mut iter = map.iter();
     match (iter.next(), iter.next()) {
         (Some((k, v)), None) => Ok((k.as_str(), v)),
-        _ => Err(ButtplugError::message(format!("{what} must have exactly one key"))),
+        _ => Err(ButtplugError::message(format!(
+            "{what} must have exactly one key"
+        ))),
     }
 }
 
@@ -183,7 +186,13 @@ pub(crate) fn device_list(id: u32, devices: &[DeviceInfo]) -> Value {
     json!({"DeviceList": {"Id": id, "Devices": map}})
 }
 
-pub(crate) fn input_reading(id: u32, device: u32, feature: u32, input: InputType, value: i32) -> Value {
+pub(crate) fn input_reading(
+    id: u32,
+    device: u32,
+    feature: u32,
+    input: InputType,
+    value: i32,
+) -> Value {
     json!({"InputReading": {"Id": id, "DeviceIndex": device, "FeatureIndex": feature,
         "Reading": {input.spec_name(): {"Value": value}}}})
 }

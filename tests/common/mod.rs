@@ -32,15 +32,21 @@ pub fn rig_with(names: &[&str], configure: impl FnOnce(ServerBuilder) -> ServerB
             ..Default::default()
         });
     }
-    let server = configure(ButtplugServer::builder().name("test server").simulated(hw.clone()))
-        .build()
-        .expect("server builds");
+    let server = configure(
+        ButtplugServer::builder()
+            .name("test server")
+            .simulated(hw.clone()),
+    )
+    .build()
+    .expect("server builds");
     Rig { hw, server }
 }
 
 impl Rig {
     pub fn device(&self, name: &str) -> SimulatedDevice {
-        self.hw.device_by_name(name).expect("simulated device exists")
+        self.hw
+            .device_by_name(name)
+            .expect("simulated device exists")
     }
 
     /// Index the server gave a simulated device.
@@ -89,7 +95,9 @@ impl Json {
     pub async fn handshake(&mut self, version: u32) -> Value {
         let body = match version {
             0 => json!({"Id": 1, "ClientName": "test"}),
-            4 => json!({"Id": 1, "ClientName": "test", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}),
+            4 => {
+                json!({"Id": 1, "ClientName": "test", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0})
+            }
             v => json!({"Id": 1, "ClientName": "test", "MessageVersion": v}),
         };
         self.one(json!({"RequestServerInfo": body})).await

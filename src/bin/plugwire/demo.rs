@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware, RecordKind};
+use plugwire::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::{ButtplugClient, ButtplugServer, InputType, OutputType, OutputValue};
 
 const DEFAULT_DEVICES: [&str; 4] = ["LVS-Lush", "LVS-Nora", "LVS-Edge", "LVS-Max"];
@@ -45,7 +45,11 @@ async fn drive(names: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         .simulated(hardware.clone())
         .build()?;
     let client = ButtplugClient::connect_in_process("plugwire demo", &server).await?;
-    println!("connected to {:?}; scanning for {} simulated device(s)", client.server_name(), names.len());
+    println!(
+        "connected to {:?}; scanning for {} simulated device(s)",
+        client.server_name(),
+        names.len()
+    );
     client.scan(Duration::from_secs(10)).await?;
     let devices = client.devices();
     if devices.len() != names.len() {
@@ -69,8 +73,13 @@ async fn drive(names: &[String]) -> Result<(), Box<dyn std::error::Error>> {
                         OutputType::Rotate if feature.outputs[output].value.0 < 0 => -v,
                         _ => v,
                     };
-                    device.output(feature.index, *output, OutputValue::Float(value)).await?;
-                    println!("  feature {} {output} {value:+.1} of {steps} steps: sent", feature.index);
+                    device
+                        .output(feature.index, *output, OutputValue::Float(value))
+                        .await?;
+                    println!(
+                        "  feature {} {output} {value:+.1} of {steps} steps: sent",
+                        feature.index
+                    );
                 }
             }
             if feature.inputs.contains_key(&InputType::Battery) {

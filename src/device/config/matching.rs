@@ -36,7 +36,13 @@ pub fn find_protocol(db: &DeviceConfigDb, info: &HardwareInfo) -> Option<Protoco
     for protocol in db.protocols() {
         for comm in &protocol.communication {
             let score = match (comm, &info.identity) {
-                (Communication::Btle(spec), HardwareIdentity::Ble { services, manufacturer_data }) => {
+                (
+                    Communication::Btle(spec),
+                    HardwareIdentity::Ble {
+                        services,
+                        manufacturer_data,
+                    },
+                ) => {
                     let by_name = spec
                         .names
                         .iter()
@@ -62,15 +68,15 @@ pub fn find_protocol(db: &DeviceConfigDb, info: &HardwareInfo) -> Option<Protoco
                     by_name.or(by_service).or(by_manufacturer)
                 }
                 (Communication::Simulated { names }, HardwareIdentity::Ble { .. }) => {
-                    names.iter().any(|n| *n == info.name).then_some(usize::MAX)
+                    names.contains(&info.name).then_some(usize::MAX)
                 }
                 (Communication::Serial(spec), HardwareIdentity::Serial { port }) => {
                     (spec.port == *port).then_some(usize::MAX)
                 }
-                (Communication::Websocket { names }, HardwareIdentity::Websocket { identifier }) => names
-                    .iter()
-                    .filter_map(|p| name_score(p, identifier))
-                    .max(),
+                (
+                    Communication::Websocket { names },
+                    HardwareIdentity::Websocket { identifier },
+                ) => names.iter().filter_map(|p| name_score(p, identifier)).max(),
                 _ => None,
             };
             if let Some(score) = score {
@@ -109,8 +115,14 @@ mod tests {
     #[test]
     fn prefers_exact_then_longest_prefix() {
         let db = DeviceConfigDb::from_json(DB).unwrap();
-        assert_eq!(find_protocol(&db, &ble("LVS-Exact")).unwrap().protocol, "exact");
-        assert_eq!(find_protocol(&db, &ble("LVS-Other")).unwrap().protocol, "long");
+        assert_eq!(
+            find_protocol(&db, &ble("LVS-Exact")).unwrap().protocol,
+            "exact"
+        );
+        assert_eq!(
+            find_protocol(&db, &ble("LVS-Other")).unwrap().protocol,
+            "long"
+        );
         assert_eq!(find_protocol(&db, &ble("LVX")).unwrap().protocol, "short");
         assert!(find_protocol(&db, &ble("Nothing")).is_none());
     }
@@ -133,13 +145,17 @@ mod tests {
         let serial = HardwareInfo {
             name: "port".into(),
             address: "/dev/ttyUSB0".into(),
-            identity: HardwareIdentity::Serial { port: "/dev/ttyUSB0".into() },
+            identity: HardwareIdentity::Serial {
+                port: "/dev/ttyUSB0".into(),
+            },
         };
         assert_eq!(find_protocol(&db, &serial).unwrap().protocol, "ser");
         let ws = HardwareInfo {
             name: "tester".into(),
             address: "x".into(),
-            identity: HardwareIdentity::Websocket { identifier: "tester".into() },
+            identity: HardwareIdentity::Websocket {
+                identifier: "tester".into(),
+            },
         };
         assert_eq!(find_protocol(&db, &ws).unwrap().protocol, "ws");
     }

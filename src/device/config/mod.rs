@@ -5,10 +5,10 @@ mod matching;
 mod protocol_config;
 mod user_config;
 
-pub use matching::{find_protocol, ProtocolMatch};
+pub use matching::{ProtocolMatch, find_protocol};
 pub use protocol_config::{
-    BtleSpecifier, Communication, DeviceConfigDb, DeviceDefinition, ManufacturerData,
-    ProtocolDef, SerialSpecifier,
+    BtleSpecifier, Communication, DeviceConfigDb, DeviceDefinition, ManufacturerData, ProtocolDef,
+    SerialSpecifier,
 };
 pub use user_config::{FeatureOverride, OutputOverride, UserConfig, UserDeviceConfig};
 

@@ -19,8 +19,12 @@ use crate::device::feature::{
 pub enum Communication {
     Btle(BtleSpecifier),
     Serial(SerialSpecifier),
-    Websocket { names: Vec<String> },
-    Simulated { names: Vec<String> },
+    Websocket {
+        names: Vec<String>,
+    },
+    Simulated {
+        names: Vec<String>,
+    },
     /// A transport plugwire has no manager for (hid, usb, xinput, ...), kept for round-trips.
     Other(String),
 }
@@ -128,10 +132,7 @@ impl DeviceConfigDb {
     /// Parses a device configuration file (ecosystem format, major version 4 or 5).
     pub fn from_json(text: &str) -> Result<DeviceConfigDb, ConfigError> {
         let raw: RawFile = serde_json::from_str(text)?;
-        let version = raw
-            .version
-            .map(|v| (v.major, v.minor))
-            .unwrap_or((4, 0));
+        let version = raw.version.map(|v| (v.major, v.minor)).unwrap_or((4, 0));
         if !(4..=5).contains(&version.0) {
             return Err(ConfigError::UnsupportedVersion(version.0));
         }
@@ -299,7 +300,8 @@ pub(crate) fn parse_communication(
                             .map(|b| b as u8)
                             .collect()
                     });
-                    spec.manufacturer_data.push(ManufacturerData { company, data });
+                    spec.manufacturer_data
+                        .push(ManufacturerData { company, data });
                 }
             }
             if let Some(services) = value.get("services").and_then(Value::as_object) {
@@ -319,7 +321,8 @@ pub(crate) fn parse_communication(
             Communication::Btle(spec)
         }
         "serial" => {
-            let get_u = |k: &str, default: u64| value.get(k).and_then(Value::as_u64).unwrap_or(default);
+            let get_u =
+                |k: &str, default: u64| value.get(k).and_then(Value::as_u64).unwrap_or(default);
             Communication::Serial(SerialSpecifier {
                 port: value
                     .get("port")
@@ -394,7 +397,14 @@ pub(crate) fn parse_feature(
             .get("duration")
             .and_then(pair_i32)
             .map(|(a, b)| (a.max(0) as u32, b.max(0) as u32));
-        outputs.insert(output_type, OutputLimits { value, duration, ..OutputLimits::new(0, 0) });
+        outputs.insert(
+            output_type,
+            OutputLimits {
+                value,
+                duration,
+                ..OutputLimits::new(0, 0)
+            },
+        );
     }
     let mut inputs = BTreeMap::new();
     for (kind, spec) in raw.input {
@@ -457,10 +467,16 @@ mod tests {
             panic!("not btle")
         };
         assert_eq!(b.names, vec!["Demo*"]);
-        assert!(b.services.contains_key("0000fff0-0000-1000-8000-00805f9b34fb"));
+        assert!(
+            b.services
+                .contains_key("0000fff0-0000-1000-8000-00805f9b34fb")
+        );
         let rot = p.definition_for(Some("R")).unwrap();
         assert_eq!(rot.name, "Demo Rotator");
-        assert_eq!(rot.features[0].outputs[&OutputType::Rotate].value, (-20, 20));
+        assert_eq!(
+            rot.features[0].outputs[&OutputType::Rotate].value,
+            (-20, 20)
+        );
         let plain = p.definition_for(Some("P")).unwrap();
         assert_eq!(plain.name, "Demo Plain");
         assert_eq!(plain.features.len(), 2, "features inherited from defaults");

@@ -80,7 +80,12 @@ impl UserConfig {
     }
 
     /// The settings for a device, most specific entry first.
-    pub fn device(&self, address: &str, protocol: &str, identifier: Option<&str>) -> Option<&UserDeviceConfig> {
+    pub fn device(
+        &self,
+        address: &str,
+        protocol: &str,
+        identifier: Option<&str>,
+    ) -> Option<&UserDeviceConfig> {
         self.devices
             .iter()
             .filter(|d| d.address == address)
@@ -171,7 +176,10 @@ fn parse_protocol_additions(
 ) -> Result<DeviceConfigDb, ConfigError> {
     // The additions have the shape of a device config file; reuse that parser.
     let mut file = serde_json::Map::new();
-    file.insert("version".into(), serde_json::json!({"major": 4, "minor": 0}));
+    file.insert(
+        "version".into(),
+        serde_json::json!({"major": 4, "minor": 0}),
+    );
     let mut cleaned = serde_json::Map::new();
     for (name, p) in protocols {
         let mut p = p.clone();
@@ -228,9 +236,10 @@ fn parse_device(entry: &Value) -> Result<UserDeviceConfig, ConfigError> {
         {
             let kind = OutputType::from_config_name(kind)
                 .ok_or_else(|| invalid(format!("unknown output type {kind}")))?;
-            let value = body.get("value").and_then(Value::as_array).and_then(|a| {
-                Some((a.first()?.as_u64()? as u32, a.get(1)?.as_u64()? as u32))
-            });
+            let value = body
+                .get("value")
+                .and_then(Value::as_array)
+                .and_then(|a| Some((a.first()?.as_u64()? as u32, a.get(1)?.as_u64()? as u32)));
             o.outputs.insert(
                 kind,
                 OutputOverride {
@@ -317,15 +326,23 @@ mod tests {
         assert!(!user.may_connect("BB:02"));
         assert!(user.may_connect("CC:03"));
         let p = user.protocol_additions.protocol("lovense").unwrap();
-        assert!(matches!(&p.communication[0], super::super::Communication::Websocket { names } if names == &["LVSDevice"]));
-        assert_eq!(user.reserved_indices().collect::<Vec<_>>(), vec![(7, "AA:01"), (3, "BB:02")]);
+        assert!(
+            matches!(&p.communication[0], super::super::Communication::Websocket { names } if names == &["LVSDevice"])
+        );
+        assert_eq!(
+            user.reserved_indices().collect::<Vec<_>>(),
+            vec![(7, "AA:01"), (3, "BB:02")]
+        );
     }
 
     #[test]
     fn limits_and_disables_features() {
         let user = UserConfig::from_json(USER).unwrap();
         let mut def = nora();
-        user.device("AA:01", "lovense", Some("A")).unwrap().apply(&mut def).unwrap();
+        user.device("AA:01", "lovense", Some("A"))
+            .unwrap()
+            .apply(&mut def)
+            .unwrap();
         let vib = &def.features[0].outputs[&OutputType::Vibrate];
         assert_eq!(vib.value, (0, 10));
         assert_eq!(vib.to_hardware(OutputType::Vibrate, 1), 6);

@@ -46,7 +46,10 @@ fn parse_device_type(answer: &str) -> String {
 /// Model letters from a name such as `LVS-Z36`, used when the toy does not answer.
 fn letters_from_name(name: &str) -> Option<String> {
     let rest = name.strip_prefix("LVS-")?;
-    let letters: String = rest.chars().take_while(|c| c.is_ascii_uppercase()).collect();
+    let letters: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_uppercase())
+        .collect();
     let digits = &rest[letters.len()..];
     (!letters.is_empty() && digits.starts_with(|c: char| c.is_ascii_digit())).then_some(letters)
 }
@@ -113,7 +116,10 @@ impl Protocol for Lovense {
     ) -> Option<Box<dyn SimulatedResponder>> {
         let model = spec.model.clone().unwrap_or_else(|| {
             // `LVS-Nora` answers as the configuration named "Lovense Nora".
-            let suffix = spec.name.trim_start_matches("LVS-").trim_start_matches("LOVE-");
+            let suffix = spec
+                .name
+                .trim_start_matches("LVS-")
+                .trim_start_matches("LOVE-");
             protocol
                 .configurations
                 .iter()
@@ -122,7 +128,11 @@ impl Protocol for Lovense {
                 .or_else(|| letters_from_name(&spec.name))
                 .unwrap_or_else(|| "S".to_string())
         });
-        let mac: String = spec.address.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+        let mac: String = spec
+            .address
+            .chars()
+            .filter(|c| c.is_ascii_hexdigit())
+            .collect();
         Some(Box::new(SimulatedLovense {
             model,
             mac,
@@ -150,8 +160,11 @@ impl Variant {
                 zero_stops_range: id == "H",
             };
         }
-        let output_features: Vec<&DeviceFeature> =
-            def.features.iter().filter(|f| !f.outputs.is_empty()).collect();
+        let output_features: Vec<&DeviceFeature> = def
+            .features
+            .iter()
+            .filter(|f| !f.outputs.is_empty())
+            .collect();
         let has = |f: &DeviceFeature, o| f.outputs.contains_key(&o);
         let count = output_features.len();
         let any = |o| output_features.iter().any(|f| has(f, o));
@@ -190,7 +203,11 @@ impl LovenseHandler {
         ))
     }
 
-    fn encode_one(&self, c: &OutputChange, out: &mut Vec<HardwareCommand>) -> Result<(), DeviceError> {
+    fn encode_one(
+        &self,
+        c: &OutputChange,
+        out: &mut Vec<HardwareCommand>,
+    ) -> Result<(), DeviceError> {
         use OutputType::*;
         match (&self.variant, c.output) {
             (Variant::Single, Vibrate | Oscillate) => out.push(tx(format!("Vibrate:{};", c.value))),
@@ -212,7 +229,11 @@ impl LovenseHandler {
                 out.push(tx(format!("Rotate:{};", c.value.abs())));
             }
             (Variant::Stroker { zero_stops_range }, Oscillate) => {
-                let range = if c.value == 0 && *zero_stops_range { 0 } else { 20 };
+                let range = if c.value == 0 && *zero_stops_range {
+                    0
+                } else {
+                    20
+                };
                 if c.value == 0 {
                     if let Some(m) = &self.mover {
                         m.halt();
@@ -274,7 +295,14 @@ impl ProtocolHandler for LovenseHandler {
                 input,
             });
         }
-        write_and_await(hw, tx("Battery;".into()), Endpoint::Rx, ANSWER_TIMEOUT, parse_battery).await
+        write_and_await(
+            hw,
+            tx("Battery;".into()),
+            Endpoint::Rx,
+            ANSWER_TIMEOUT,
+            parse_battery,
+        )
+        .await
     }
 }
 
@@ -308,7 +336,11 @@ impl PositionMover {
                 };
                 if let Some(position) = mover.tick() {
                     let text = format!("FSetSite:{position};");
-                    if hw.write(Endpoint::Tx, text.as_bytes(), false).await.is_err() {
+                    if hw
+                        .write(Endpoint::Tx, text.as_bytes(), false)
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }

@@ -164,7 +164,11 @@ impl SimulatedDevice {
 
     /// Queues bytes for the next read of `endpoint`.
     pub fn queue_read(&self, endpoint: Endpoint, data: Vec<u8>) {
-        self.state().reads.entry(endpoint).or_default().push_back(data);
+        self.state()
+            .reads
+            .entry(endpoint)
+            .or_default()
+            .push_back(data);
     }
 
     /// Sends a notification as the toy would. Returns false when nobody subscribed to the
@@ -200,7 +204,14 @@ impl SimulatedDevice {
         self.state().present = true;
     }
 
-    fn record(&self, state: &mut DeviceState, kind: RecordKind, endpoint: Endpoint, data: &[u8], with_response: bool) {
+    fn record(
+        &self,
+        state: &mut DeviceState,
+        kind: RecordKind,
+        endpoint: Endpoint,
+        data: &[u8],
+        with_response: bool,
+    ) {
         if state.log.len() >= LOG_CAPACITY {
             state.log.pop_front();
         }
@@ -239,7 +250,12 @@ impl HardwareDevice for SimulatedDevice {
         self.state().endpoints.clone()
     }
 
-    async fn write(&self, endpoint: Endpoint, data: &[u8], with_response: bool) -> Result<(), HardwareError> {
+    async fn write(
+        &self,
+        endpoint: Endpoint,
+        data: &[u8],
+        with_response: bool,
+    ) -> Result<(), HardwareError> {
         let replies = {
             let mut s = self.state();
             self.check(&s, endpoint)?;

@@ -23,8 +23,9 @@ use super::{
 use crate::device::config::{Communication, ProtocolDef};
 
 /// Builds the toy-side responder for a device once its protocol is known.
-pub type ResponderFactory =
-    Arc<dyn Fn(&ProtocolDef, &SimulatedDeviceSpec) -> Option<Box<dyn SimulatedResponder>> + Send + Sync>;
+pub type ResponderFactory = Arc<
+    dyn Fn(&ProtocolDef, &SimulatedDeviceSpec) -> Option<Box<dyn SimulatedResponder>> + Send + Sync,
+>;
 
 struct World {
     devices: Mutex<Vec<SimulatedDevice>>,
@@ -84,11 +85,17 @@ impl SimulatedHardware {
     }
 
     pub fn device(&self, address: &str) -> Option<SimulatedDevice> {
-        self.devices_lock().iter().find(|d| d.address() == address).cloned()
+        self.devices_lock()
+            .iter()
+            .find(|d| d.address() == address)
+            .cloned()
     }
 
     pub fn device_by_name(&self, name: &str) -> Option<SimulatedDevice> {
-        self.devices_lock().iter().find(|d| d.name() == name).cloned()
+        self.devices_lock()
+            .iter()
+            .find(|d| d.name() == name)
+            .cloned()
     }
 
     /// A dropped device comes back in range; the server reconnects devices it knew.
@@ -193,7 +200,10 @@ fn endpoints_of(communication: &Communication) -> Vec<Endpoint> {
 
 #[async_trait]
 impl HardwareConnector for SimulatedConnector {
-    async fn connect(&self, request: ConnectRequest<'_>) -> Result<Arc<dyn HardwareDevice>, HardwareError> {
+    async fn connect(
+        &self,
+        request: ConnectRequest<'_>,
+    ) -> Result<Arc<dyn HardwareDevice>, HardwareError> {
         let responder = self
             .responders
             .as_ref()

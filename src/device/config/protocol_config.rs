@@ -116,17 +116,25 @@ pub struct DeviceConfigDb {
     protocols: BTreeMap<String, ProtocolDef>,
 }
 
-const BUILTIN: &str = include_str!("builtin_devices.json");
+/// plugwire's own definitions, one JSON file per implemented protocol (see build.rs).
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_devices.rs"));
 
 impl DeviceConfigDb {
     /// plugwire's own definitions for the protocols it implements.
     pub fn builtin() -> DeviceConfigDb {
-        // The built-in file is part of the crate and covered by tests; failing to parse it
-        // is a build defect, so an empty database is the only sane fallback here.
-        DeviceConfigDb::from_json(BUILTIN).unwrap_or_else(|e| {
-            tracing::error!("built-in device configuration is invalid: {e}");
-            DeviceConfigDb::default()
-        })
+        let mut db = DeviceConfigDb {
+            version: (4, 0),
+            protocols: BTreeMap::new(),
+        };
+        for (name, text) in BUILTIN {
+            // The files are part of the crate and a test parses each; a broken one is a
+            // build defect, logged and skipped rather than taking the server down.
+            match DeviceConfigDb::from_json(text) {
+                Ok(loaded) => db.protocols.extend(loaded.protocols),
+                Err(e) => tracing::error!("built-in definition {name} is invalid: {e}"),
+            }
+        }
+        db
     }
 
     /// Parses a device configuration file (ecosystem format, major version 4 or 5).
@@ -492,8 +500,11 @@ mod tests {
     }
 
     #[test]
-    fn builtin_parses() {
-        let db = DeviceConfigDb::from_json(BUILTIN).unwrap();
-        assert!(db.protocol("lovense").is_some());
+    fn builtin_definitions_parse() {
+        for (name, text) in BUILTIN {
+            let db = DeviceConfigDb::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(db.protocol(name).is_some(), "{name}.json defines {name}");
+        }
+        assert!(DeviceConfigDb::builtin().protocol("lovense").is_some());
     }
 }

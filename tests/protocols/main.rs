@@ -1,0 +1,7 @@
+//! Byte-exact tests of every protocol handler, one module per protocol family. Expected
+//! bytes are written from the protocols' facts (docs/protocols/), never printed from the
+//! code under test.
+
+mod harness;
+
+mod lovense;

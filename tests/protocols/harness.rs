@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use plugwire::hardware::simulated::{RecordKind, SimulatedDevice, SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::hardware::Endpoint;
-use plugwire::{ButtplugClient, ButtplugServer, ClientDevice, OutputType, OutputValue};
+use plugwire::{ButtplugClient, ButtplugServer, ClientDevice, OutputType, OutputValue, ServerBuilder};
 
 pub const WAIT: Duration = Duration::from_secs(5);
 
@@ -53,13 +53,24 @@ pub async fn toy(name: &str) -> Toy {
 }
 
 pub async fn toy_with(spec: SimulatedDeviceSpec) -> Toy {
+    toy_configured(spec, |b| b).await
+}
+
+/// A toy on a server the caller configures further (a user config naming a serial port,
+/// say).
+pub async fn toy_configured(
+    spec: SimulatedDeviceSpec,
+    configure: impl FnOnce(ServerBuilder) -> ServerBuilder,
+) -> Toy {
     let hw = SimulatedHardware::new();
     let sim = hw.add_device(spec);
-    let server = ButtplugServer::builder()
-        .simulated(hw.clone())
-        .default_message_gap_ms(0)
-        .build()
-        .expect("server");
+    let server = configure(
+        ButtplugServer::builder()
+            .simulated(hw.clone())
+            .default_message_gap_ms(0),
+    )
+    .build()
+    .expect("server");
     let client = ButtplugClient::connect_in_process("protocol test", &server)
         .await
         .expect("client");

@@ -50,6 +50,9 @@ pub struct SimulatedDeviceSpec {
     pub model: Option<String>,
     /// Battery level 0..100 the toy reports.
     pub battery_level: Option<u8>,
+    /// Present the device as a serial port of this name instead of a BLE advertisement
+    /// (serial protocols are matched by port, which a user config names).
+    pub serial_port: Option<String>,
 }
 
 pub(super) struct DeviceState {

@@ -128,9 +128,12 @@ impl SimulatedHardware {
             info: HardwareInfo {
                 name: spec.name.clone(),
                 address: spec.address.clone(),
-                identity: HardwareIdentity::Ble {
-                    services: spec.services.clone(),
-                    manufacturer_data: spec.manufacturer_data.clone(),
+                identity: match &spec.serial_port {
+                    Some(port) => HardwareIdentity::Serial { port: port.clone() },
+                    None => HardwareIdentity::Ble {
+                        services: spec.services.clone(),
+                        manufacturer_data: spec.manufacturer_data.clone(),
+                    },
                 },
             },
             connector: Box::new(SimulatedConnector {

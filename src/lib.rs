@@ -6,10 +6,13 @@
 //! - [`device`]: device configuration, protocol handlers and the per-device task.
 //! - [`hardware`]: communication managers, including simulated devices.
 //! - [`client`]: a Rust client, in-process or through a connector.
+//! - [`ffi`]: the C ABI (protobuf messages, see `protobuf/plugwire.proto`).
 
 pub mod client;
 pub mod device;
+pub mod ffi;
 pub mod hardware;
+pub mod proto;
 pub mod server;
 pub mod spec;
 

@@ -1,0 +1,286 @@
+//! The C ABI.
+//!
+//! Conventions (see bindings/c/README.md): every function returns a `PlugwireStatus`
+//! (except the two accessors that return static data); inputs come first, outputs last;
+//! buffers are a pointer then a `size_t` length; NULL where a pointer is required is
+//! `PLUGWIRE_STATUS_NULL_ARGUMENT`; nothing panics across the boundary.
+//!
+//! Threads: every function may be called from any thread, concurrently, including from
+//! inside a callback. Callbacks of a client run on that client's own callback thread, one
+//! at a time, in order; they never run on the caller's thread. After
+//! `plugwire_client_free` returns, no callback of that client runs again.
+
+pub(crate) mod client_handle;
+mod logging;
+pub(crate) mod panic_boundary;
+mod requests;
+mod runtime;
+mod status;
+
+use std::os::raw::{c_char, c_void};
+use std::sync::Arc;
+use std::time::Duration;
+
+use prost::Message;
+
+pub use client_handle::PlugwireCallback;
+use client_handle::{CCallback, ClientCore};
+pub use logging::{PlugwireLogCallback, PlugwireLogLevel};
+use panic_boundary::{ffi_boundary, require, set_last_error};
+pub use status::PlugwireStatus;
+
+use crate::proto as pb;
+
+/// Version of this C ABI. It changes only when an existing function's signature or
+/// meaning changes; additions keep it.
+pub const PLUGWIRE_ABI_VERSION: u32 = 1;
+
+/// An opaque client handle. Create with `plugwire_client_new`, release with
+/// `plugwire_client_free`.
+pub struct PlugwireClient {
+    core: Arc<ClientCore>,
+}
+
+/// The library version as a NUL-terminated string, e.g. "0.1.0".
+///
+/// Ownership: static; do not free. Threads: any.
+#[unsafe(no_mangle)]
+pub extern "C" fn plugwire_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The ABI version the library implements (`PLUGWIRE_ABI_VERSION` when it was built).
+///
+/// Threads: any.
+#[unsafe(no_mangle)]
+pub extern "C" fn plugwire_abi_version() -> u32 {
+    PLUGWIRE_ABI_VERSION
+}
+
+/// The message of the last failing call on this thread, NUL-terminated UTF-8 ("" if none).
+///
+/// Ownership: borrowed; valid until the next failing call on the same thread. Do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn plugwire_last_error_message() -> *const c_char {
+    panic_boundary::last_error_ptr()
+}
+
+/// Creates a client. Events (encoded `plugwire.v1.Event`) go to `event_callback`, called
+/// with `event_user_data`; pass NULL to collect them with `plugwire_client_next_event`
+/// instead (pull mode). The client is not connected: send a `ConnectEmbedded` or
+/// `ConnectWebsocket` request.
+///
+/// Ownership: on success `*out_client` holds a new handle the caller must release with
+/// `plugwire_client_free`. `event_user_data` must stay valid until then.
+/// Threads: any. Starts the library's runtime on first use.
+///
+/// # Safety
+/// `out_client` must be NULL or point to writable memory for one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_client_new(
+    event_callback: PlugwireCallback,
+    event_user_data: *mut c_void,
+    out_client: *mut *mut PlugwireClient,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        require!(out_client, "out_client");
+        match ClientCore::new(CCallback::new(event_callback, event_user_data)) {
+            Ok(core) => {
+                let handle = Box::into_raw(Box::new(PlugwireClient { core }));
+                // SAFETY: checked non-NULL above; the caller provides writable memory.
+                unsafe { *out_client = handle };
+                PlugwireStatus::Ok
+            }
+            Err(e) => {
+                set_last_error(e);
+                PlugwireStatus::RuntimeFailed
+            }
+        }
+    })
+}
+
+/// Sends a request: `request` holds `request_len` bytes of an encoded
+/// `plugwire.v1.Request`. When the status is OK, `reply_callback` is called exactly once
+/// with an encoded `plugwire.v1.Reply` and `reply_user_data` (unless the client is freed
+/// first: requests still in flight then never call back). Errors of the request itself
+/// (not connected, unknown device, server refusal...) come as an `Error` reply.
+///
+/// Ownership: the request bytes are copied before return. The reply buffer is borrowed for
+/// the duration of the callback. `reply_callback` may be NULL (fire and forget).
+/// Threads: any, concurrently; the callback runs on the client's callback thread.
+///
+/// # Safety
+/// `client` must be a live handle from `plugwire_client_new`; `request` must point to
+/// `request_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_client_request(
+    client: *const PlugwireClient,
+    request: *const u8,
+    request_len: usize,
+    reply_callback: PlugwireCallback,
+    reply_user_data: *mut c_void,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        require!(client, "client");
+        if request.is_null() && request_len > 0 {
+            set_last_error("request is NULL");
+            return PlugwireStatus::NullArgument;
+        }
+        // SAFETY: checked non-NULL; the caller guarantees a live handle.
+        let core = unsafe { &(*client).core };
+        let bytes = if request_len == 0 {
+            &[][..]
+        } else {
+            // SAFETY: the caller guarantees `request_len` readable bytes.
+            unsafe { std::slice::from_raw_parts(request, request_len) }
+        };
+        let kind = match pb::Request::decode(bytes) {
+            Ok(pb::Request { kind: Some(kind) }) => kind,
+            Ok(_) => {
+                set_last_error("the request names no operation");
+                return PlugwireStatus::InvalidArgument;
+            }
+            Err(e) => {
+                set_last_error(format!(
+                    "the request is not a valid plugwire.v1.Request: {e}"
+                ));
+                return PlugwireStatus::InvalidArgument;
+            }
+        };
+        if core.is_closed() {
+            set_last_error("the client is closed");
+            return PlugwireStatus::ClientClosed;
+        }
+        let Some(handle) = core.handle() else {
+            set_last_error("the library was shut down");
+            return PlugwireStatus::ShutDown;
+        };
+        let callback = CCallback::new(reply_callback, reply_user_data);
+        let core = core.clone();
+        handle.spawn(async move {
+            let reply = requests::execute(&core, kind).await;
+            core.reply(callback, requests::encode_reply(reply));
+        });
+        PlugwireStatus::Ok
+    })
+}
+
+/// Pull mode: waits up to `timeout_ms` for the next event of a client created without an
+/// event callback. On OK, `*out_event`/`*out_len` hold an encoded `plugwire.v1.Event`;
+/// on `PLUGWIRE_STATUS_TIMEOUT` there was none.
+///
+/// Ownership: the event buffer belongs to the caller; release it with
+/// `plugwire_buffer_free(*out_event, *out_len)`.
+/// Threads: any; meant for a host's own loop (e.g. a game engine's main thread).
+///
+/// # Safety
+/// `client` must be a live handle; `out_event` and `out_len` must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_client_next_event(
+    client: *const PlugwireClient,
+    timeout_ms: u32,
+    out_event: *mut *mut u8,
+    out_len: *mut usize,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        require!(client, "client");
+        require!(out_event, "out_event");
+        require!(out_len, "out_len");
+        // SAFETY: checked non-NULL; the caller guarantees a live handle.
+        let core = unsafe { &(*client).core };
+        match core.next_event(Duration::from_millis(u64::from(timeout_ms))) {
+            Some(event) => {
+                let boxed = event.into_boxed_slice();
+                let len = boxed.len();
+                let ptr = Box::into_raw(boxed).cast::<u8>();
+                // SAFETY: checked non-NULL; writable per the contract.
+                unsafe {
+                    *out_event = ptr;
+                    *out_len = len;
+                }
+                PlugwireStatus::Ok
+            }
+            None if core.is_closed() => PlugwireStatus::ClientClosed,
+            None => PlugwireStatus::Timeout,
+        }
+    })
+}
+
+/// Releases a buffer the library handed out (`plugwire_client_next_event`).
+/// NULL is accepted and does nothing.
+///
+/// # Safety
+/// `buffer`/`len` must be exactly what the library returned, freed once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_buffer_free(buffer: *mut u8, len: usize) -> PlugwireStatus {
+    ffi_boundary!({
+        if !buffer.is_null() {
+            // SAFETY: the buffer came from Box<[u8]> of this length (contract).
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(buffer, len)) });
+        }
+        PlugwireStatus::Ok
+    })
+}
+
+/// Frees a client: disconnects (the server stops every device), waits for a callback that
+/// is running on another thread to return, and releases the handle. After it returns no
+/// callback of this client runs. Safe to call from inside one of the client's own
+/// callbacks. The last client freed shuts the library's runtime down. NULL does nothing.
+///
+/// Threads: any.
+///
+/// # Safety
+/// `client` must be NULL or a live handle; it is invalid afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_client_free(client: *mut PlugwireClient) -> PlugwireStatus {
+    ffi_boundary!({
+        if client.is_null() {
+            return PlugwireStatus::Ok;
+        }
+        // SAFETY: the caller passes a live handle from plugwire_client_new, once.
+        let handle = unsafe { Box::from_raw(client) };
+        handle.core.close(requests::CLOSE_TIMEOUT);
+        drop(handle);
+        PlugwireStatus::Ok
+    })
+}
+
+/// Sets (or with NULL removes) the log callback and its level. Callable at any time, any
+/// number of times.
+///
+/// Ownership: `user_data` must stay valid until the callback is replaced.
+/// Threads: any; the callback runs on whichever library thread logs.
+#[unsafe(no_mangle)]
+pub extern "C" fn plugwire_set_log_callback(
+    callback: PlugwireLogCallback,
+    user_data: *mut c_void,
+    level: PlugwireLogLevel,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        logging::set_callback(callback, user_data, level);
+        PlugwireStatus::Ok
+    })
+}
+
+/// Changes the log level. Callable at any time.
+#[unsafe(no_mangle)]
+pub extern "C" fn plugwire_set_log_level(level: PlugwireLogLevel) -> PlugwireStatus {
+    ffi_boundary!({
+        logging::set_level(level);
+        PlugwireStatus::Ok
+    })
+}
+
+/// Shuts the library down: every client is disconnected (its devices stopped) and closed,
+/// and the runtime's threads end within `timeout_ms`. Handles stay valid for
+/// `plugwire_client_free` only; other calls on them return `PLUGWIRE_STATUS_SHUT_DOWN` or
+/// `PLUGWIRE_STATUS_CLIENT_CLOSED`. A later `plugwire_client_new` starts afresh.
+///
+/// Threads: any thread except a callback thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn plugwire_shutdown(timeout_ms: u32) -> PlugwireStatus {
+    ffi_boundary!({
+        runtime::shutdown(Duration::from_millis(u64::from(timeout_ms)));
+        PlugwireStatus::Ok
+    })
+}

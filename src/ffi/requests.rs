@@ -1,0 +1,556 @@
+//! Carrying out ABI requests: protobuf in, the Rust client and embedded server do the
+//! work, protobuf out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use prost::Message;
+
+use super::client_handle::{ClientCore, Connection};
+use crate::client::{ButtplugClient, ClientError, ClientEvent, OutputValue};
+use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
+use crate::hardware::Endpoint;
+use crate::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
+use crate::proto as pb;
+use crate::server::ButtplugServer;
+use crate::spec::ErrorCode as ServerCode;
+use crate::spec::message::{DeviceInfo, OutputCommand, Request as CoreRequest, Response};
+
+type Reply = pb::reply::Kind;
+
+fn error(code: pb::ErrorCode, category: pb::ErrorCategory, message: impl Into<String>) -> Reply {
+    Reply::Error(pb::Error {
+        code: code as i32,
+        category: category as i32,
+        message: message.into(),
+    })
+}
+
+fn invalid(message: impl Into<String>) -> Reply {
+    error(
+        pb::ErrorCode::InvalidRequest,
+        pb::ErrorCategory::Request,
+        message,
+    )
+}
+
+fn from_client_error(e: ClientError) -> Reply {
+    use pb::{ErrorCategory as C, ErrorCode as E};
+    match e {
+        ClientError::Server(s) => {
+            let (code, category) = match s.code {
+                ServerCode::Unknown => (E::ServerUnknown, C::Server),
+                ServerCode::Handshake => (E::ServerHandshake, C::Server),
+                ServerCode::Ping => (E::ServerPing, C::Connection),
+                ServerCode::Message => (E::ServerMessage, C::Server),
+                ServerCode::Device => (E::ServerDevice, C::Device),
+            };
+            error(code, category, s.message)
+        }
+        ClientError::NotConnected => error(E::NotConnected, C::Connection, "not connected"),
+        ClientError::InvalidArgument(m) => error(E::InvalidArgument, C::Request, m),
+        ClientError::Connection(m) => error(E::ConnectionFailed, C::Connection, m),
+        ClientError::UnexpectedReply(m) => error(E::ServerUnknown, C::Server, m),
+    }
+}
+
+pub(crate) fn encode_reply(kind: Reply) -> Vec<u8> {
+    pb::Reply { kind: Some(kind) }.encode_to_vec()
+}
+
+pub(crate) fn output_to_pb(t: OutputType) -> pb::OutputType {
+    match t {
+        OutputType::Vibrate => pb::OutputType::Vibrate,
+        OutputType::Rotate => pb::OutputType::Rotate,
+        OutputType::Oscillate => pb::OutputType::Oscillate,
+        OutputType::Constrict => pb::OutputType::Constrict,
+        OutputType::Spray => pb::OutputType::Spray,
+        OutputType::Temperature => pb::OutputType::Temperature,
+        OutputType::Led => pb::OutputType::Led,
+        OutputType::Position => pb::OutputType::Position,
+        OutputType::HwPositionWithDuration => pb::OutputType::HwPositionWithDuration,
+    }
+}
+
+fn output_from_pb(v: i32) -> Option<OutputType> {
+    Some(match pb::OutputType::try_from(v).ok()? {
+        pb::OutputType::Unspecified => return None,
+        pb::OutputType::Vibrate => OutputType::Vibrate,
+        pb::OutputType::Rotate => OutputType::Rotate,
+        pb::OutputType::Oscillate => OutputType::Oscillate,
+        pb::OutputType::Constrict => OutputType::Constrict,
+        pb::OutputType::Spray => OutputType::Spray,
+        pb::OutputType::Temperature => OutputType::Temperature,
+        pb::OutputType::Led => OutputType::Led,
+        pb::OutputType::Position => OutputType::Position,
+        pb::OutputType::HwPositionWithDuration => OutputType::HwPositionWithDuration,
+    })
+}
+
+pub(crate) fn input_to_pb(t: InputType) -> pb::InputType {
+    match t {
+        InputType::Battery => pb::InputType::Battery,
+        InputType::Rssi => pb::InputType::Rssi,
+        InputType::Button => pb::InputType::Button,
+        InputType::Pressure => pb::InputType::Pressure,
+        InputType::Depth => pb::InputType::Depth,
+        InputType::Position => pb::InputType::Position,
+    }
+}
+
+fn input_from_pb(v: i32) -> Option<InputType> {
+    Some(match pb::InputType::try_from(v).ok()? {
+        pb::InputType::Unspecified => return None,
+        pb::InputType::Battery => InputType::Battery,
+        pb::InputType::Rssi => InputType::Rssi,
+        pb::InputType::Button => InputType::Button,
+        pb::InputType::Pressure => InputType::Pressure,
+        pb::InputType::Depth => InputType::Depth,
+        pb::InputType::Position => InputType::Position,
+    })
+}
+
+fn command_to_pb(c: InputCommand) -> pb::InputCommand {
+    match c {
+        InputCommand::Read => pb::InputCommand::Read,
+        InputCommand::Subscribe => pb::InputCommand::Subscribe,
+        InputCommand::Unsubscribe => pb::InputCommand::Unsubscribe,
+    }
+}
+
+fn command_from_pb(v: i32) -> Option<InputCommand> {
+    Some(match pb::InputCommand::try_from(v).ok()? {
+        pb::InputCommand::Unspecified => return None,
+        pb::InputCommand::Read => InputCommand::Read,
+        pb::InputCommand::Subscribe => InputCommand::Subscribe,
+        pb::InputCommand::Unsubscribe => InputCommand::Unsubscribe,
+    })
+}
+
+fn feature_to_pb(f: &DeviceFeature) -> pb::Feature {
+    pb::Feature {
+        index: f.index,
+        description: f.description.clone(),
+        outputs: f
+            .outputs
+            .iter()
+            .map(|(t, l)| pb::Output {
+                r#type: output_to_pb(*t) as i32,
+                min: l.value.0,
+                max: l.value.1,
+                duration_min: l.duration.map(|d| d.0),
+                duration_max: l.duration.map(|d| d.1),
+            })
+            .collect(),
+        inputs: f
+            .inputs
+            .iter()
+            .map(|(t, l)| pb::Input {
+                r#type: input_to_pb(*t) as i32,
+                ranges: l
+                    .value
+                    .iter()
+                    .map(|(min, max)| pb::Range {
+                        min: *min,
+                        max: *max,
+                    })
+                    .collect(),
+                commands: l
+                    .commands
+                    .iter()
+                    .map(|c| command_to_pb(*c) as i32)
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn device_to_pb(d: &DeviceInfo) -> pb::Device {
+    pb::Device {
+        index: d.index,
+        name: d.name.clone(),
+        display_name: d.display_name.clone().unwrap_or_default(),
+        message_gap_ms: d.message_gap_ms,
+        features: d.features.iter().map(feature_to_pb).collect(),
+    }
+}
+
+/// An event as it crosses the ABI.
+pub(crate) fn event_to_pb(e: &ClientEvent) -> pb::Event {
+    use pb::event::Kind;
+    let kind = match e {
+        ClientEvent::DeviceAdded(d) => Kind::DeviceAdded(device_to_pb(d.info())),
+        ClientEvent::DeviceRemoved { index, name } => Kind::DeviceRemoved(pb::DeviceRemoved {
+            index: *index,
+            name: name.clone(),
+        }),
+        ClientEvent::ScanningFinished => Kind::ScanningFinished(pb::ScanningFinished {}),
+        ClientEvent::InputReading {
+            device,
+            feature,
+            input,
+            value,
+        } => Kind::InputReading(pb::InputReading {
+            device_index: *device,
+            feature_index: *feature,
+            input: input_to_pb(*input) as i32,
+            value: *value,
+        }),
+        ClientEvent::PingTimeout => Kind::PingTimeout(pb::PingTimeout {}),
+        ClientEvent::ServerDisconnected => Kind::ServerDisconnected(pb::ServerDisconnected {}),
+    };
+    pb::Event { kind: Some(kind) }
+}
+
+/// Carries out one request for a client.
+pub(crate) async fn execute(core: &Arc<ClientCore>, request: pb::request::Kind) -> Reply {
+    use pb::request::Kind as K;
+    match request {
+        K::ConnectEmbedded(c) => connect_embedded(core, c).await,
+        K::ConnectWebsocket(_) => error(
+            pb::ErrorCode::Unsupported,
+            pb::ErrorCategory::Request,
+            "connecting to a remote server is not available in this build yet",
+        ),
+        other => {
+            let guard = core.connection.lock().await;
+            let Some(conn) = guard.as_ref() else {
+                return error(
+                    pb::ErrorCode::NotConnected,
+                    pb::ErrorCategory::Connection,
+                    "not connected",
+                );
+            };
+            let reply = on_connection(conn, other).await;
+            drop(guard);
+            reply
+        }
+    }
+}
+
+fn ok() -> Reply {
+    Reply::Ok(pb::Ok {})
+}
+
+fn done(r: Result<(), ClientError>) -> Reply {
+    r.map_or_else(from_client_error, |_| ok())
+}
+
+async fn on_connection(conn: &Connection, request: pb::request::Kind) -> Reply {
+    use pb::request::Kind as K;
+    let client = &conn.client;
+    match request {
+        K::ConnectEmbedded(_) | K::ConnectWebsocket(_) => error(
+            pb::ErrorCode::AlreadyConnected,
+            pb::ErrorCategory::Request,
+            "already connected; disconnect first",
+        ),
+        K::StartScanning(_) => done(client.start_scanning().await),
+        K::StopScanning(_) => done(client.stop_scanning().await),
+        K::RequestDeviceList(_) => Reply::DeviceList(pb::DeviceList {
+            devices: client
+                .devices()
+                .iter()
+                .map(|d| device_to_pb(d.info()))
+                .collect(),
+        }),
+        K::DeviceOutput(o) => device_output(client, o).await,
+        K::DeviceInput(i) => device_input(client, i).await,
+        K::StopDevice(s) => done(
+            client
+                .request(CoreRequest::Stop {
+                    device: Some(s.device_index),
+                    feature: s.feature_index,
+                    inputs: true,
+                    outputs: true,
+                })
+                .await
+                .map(|_| ()),
+        ),
+        K::StopAll(_) => done(client.stop_all().await),
+        K::Ping(_) => done(client.ping().await),
+        K::Disconnect(_) => done(client.disconnect().await),
+        K::SimulatedAddDevice(a) => simulated(conn, |hw| {
+            let d = a.device.unwrap_or_default();
+            let added = hw.add_device(sim_spec(d));
+            Reply::SimulatedDeviceAdded(pb::SimulatedDeviceAdded {
+                address: added.address().to_string(),
+            })
+        }),
+        K::SimulatedNotify(n) => simulated(conn, |hw| {
+            with_endpoint(&n.endpoint, |endpoint| match hw.device(&n.address) {
+                None => unknown_sim(&n.address),
+                Some(d) => {
+                    if d.notify(endpoint, n.data) {
+                        ok()
+                    } else {
+                        error(
+                            pb::ErrorCode::InvalidArgument,
+                            pb::ErrorCategory::Request,
+                            format!("nobody subscribed to {endpoint} of {}", n.address),
+                        )
+                    }
+                }
+            })
+        }),
+        K::SimulatedQueueRead(r) => simulated(conn, |hw| {
+            with_endpoint(&r.endpoint, |endpoint| match hw.device(&r.address) {
+                None => unknown_sim(&r.address),
+                Some(d) => {
+                    d.queue_read(endpoint, r.data);
+                    ok()
+                }
+            })
+        }),
+        K::SimulatedDrop(d) => simulated(conn, |hw| match hw.device(&d.address) {
+            None => unknown_sim(&d.address),
+            Some(dev) => {
+                dev.drop_device();
+                ok()
+            }
+        }),
+        K::SimulatedRestore(r) => simulated(conn, |hw| {
+            if hw.restore(&r.address) {
+                ok()
+            } else {
+                unknown_sim(&r.address)
+            }
+        }),
+        K::SimulatedWriteLog(l) => simulated(conn, |hw| match hw.device(&l.address) {
+            None => unknown_sim(&l.address),
+            Some(d) => {
+                let records = if l.clear { d.take_log() } else { d.log() };
+                Reply::WriteLog(pb::WriteLog {
+                    records: records
+                        .into_iter()
+                        .map(|r| pb::WriteRecord {
+                            kind: match r.kind {
+                                RecordKind::Write => pb::RecordKind::Write,
+                                RecordKind::Read => pb::RecordKind::Read,
+                                RecordKind::Subscribe => pb::RecordKind::Subscribe,
+                                RecordKind::Unsubscribe => pb::RecordKind::Unsubscribe,
+                            } as i32,
+                            endpoint: r.endpoint.name(),
+                            data: r.data,
+                            with_response: r.with_response,
+                            at_us: r.at.as_micros() as u64,
+                        })
+                        .collect(),
+                })
+            }
+        }),
+    }
+}
+
+fn unknown_sim(address: &str) -> Reply {
+    error(
+        pb::ErrorCode::UnknownDevice,
+        pb::ErrorCategory::Request,
+        format!("no simulated device at address {address:?}"),
+    )
+}
+
+fn with_endpoint(name: &str, f: impl FnOnce(Endpoint) -> Reply) -> Reply {
+    match Endpoint::from_name(name) {
+        Some(e) => f(e),
+        None => error(
+            pb::ErrorCode::InvalidArgument,
+            pb::ErrorCategory::Request,
+            format!("unknown endpoint {name:?}"),
+        ),
+    }
+}
+
+fn simulated(conn: &Connection, f: impl FnOnce(&SimulatedHardware) -> Reply) -> Reply {
+    match &conn.simulated {
+        Some(hw) => f(hw),
+        None => error(
+            pb::ErrorCode::NoSimulatedHardware,
+            pb::ErrorCategory::Request,
+            "this connection has no simulated hardware",
+        ),
+    }
+}
+
+fn sim_spec(d: pb::SimulatedDevice) -> SimulatedDeviceSpec {
+    SimulatedDeviceSpec {
+        name: d.name,
+        address: d.address,
+        model: Some(d.model).filter(|m| !m.is_empty()),
+        battery_level: d.battery_level.map(|b| b.min(100) as u8),
+        serial_port: Some(d.serial_port).filter(|p| !p.is_empty()),
+        ..Default::default()
+    }
+}
+
+async fn device_output(client: &ButtplugClient, o: pb::DeviceOutput) -> Reply {
+    let Some(output) = output_from_pb(o.output) else {
+        return invalid("DeviceOutput needs an output type");
+    };
+    let Some(device) = client.device(o.device_index) else {
+        return error(
+            pb::ErrorCode::UnknownDevice,
+            pb::ErrorCategory::Request,
+            format!("no device at index {}", o.device_index),
+        );
+    };
+    let value = match o.value {
+        Some(pb::device_output::Value::Fraction(f)) => OutputValue::Float(f),
+        Some(pb::device_output::Value::Steps(s)) => OutputValue::Steps(s),
+        None => return invalid("DeviceOutput needs a fraction or steps value"),
+    };
+    let steps = match device.steps_for(o.feature_index, output, value) {
+        Ok(s) => s,
+        Err(e) => return from_client_error(e),
+    };
+    if output == OutputType::HwPositionWithDuration && o.duration_ms.is_none() {
+        return error(
+            pb::ErrorCode::InvalidArgument,
+            pb::ErrorCategory::Request,
+            "a timed position move needs duration_ms",
+        );
+    }
+    let request = CoreRequest::Output {
+        device: o.device_index,
+        feature: o.feature_index,
+        command: OutputCommand {
+            output,
+            value: steps,
+            duration: o.duration_ms,
+        },
+    };
+    done(client.request(request).await.map(|_| ()))
+}
+
+async fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> Reply {
+    let (Some(input), Some(command)) = (input_from_pb(i.input), command_from_pb(i.command)) else {
+        return invalid("DeviceInput needs an input type and a command");
+    };
+    let request = CoreRequest::Input {
+        device: i.device_index,
+        feature: i.feature_index,
+        input,
+        command,
+    };
+    match client.request(request).await {
+        Ok(Response::InputReading {
+            device,
+            feature,
+            input,
+            value,
+        }) => Reply::InputReading(pb::InputReading {
+            device_index: device,
+            feature_index: feature,
+            input: input_to_pb(input) as i32,
+            value,
+        }),
+        Ok(_) => ok(),
+        Err(e) => from_client_error(e),
+    }
+}
+
+async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Reply {
+    use pb::{ErrorCategory as C, ErrorCode as E};
+    let mut connection = core.connection.lock().await;
+    if connection.is_some() {
+        return error(
+            E::AlreadyConnected,
+            C::Request,
+            "already connected; disconnect first",
+        );
+    }
+    if c.bluetooth_le || c.serial || c.device_websocket {
+        return error(
+            E::Unsupported,
+            C::Request,
+            "Bluetooth LE, serial and device-websocket managers are not available in this build yet",
+        );
+    }
+    let simulated = (c.simulated || !c.simulated_devices.is_empty()).then(SimulatedHardware::new);
+    if let Some(hw) = &simulated {
+        for d in c.simulated_devices {
+            hw.add_device(sim_spec(d));
+        }
+    }
+    let mut builder = ButtplugServer::builder().max_ping_time_ms(c.max_ping_time_ms);
+    if !c.server_name.is_empty() {
+        builder = builder.name(c.server_name);
+    }
+    if let Some(gap) = c.default_message_gap_ms {
+        builder = builder.default_message_gap_ms(gap);
+    }
+    if !c.device_config_json.is_empty() {
+        builder = match builder.device_config_json(&c.device_config_json) {
+            Ok(b) => b,
+            Err(e) => return error(E::Configuration, C::Request, e.to_string()),
+        };
+    }
+    if !c.user_config_json.is_empty() {
+        builder = match builder.user_config_json(&c.user_config_json) {
+            Ok(b) => b,
+            Err(e) => return error(E::Configuration, C::Request, e.to_string()),
+        };
+    }
+    if let Some(hw) = &simulated {
+        builder = builder.simulated(hw.clone());
+    }
+    let server = match builder.build() {
+        Ok(s) => s,
+        Err(e) => return error(E::ConnectionFailed, C::Connection, e.to_string()),
+    };
+    let name = if c.client_name.is_empty() {
+        "plugwire"
+    } else {
+        &c.client_name
+    };
+    let client = match ButtplugClient::connect_in_process(name, &server).await {
+        Ok(c) => c,
+        Err(e) => return from_client_error(e),
+    };
+    let forwarder = spawn_forwarder(core, &client);
+    *connection = Some(Connection {
+        client,
+        simulated,
+        forwarder,
+    });
+    ok()
+}
+
+/// Forwards client events to the ABI until the client goes away.
+fn spawn_forwarder(core: &Arc<ClientCore>, client: &ButtplugClient) -> tokio::task::JoinHandle<()> {
+    let mut events = client.events();
+    // Devices already there when the client connected are announced too.
+    let initial: Vec<pb::Event> = client
+        .devices()
+        .iter()
+        .map(|d| event_to_pb(&ClientEvent::DeviceAdded(d.clone())))
+        .collect();
+    let weak = Arc::downgrade(core);
+    tokio::spawn(async move {
+        for e in initial {
+            match weak.upgrade() {
+                Some(core) => core.event(e.encode_to_vec()),
+                None => return,
+            }
+        }
+        loop {
+            let event = match events.recv().await {
+                Ok(e) => e,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!("ABI event stream lagged by {n} events");
+                    continue;
+                }
+                Err(_) => return,
+            };
+            let Some(core) = weak.upgrade() else { return };
+            let last = matches!(event, ClientEvent::ServerDisconnected);
+            core.event(event_to_pb(&event).encode_to_vec());
+            if last {
+                return;
+            }
+        }
+    })
+}
+
+/// How long `plugwire_client_free` waits for the client's devices to stop.
+pub(crate) const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);

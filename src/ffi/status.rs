@@ -1,0 +1,23 @@
+//! Status codes every export returns.
+
+/// What an export did. Values are stable and never reused.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PlugwireStatus {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullArgument = 1,
+    /// An argument was malformed (e.g. bytes that are not a valid request).
+    InvalidArgument = 2,
+    /// The library caught an internal panic; the call had no effect.
+    Panic = 3,
+    /// The library was shut down (plugwire_shutdown); free remaining handles.
+    ShutDown = 4,
+    /// No event arrived within the timeout (pull mode).
+    Timeout = 5,
+    /// The client was freed, or is being freed.
+    ClientClosed = 6,
+    /// The runtime could not be started.
+    RuntimeFailed = 7,
+}

@@ -1,0 +1,531 @@
+//! The C ABI exercised from Rust: protobuf in, callbacks and pull mode out, bad input,
+//! NULLs, concurrency, and freeing with requests in flight or from inside a callback.
+
+use std::os::raw::c_void;
+use std::ptr;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use plugwire::ffi::*;
+use plugwire::proto as pb;
+use prost::Message;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Callback context: a channel the callback sends copies of its buffers to.
+struct Inbox {
+    tx: mpsc::Sender<Vec<u8>>,
+}
+
+unsafe extern "C" fn to_inbox(user_data: *mut c_void, data: *const u8, len: usize) {
+    let inbox = unsafe { &*(user_data as *const Inbox) };
+    let bytes = unsafe { std::slice::from_raw_parts(data, len) }.to_vec();
+    let _ = inbox.tx.send(bytes);
+}
+
+struct Client {
+    raw: *mut PlugwireClient,
+    events: Option<(Box<Inbox>, mpsc::Receiver<Vec<u8>>)>,
+}
+
+impl Client {
+    fn push() -> Client {
+        let (tx, rx) = mpsc::channel();
+        let inbox = Box::new(Inbox { tx });
+        let mut raw = ptr::null_mut();
+        let status = unsafe {
+            plugwire_client_new(
+                Some(to_inbox),
+                &*inbox as *const Inbox as *mut c_void,
+                &mut raw,
+            )
+        };
+        assert_eq!(status, PlugwireStatus::Ok);
+        Client {
+            raw,
+            events: Some((inbox, rx)),
+        }
+    }
+
+    fn pull() -> Client {
+        let mut raw = ptr::null_mut();
+        assert_eq!(
+            unsafe { plugwire_client_new(None, ptr::null_mut(), &mut raw) },
+            PlugwireStatus::Ok
+        );
+        Client { raw, events: None }
+    }
+
+    fn request(&self, kind: pb::request::Kind) -> pb::reply::Kind {
+        let bytes = pb::Request { kind: Some(kind) }.encode_to_vec();
+        let (tx, rx) = mpsc::channel();
+        let inbox = Inbox { tx };
+        let status = unsafe {
+            plugwire_client_request(
+                self.raw,
+                bytes.as_ptr(),
+                bytes.len(),
+                Some(to_inbox),
+                &inbox as *const Inbox as *mut c_void,
+            )
+        };
+        assert_eq!(status, PlugwireStatus::Ok);
+        let reply = rx.recv_timeout(WAIT).expect("reply in time");
+        pb::Reply::decode(&reply[..])
+            .expect("reply decodes")
+            .kind
+            .expect("reply kind")
+    }
+
+    fn ok(&self, kind: pb::request::Kind) {
+        let reply = self.request(kind);
+        assert!(matches!(reply, pb::reply::Kind::Ok(_)), "{reply:?}");
+    }
+
+    fn next_event(&self) -> pb::event::Kind {
+        let bytes = match &self.events {
+            Some((_, rx)) => rx.recv_timeout(WAIT).expect("event in time"),
+            None => {
+                let mut buf = ptr::null_mut();
+                let mut len = 0usize;
+                let status =
+                    unsafe { plugwire_client_next_event(self.raw, 10_000, &mut buf, &mut len) };
+                assert_eq!(status, PlugwireStatus::Ok);
+                let v = unsafe { std::slice::from_raw_parts(buf, len) }.to_vec();
+                assert_eq!(
+                    unsafe { plugwire_buffer_free(buf, len) },
+                    PlugwireStatus::Ok
+                );
+                v
+            }
+        };
+        pb::Event::decode(&bytes[..])
+            .expect("event decodes")
+            .kind
+            .expect("event kind")
+    }
+
+    fn connect(&self, names: &[&str]) {
+        self.ok(pb::request::Kind::ConnectEmbedded(pb::ConnectEmbedded {
+            client_name: "ffi test".into(),
+            simulated_devices: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| pb::SimulatedDevice {
+                    name: n.to_string(),
+                    address: format!("FF:00:00:00:00:{i:02X}"),
+                    battery_level: Some(77),
+                    ..Default::default()
+                })
+                .collect(),
+            default_message_gap_ms: Some(0),
+            ..Default::default()
+        }));
+    }
+
+    /// Scans and returns the devices added.
+    fn scan(&self) -> Vec<pb::Device> {
+        self.ok(pb::request::Kind::StartScanning(pb::StartScanning {}));
+        let mut added = Vec::new();
+        loop {
+            match self.next_event() {
+                pb::event::Kind::DeviceAdded(d) => added.push(d),
+                pb::event::Kind::ScanningFinished(_) => return added,
+                other => panic!("unexpected event {other:?}"),
+            }
+        }
+    }
+
+    fn writes(&self, address: &str) -> Vec<String> {
+        match self.request(pb::request::Kind::SimulatedWriteLog(
+            pb::SimulatedWriteLog {
+                address: address.into(),
+                clear: false,
+            },
+        )) {
+            pb::reply::Kind::WriteLog(log) => log
+                .records
+                .into_iter()
+                .filter(|r| r.kind == pb::RecordKind::Write as i32)
+                .map(|r| String::from_utf8_lossy(&r.data).into_owned())
+                .filter(|w| w != "DeviceType;")
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        assert_eq!(
+            unsafe { plugwire_client_free(self.raw) },
+            PlugwireStatus::Ok
+        );
+    }
+}
+
+fn vibrate(device: u32, fraction: f64) -> pb::request::Kind {
+    pb::request::Kind::DeviceOutput(pb::DeviceOutput {
+        device_index: device,
+        feature_index: 0,
+        output: pb::OutputType::Vibrate as i32,
+        value: Some(pb::device_output::Value::Fraction(fraction)),
+        duration_ms: None,
+    })
+}
+
+#[test]
+fn version_accessors() {
+    let v = unsafe { std::ffi::CStr::from_ptr(plugwire_version()) };
+    assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(plugwire_abi_version(), PLUGWIRE_ABI_VERSION);
+}
+
+#[test]
+fn connect_scan_vibrate_read_battery_stop() {
+    let c = Client::push();
+    c.connect(&["LVS-Nora"]);
+    let devices = c.scan();
+    assert_eq!(devices.len(), 1);
+    let nora = &devices[0];
+    assert_eq!(nora.name, "Lovense Nora");
+    assert_eq!(
+        nora.features[1].outputs[0].r#type,
+        pb::OutputType::Rotate as i32
+    );
+    assert_eq!(
+        (
+            nora.features[1].outputs[0].min,
+            nora.features[1].outputs[0].max
+        ),
+        (-20, 20)
+    );
+    c.ok(vibrate(nora.index, 0.5));
+    c.ok(pb::request::Kind::DeviceOutput(pb::DeviceOutput {
+        device_index: nora.index,
+        feature_index: 1,
+        output: pb::OutputType::Rotate as i32,
+        value: Some(pb::device_output::Value::Steps(-4)),
+        duration_ms: None,
+    }));
+    assert_eq!(
+        c.writes("FF:00:00:00:00:00"),
+        vec!["Vibrate:10;", "RotateChange;", "Rotate:4;"]
+    );
+    let battery = c.request(pb::request::Kind::DeviceInput(pb::DeviceInput {
+        device_index: nora.index,
+        feature_index: 2,
+        input: pb::InputType::Battery as i32,
+        command: pb::InputCommand::Read as i32,
+    }));
+    assert!(
+        matches!(battery, pb::reply::Kind::InputReading(ref r) if r.value == 77),
+        "{battery:?}"
+    );
+    c.ok(pb::request::Kind::StopDevice(pb::StopDevice {
+        device_index: nora.index,
+        feature_index: None,
+    }));
+    assert_eq!(
+        c.writes("FF:00:00:00:00:00")[3..],
+        ["Battery;", "Vibrate:0;", "Rotate:0;"]
+    );
+    let list = c.request(pb::request::Kind::RequestDeviceList(
+        pb::RequestDeviceList {},
+    ));
+    assert!(matches!(list, pb::reply::Kind::DeviceList(ref l) if l.devices.len() == 1));
+}
+
+#[test]
+fn pull_mode_delivers_events_on_the_callers_thread() {
+    let c = Client::pull();
+    c.connect(&["LVS-Lush", "LVS-Edge"]);
+    let mut names: Vec<String> = c.scan().into_iter().map(|d| d.name).collect();
+    names.sort();
+    assert_eq!(names, vec!["Lovense Edge", "Lovense Lush"]);
+    let mut buf = ptr::null_mut();
+    let mut len = 0;
+    assert_eq!(
+        unsafe { plugwire_client_next_event(c.raw, 20, &mut buf, &mut len) },
+        PlugwireStatus::Timeout
+    );
+    c.ok(pb::request::Kind::SimulatedDrop(pb::SimulatedDrop {
+        address: "FF:00:00:00:00:00".into(),
+    }));
+    assert!(
+        matches!(c.next_event(), pb::event::Kind::DeviceRemoved(ref r) if r.name == "Lovense Lush")
+    );
+}
+
+#[test]
+fn errors_come_back_as_error_replies_or_statuses() {
+    let c = Client::push();
+    // Not connected yet.
+    let reply = c.request(pb::request::Kind::StartScanning(pb::StartScanning {}));
+    assert!(
+        matches!(reply, pb::reply::Kind::Error(ref e) if e.code == pb::ErrorCode::NotConnected as i32),
+        "{reply:?}"
+    );
+    c.connect(&["LVS-Lush"]);
+    c.scan();
+    let code = |reply: pb::reply::Kind| match reply {
+        pb::reply::Kind::Error(e) => pb::ErrorCode::try_from(e.code).unwrap(),
+        other => panic!("expected an error, got {other:?}"),
+    };
+    assert_eq!(
+        code(c.request(vibrate(9, 0.5))),
+        pb::ErrorCode::UnknownDevice
+    );
+    assert_eq!(
+        code(c.request(vibrate(0, 1.5))),
+        pb::ErrorCode::InvalidArgument
+    );
+    assert_eq!(
+        code(c.request(pb::request::Kind::DeviceOutput(pb::DeviceOutput {
+            device_index: 0,
+            feature_index: 0,
+            output: 0,
+            value: None,
+            duration_ms: None
+        }))),
+        pb::ErrorCode::InvalidRequest
+    );
+    assert_eq!(
+        code(c.request(pb::request::Kind::DeviceInput(pb::DeviceInput {
+            device_index: 0,
+            feature_index: 0,
+            input: pb::InputType::Battery as i32,
+            command: pb::InputCommand::Read as i32
+        }))),
+        pb::ErrorCode::ServerDevice
+    );
+    assert_eq!(
+        code(c.request(pb::request::Kind::Ping(pb::Ping {}))),
+        pb::ErrorCode::ServerPing
+    );
+    assert_eq!(
+        code(c.request(pb::request::Kind::ConnectEmbedded(Default::default()))),
+        pb::ErrorCode::AlreadyConnected
+    );
+    assert_eq!(
+        code(
+            c.request(pb::request::Kind::SimulatedNotify(pb::SimulatedNotify {
+                address: "nope".into(),
+                endpoint: "rx".into(),
+                data: vec![1]
+            }))
+        ),
+        pb::ErrorCode::UnknownDevice
+    );
+    // Malformed bytes and NULLs are statuses; the client still works afterwards.
+    let garbage = [0xFFu8, 0xFF, 0xFF, 0x01];
+    let status = unsafe {
+        plugwire_client_request(
+            c.raw,
+            garbage.as_ptr(),
+            garbage.len(),
+            None,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(status, PlugwireStatus::InvalidArgument);
+    let msg = unsafe { std::ffi::CStr::from_ptr(plugwire_last_error_message()) };
+    assert!(msg.to_str().unwrap().contains("not a valid"), "{msg:?}");
+    let empty = unsafe { plugwire_client_request(c.raw, ptr::null(), 0, None, ptr::null_mut()) };
+    assert_eq!(empty, PlugwireStatus::InvalidArgument);
+    assert_eq!(
+        unsafe { plugwire_client_request(ptr::null(), garbage.as_ptr(), 4, None, ptr::null_mut()) },
+        PlugwireStatus::NullArgument
+    );
+    assert_eq!(
+        unsafe { plugwire_client_request(c.raw, ptr::null(), 4, None, ptr::null_mut()) },
+        PlugwireStatus::NullArgument
+    );
+    assert_eq!(
+        unsafe { plugwire_client_new(None, ptr::null_mut(), ptr::null_mut()) },
+        PlugwireStatus::NullArgument
+    );
+    assert_eq!(
+        unsafe { plugwire_client_next_event(c.raw, 0, ptr::null_mut(), ptr::null_mut()) },
+        PlugwireStatus::NullArgument
+    );
+    assert_eq!(
+        unsafe { plugwire_client_free(ptr::null_mut()) },
+        PlugwireStatus::Ok
+    );
+    assert_eq!(
+        unsafe { plugwire_buffer_free(ptr::null_mut(), 0) },
+        PlugwireStatus::Ok
+    );
+    c.ok(vibrate(0, 0.25));
+}
+
+#[test]
+fn disconnect_stops_devices_and_free_cancels_requests_in_flight() {
+    let c = Client::push();
+    c.connect(&["LVS-Lush"]);
+    c.scan();
+    c.ok(vibrate(0, 1.0));
+    c.ok(pb::request::Kind::Disconnect(pb::Disconnect {}));
+    // The simulated hardware outlives the session: the zero is in its log.
+    assert_eq!(
+        c.writes("FF:00:00:00:00:00"),
+        vec!["Vibrate:20;", "Vibrate:0;"]
+    );
+    assert!(matches!(
+        c.next_event(),
+        pb::event::Kind::ServerDisconnected(_)
+    ));
+
+    let busy = Client::push();
+    busy.connect(&["LVS-Lush"]);
+    busy.scan();
+    // Requests still in flight when the client is freed either finish first or never
+    // call back; the free neither crashes nor hangs.
+    let (tx, rx) = mpsc::channel();
+    let inbox = Box::new(Inbox { tx });
+    for i in 0..200 {
+        let bytes = pb::Request {
+            kind: Some(vibrate(0, (i % 20) as f64 / 20.0)),
+        }
+        .encode_to_vec();
+        let status = unsafe {
+            plugwire_client_request(
+                busy.raw,
+                bytes.as_ptr(),
+                bytes.len(),
+                Some(to_inbox),
+                &*inbox as *const Inbox as *mut c_void,
+            )
+        };
+        assert_eq!(status, PlugwireStatus::Ok);
+    }
+    drop(busy);
+    let delivered = rx.try_iter().count();
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(
+        rx.try_iter().count(),
+        0,
+        "no callback after free ({delivered} came before)"
+    );
+}
+
+static FREED_IN_CALLBACK: std::sync::Mutex<Option<mpsc::Sender<()>>> = std::sync::Mutex::new(None);
+
+unsafe extern "C" fn free_self(user_data: *mut c_void, _data: *const u8, _len: usize) {
+    let client = user_data as *mut PlugwireClient;
+    let status = unsafe { plugwire_client_free(client) };
+    assert_eq!(status, PlugwireStatus::Ok);
+    if let Some(tx) = FREED_IN_CALLBACK.lock().unwrap().take() {
+        let _ = tx.send(());
+    }
+}
+
+#[test]
+fn a_client_can_free_itself_from_its_own_callback() {
+    let mut raw = ptr::null_mut();
+    assert_eq!(
+        unsafe { plugwire_client_new(None, ptr::null_mut(), &mut raw) },
+        PlugwireStatus::Ok
+    );
+    let (tx, rx) = mpsc::channel();
+    *FREED_IN_CALLBACK.lock().unwrap() = Some(tx);
+    let bytes = pb::Request {
+        kind: Some(pb::request::Kind::ConnectEmbedded(pb::ConnectEmbedded {
+            simulated: true,
+            ..Default::default()
+        })),
+    }
+    .encode_to_vec();
+    let status = unsafe {
+        plugwire_client_request(
+            raw,
+            bytes.as_ptr(),
+            bytes.len(),
+            Some(free_self),
+            raw as *mut c_void,
+        )
+    };
+    assert_eq!(status, PlugwireStatus::Ok);
+    rx.recv_timeout(WAIT)
+        .expect("callback freed its client without deadlock");
+}
+
+#[test]
+fn requests_from_many_threads_at_once() {
+    let c = Client::push();
+    c.connect(&["LVS-Lush"]);
+    c.scan();
+    let raw = c.raw as usize;
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let (tx, rx) = mpsc::channel();
+                let inbox = Inbox { tx };
+                for i in 0..250 {
+                    let bytes = pb::Request {
+                        kind: Some(vibrate(0, ((i + t) % 20) as f64 / 20.0)),
+                    }
+                    .encode_to_vec();
+                    let status = unsafe {
+                        plugwire_client_request(
+                            raw as *const PlugwireClient,
+                            bytes.as_ptr(),
+                            bytes.len(),
+                            Some(to_inbox),
+                            &inbox as *const Inbox as *mut c_void,
+                        )
+                    };
+                    assert_eq!(status, PlugwireStatus::Ok);
+                }
+                for _ in 0..250 {
+                    let reply = rx.recv_timeout(WAIT).expect("every request replies");
+                    let kind = pb::Reply::decode(&reply[..]).unwrap().kind.unwrap();
+                    assert!(matches!(kind, pb::reply::Kind::Ok(_)), "{kind:?}");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}
+
+unsafe extern "C" fn log_to_inbox(
+    user_data: *mut c_void,
+    _level: PlugwireLogLevel,
+    message: *const std::os::raw::c_char,
+) {
+    let inbox = unsafe { &*(user_data as *const Inbox) };
+    let text = unsafe { std::ffi::CStr::from_ptr(message) }
+        .to_string_lossy()
+        .into_owned();
+    let _ = inbox.tx.send(text.into_bytes());
+}
+
+#[test]
+fn the_log_callback_can_be_changed_any_time() {
+    let (tx, rx) = mpsc::channel();
+    let inbox = Box::leak(Box::new(Inbox { tx }));
+    assert_eq!(
+        plugwire_set_log_callback(
+            Some(log_to_inbox),
+            inbox as *mut Inbox as *mut c_void,
+            PlugwireLogLevel::Info
+        ),
+        PlugwireStatus::Ok
+    );
+    let c = Client::push();
+    c.connect(&["LVS-Lush"]);
+    c.scan();
+    let line = rx.recv_timeout(WAIT).expect("an info line (device added)");
+    assert!(!line.is_empty());
+    assert_eq!(
+        plugwire_set_log_level(PlugwireLogLevel::Off),
+        PlugwireStatus::Ok
+    );
+    assert_eq!(
+        plugwire_set_log_callback(None, ptr::null_mut(), PlugwireLogLevel::Off),
+        PlugwireStatus::Ok
+    );
+}

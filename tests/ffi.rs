@@ -114,11 +114,11 @@ impl Client {
                 .map(|(i, n)| pb::SimulatedDevice {
                     name: n.to_string(),
                     address: format!("FF:00:00:00:00:{i:02X}"),
-                    battery_level: Some(77),
+                    battery: Some(pb::simulated_device::Battery::BatteryLevel(77)),
                     ..Default::default()
                 })
                 .collect(),
-            default_message_gap_ms: Some(0),
+            default_gap: Some(pb::connect_embedded::DefaultGap::DefaultMessageGapMs(0)),
             ..Default::default()
         }));
     }
@@ -170,7 +170,7 @@ fn vibrate(device: u32, fraction: f64) -> pb::request::Kind {
         feature_index: 0,
         output: pb::OutputType::Vibrate as i32,
         value: Some(pb::device_output::Value::Fraction(fraction)),
-        duration_ms: None,
+        duration: None,
     })
 }
 
@@ -206,7 +206,7 @@ fn connect_scan_vibrate_read_battery_stop() {
         feature_index: 1,
         output: pb::OutputType::Rotate as i32,
         value: Some(pb::device_output::Value::Steps(-4)),
-        duration_ms: None,
+        duration: None,
     }));
     assert_eq!(
         c.writes("FF:00:00:00:00:00"),
@@ -224,7 +224,7 @@ fn connect_scan_vibrate_read_battery_stop() {
     );
     c.ok(pb::request::Kind::StopDevice(pb::StopDevice {
         device_index: nora.index,
-        feature_index: None,
+        feature: None,
     }));
     assert_eq!(
         c.writes("FF:00:00:00:00:00")[3..],
@@ -286,7 +286,7 @@ fn errors_come_back_as_error_replies_or_statuses() {
             feature_index: 0,
             output: 0,
             value: None,
-            duration_ms: None
+            duration: None
         }))),
         pb::ErrorCode::InvalidRequest
     );

@@ -138,8 +138,10 @@ fn feature_to_pb(f: &DeviceFeature) -> pb::Feature {
                 r#type: output_to_pb(*t) as i32,
                 min: l.value.0,
                 max: l.value.1,
-                duration_min: l.duration.map(|d| d.0),
-                duration_max: l.duration.map(|d| d.1),
+                duration: l.duration.map(|(min, max)| pb::Range {
+                    min: min as i32,
+                    max: max as i32,
+                }),
             })
             .collect(),
         inputs: f
@@ -260,7 +262,7 @@ async fn on_connection(conn: &Connection, request: pb::request::Kind) -> Reply {
             client
                 .request(CoreRequest::Stop {
                     device: Some(s.device_index),
-                    feature: s.feature_index,
+                    feature: s.feature.map(|pb::stop_device::Feature::FeatureIndex(f)| f),
                     inputs: true,
                     outputs: true,
                 })
@@ -377,7 +379,9 @@ fn sim_spec(d: pb::SimulatedDevice) -> SimulatedDeviceSpec {
         name: d.name,
         address: d.address,
         model: Some(d.model).filter(|m| !m.is_empty()),
-        battery_level: d.battery_level.map(|b| b.min(100) as u8),
+        battery_level: d
+            .battery
+            .map(|pb::simulated_device::Battery::BatteryLevel(b)| b.min(100) as u8),
         serial_port: Some(d.serial_port).filter(|p| !p.is_empty()),
         ..Default::default()
     }
@@ -403,7 +407,10 @@ async fn device_output(client: &ButtplugClient, o: pb::DeviceOutput) -> Reply {
         Ok(s) => s,
         Err(e) => return from_client_error(e),
     };
-    if output == OutputType::HwPositionWithDuration && o.duration_ms.is_none() {
+    let duration = o
+        .duration
+        .map(|pb::device_output::Duration::DurationMs(d)| d);
+    if output == OutputType::HwPositionWithDuration && duration.is_none() {
         return error(
             pb::ErrorCode::InvalidArgument,
             pb::ErrorCategory::Request,
@@ -416,7 +423,7 @@ async fn device_output(client: &ButtplugClient, o: pb::DeviceOutput) -> Reply {
         command: OutputCommand {
             output,
             value: steps,
-            duration: o.duration_ms,
+            duration,
         },
     };
     done(client.request(request).await.map(|_| ()))
@@ -476,7 +483,7 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
     if !c.server_name.is_empty() {
         builder = builder.name(c.server_name);
     }
-    if let Some(gap) = c.default_message_gap_ms {
+    if let Some(pb::connect_embedded::DefaultGap::DefaultMessageGapMs(gap)) = c.default_gap {
         builder = builder.default_message_gap_ms(gap);
     }
     if !c.device_config_json.is_empty() {

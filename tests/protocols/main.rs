@@ -3,5 +3,7 @@
 //! code under test.
 
 mod harness;
+mod test_kit;
 
+mod joyhub;
 mod lovense;

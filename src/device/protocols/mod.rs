@@ -1,5 +1,7 @@
 //! Protocol handlers, one file per protocol family.
 
+mod handler_kit;
+mod joyhub;
 mod lovense;
 
 use std::collections::HashMap;
@@ -21,7 +23,10 @@ impl Default for ProtocolRegistry {
 
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
-        let all: Vec<Arc<dyn Protocol>> = vec![Arc::new(lovense::Lovense)];
+        let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(joyhub::protocol()),
+            Arc::new(lovense::Lovense),
+        ];
         ProtocolRegistry {
             protocols: all.into_iter().map(|p| (p.name(), p)).collect(),
         }

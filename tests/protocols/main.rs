@@ -5,5 +5,6 @@
 mod harness;
 mod test_kit;
 
+mod galaku;
 mod joyhub;
 mod lovense;

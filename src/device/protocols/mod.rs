@@ -1,5 +1,6 @@
 //! Protocol handlers, one file per protocol family.
 
+mod galaku;
 mod handler_kit;
 mod joyhub;
 mod lovense;
@@ -24,6 +25,7 @@ impl Default for ProtocolRegistry {
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(galaku::protocol()),
             Arc::new(joyhub::protocol()),
             Arc::new(lovense::Lovense),
         ];

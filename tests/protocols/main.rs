@@ -5,6 +5,8 @@
 mod harness;
 mod test_kit;
 
+mod foreo;
 mod galaku;
 mod joyhub;
 mod lovense;
+mod satisfyer;

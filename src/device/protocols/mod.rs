@@ -1,9 +1,11 @@
 //! Protocol handlers, one file per protocol family.
 
+mod foreo;
 mod galaku;
 mod handler_kit;
 mod joyhub;
 mod lovense;
+mod satisfyer;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,9 +27,11 @@ impl Default for ProtocolRegistry {
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
             Arc::new(joyhub::protocol()),
             Arc::new(lovense::Lovense),
+            Arc::new(satisfyer::Satisfyer),
         ];
         ProtocolRegistry {
             protocols: all.into_iter().map(|p| (p.name(), p)).collect(),

@@ -8,5 +8,7 @@ mod test_kit;
 mod foreo;
 mod galaku;
 mod joyhub;
+mod kiiroo_v21;
 mod lovense;
+mod magic_motion_1;
 mod satisfyer;

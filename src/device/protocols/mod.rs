@@ -4,7 +4,9 @@ mod foreo;
 mod galaku;
 mod handler_kit;
 mod joyhub;
+mod kiiroo_v21;
 mod lovense;
+mod magic_motion_1;
 mod satisfyer;
 
 use std::collections::HashMap;
@@ -30,7 +32,9 @@ impl ProtocolRegistry {
             Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
             Arc::new(joyhub::protocol()),
+            Arc::new(kiiroo_v21::protocol()),
             Arc::new(lovense::Lovense),
+            Arc::new(magic_motion_1::protocol()),
             Arc::new(satisfyer::Satisfyer),
         ];
         ProtocolRegistry {

@@ -7,6 +7,7 @@ mod test_kit;
 
 mod foreo;
 mod galaku;
+mod hismith_mini;
 mod joyhub;
 mod kiiroo_v21;
 mod lovense;

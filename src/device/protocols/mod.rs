@@ -3,6 +3,7 @@
 mod foreo;
 mod galaku;
 mod handler_kit;
+mod hismith_mini;
 mod joyhub;
 mod kiiroo_v21;
 mod lovense;
@@ -31,6 +32,7 @@ impl ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
             Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
+            Arc::new(hismith_mini::HismithMini),
             Arc::new(joyhub::protocol()),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(lovense::Lovense),

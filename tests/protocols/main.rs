@@ -13,3 +13,5 @@ mod kiiroo_v21;
 mod lovense;
 mod magic_motion_1;
 mod satisfyer;
+mod wevibe;
+mod wevibe_8bit;

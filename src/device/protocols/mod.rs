@@ -9,6 +9,8 @@ mod kiiroo_v21;
 mod lovense;
 mod magic_motion_1;
 mod satisfyer;
+mod wevibe;
+mod wevibe_8bit;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,6 +40,8 @@ impl ProtocolRegistry {
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_1::protocol()),
             Arc::new(satisfyer::Satisfyer),
+            Arc::new(wevibe::protocol()),
+            Arc::new(wevibe_8bit::protocol()),
         ];
         ProtocolRegistry {
             protocols: all.into_iter().map(|p| (p.name(), p)).collect(),

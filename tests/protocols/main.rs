@@ -13,5 +13,7 @@ mod kiiroo_v21;
 mod lovense;
 mod magic_motion_1;
 mod satisfyer;
+mod svakom_pulse;
+mod svakom_v2;
 mod wevibe;
 mod wevibe_8bit;

@@ -9,6 +9,8 @@ mod kiiroo_v21;
 mod lovense;
 mod magic_motion_1;
 mod satisfyer;
+mod svakom_pulse;
+mod svakom_v2;
 mod wevibe;
 mod wevibe_8bit;
 
@@ -40,6 +42,8 @@ impl ProtocolRegistry {
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_1::protocol()),
             Arc::new(satisfyer::Satisfyer),
+            Arc::new(svakom_pulse::protocol()),
+            Arc::new(svakom_v2::protocol()),
             Arc::new(wevibe::protocol()),
             Arc::new(wevibe_8bit::protocol()),
         ];

@@ -10,6 +10,8 @@ mod galaku;
 mod hismith_mini;
 mod joyhub;
 mod kiiroo_v21;
+mod libo_vibes;
+mod lovedistance;
 mod lovense;
 mod magic_motion_1;
 mod satisfyer;

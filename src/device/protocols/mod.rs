@@ -6,6 +6,8 @@ mod handler_kit;
 mod hismith_mini;
 mod joyhub;
 mod kiiroo_v21;
+mod libo_vibes;
+mod lovedistance;
 mod lovense;
 mod magic_motion_1;
 mod satisfyer;
@@ -39,6 +41,8 @@ impl ProtocolRegistry {
             Arc::new(hismith_mini::HismithMini),
             Arc::new(joyhub::protocol()),
             Arc::new(kiiroo_v21::protocol()),
+            Arc::new(libo_vibes::protocol()),
+            Arc::new(lovedistance::protocol()),
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_1::protocol()),
             Arc::new(satisfyer::Satisfyer),

@@ -15,6 +15,8 @@ mod lovedistance;
 mod lovense;
 mod magic_motion_1;
 mod satisfyer;
+mod sensee_v2;
+mod sexverse_v1;
 mod svakom_pulse;
 mod svakom_v2;
 mod wevibe;

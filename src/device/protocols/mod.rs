@@ -11,6 +11,8 @@ mod lovedistance;
 mod lovense;
 mod magic_motion_1;
 mod satisfyer;
+mod sensee_v2;
+mod sexverse_v1;
 mod svakom_pulse;
 mod svakom_v2;
 mod wevibe;
@@ -46,6 +48,8 @@ impl ProtocolRegistry {
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_1::protocol()),
             Arc::new(satisfyer::Satisfyer),
+            Arc::new(sensee_v2::SenseeV2),
+            Arc::new(sexverse_v1::protocol()),
             Arc::new(svakom_pulse::protocol()),
             Arc::new(svakom_v2::protocol()),
             Arc::new(wevibe::protocol()),

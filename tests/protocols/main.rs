@@ -14,6 +14,7 @@ mod libo_vibes;
 mod lovedistance;
 mod lovense;
 mod magic_motion_1;
+mod monsterpub;
 mod satisfyer;
 mod sensee_v2;
 mod sexverse_v1;

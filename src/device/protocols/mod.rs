@@ -10,6 +10,7 @@ mod libo_vibes;
 mod lovedistance;
 mod lovense;
 mod magic_motion_1;
+mod monsterpub;
 mod satisfyer;
 mod sensee_v2;
 mod sexverse_v1;
@@ -47,6 +48,7 @@ impl ProtocolRegistry {
             Arc::new(lovedistance::protocol()),
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_1::protocol()),
+            Arc::new(monsterpub::MonsterPub),
             Arc::new(satisfyer::Satisfyer),
             Arc::new(sensee_v2::SenseeV2),
             Arc::new(sexverse_v1::protocol()),

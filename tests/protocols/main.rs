@@ -8,6 +8,7 @@ mod test_kit;
 mod foreo;
 mod galaku;
 mod hismith_mini;
+mod honeyplaybox;
 mod joyhub;
 mod kiiroo_v21;
 mod libo_vibes;

@@ -4,6 +4,7 @@ mod foreo;
 mod galaku;
 mod handler_kit;
 mod hismith_mini;
+mod honeyplaybox;
 mod joyhub;
 mod kiiroo_v21;
 mod libo_vibes;
@@ -42,6 +43,7 @@ impl ProtocolRegistry {
             Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
             Arc::new(hismith_mini::HismithMini),
+            Arc::new(honeyplaybox::HoneyPlayBox),
             Arc::new(joyhub::protocol()),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(libo_vibes::protocol()),

@@ -97,10 +97,10 @@ impl Collector {
                 return frames;
             };
             self.buffer.drain(..start);
-            let Some(len) = self.buffer.get(9..PREFIX_LEN) else {
+            let Some(&[hi, lo]) = self.buffer.get(9..PREFIX_LEN) else {
                 return frames;
             };
-            let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+            let len = usize::from(u16::from_be_bytes([hi, lo]));
             let total = FRAME_OVERHEAD + len;
             match self.buffer.get(PREFIX_LEN + len) {
                 None => return frames,
@@ -128,10 +128,10 @@ enum Answer {
 }
 
 fn read_answer(frame: &[u8]) -> Answer {
-    let Some(code) = frame.get(PREFIX_LEN..PREFIX_LEN + 2) else {
+    let Some(&[hi, lo]) = frame.get(PREFIX_LEN..PREFIX_LEN + 2) else {
         return Answer::NoCode;
     };
-    let code = u16::from_be_bytes([code[0], code[1]]);
+    let code = u16::from_be_bytes([hi, lo]);
     if code != SUCCESS {
         return Answer::Failed(code);
     }

@@ -1,0 +1,364 @@
+//! Pieces shared by the simpler byte protocols: a protocol made of init writes and a
+//! handler, a handler built from an encoding function, value-to-byte conversion, the level
+//! of a motor whatever its output kind, reading a battery byte, and a simulated toy that
+//! answers reads and writes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::device::config::{DeviceDefinition, ProtocolDef};
+use crate::device::error::DeviceError;
+use crate::device::feature::{DeviceFeature, InputType, OutputType};
+use crate::device::protocol::{
+    HardwareCommand, Keepalive, OutputChange, OutputState, Protocol, ProtocolHandler,
+};
+use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
+use crate::hardware::{Endpoint, HardwareDevice};
+
+/// How long a battery read may take.
+pub(super) const READ_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The output kinds that drive a motor with a level (as opposed to on/off switches).
+pub(super) const MOTOR_KINDS: [OutputType; 4] = [
+    OutputType::Vibrate,
+    OutputType::Rotate,
+    OutputType::Oscillate,
+    OutputType::Constrict,
+];
+
+type BuildFn = fn(
+    &Arc<dyn HardwareDevice>,
+    &DeviceDefinition,
+) -> Result<Arc<dyn ProtocolHandler>, DeviceError>;
+type ResponderFn = fn(&ProtocolDef, &SimulatedDeviceSpec) -> Option<Box<dyn SimulatedResponder>>;
+
+/// A protocol identified by name alone: fixed init writes, then a handler built from the
+/// device and its definition.
+pub(super) struct SimpleProtocol {
+    name: &'static str,
+    init: Vec<HardwareCommand>,
+    build: BuildFn,
+    responder: Option<ResponderFn>,
+}
+
+impl SimpleProtocol {
+    pub(super) fn new(name: &'static str, build: BuildFn) -> SimpleProtocol {
+        SimpleProtocol {
+            name,
+            init: Vec::new(),
+            build,
+            responder: None,
+        }
+    }
+
+    /// Commands run, in order, before the handler is built.
+    pub(super) fn init(mut self, commands: Vec<HardwareCommand>) -> SimpleProtocol {
+        self.init = commands;
+        self
+    }
+
+    /// How a simulated toy answers.
+    pub(super) fn responder(mut self, responder: ResponderFn) -> SimpleProtocol {
+        self.responder = Some(responder);
+        self
+    }
+}
+
+#[async_trait]
+impl Protocol for SimpleProtocol {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    async fn initialize(
+        &self,
+        hw: &Arc<dyn HardwareDevice>,
+        definition: &DeviceDefinition,
+    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
+        for command in &self.init {
+            command.run(hw.as_ref()).await?;
+        }
+        (self.build)(hw, definition)
+    }
+
+    fn simulated_responder(
+        &self,
+        protocol: &ProtocolDef,
+        spec: &SimulatedDeviceSpec,
+    ) -> Option<Box<dyn SimulatedResponder>> {
+        self.responder.and_then(|f| f(protocol, spec))
+    }
+}
+
+/// The model a simulated toy reports: the one its spec names, else the first configured.
+pub(super) fn simulated_model(
+    protocol: &ProtocolDef,
+    spec: &SimulatedDeviceSpec,
+) -> Option<String> {
+    spec.model.clone().or_else(|| {
+        protocol
+            .configurations
+            .iter()
+            .find_map(|c| c.identifiers.first().cloned())
+    })
+}
+
+/// The error for an output a protocol cannot drive.
+pub(super) fn unsupported(protocol: &str, change: &OutputChange) -> DeviceError {
+    DeviceError::Unsupported(format!(
+        "{protocol}: {} on feature {}",
+        change.output, change.feature
+    ))
+}
+
+/// A value as one byte; values outside 0..=255 are an error, never truncated.
+pub(super) fn byte(value: i32) -> Result<u8, DeviceError> {
+    u8::try_from(value).map_err(|_| DeviceError::Protocol(format!("{value} does not fit a byte")))
+}
+
+/// A feature's motor level whatever kind drives it (rotation by its magnitude).
+pub(super) fn level(state: &OutputState, feature: u32) -> i32 {
+    MOTOR_KINDS
+        .iter()
+        .map(|kind| state.get(feature, *kind).abs())
+        .max()
+        .unwrap_or(0)
+}
+
+/// [`level`] as a byte.
+pub(super) fn level_byte(state: &OutputState, feature: u32) -> Result<u8, DeviceError> {
+    byte(level(state, feature))
+}
+
+/// The levels of features 0 and 1 for packets that always carry two motors; a device
+/// with one motor drives both with the level of feature 0.
+pub(super) fn motor_pair(state: &OutputState, two_motors: bool) -> Result<(u8, u8), DeviceError> {
+    let first = level_byte(state, 0)?;
+    let second = if two_motors {
+        level_byte(state, 1)?
+    } else {
+        first
+    };
+    Ok((first, second))
+}
+
+/// How many features have an output of `kind`.
+pub(super) fn count_with(features: &[DeviceFeature], kind: OutputType) -> usize {
+    features
+        .iter()
+        .filter(|f| f.outputs.contains_key(&kind))
+        .count()
+}
+
+/// Indices of the features that have an output, in index order.
+pub(super) fn output_features(features: &[DeviceFeature]) -> Vec<u32> {
+    let mut indices: Vec<u32> = features
+        .iter()
+        .filter(|f| !f.outputs.is_empty())
+        .map(|f| f.index)
+        .collect();
+    indices.sort_unstable();
+    indices
+}
+
+/// Fails with [`unsupported`] unless every change is of one of `kinds`.
+pub(super) fn only(
+    protocol: &str,
+    changes: &[OutputChange],
+    kinds: &[OutputType],
+) -> Result<(), DeviceError> {
+    match changes.iter().find(|c| !kinds.contains(&c.output)) {
+        Some(c) => Err(unsupported(protocol, c)),
+        None => Ok(()),
+    }
+}
+
+type EncodeFn = Box<
+    dyn Fn(&[OutputChange], &OutputState) -> Result<Vec<HardwareCommand>, DeviceError>
+        + Send
+        + Sync,
+>;
+
+/// A handler whose packets are a function of the batch and the current output state,
+/// optionally with a battery byte to read and a keepalive.
+pub(super) struct PacketHandler {
+    encode: EncodeFn,
+    battery: Option<Endpoint>,
+    keepalive: Keepalive,
+}
+
+impl PacketHandler {
+    /// Each change becomes its own packets, in batch order.
+    pub(super) fn each(
+        encode: impl Fn(&OutputChange) -> Result<Vec<HardwareCommand>, DeviceError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> PacketHandler {
+        PacketHandler::batch(move |changes, _| {
+            let mut out = Vec::new();
+            for change in changes {
+                out.extend(encode(change)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// The whole batch becomes packets built from the output state.
+    pub(super) fn batch(
+        encode: impl Fn(&[OutputChange], &OutputState) -> Result<Vec<HardwareCommand>, DeviceError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> PacketHandler {
+        PacketHandler {
+            encode: Box::new(encode),
+            battery: None,
+            keepalive: Keepalive::None,
+        }
+    }
+
+    /// Battery reads return the first byte read from `endpoint`, as percent.
+    pub(super) fn battery_byte(mut self, endpoint: Endpoint) -> PacketHandler {
+        self.battery = Some(endpoint);
+        self
+    }
+
+    pub(super) fn keepalive(mut self, keepalive: Keepalive) -> PacketHandler {
+        self.keepalive = keepalive;
+        self
+    }
+
+    pub(super) fn shared(self) -> Arc<dyn ProtocolHandler> {
+        Arc::new(self)
+    }
+}
+
+/// Reads `endpoint` and returns its first byte as a battery percentage.
+pub(super) async fn read_battery_byte(
+    hw: &Arc<dyn HardwareDevice>,
+    endpoint: Endpoint,
+) -> Result<i32, DeviceError> {
+    let data = hw.read(endpoint, READ_TIMEOUT).await?;
+    data.first()
+        .map(|b| i32::from(*b))
+        .ok_or_else(|| DeviceError::Protocol("empty battery answer".into()))
+}
+
+/// The error for an input a handler cannot read.
+pub(super) fn no_input(feature: &DeviceFeature, input: InputType) -> DeviceError {
+    DeviceError::UnsupportedInput {
+        feature: feature.index,
+        input,
+    }
+}
+
+/// Fails with [`no_input`] unless `input` is the battery.
+pub(super) fn battery_only(feature: &DeviceFeature, input: InputType) -> Result<(), DeviceError> {
+    match input {
+        InputType::Battery => Ok(()),
+        other => Err(no_input(feature, other)),
+    }
+}
+
+#[async_trait]
+impl ProtocolHandler for PacketHandler {
+    fn encode_outputs(
+        &self,
+        changes: &[OutputChange],
+        state: &OutputState,
+    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+        (self.encode)(changes, state)
+    }
+
+    fn keepalive(&self) -> Keepalive {
+        self.keepalive.clone()
+    }
+
+    async fn read_input(
+        &self,
+        hw: &Arc<dyn HardwareDevice>,
+        feature: &DeviceFeature,
+        input: InputType,
+    ) -> Result<i32, DeviceError> {
+        battery_only(feature, input)?;
+        match self.battery {
+            Some(endpoint) => read_battery_byte(hw, endpoint).await,
+            None => Err(no_input(feature, input)),
+        }
+    }
+}
+
+type WriteAnswer = Box<dyn FnMut(Endpoint, &[u8]) -> Vec<(Endpoint, Vec<u8>)> + Send>;
+
+/// A simulated toy that answers reads with fixed bytes and writes through a function.
+pub(super) struct SimulatedToy {
+    reads: HashMap<Endpoint, Vec<u8>>,
+    on_write: Option<WriteAnswer>,
+}
+
+impl SimulatedToy {
+    pub(super) fn new() -> SimulatedToy {
+        SimulatedToy {
+            reads: HashMap::new(),
+            on_write: None,
+        }
+    }
+
+    /// Every read of `endpoint` returns `data`.
+    pub(super) fn read(mut self, endpoint: Endpoint, data: impl Into<Vec<u8>>) -> SimulatedToy {
+        self.reads.insert(endpoint, data.into());
+        self
+    }
+
+    /// Writes are answered with the notifications `answer` returns.
+    pub(super) fn on_write(
+        mut self,
+        answer: impl FnMut(Endpoint, &[u8]) -> Vec<(Endpoint, Vec<u8>)> + Send + 'static,
+    ) -> SimulatedToy {
+        self.on_write = Some(Box::new(answer));
+        self
+    }
+
+    pub(super) fn boxed(self) -> Option<Box<dyn SimulatedResponder>> {
+        Some(Box::new(self))
+    }
+}
+
+impl SimulatedResponder for SimulatedToy {
+    fn on_write(&mut self, endpoint: Endpoint, data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
+        match self.on_write.as_mut() {
+            Some(answer) => answer(endpoint, data),
+            None => Vec::new(),
+        }
+    }
+
+    fn on_read(&mut self, endpoint: Endpoint) -> Option<Vec<u8>> {
+        self.reads.get(&endpoint).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_are_checked_not_truncated() {
+        assert_eq!(byte(255).ok(), Some(255));
+        assert!(byte(256).is_err());
+        assert!(byte(-1).is_err());
+    }
+
+    #[test]
+    fn level_takes_any_motor_kind() {
+        let mut state = OutputState::default();
+        state.set(0, OutputType::Rotate, -40);
+        state.set(1, OutputType::Oscillate, 7);
+        assert_eq!(level(&state, 0), 40);
+        assert_eq!(level(&state, 1), 7);
+        assert_eq!(level(&state, 2), 0);
+    }
+}

@@ -4,4 +4,22 @@
 
 mod harness;
 
+mod aneros;
+mod itoys;
+mod kiiroo_v2;
+mod kiiroo_v21_initialized;
+mod lovehoney_desire;
 mod lovense;
+mod mysteryvibe;
+mod nobra;
+mod patoo;
+mod picobong;
+mod sexverse_v2;
+mod sexverse_v4;
+mod svakom_v1;
+mod sweep;
+mod tcode_v03;
+mod thehandy;
+mod thehandy_v3;
+mod wevibe_chorus;
+mod zalo;

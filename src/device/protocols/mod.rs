@@ -1,6 +1,24 @@
 //! Protocol handlers, one file per protocol family.
 
+mod aneros;
+mod itoys;
+mod kiiroo_v2;
+mod kiiroo_v21_initialized;
+mod lovehoney_desire;
 mod lovense;
+mod mysteryvibe;
+mod nobra;
+mod packet_shapes;
+mod patoo;
+mod picobong;
+mod sexverse_v2;
+mod sexverse_v4;
+mod svakom_v1;
+mod tcode_v03;
+mod thehandy;
+mod thehandy_v3;
+mod wevibe_chorus;
+mod zalo;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,7 +39,26 @@ impl Default for ProtocolRegistry {
 
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
-        let all: Vec<Arc<dyn Protocol>> = vec![Arc::new(lovense::Lovense)];
+        let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(aneros::ANEROS),
+            Arc::new(itoys::ITOYS),
+            Arc::new(kiiroo_v2::KIIROO_V2),
+            Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
+            Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),
+            Arc::new(lovense::Lovense),
+            Arc::new(mysteryvibe::MYSTERYVIBE),
+            Arc::new(nobra::NOBRA),
+            Arc::new(patoo::PATOO),
+            Arc::new(picobong::PICOBONG),
+            Arc::new(sexverse_v2::SEXVERSE_V2),
+            Arc::new(sexverse_v4::SEXVERSE_V4),
+            Arc::new(svakom_v1::SVAKOM_V1),
+            Arc::new(tcode_v03::TCODE_V03),
+            Arc::new(thehandy::THEHANDY),
+            Arc::new(thehandy_v3::TheHandyV3),
+            Arc::new(wevibe_chorus::WEVIBE_CHORUS),
+            Arc::new(zalo::ZALO),
+        ];
         ProtocolRegistry {
             protocols: all.into_iter().map(|p| (p.name(), p)).collect(),
         }

@@ -5,9 +5,11 @@
 mod harness;
 
 mod aneros;
+mod cueme;
 mod itoys;
 mod kiiroo_v2;
 mod kiiroo_v21_initialized;
+mod lelo_f1sv2;
 mod lovehoney_desire;
 mod lovense;
 mod mysteryvibe;

@@ -1,9 +1,11 @@
 //! Protocol handlers, one file per protocol family.
 
 mod aneros;
+mod cueme;
 mod itoys;
 mod kiiroo_v2;
 mod kiiroo_v21_initialized;
+mod lelo_f1sv2;
 mod lovehoney_desire;
 mod lovense;
 mod mysteryvibe;
@@ -41,9 +43,11 @@ impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
             Arc::new(aneros::ANEROS),
+            Arc::new(cueme::CUEME),
             Arc::new(itoys::ITOYS),
             Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
+            Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),
             Arc::new(lovense::Lovense),
             Arc::new(mysteryvibe::MYSTERYVIBE),

@@ -13,11 +13,10 @@ use tokio::sync::Notify;
 
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
-use crate::device::feature::OutputType;
 use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
 use crate::hardware::{Endpoint, HardwareDevice};
 
-use super::packet_shapes::{Fixed, Shape, byte, unsupported};
+use super::packet_shapes::{Fixed, Shape, Vibrators};
 
 const NAME: &str = "cueme";
 const MAX_MOTORS: usize = 15;
@@ -35,8 +34,7 @@ fn model_from_name(name: &str) -> Option<String> {
 }
 
 struct Cueme {
-    /// The features with a vibrate output, in order.
-    motors: Vec<u32>,
+    motors: Vibrators,
     turns: Mutex<Turns>,
     /// Restarts the switching timer after a command.
     commanded: Arc<Notify>,
@@ -84,15 +82,10 @@ impl Cueme {
         hw: &Arc<dyn HardwareDevice>,
         definition: &DeviceDefinition,
     ) -> Arc<dyn ProtocolHandler> {
-        let motors: Vec<u32> = definition
-            .features
-            .iter()
-            .filter(|f| f.outputs.contains_key(&OutputType::Vibrate))
-            .map(|f| f.index)
-            .collect();
+        let motors = Vibrators::of(definition);
         let cueme = Arc::new(Cueme {
             turns: Mutex::new(Turns {
-                levels: vec![0; motors.len()],
+                levels: vec![0; motors.count()],
                 current: 0,
             }),
             motors,
@@ -143,24 +136,17 @@ impl ProtocolHandler for Cueme {
         changes: &[OutputChange],
         state: &OutputState,
     ) -> Result<Vec<HardwareCommand>, DeviceError> {
-        if let Some(c) = changes.iter().find(|c| c.output != OutputType::Vibrate) {
-            return Err(unsupported(NAME, c));
-        }
-        if self.motors.len() > MAX_MOTORS {
+        if self.motors.count() > MAX_MOTORS {
             return Err(DeviceError::Protocol(format!(
                 "{NAME}: a byte addresses at most {MAX_MOTORS} motors"
             )));
         }
-        let levels = self
-            .motors
-            .iter()
-            .map(|f| match byte(state.get(*f, OutputType::Vibrate))? {
-                level @ 0..=15 => Ok(level),
-                level => Err(DeviceError::Protocol(format!(
-                    "{NAME}: level {level} is above 15"
-                ))),
-            })
-            .collect::<Result<Vec<u8>, DeviceError>>()?;
+        let levels = self.motors.levels(NAME, changes, state)?;
+        if let Some(level) = levels.iter().find(|l| **l > 15) {
+            return Err(DeviceError::Protocol(format!(
+                "{NAME}: level {level} is above 15"
+            )));
+        }
         let b = {
             let mut turns = self.turns();
             turns.levels = levels;

@@ -80,7 +80,7 @@ impl Protocol for LeloF1sV2 {
             .await
             .map_err(|_| DeviceError::Protocol(format!("{NAME}: no valid security handshake")))??;
         Ok(if security == Endpoint::Whitelist {
-            Arc::new(AllMotors::new(definition, both_motors))
+            Arc::new(AllMotors::new(NAME, definition, both_motors))
         } else {
             Arc::new(PerChange(harmony))
         })

@@ -15,7 +15,7 @@ const REPEAT: Duration = Duration::from_millis(93);
 pub(super) const MYSTERYVIBE: Fixed = Fixed::new(
     "mysteryvibe",
     Shape::Custom(|_, definition| {
-        Arc::new(AllMotors::new(definition, encode).repeating_every(REPEAT))
+        Arc::new(AllMotors::new("mysteryvibe", definition, encode).repeating_every(REPEAT))
     }),
 )
 .handshake(&[(Endpoint::TxMode, &[0x43, 0x02, 0x00], true)]);

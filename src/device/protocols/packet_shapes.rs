@@ -95,7 +95,7 @@ impl Protocol for Fixed {
         }
         Ok(match self.shape {
             Shape::EachChange(encode) => Arc::new(PerChange(encode)),
-            Shape::AllMotors(encode) => Arc::new(AllMotors::new(definition, encode)),
+            Shape::AllMotors(encode) => Arc::new(AllMotors::new(self.name, definition, encode)),
             Shape::Custom(make) => make(hw, definition),
         })
     }
@@ -154,24 +154,61 @@ impl ProtocolHandler for PerChange {
 /// Turns the levels of every motor, in feature order, into packets.
 pub(super) type EncodeAll = fn(&[u8]) -> Vec<HardwareCommand>;
 
-/// A handler for toys that take all their vibrators' levels at once: each batch of changes
-/// becomes the packets for the current level of every motor.
-pub(super) struct AllMotors {
-    /// The features with a vibrate output, in order.
-    motors: Vec<u32>,
-    encode: EncodeAll,
-    keepalive: Keepalive,
-}
+/// The features with a vibrate output, in order: the motors of toys that take every
+/// level at once.
+pub(super) struct Vibrators(Vec<u32>);
 
-impl AllMotors {
-    pub(super) fn new(definition: &DeviceDefinition, encode: EncodeAll) -> AllMotors {
-        AllMotors {
-            motors: definition
+impl Vibrators {
+    pub(super) fn of(definition: &DeviceDefinition) -> Vibrators {
+        Vibrators(
+            definition
                 .features
                 .iter()
                 .filter(|f| f.outputs.contains_key(&OutputType::Vibrate))
                 .map(|f| f.index)
                 .collect(),
+        )
+    }
+
+    pub(super) fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Every motor's current level, once the batch is known to hold only vibrations.
+    pub(super) fn levels(
+        &self,
+        protocol: &str,
+        changes: &[OutputChange],
+        state: &OutputState,
+    ) -> Result<Vec<u8>, DeviceError> {
+        if let Some(c) = changes.iter().find(|c| c.output != OutputType::Vibrate) {
+            return Err(unsupported(protocol, c));
+        }
+        self.0
+            .iter()
+            .map(|f| byte(state.get(*f, OutputType::Vibrate)))
+            .collect()
+    }
+}
+
+/// A handler for toys that take all their vibrators' levels at once: each batch of changes
+/// becomes the packets for the current level of every motor.
+pub(super) struct AllMotors {
+    protocol: &'static str,
+    motors: Vibrators,
+    encode: EncodeAll,
+    keepalive: Keepalive,
+}
+
+impl AllMotors {
+    pub(super) fn new(
+        protocol: &'static str,
+        definition: &DeviceDefinition,
+        encode: EncodeAll,
+    ) -> AllMotors {
+        AllMotors {
+            protocol,
+            motors: Vibrators::of(definition),
             encode,
             keepalive: Keepalive::None,
         }
@@ -190,14 +227,7 @@ impl ProtocolHandler for AllMotors {
         changes: &[OutputChange],
         state: &OutputState,
     ) -> Result<Vec<HardwareCommand>, DeviceError> {
-        if let Some(c) = changes.iter().find(|c| c.output != OutputType::Vibrate) {
-            return Err(unsupported("motor levels", c));
-        }
-        let levels = self
-            .motors
-            .iter()
-            .map(|f| byte(state.get(*f, OutputType::Vibrate)))
-            .collect::<Result<Vec<u8>, DeviceError>>()?;
+        let levels = self.motors.levels(self.protocol, changes, state)?;
         Ok((self.encode)(&levels))
     }
 

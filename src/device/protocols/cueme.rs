@@ -45,6 +45,8 @@ struct Cueme {
 struct Turns {
     levels: Vec<u8>,
     current: usize,
+    /// Counts commands, so a switch racing a command can tell it may have been overtaken.
+    commands: u64,
 }
 
 impl Turns {
@@ -87,6 +89,7 @@ impl Cueme {
             turns: Mutex::new(Turns {
                 levels: vec![0; motors.count()],
                 current: 0,
+                commands: 0,
             }),
             motors,
             commanded: Arc::new(Notify::new()),
@@ -119,10 +122,22 @@ async fn switch_motors(hw: Weak<dyn HardwareDevice>, cueme: Weak<Cueme>, command
             let mut turns = cueme.turns();
             (turns.running() > 1).then(|| {
                 turns.advance();
-                turns.byte()
+                (turns.byte(), turns.commands)
             })
         };
-        if let Some(b) = next {
+        let Some((b, seen)) = next else {
+            continue;
+        };
+        if write(b).run(hw.as_ref()).await.is_err() {
+            return;
+        }
+        // A command (a stop, say) may have been written while this byte was on its way
+        // and been overwritten by it: the latest command's byte goes out again.
+        let overtaken = {
+            let turns = cueme.turns();
+            (turns.commands != seen).then(|| turns.byte())
+        };
+        if let Some(b) = overtaken {
             if write(b).run(hw.as_ref()).await.is_err() {
                 return;
             }
@@ -150,6 +165,7 @@ impl ProtocolHandler for Cueme {
         let b = {
             let mut turns = self.turns();
             turns.levels = levels;
+            turns.commands += 1;
             if turns.running() == 0 {
                 turns.current = 0;
             } else if turns.levels.get(turns.current) == Some(&0) {
@@ -177,6 +193,7 @@ mod tests {
         let mut turns = Turns {
             levels: vec![8, 0, 15, 0],
             current: 0,
+            commands: 0,
         };
         assert_eq!(turns.byte(), 0x18);
         turns.advance();

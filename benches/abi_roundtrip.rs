@@ -15,18 +15,31 @@ struct Inbox(mpsc::Sender<Vec<u8>>);
 
 unsafe extern "C" fn to_inbox(user_data: *mut c_void, data: *const u8, len: usize) {
     let inbox = unsafe { &*(user_data as *const Inbox) };
-    let _ = inbox.0.send(unsafe { std::slice::from_raw_parts(data, len) }.to_vec());
+    let _ = inbox
+        .0
+        .send(unsafe { std::slice::from_raw_parts(data, len) }.to_vec());
 }
 
 fn request(client: *mut PlugwireClient, kind: pb::request::Kind, inbox: &Inbox) {
     let bytes = pb::Request { kind: Some(kind) }.encode_to_vec();
     let status = unsafe {
-        plugwire_client_request(client, bytes.as_ptr(), bytes.len(), Some(to_inbox), inbox as *const Inbox as *mut c_void)
+        plugwire_client_request(
+            client,
+            bytes.as_ptr(),
+            bytes.len(),
+            Some(to_inbox),
+            inbox as *const Inbox as *mut c_void,
+        )
     };
     assert_eq!(status, PlugwireStatus::Ok);
 }
 
-fn connect(client: *mut PlugwireClient, devices: usize, inbox: &Inbox, rx: &mpsc::Receiver<Vec<u8>>) {
+fn connect(
+    client: *mut PlugwireClient,
+    devices: usize,
+    inbox: &Inbox,
+    rx: &mpsc::Receiver<Vec<u8>>,
+) {
     request(
         client,
         pb::request::Kind::ConnectEmbedded(pb::ConnectEmbedded {
@@ -52,10 +65,20 @@ fn main() {
     let (etx, erx) = mpsc::channel();
     let events = Box::new(Inbox(etx));
     let mut client = ptr::null_mut();
-    let status = unsafe { plugwire_client_new(Some(to_inbox), &*events as *const Inbox as *mut c_void, &mut client) };
+    let status = unsafe {
+        plugwire_client_new(
+            Some(to_inbox),
+            &*events as *const Inbox as *mut c_void,
+            &mut client,
+        )
+    };
     assert_eq!(status, PlugwireStatus::Ok);
     connect(client, 1, &replies, &rx);
-    request(client, pb::request::Kind::StartScanning(pb::StartScanning {}), &replies);
+    request(
+        client,
+        pb::request::Kind::StartScanning(pb::StartScanning {}),
+        &replies,
+    );
     rx.recv().expect("scan ok");
     loop {
         let e = pb::Event::decode(&erx.recv().expect("event")[..]).expect("event decodes");
@@ -82,7 +105,13 @@ fn main() {
         let body = &bodies[i % bodies.len()];
         let start = Instant::now();
         let status = unsafe {
-            plugwire_client_request(client, body.as_ptr(), body.len(), Some(to_inbox), &*replies as *const Inbox as *mut c_void)
+            plugwire_client_request(
+                client,
+                body.as_ptr(),
+                body.len(),
+                Some(to_inbox),
+                &*replies as *const Inbox as *mut c_void,
+            )
         };
         assert_eq!(status, PlugwireStatus::Ok);
         rx.recv().expect("reply");
@@ -92,7 +121,11 @@ fn main() {
     }
     times.sort();
     let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e6;
-    println!("ABI round trip (request -> simulated write -> reply callback): p50 {:.1} us, p99 {:.1} us", pct(0.5), pct(0.99));
+    println!(
+        "ABI round trip (request -> simulated write -> reply callback): p50 {:.1} us, p99 {:.1} us",
+        pct(0.5),
+        pct(0.99)
+    );
     unsafe { plugwire_client_free(client) };
 
     // Event throughput: DeviceAdded events for many simulated toys found by one scan.
@@ -101,11 +134,21 @@ fn main() {
     let (etx, erx) = mpsc::channel();
     let events = Box::new(Inbox(etx));
     let mut client = ptr::null_mut();
-    unsafe { plugwire_client_new(Some(to_inbox), &*events as *const Inbox as *mut c_void, &mut client) };
+    unsafe {
+        plugwire_client_new(
+            Some(to_inbox),
+            &*events as *const Inbox as *mut c_void,
+            &mut client,
+        )
+    };
     let devices = 2000;
     connect(client, devices, &replies, &rx);
     let start = Instant::now();
-    request(client, pb::request::Kind::StartScanning(pb::StartScanning {}), &replies);
+    request(
+        client,
+        pb::request::Kind::StartScanning(pb::StartScanning {}),
+        &replies,
+    );
     let mut count = 0;
     loop {
         let e = pb::Event::decode(&erx.recv().expect("event")[..]).expect("event decodes");

@@ -1,24 +1,44 @@
 //! Protocol handlers, one file per protocol family.
 
+mod aneros;
+mod cueme;
 mod foreo;
 mod galaku;
 mod handler_kit;
 mod hismith_mini;
 mod honeyplaybox;
+mod itoys;
 mod joyhub;
+mod kiiroo_v2;
 mod kiiroo_v21;
+mod kiiroo_v21_initialized;
+mod lelo_f1sv2;
 mod libo_vibes;
 mod lovedistance;
+mod lovehoney_desire;
 mod lovense;
 mod magic_motion_1;
 mod monsterpub;
+mod mysteryvibe;
+mod nobra;
+mod packet_shapes;
+mod patoo;
+mod picobong;
 mod satisfyer;
 mod sensee_v2;
 mod sexverse_v1;
+mod sexverse_v2;
+mod sexverse_v4;
 mod svakom_pulse;
+mod svakom_v1;
 mod svakom_v2;
+mod tcode_v03;
+mod thehandy;
+mod thehandy_v3;
 mod wevibe;
 mod wevibe_8bit;
+mod wevibe_chorus;
+mod zalo;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,24 +60,43 @@ impl Default for ProtocolRegistry {
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(aneros::ANEROS),
+            Arc::new(cueme::CUEME),
             Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
             Arc::new(hismith_mini::HismithMini),
             Arc::new(honeyplaybox::HoneyPlayBox),
+            Arc::new(itoys::ITOYS),
             Arc::new(joyhub::protocol()),
             Arc::new(kiiroo_v21::protocol()),
+            Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
+            Arc::new(kiiroo_v2::KIIROO_V2),
+            Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(libo_vibes::protocol()),
             Arc::new(lovedistance::protocol()),
+            Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_1::protocol()),
             Arc::new(monsterpub::MonsterPub),
+            Arc::new(mysteryvibe::MYSTERYVIBE),
+            Arc::new(nobra::NOBRA),
+            Arc::new(patoo::PATOO),
+            Arc::new(picobong::PICOBONG),
             Arc::new(satisfyer::Satisfyer),
             Arc::new(sensee_v2::SenseeV2),
             Arc::new(sexverse_v1::protocol()),
+            Arc::new(sexverse_v2::SEXVERSE_V2),
+            Arc::new(sexverse_v4::SEXVERSE_V4),
             Arc::new(svakom_pulse::protocol()),
+            Arc::new(svakom_v1::SVAKOM_V1),
             Arc::new(svakom_v2::protocol()),
+            Arc::new(tcode_v03::TCODE_V03),
+            Arc::new(thehandy::THEHANDY),
+            Arc::new(thehandy_v3::TheHandyV3),
             Arc::new(wevibe::protocol()),
             Arc::new(wevibe_8bit::protocol()),
+            Arc::new(wevibe_chorus::WEVIBE_CHORUS),
+            Arc::new(zalo::ZALO),
         ];
         ProtocolRegistry {
             protocols: all.into_iter().map(|p| (p.name(), p)).collect(),

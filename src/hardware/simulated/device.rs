@@ -299,10 +299,26 @@ impl HardwareDevice for SimulatedDevice {
     }
 
     async fn subscribe(&self, endpoint: Endpoint) -> Result<(), HardwareError> {
-        let mut s = self.state();
-        self.check(&s, endpoint)?;
-        s.subscribed.insert(endpoint);
-        self.record(&mut s, RecordKind::Subscribe, endpoint, &[], false);
+        let replies = {
+            let mut s = self.state();
+            self.check(&s, endpoint)?;
+            s.subscribed.insert(endpoint);
+            self.record(&mut s, RecordKind::Subscribe, endpoint, &[], false);
+            let replies = match s.responder.as_mut() {
+                Some(r) => r.on_subscribe(endpoint),
+                None => Vec::new(),
+            };
+            replies
+                .into_iter()
+                .filter(|(e, _)| s.subscribed.contains(e))
+                .collect::<Vec<_>>()
+        };
+        for (endpoint, data) in replies {
+            let _ = self
+                .inner
+                .events
+                .send(HardwareEvent::Notification { endpoint, data });
+        }
         Ok(())
     }
 

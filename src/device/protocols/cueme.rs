@@ -1,0 +1,204 @@
+//! Cueme: one byte addresses one motor, `(motor << 4) | level` (motor = feature index + 1,
+//! plain `0x00` for off). As only one motor can run at a time, when several have a level
+//! the toy is switched to the next running motor every 500 ms. The model is the third
+//! part of the advertised name (`FUNCODE_xx_3` -> `3`).
+//!
+//! There is no Cueme handler in the current reference server; this follows the older C#
+//! one, except that a command always sends a running motor's byte when there is one.
+
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::device::config::DeviceDefinition;
+use crate::device::error::DeviceError;
+use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
+use crate::hardware::{Endpoint, HardwareDevice};
+
+use super::packet_shapes::{Fixed, Shape, Vibrators};
+
+const NAME: &str = "cueme";
+const MAX_MOTORS: usize = 15;
+const SWITCH_EVERY: Duration = Duration::from_millis(500);
+
+pub(super) const CUEME: Fixed =
+    Fixed::new(NAME, Shape::Custom(Cueme::start)).identified_by(model_from_name);
+
+fn model_from_name(name: &str) -> Option<String> {
+    let parts: Vec<&str> = name.split('_').collect();
+    Some(match parts.as_slice() {
+        [_, _, model] => model.to_string(),
+        _ => "Unknown".to_string(),
+    })
+}
+
+struct Cueme {
+    motors: Vibrators,
+    turns: Mutex<Turns>,
+    /// Restarts the switching timer after a command.
+    commanded: Arc<Notify>,
+}
+
+/// Each motor's level, and whose turn it is.
+#[derive(Default)]
+struct Turns {
+    levels: Vec<u8>,
+    current: usize,
+    /// Counts commands, so a switch racing a command can tell it may have been overtaken.
+    commands: u64,
+}
+
+impl Turns {
+    fn running(&self) -> usize {
+        self.levels.iter().filter(|l| **l != 0).count()
+    }
+
+    /// Moves to the next running motor after the current one (wrapping), if any runs.
+    fn advance(&mut self) {
+        let count = self.levels.len();
+        if let Some(next) = (1..=count)
+            .map(|step| (self.current + step) % count)
+            .find(|i| self.levels.get(*i).is_some_and(|l| *l != 0))
+        {
+            self.current = next;
+        }
+    }
+
+    /// The byte for the current motor.
+    fn byte(&self) -> u8 {
+        match self.levels.get(self.current) {
+            // Motor numbers fit in the high nibble: `encode_outputs` allows at most 15.
+            Some(&level) if level != 0 => (((self.current + 1) as u8) << 4) | level,
+            _ => 0x00,
+        }
+    }
+}
+
+fn write(byte: u8) -> HardwareCommand {
+    HardwareCommand::write(Endpoint::Tx, [byte], false)
+}
+
+impl Cueme {
+    fn start(
+        hw: &Arc<dyn HardwareDevice>,
+        definition: &DeviceDefinition,
+    ) -> Arc<dyn ProtocolHandler> {
+        let motors = Vibrators::of(definition);
+        let cueme = Arc::new(Cueme {
+            turns: Mutex::new(Turns {
+                levels: vec![0; motors.count()],
+                current: 0,
+                commands: 0,
+            }),
+            motors,
+            commanded: Arc::new(Notify::new()),
+        });
+        tokio::spawn(switch_motors(
+            Arc::downgrade(hw),
+            Arc::downgrade(&cueme),
+            cueme.commanded.clone(),
+        ));
+        cueme
+    }
+
+    fn turns(&self) -> MutexGuard<'_, Turns> {
+        self.turns.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Every 500 ms after the last write, gives the next running motor its turn, while more
+/// than one runs. Ends with the device or the handler.
+async fn switch_motors(hw: Weak<dyn HardwareDevice>, cueme: Weak<Cueme>, commanded: Arc<Notify>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(SWITCH_EVERY) => {}
+            _ = commanded.notified() => continue,
+        }
+        let (Some(hw), Some(cueme)) = (hw.upgrade(), cueme.upgrade()) else {
+            return;
+        };
+        let next = {
+            let mut turns = cueme.turns();
+            (turns.running() > 1).then(|| {
+                turns.advance();
+                (turns.byte(), turns.commands)
+            })
+        };
+        let Some((b, seen)) = next else {
+            continue;
+        };
+        if write(b).run(hw.as_ref()).await.is_err() {
+            return;
+        }
+        // A command (a stop, say) may have been written while this byte was on its way
+        // and been overwritten by it: the latest command's byte goes out again.
+        let overtaken = {
+            let turns = cueme.turns();
+            (turns.commands != seen).then(|| turns.byte())
+        };
+        if let Some(b) = overtaken {
+            if write(b).run(hw.as_ref()).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+impl ProtocolHandler for Cueme {
+    fn encode_outputs(
+        &self,
+        changes: &[OutputChange],
+        state: &OutputState,
+    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+        if self.motors.count() > MAX_MOTORS {
+            return Err(DeviceError::Protocol(format!(
+                "{NAME}: a byte addresses at most {MAX_MOTORS} motors"
+            )));
+        }
+        let levels = self.motors.levels(NAME, changes, state)?;
+        if let Some(level) = levels.iter().find(|l| **l > 15) {
+            return Err(DeviceError::Protocol(format!(
+                "{NAME}: level {level} is above 15"
+            )));
+        }
+        let b = {
+            let mut turns = self.turns();
+            turns.levels = levels;
+            turns.commands += 1;
+            if turns.running() == 0 {
+                turns.current = 0;
+            } else if turns.levels.get(turns.current) == Some(&0) {
+                turns.advance();
+            }
+            turns.byte()
+        };
+        self.commanded.notify_one();
+        Ok(vec![write(b)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_from_names() {
+        assert_eq!(model_from_name("FUNCODE_AB_3"), Some("3".into()));
+        assert_eq!(model_from_name("FUNCODE_AB"), Some("Unknown".into()));
+    }
+
+    #[test]
+    fn turns_go_round_the_running_motors() {
+        let mut turns = Turns {
+            levels: vec![8, 0, 15, 0],
+            current: 0,
+            commands: 0,
+        };
+        assert_eq!(turns.byte(), 0x18);
+        turns.advance();
+        assert_eq!(turns.byte(), 0x3F);
+        turns.advance();
+        assert_eq!(turns.byte(), 0x18);
+    }
+}

@@ -1,0 +1,64 @@
+//! The Handy (firmware 3): protobuf `LinearCmd` packets, written with response.
+
+use plugwire::OutputType::*;
+use plugwire::hardware::Endpoint::Tx;
+
+use crate::harness::*;
+
+#[tokio::test]
+async fn timed_moves_are_linear_commands() {
+    let t = toy("The Handy").await;
+    assert_eq!(t.name(), "The Handy");
+    assert_eq!(t.outputs(), vec![vec![HwPositionWithDuration]]);
+    assert_eq!(t.take(), vec![]);
+    for (position, ms) in [
+        (0.0, 500),
+        (0.05, 500),
+        (0.5, 500),
+        (1.0, 500),
+        (0.5, 1000),
+        (0.3, 250),
+        (1.0, 0),
+        (0.0, 0),
+    ] {
+        t.move_to(position, ms).await;
+    }
+    let header = [0x0A, 0x13, 0x9A, 0x19, 0x10, 0x08, 0x02, 0x1A, 0x0C, 0x10];
+    let with_header = |rest: &[u8]| wr(Tx, &[&header[..], rest].concat());
+    assert_eq!(
+        t.take(),
+        vec![
+            wr(
+                Tx,
+                &[
+                    0x0A, 0x0A, 0x9A, 0x19, 0x07, 0x08, 0x02, 0x1A, 0x03, 0x10, 0xF4, 0x03
+                ]
+            ),
+            with_header(&[
+                0xF4, 0x03, 0x19, 0x9A, 0x99, 0x99, 0x99, 0x99, 0x99, 0xA9, 0x3F
+            ]),
+            with_header(&[
+                0xF4, 0x03, 0x19, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xE0, 0x3F
+            ]),
+            with_header(&[
+                0xF4, 0x03, 0x19, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F
+            ]),
+            with_header(&[
+                0xE8, 0x07, 0x19, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xE0, 0x3F
+            ]),
+            with_header(&[
+                0xFA, 0x01, 0x19, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0xD3, 0x3F
+            ]),
+            wr(
+                Tx,
+                &[
+                    0x0A, 0x10, 0x9A, 0x19, 0x0D, 0x08, 0x02, 0x1A, 0x09, 0x19, 0x00, 0x00, 0x00,
+                    0x00, 0x00, 0x00, 0xF0, 0x3F
+                ]
+            ),
+            wr(Tx, &[0x0A, 0x07, 0x9A, 0x19, 0x04, 0x08, 0x02, 0x1A, 0x00]),
+        ]
+    );
+    t.stop().await;
+    assert_eq!(t.take(), vec![]);
+}

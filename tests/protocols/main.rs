@@ -4,4 +4,8 @@
 
 mod harness;
 
+mod amorelie_joy;
 mod lovense;
+mod magic_motion_2;
+mod magic_motion_4;
+mod vorze_sa;

@@ -1,6 +1,12 @@
 //! Protocol handlers, one file per protocol family.
 
+mod amorelie_joy;
 mod lovense;
+mod magic_motion_2;
+mod magic_motion_4;
+mod magic_motion_shapes;
+mod packet_shapes;
+mod vorze_sa;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,7 +27,13 @@ impl Default for ProtocolRegistry {
 
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
-        let all: Vec<Arc<dyn Protocol>> = vec![Arc::new(lovense::Lovense)];
+        let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(amorelie_joy::PROTOCOL),
+            Arc::new(lovense::Lovense),
+            Arc::new(magic_motion_2::PROTOCOL),
+            Arc::new(magic_motion_4::PROTOCOL),
+            Arc::new(vorze_sa::VorzeSa),
+        ];
         ProtocolRegistry {
             protocols: all.into_iter().map(|p| (p.name(), p)).collect(),
         }

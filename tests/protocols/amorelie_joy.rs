@@ -4,27 +4,16 @@ use plugwire::OutputType::*;
 use plugwire::hardware::Endpoint::Tx;
 
 use crate::harness::*;
+use crate::sweep::sweep;
 
 #[tokio::test]
 async fn handshake_then_steady_vibration() {
     let t = toy("4D01").await;
     assert_eq!(t.name(), "Amorelie Joy Shimmer");
     assert_eq!(t.take(), vec![w(Tx, &[0x03])]);
-    for v in [0.05, 0.5, 1.0, 0.0] {
-        t.set(0, Vibrate, v).await;
-    }
-    t.set(0, Vibrate, 0.5).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
-        vec![
-            w(Tx, &[0x01, 0x01, 0x05]),
-            w(Tx, &[0x01, 0x01, 0x32]),
-            w(Tx, &[0x01, 0x01, 0x64]),
-            w(Tx, &[0x01, 0x01, 0x00]),
-            w(Tx, &[0x01, 0x01, 0x32]),
-            w(Tx, &[0x01, 0x01, 0x00]),
-        ]
+        sweep(&t, 0, Vibrate).await,
+        [0x00, 0x05, 0x32, 0x64, 0x00].map(|s| w(Tx, &[0x01, 0x01, s]))
     );
 }
 

@@ -6,6 +6,7 @@ use plugwire::hardware::Endpoint::{RxBleBattery, Tx};
 use plugwire::hardware::simulated::SimulatedDeviceSpec;
 
 use crate::harness::*;
+use crate::sweep::sweep;
 
 fn packet(a: u8, b: u8) -> Op {
     w(
@@ -22,21 +23,9 @@ async fn single_motor_leaves_slot_b_at_zero() {
     let t = toy("Lipstick").await;
     assert_eq!(t.name(), "MagicMotion Awaken");
     assert_eq!(t.take(), vec![], "no handshake");
-    for v in [0.05, 0.5, 1.0, 0.0] {
-        t.set(0, Vibrate, v).await;
-    }
-    t.set(0, Vibrate, 1.0).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
-        vec![
-            packet(0x05, 0x00),
-            packet(0x32, 0x00),
-            packet(0x64, 0x00),
-            packet(0x00, 0x00),
-            packet(0x64, 0x00),
-            packet(0x00, 0x00),
-        ]
+        sweep(&t, 0, Vibrate).await,
+        [0x00, 0x05, 0x32, 0x64, 0x00].map(|a| packet(a, 0))
     );
 }
 
@@ -57,13 +46,9 @@ async fn two_motors_share_one_packet() {
 async fn jive_oscillation_takes_slot_b() {
     let t = toy("CBT001").await;
     assert_eq!(t.outputs(), vec![vec![Vibrate], vec![Oscillate], vec![]]);
-    t.take();
-    t.set(1, Oscillate, 0.5).await;
-    t.set(0, Vibrate, 0.05).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
-        vec![packet(0x00, 0x32), packet(0x05, 0x32), packet(0x00, 0x00)]
+        sweep(&t, 1, Oscillate).await,
+        [0x00, 0x05, 0x32, 0x64, 0x00].map(|b| packet(0, b))
     );
 }
 

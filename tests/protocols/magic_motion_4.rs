@@ -5,6 +5,7 @@ use plugwire::hardware::Endpoint::{RxBleBattery, Tx};
 use plugwire::hardware::simulated::SimulatedDeviceSpec;
 
 use crate::harness::*;
+use crate::sweep::sweep;
 
 fn packet(a: u8, b: u8) -> Op {
     wr(
@@ -21,26 +22,15 @@ async fn single_motor_mirrors_the_step_into_both_slots() {
     let t = toy("funone").await;
     assert_eq!(t.name(), "MagicMotion Bunny");
     assert_eq!(t.take(), vec![], "no handshake");
-    for v in [0.05, 0.5, 1.0, 0.0] {
-        t.set(0, Vibrate, v).await;
-    }
-    t.set(0, Vibrate, 0.5).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
-        vec![
-            packet(0x05, 0x05),
-            packet(0x32, 0x32),
-            packet(0x64, 0x64),
-            packet(0x00, 0x00),
-            packet(0x32, 0x32),
-            packet(0x00, 0x00),
-        ]
+        sweep(&t, 0, Vibrate).await,
+        [0x00, 0x05, 0x32, 0x64, 0x00].map(|s| packet(s, s))
     );
 }
 
 #[tokio::test]
 async fn two_motors_share_one_packet() {
+    // The configuration gives Umi two motors (Nyx and Crystal use the one-motor defaults).
     let t = toy("umi").await;
     assert_eq!(t.outputs(), vec![vec![Vibrate], vec![Vibrate], vec![]]);
     t.take();

@@ -3,6 +3,7 @@
 //! code under test.
 
 mod harness;
+mod sweep;
 
 mod amorelie_joy;
 mod lovense;

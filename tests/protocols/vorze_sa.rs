@@ -5,27 +5,16 @@ use plugwire::OutputType::*;
 use plugwire::hardware::Endpoint::Tx;
 
 use crate::harness::*;
+use crate::sweep::sweep;
 
 #[tokio::test]
 async fn single_vibrators_bach_and_rocket() {
     let t = toy("Bach smart").await;
     assert_eq!(t.name(), "Vorze Bach");
     assert_eq!(t.take(), vec![], "no handshake");
-    for v in [0.05, 0.5, 1.0, 0.0] {
-        t.set(0, Vibrate, v).await;
-    }
-    t.set(0, Vibrate, 0.5).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
-        vec![
-            wr(Tx, &[0x06, 0x03, 0x05]),
-            wr(Tx, &[0x06, 0x03, 0x32]),
-            wr(Tx, &[0x06, 0x03, 0x64]),
-            wr(Tx, &[0x06, 0x03, 0x00]),
-            wr(Tx, &[0x06, 0x03, 0x32]),
-            wr(Tx, &[0x06, 0x03, 0x00]),
-        ]
+        sweep(&t, 0, Vibrate).await,
+        [0x00, 0x05, 0x32, 0x64, 0x00].map(|s| wr(Tx, &[0x06, 0x03, s]))
     );
     let rocket = toy("ROCKET").await;
     rocket.take();
@@ -37,24 +26,20 @@ async fn single_vibrators_bach_and_rocket() {
 async fn single_rotators_encode_direction_in_bit_7() {
     let t = toy("CycSA").await;
     assert_eq!(t.name(), "Vorze A10 Cyclone SA");
-    t.take();
-    t.set(0, Rotate, 0.05).await;
+    // Zero counts as clockwise: a stopped rotor is 0x80.
+    assert_eq!(
+        sweep(&t, 0, Rotate).await,
+        [0x80, 0x85, 0xB2, 0xE3, 0x80].map(|b| wr(Tx, &[0x01, 0x01, b]))
+    );
     t.set(0, Rotate, -0.5).await;
-    t.set(0, Rotate, 0.5).await;
-    t.set(0, Rotate, 1.0).await;
-    t.set(0, Rotate, 0.0).await;
-    t.set(0, Rotate, -0.5).await;
+    t.set(0, Rotate, -0.05).await;
     t.stop().await;
     assert_eq!(
         t.take(),
         vec![
-            wr(Tx, &[0x01, 0x01, 0x85]),
             wr(Tx, &[0x01, 0x01, 0x32]),
-            wr(Tx, &[0x01, 0x01, 0xB2]),
-            wr(Tx, &[0x01, 0x01, 0xE3]),
-            wr(Tx, &[0x01, 0x01, 0x80]),
-            wr(Tx, &[0x01, 0x01, 0x32]),
-            wr(Tx, &[0x01, 0x01, 0x80]),
+            wr(Tx, &[0x01, 0x01, 0x05]),
+            wr(Tx, &[0x01, 0x01, 0x80])
         ]
     );
     let ufo = toy("UFOSA").await;

@@ -1,0 +1,16 @@
+//! The value sweep most protocol tests run: one output at 0, 0.05, 0.5 and 1.0, then a stop.
+
+use plugwire::OutputType;
+
+use crate::harness::{Op, Toy};
+
+/// Forgets the log, sets `output` of `feature` to 0, 0.05, 0.5 and 1.0 in turn, stops the
+/// device, and returns everything written meanwhile.
+pub async fn sweep(t: &Toy, feature: u32, output: OutputType) -> Vec<Op> {
+    t.take();
+    for v in [0.0, 0.05, 0.5, 1.0] {
+        t.set(feature, output, v).await;
+    }
+    t.stop().await;
+    t.take()
+}

@@ -9,4 +9,8 @@ mod amorelie_joy;
 mod lovense;
 mod magic_motion_2;
 mod magic_motion_4;
+mod svakom_v3;
+mod svakom_v4;
+mod svakom_v5;
+mod svakom_v6;
 mod vorze_sa;

@@ -6,6 +6,11 @@ mod magic_motion_2;
 mod magic_motion_4;
 mod magic_motion_shapes;
 mod packet_shapes;
+mod svakom_common;
+mod svakom_v3;
+mod svakom_v4;
+mod svakom_v5;
+mod svakom_v6;
 mod vorze_sa;
 
 use std::collections::HashMap;
@@ -32,6 +37,10 @@ impl ProtocolRegistry {
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_2::PROTOCOL),
             Arc::new(magic_motion_4::PROTOCOL),
+            Arc::new(svakom_v3::PROTOCOL),
+            Arc::new(svakom_v4::PROTOCOL),
+            Arc::new(svakom_v5::PROTOCOL),
+            Arc::new(svakom_v6::PROTOCOL),
             Arc::new(vorze_sa::VorzeSa),
         ];
         ProtocolRegistry {

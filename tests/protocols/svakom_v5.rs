@@ -1,0 +1,74 @@
+//! Svakom v5: both motors in one 6-byte packet; oscillation in a packet of its own.
+
+use plugwire::OutputType::*;
+use plugwire::hardware::Endpoint::Tx;
+
+use crate::harness::*;
+use crate::sweep::sweep;
+
+fn pair(select: u8, on: u8, level: u8) -> Op {
+    w(Tx, &[0x55, 0x03, select, 0x00, on, level])
+}
+
+#[tokio::test]
+async fn two_motors() {
+    let t = toy("Chika").await;
+    assert_eq!(t.name(), "Svakom Chika");
+    assert_eq!(t.take(), vec![], "no handshake");
+    assert_eq!(
+        sweep(&t, 0, Vibrate).await,
+        vec![
+            pair(0, 0, 0x00),
+            pair(1, 1, 0x01),
+            pair(1, 1, 0x05),
+            pair(1, 1, 0x0A),
+            pair(0, 0, 0x00)
+        ]
+    );
+    t.set(0, Vibrate, 1.0).await;
+    t.set(1, Vibrate, 0.3).await;
+    t.set(0, Vibrate, 0.0).await;
+    t.set(0, Vibrate, 0.4).await;
+    t.set(1, Vibrate, 0.4).await;
+    t.stop().await;
+    assert_eq!(
+        t.take(),
+        vec![
+            pair(1, 1, 0x0A),
+            pair(0, 1, 0x0A),
+            pair(2, 1, 0x03),
+            pair(0, 1, 0x04),
+            pair(0, 1, 0x04),
+            pair(0, 0, 0x00)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn single_motor_still_selects_motor_0() {
+    let t = toy("Mini Emma Neo").await;
+    t.take();
+    t.set(0, Vibrate, 0.5).await;
+    assert_eq!(t.take(), vec![pair(1, 1, 0x05)]);
+}
+
+#[tokio::test]
+async fn mora_neo_oscillation() {
+    let t = toy("Mora Neo").await;
+    assert_eq!(
+        t.outputs(),
+        vec![vec![Vibrate], vec![Vibrate], vec![Oscillate]]
+    );
+    assert_eq!(
+        sweep(&t, 2, Oscillate).await,
+        vec![
+            w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x00, 0x00]),
+            w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x01, 0x00]),
+            w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x02, 0x00]),
+            w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x03, 0x00]),
+            // The stop also zeroes the never-used motors, in one pair packet.
+            pair(0, 0, 0x00),
+            w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x00, 0x00]),
+        ]
+    );
+}

@@ -3,13 +3,9 @@
 
 use std::time::Duration;
 
+use plugwire::hardware::simulated::{RecordKind, SimulatedDevice, SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::hardware::Endpoint;
-use plugwire::hardware::simulated::{
-    RecordKind, SimulatedDevice, SimulatedDeviceSpec, SimulatedHardware,
-};
-use plugwire::{
-    ButtplugClient, ButtplugServer, ClientDevice, OutputType, OutputValue, ServerBuilder,
-};
+use plugwire::{ButtplugClient, ButtplugServer, ClientDevice, OutputType, OutputValue, ServerBuilder};
 
 pub const WAIT: Duration = Duration::from_secs(5);
 

@@ -25,10 +25,7 @@ async fn identification_picks_the_model() {
         ..Default::default()
     })
     .await;
-    assert_eq!(
-        flexer.outputs(),
-        vec![vec![Vibrate], vec![Vibrate], vec![Rotate], vec![]]
-    );
+    assert_eq!(flexer.outputs(), vec![vec![Vibrate], vec![Vibrate], vec![Rotate], vec![]]);
 }
 
 #[tokio::test]
@@ -40,12 +37,7 @@ async fn single_vibrator_values() {
     }
     assert_eq!(
         t.take(),
-        vec![
-            text(Tx, "Vibrate:1;"),
-            text(Tx, "Vibrate:10;"),
-            text(Tx, "Vibrate:20;"),
-            text(Tx, "Vibrate:0;")
-        ]
+        vec![text(Tx, "Vibrate:1;"), text(Tx, "Vibrate:10;"), text(Tx, "Vibrate:20;"), text(Tx, "Vibrate:0;")]
     );
 }
 
@@ -117,11 +109,7 @@ async fn lapis_packs_every_motor_into_mply() {
     t.stop().await;
     assert_eq!(
         t.take(),
-        vec![
-            text(Tx, "Mply:0:10:0;"),
-            text(Tx, "Mply:0:10:20;"),
-            text(Tx, "Mply:0:0:0;")
-        ]
+        vec![text(Tx, "Mply:0:10:0;"), text(Tx, "Mply:0:10:20;"), text(Tx, "Mply:0:0:0;")]
     );
 }
 
@@ -131,10 +119,7 @@ async fn solace_oscillation_and_positions() {
     t.take();
     t.set(0, Oscillate, 0.5).await;
     t.set(0, Oscillate, 0.0).await;
-    assert_eq!(
-        t.take(),
-        vec![text(Tx, "Mply:10:20;"), text(Tx, "Mply:0:0;")]
-    );
+    assert_eq!(t.take(), vec![text(Tx, "Mply:10:20;"), text(Tx, "Mply:0:0;")]);
     let pro = toy("LVS-Solace Pro").await;
     pro.take();
     pro.set(0, Oscillate, 0.0).await;
@@ -143,15 +128,9 @@ async fn solace_oscillation_and_positions() {
     let ops = pro.wait_ops(5).await;
     assert_eq!(
         ops,
-        [
-            "FSetSite:10;",
-            "FSetSite:20;",
-            "FSetSite:30;",
-            "FSetSite:40;",
-            "FSetSite:50;"
-        ]
-        .map(|s| text(Tx, s))
-        .to_vec()
+        ["FSetSite:10;", "FSetSite:20;", "FSetSite:30;", "FSetSite:40;", "FSetSite:50;"]
+            .map(|s| text(Tx, s))
+            .to_vec()
     );
 }
 

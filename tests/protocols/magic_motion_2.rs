@@ -6,7 +6,7 @@ use plugwire::hardware::Endpoint::{RxBleBattery, Tx};
 use plugwire::hardware::simulated::SimulatedDeviceSpec;
 
 use crate::harness::*;
-use crate::sweep::sweep;
+use crate::sweep::{play, sweep};
 
 fn packet(a: u8, b: u8) -> Op {
     w(
@@ -32,12 +32,8 @@ async fn single_motor_leaves_slot_b_at_zero() {
 #[tokio::test]
 async fn two_motors_share_one_packet() {
     let t = toy("Eidolon").await;
-    t.take();
-    t.set(0, Vibrate, 0.3).await;
-    t.set(1, Vibrate, 0.8).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(&t, &[(0, Vibrate, 0.3), (1, Vibrate, 0.8)]).await,
         vec![packet(0x1E, 0x00), packet(0x1E, 0x50), packet(0x00, 0x00)]
     );
 }

@@ -5,7 +5,7 @@ use plugwire::hardware::Endpoint::{RxBleBattery, Tx};
 use plugwire::hardware::simulated::SimulatedDeviceSpec;
 
 use crate::harness::*;
-use crate::sweep::sweep;
+use crate::sweep::{play, sweep};
 
 fn packet(a: u8, b: u8) -> Op {
     wr(
@@ -33,12 +33,8 @@ async fn two_motors_share_one_packet() {
     // The configuration gives Umi two motors (Nyx and Crystal use the one-motor defaults).
     let t = toy("umi").await;
     assert_eq!(t.outputs(), vec![vec![Vibrate], vec![Vibrate], vec![]]);
-    t.take();
-    t.set(0, Vibrate, 0.5).await;
-    t.set(1, Vibrate, 0.2).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(&t, &[(0, Vibrate, 0.5), (1, Vibrate, 0.2)]).await,
         vec![packet(0x32, 0x00), packet(0x32, 0x14), packet(0x00, 0x00)]
     );
 }

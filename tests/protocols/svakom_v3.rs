@@ -4,7 +4,7 @@ use plugwire::OutputType::*;
 use plugwire::hardware::Endpoint::Tx;
 
 use crate::harness::*;
-use crate::sweep::sweep;
+use crate::sweep::{play, sweep};
 
 #[tokio::test]
 async fn main_motor() {
@@ -22,12 +22,8 @@ async fn main_motor() {
 async fn theodore_rotation() {
     let t = toy("FK008A").await;
     assert_eq!(t.outputs(), vec![vec![Vibrate], vec![Rotate]]);
-    t.take();
-    t.set(1, Rotate, 0.5).await;
-    t.set(0, Vibrate, 0.5).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(&t, &[(1, Rotate, 0.5), (0, Vibrate, 0.5)]).await,
         vec![
             w(Tx, &[0x55, 0x08, 0x00, 0x00, 0x01, 0xFF]),
             w(Tx, &[0x55, 0x03, 0x03, 0x00, 0x01, 0x05]),
@@ -41,12 +37,8 @@ async fn theodore_rotation() {
 async fn alberta_suction_lens() {
     let t = toy("QH-SX007E").await;
     assert_eq!(t.name(), "Svakom Alberta");
-    t.take();
-    t.set(0, Vibrate, 0.05).await;
-    t.set(1, Vibrate, 0.05).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(&t, &[(0, Vibrate, 0.05), (1, Vibrate, 0.05)]).await,
         vec![
             w(Tx, &[0x55, 0x03, 0x03, 0x00, 0x01, 0x01]),
             w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x01, 0x01]),

@@ -4,7 +4,7 @@ use plugwire::OutputType::*;
 use plugwire::hardware::Endpoint::Tx;
 
 use crate::harness::*;
-use crate::sweep::sweep;
+use crate::sweep::{play, sweep};
 
 fn pair(select: u8, on: u8, level: u8) -> Op {
     w(Tx, &[0x55, 0x03, select, 0x00, on, level])
@@ -25,14 +25,18 @@ async fn two_motors() {
             pair(0, 0, 0x00)
         ]
     );
-    t.set(0, Vibrate, 1.0).await;
-    t.set(1, Vibrate, 0.3).await;
-    t.set(0, Vibrate, 0.0).await;
-    t.set(0, Vibrate, 0.4).await;
-    t.set(1, Vibrate, 0.4).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(
+            &t,
+            &[
+                (0, Vibrate, 1.0),
+                (1, Vibrate, 0.3),
+                (0, Vibrate, 0.0),
+                (0, Vibrate, 0.4),
+                (1, Vibrate, 0.4)
+            ]
+        )
+        .await,
         vec![
             pair(1, 1, 0x0A),
             pair(0, 1, 0x0A),

@@ -4,7 +4,7 @@ use plugwire::OutputType::*;
 use plugwire::hardware::Endpoint::Tx;
 
 use crate::harness::*;
-use crate::sweep::sweep;
+use crate::sweep::{play, sweep};
 
 fn pair(select: u8, on: u8, level: u8) -> Op {
     w(Tx, &[0x55, 0x03, select, 0x00, on, level, 0x00])
@@ -30,13 +30,12 @@ async fn single_motor_selects_both() {
 #[tokio::test]
 async fn vick_neo_two_motors() {
     let t = toy("Vick Neo 2").await;
-    t.take();
-    t.set(0, Vibrate, 0.5).await;
-    t.set(1, Vibrate, 0.8).await;
-    t.set(0, Vibrate, 0.0).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(
+            &t,
+            &[(0, Vibrate, 0.5), (1, Vibrate, 0.8), (0, Vibrate, 0.0)]
+        )
+        .await,
         vec![
             pair(1, 1, 0x05),
             pair(0, 1, 0x08),

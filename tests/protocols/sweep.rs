@@ -1,4 +1,5 @@
-//! The value sweep most protocol tests run: one output at 0, 0.05, 0.5 and 1.0, then a stop.
+//! The command sequences protocol tests run: a value sweep of one output (0, 0.05, 0.5,
+//! 1.0), or any list of settings, each followed by a stop.
 
 use plugwire::OutputType;
 
@@ -10,6 +11,17 @@ pub async fn sweep(t: &Toy, feature: u32, output: OutputType) -> Vec<Op> {
     t.take();
     for v in [0.0, 0.05, 0.5, 1.0] {
         t.set(feature, output, v).await;
+    }
+    t.stop().await;
+    t.take()
+}
+
+/// Forgets the log, sets each (feature, output, value) in turn, stops the device, and
+/// returns everything written meanwhile.
+pub async fn play(t: &Toy, settings: &[(u32, OutputType, f64)]) -> Vec<Op> {
+    t.take();
+    for (feature, output, v) in settings {
+        t.set(*feature, *output, *v).await;
     }
     t.stop().await;
     t.take()

@@ -5,7 +5,7 @@ use plugwire::OutputType::*;
 use plugwire::hardware::Endpoint::Tx;
 
 use crate::harness::*;
-use crate::sweep::sweep;
+use crate::sweep::{play, sweep};
 
 #[tokio::test]
 async fn single_vibrators_bach_and_rocket() {
@@ -31,11 +31,8 @@ async fn single_rotators_encode_direction_in_bit_7() {
         sweep(&t, 0, Rotate).await,
         [0x80, 0x85, 0xB2, 0xE3, 0x80].map(|b| wr(Tx, &[0x01, 0x01, b]))
     );
-    t.set(0, Rotate, -0.5).await;
-    t.set(0, Rotate, -0.05).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(&t, &[(0, Rotate, -0.5), (0, Rotate, -0.05)]).await,
         vec![
             wr(Tx, &[0x01, 0x01, 0x32]),
             wr(Tx, &[0x01, 0x01, 0x05]),
@@ -52,12 +49,8 @@ async fn single_rotators_encode_direction_in_bit_7() {
 async fn ufo_tw_packs_both_rotors() {
     let t = toy("UFO-TW").await;
     assert_eq!(t.outputs(), vec![vec![Rotate], vec![Rotate]]);
-    t.take();
-    t.set(0, Rotate, 0.5).await;
-    t.set(1, Rotate, -0.2).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(&t, &[(0, Rotate, 0.5), (1, Rotate, -0.2)]).await,
         vec![
             wr(Tx, &[0x05, 0xB2, 0x80]),
             wr(Tx, &[0x05, 0xB2, 0x14]),
@@ -69,13 +62,12 @@ async fn ufo_tw_packs_both_rotors() {
 #[tokio::test]
 async fn omorfi_packs_both_motors() {
     let t = toy("OMORFI").await;
-    t.take();
-    t.set(0, Vibrate, 0.5).await;
-    t.set(1, Vibrate, 1.0).await;
-    t.set(1, Vibrate, 0.05).await;
-    t.stop().await;
     assert_eq!(
-        t.take(),
+        play(
+            &t,
+            &[(0, Vibrate, 0.5), (1, Vibrate, 1.0), (1, Vibrate, 0.05)]
+        )
+        .await,
         vec![
             wr(Tx, &[0x09, 0x32, 0x00]),
             wr(Tx, &[0x09, 0x32, 0x63]),

@@ -1,6 +1,7 @@
 //! Protocol handlers, one file per protocol family.
 
 mod amorelie_joy;
+mod lelo_harmony;
 mod lovense;
 mod magic_motion_2;
 mod magic_motion_4;
@@ -34,6 +35,7 @@ impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
             Arc::new(amorelie_joy::PROTOCOL),
+            Arc::new(lelo_harmony::LeloHarmony),
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_2::PROTOCOL),
             Arc::new(magic_motion_4::PROTOCOL),

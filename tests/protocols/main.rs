@@ -6,6 +6,7 @@ mod harness;
 mod sweep;
 
 mod amorelie_joy;
+mod hismith;
 mod lelo_harmony;
 mod lovense;
 mod magic_motion_2;

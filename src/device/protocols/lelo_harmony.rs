@@ -50,11 +50,10 @@ async fn pair(hw: &Arc<dyn HardwareDevice>) -> Result<(), DeviceError> {
     let no_handshake = || DeviceError::Protocol("lelo-harmony: no valid security handshake".into());
     loop {
         let data = match events.recv().await {
-            Ok(HardwareEvent::Notification { endpoint, data })
-                if endpoint == Endpoint::Whitelist =>
-            {
-                data
-            }
+            Ok(HardwareEvent::Notification {
+                endpoint: Endpoint::Whitelist,
+                data,
+            }) => data,
             Ok(HardwareEvent::Notification { .. }) | Err(RecvError::Lagged(_)) => continue,
             Ok(HardwareEvent::Disconnected) | Err(RecvError::Closed) => return Err(no_handshake()),
         };

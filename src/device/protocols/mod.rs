@@ -1,6 +1,7 @@
 //! Protocol handlers, one file per protocol family.
 
 mod amorelie_joy;
+mod hismith;
 mod lelo_harmony;
 mod lovense;
 mod magic_motion_2;
@@ -35,6 +36,7 @@ impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
             Arc::new(amorelie_joy::PROTOCOL),
+            Arc::new(hismith::Hismith),
             Arc::new(lelo_harmony::LeloHarmony),
             Arc::new(lovense::Lovense),
             Arc::new(magic_motion_2::PROTOCOL),

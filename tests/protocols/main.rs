@@ -7,10 +7,15 @@ mod sweep;
 
 mod amorelie_joy;
 mod hismith;
+mod kiiroo_v2_vibrator;
 mod lelo_harmony;
 mod lovense;
+mod luvmazer;
 mod magic_motion_2;
 mod magic_motion_4;
+mod pink_punch;
+mod sakuraneko;
+mod sexverse_v3;
 mod svakom_v3;
 mod svakom_v4;
 mod svakom_v5;

@@ -2,12 +2,17 @@
 
 mod amorelie_joy;
 mod hismith;
+mod kiiroo_v2_vibrator;
 mod lelo_harmony;
 mod lovense;
+mod luvmazer;
 mod magic_motion_2;
 mod magic_motion_4;
 mod magic_motion_shapes;
 mod packet_shapes;
+mod pink_punch;
+mod sakuraneko;
+mod sexverse_v3;
 mod svakom_common;
 mod svakom_v3;
 mod svakom_v4;
@@ -37,10 +42,15 @@ impl ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
             Arc::new(amorelie_joy::PROTOCOL),
             Arc::new(hismith::Hismith),
+            Arc::new(kiiroo_v2_vibrator::KiirooV2Vibrator),
             Arc::new(lelo_harmony::LeloHarmony),
             Arc::new(lovense::Lovense),
+            Arc::new(luvmazer::PROTOCOL),
             Arc::new(magic_motion_2::PROTOCOL),
             Arc::new(magic_motion_4::PROTOCOL),
+            Arc::new(pink_punch::PROTOCOL),
+            Arc::new(sakuraneko::PROTOCOL),
+            Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(svakom_v3::PROTOCOL),
             Arc::new(svakom_v4::PROTOCOL),
             Arc::new(svakom_v5::PROTOCOL),

@@ -107,6 +107,12 @@ impl PacketPerOutput {
             encode,
         }
     }
+
+    /// The same, written with response.
+    pub(super) const fn with_response(mut self) -> PacketPerOutput {
+        self.with_response = true;
+        self
+    }
 }
 
 #[async_trait]

@@ -1,0 +1,39 @@
+//! Kiiroo v2 vibrators (Pearl 2, OhMiBod Fuse, PornHub Virtual Rabbit and Blowbot, Titan):
+//! every packet is `[v0, v1, v2]`, the three motors' current steps (0..100), written to
+//! `tx` without response. Toys with fewer motors keep the unused slots at 0.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::packet_shapes::{CombinedPacket, Slots, bytes_of};
+use crate::device::config::DeviceDefinition;
+use crate::device::error::DeviceError;
+use crate::device::feature::OutputType;
+use crate::device::protocol::{Keepalive, Protocol, ProtocolHandler};
+use crate::hardware::{Endpoint, HardwareDevice};
+
+pub struct KiirooV2Vibrator;
+
+#[async_trait]
+impl Protocol for KiirooV2Vibrator {
+    fn name(&self) -> &'static str {
+        "kiiroo-v2-vibrator"
+    }
+
+    async fn initialize(
+        &self,
+        _hw: &Arc<dyn HardwareDevice>,
+        definition: &DeviceDefinition,
+    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
+        Ok(Arc::new(CombinedPacket {
+            slots: Slots::of(definition, &[OutputType::Vibrate]),
+            at_least: 3,
+            endpoint: Endpoint::Tx,
+            with_response: false,
+            keepalive: Keepalive::None,
+            ble_battery: false,
+            build: Box::new(bytes_of),
+        }))
+    }
+}

@@ -13,6 +13,7 @@ mod lovense;
 mod luvmazer;
 mod magic_motion_2;
 mod magic_motion_4;
+mod mysteryvibe_v2;
 mod pink_punch;
 mod sakuraneko;
 mod sexverse_v3;

@@ -26,3 +26,12 @@ pub async fn play(t: &Toy, settings: &[(u32, OutputType, f64)]) -> Vec<Op> {
     t.stop().await;
     t.take()
 }
+
+/// What a device with a repeat-the-last-packet keepalive was sent, without the repeats:
+/// consecutive duplicates are dropped, and so are leading copies of `before` (the packets
+/// the device had before these commands).
+pub fn without_repeats(mut ops: Vec<Op>, before: &[Op]) -> Vec<Op> {
+    ops.dedup();
+    let repeats = ops.iter().take_while(|op| before.contains(op)).count();
+    ops.split_off(repeats)
+}

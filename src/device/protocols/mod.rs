@@ -9,6 +9,7 @@ mod luvmazer;
 mod magic_motion_2;
 mod magic_motion_4;
 mod magic_motion_shapes;
+mod mysteryvibe_v2;
 mod packet_shapes;
 mod pink_punch;
 mod sakuraneko;
@@ -48,6 +49,7 @@ impl ProtocolRegistry {
             Arc::new(luvmazer::PROTOCOL),
             Arc::new(magic_motion_2::PROTOCOL),
             Arc::new(magic_motion_4::PROTOCOL),
+            Arc::new(mysteryvibe_v2::MysteryVibeV2),
             Arc::new(pink_punch::PROTOCOL),
             Arc::new(sakuraneko::PROTOCOL),
             Arc::new(sexverse_v3::PROTOCOL),

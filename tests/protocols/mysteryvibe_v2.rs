@@ -23,7 +23,7 @@ async fn crescendo_2_six_motors() {
     assert_eq!(
         without_repeats(
             play(&t, &[(0, Vibrate, 1.0), (3, Vibrate, 0.5)]).await,
-            &[zeros.clone()]
+            std::slice::from_ref(&zeros)
         ),
         vec![
             w(TxVibrate, &[0x38, 0, 0, 0, 0, 0]),

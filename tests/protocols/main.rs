@@ -2,10 +2,12 @@
 //! bytes are written from the protocols' facts (docs/protocols/), never printed from the
 //! code under test.
 
+mod cipher;
 mod harness;
 mod sweep;
 
 mod amorelie_joy;
+mod fluffer;
 mod hismith;
 mod kiiroo_v2_vibrator;
 mod lelo_harmony;
@@ -21,4 +23,5 @@ mod svakom_v3;
 mod svakom_v4;
 mod svakom_v5;
 mod svakom_v6;
+mod vibcrafter;
 mod vorze_sa;

@@ -1,6 +1,8 @@
 //! Protocol handlers, one file per protocol family.
 
+mod aes_ecb;
 mod amorelie_joy;
+mod fluffer;
 mod hismith;
 mod kiiroo_v2_vibrator;
 mod lelo_harmony;
@@ -19,6 +21,7 @@ mod svakom_v3;
 mod svakom_v4;
 mod svakom_v5;
 mod svakom_v6;
+mod vibcrafter;
 mod vorze_sa;
 
 use std::collections::HashMap;
@@ -42,6 +45,7 @@ impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
             Arc::new(amorelie_joy::PROTOCOL),
+            Arc::new(fluffer::Fluffer::default()),
             Arc::new(hismith::Hismith),
             Arc::new(kiiroo_v2_vibrator::KiirooV2Vibrator),
             Arc::new(lelo_harmony::LeloHarmony),
@@ -57,6 +61,7 @@ impl ProtocolRegistry {
             Arc::new(svakom_v4::PROTOCOL),
             Arc::new(svakom_v5::PROTOCOL),
             Arc::new(svakom_v6::PROTOCOL),
+            Arc::new(vibcrafter::VibCrafter),
             Arc::new(vorze_sa::VorzeSa),
         ];
         ProtocolRegistry {

@@ -6,7 +6,8 @@ use plugwire::hardware::Endpoint::Tx;
 use crate::harness::*;
 use crate::sweep::{play, sweep};
 
-fn pair(select: u8, on: u8, level: u8) -> Op {
+/// The motor-pair packet: (motor select, on flag, level).
+fn pair((select, on, level): (u8, u8, u8)) -> Op {
     w(Tx, &[0x55, 0x03, select, 0x00, on, level, 0x00])
 }
 
@@ -17,13 +18,14 @@ async fn two_motors() {
     assert_eq!(t.take(), vec![], "no handshake");
     assert_eq!(
         sweep(&t, 0, Vibrate).await,
-        vec![
-            pair(0, 0, 0x00),
-            pair(1, 1, 0x01),
-            pair(1, 1, 0x05),
-            pair(1, 1, 0x0A),
-            pair(0, 0, 0x00)
+        [
+            (0, 0, 0x00),
+            (1, 1, 0x01),
+            (1, 1, 0x05),
+            (1, 1, 0x0A),
+            (0, 0, 0x00)
         ]
+        .map(pair)
     );
     assert_eq!(
         play(
@@ -31,12 +33,7 @@ async fn two_motors() {
             &[(0, Vibrate, 1.0), (1, Vibrate, 0.7), (0, Vibrate, 0.0)]
         )
         .await,
-        vec![
-            pair(1, 1, 0x0A),
-            pair(0, 1, 0x0A),
-            pair(2, 1, 0x07),
-            pair(0, 0, 0x00)
-        ]
+        [(1, 1, 0x0A), (0, 1, 0x0A), (2, 1, 0x07), (0, 0, 0x00)].map(pair)
     );
 }
 
@@ -46,12 +43,13 @@ async fn single_motor_selects_both() {
     assert_eq!(t.outputs(), vec![vec![Vibrate]]);
     assert_eq!(
         sweep(&t, 0, Vibrate).await,
-        vec![
-            pair(0, 0, 0x00),
-            pair(0, 1, 0x01),
-            pair(0, 1, 0x05),
-            pair(0, 1, 0x0A),
-            pair(0, 0, 0x00)
+        [
+            (0, 0, 0x00),
+            (0, 1, 0x01),
+            (0, 1, 0x05),
+            (0, 1, 0x0A),
+            (0, 0, 0x00)
         ]
+        .map(pair)
     );
 }

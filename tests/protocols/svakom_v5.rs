@@ -6,7 +6,8 @@ use plugwire::hardware::Endpoint::Tx;
 use crate::harness::*;
 use crate::sweep::{play, sweep};
 
-fn pair(select: u8, on: u8, level: u8) -> Op {
+/// The motor-pair packet: (motor select, on flag, level).
+fn pair((select, on, level): (u8, u8, u8)) -> Op {
     w(Tx, &[0x55, 0x03, select, 0x00, on, level])
 }
 
@@ -17,13 +18,14 @@ async fn two_motors() {
     assert_eq!(t.take(), vec![], "no handshake");
     assert_eq!(
         sweep(&t, 0, Vibrate).await,
-        vec![
-            pair(0, 0, 0x00),
-            pair(1, 1, 0x01),
-            pair(1, 1, 0x05),
-            pair(1, 1, 0x0A),
-            pair(0, 0, 0x00)
+        [
+            (0, 0, 0x00),
+            (1, 1, 0x01),
+            (1, 1, 0x05),
+            (1, 1, 0x0A),
+            (0, 0, 0x00)
         ]
+        .map(pair)
     );
     assert_eq!(
         play(
@@ -37,14 +39,15 @@ async fn two_motors() {
             ]
         )
         .await,
-        vec![
-            pair(1, 1, 0x0A),
-            pair(0, 1, 0x0A),
-            pair(2, 1, 0x03),
-            pair(0, 1, 0x04),
-            pair(0, 1, 0x04),
-            pair(0, 0, 0x00)
+        [
+            (1, 1, 0x0A),
+            (0, 1, 0x0A),
+            (2, 1, 0x03),
+            (0, 1, 0x04),
+            (0, 1, 0x04),
+            (0, 0, 0x00)
         ]
+        .map(pair)
     );
 }
 
@@ -53,7 +56,7 @@ async fn single_motor_still_selects_motor_0() {
     let t = toy("Mini Emma Neo").await;
     t.take();
     t.set(0, Vibrate, 0.5).await;
-    assert_eq!(t.take(), vec![pair(1, 1, 0x05)]);
+    assert_eq!(t.take(), [(1, 1, 0x05)].map(pair));
 }
 
 #[tokio::test]
@@ -71,7 +74,7 @@ async fn mora_neo_oscillation() {
             w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x02, 0x00]),
             w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x03, 0x00]),
             // The stop also zeroes the never-used motors, in one pair packet.
-            pair(0, 0, 0x00),
+            pair((0, 0, 0x00)),
             w(Tx, &[0x55, 0x09, 0x00, 0x00, 0x00, 0x00]),
         ]
     );

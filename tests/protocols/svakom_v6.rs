@@ -6,7 +6,8 @@ use plugwire::hardware::Endpoint::Tx;
 use crate::harness::*;
 use crate::sweep::{play, sweep};
 
-fn pair(select: u8, on: u8, level: u8) -> Op {
+/// The motor-pair packet: (motor select, on flag, level).
+fn pair((select, on, level): (u8, u8, u8)) -> Op {
     w(Tx, &[0x55, 0x03, select, 0x00, on, level, 0x00])
 }
 
@@ -17,13 +18,14 @@ async fn single_motor_selects_both() {
     assert_eq!(t.take(), vec![], "no handshake");
     assert_eq!(
         sweep(&t, 0, Vibrate).await,
-        vec![
-            pair(0, 0, 0x00),
-            pair(0, 1, 0x01),
-            pair(0, 1, 0x05),
-            pair(0, 1, 0x0A),
-            pair(0, 0, 0x00)
+        [
+            (0, 0, 0x00),
+            (0, 1, 0x01),
+            (0, 1, 0x05),
+            (0, 1, 0x0A),
+            (0, 0, 0x00)
         ]
+        .map(pair)
     );
 }
 
@@ -36,12 +38,7 @@ async fn vick_neo_two_motors() {
             &[(0, Vibrate, 0.5), (1, Vibrate, 0.8), (0, Vibrate, 0.0)]
         )
         .await,
-        vec![
-            pair(1, 1, 0x05),
-            pair(0, 1, 0x08),
-            pair(2, 1, 0x08),
-            pair(0, 0, 0x00)
-        ]
+        [(1, 1, 0x05), (0, 1, 0x08), (2, 1, 0x08), (0, 0, 0x00)].map(pair)
     );
 }
 
@@ -59,7 +56,7 @@ async fn iker_neo_third_motor() {
             w(Tx, &[0x55, 0x07, 0x00, 0x00, 0x01, 0x01, 0x00]),
             w(Tx, &[0x55, 0x07, 0x00, 0x00, 0x01, 0x03, 0x00]),
             w(Tx, &[0x55, 0x07, 0x00, 0x00, 0x01, 0x05, 0x00]),
-            pair(0, 0, 0x00),
+            pair((0, 0, 0x00)),
             w(Tx, &[0x55, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00]),
         ]
     );

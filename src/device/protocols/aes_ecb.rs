@@ -5,6 +5,7 @@ use aes::Aes128;
 use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 
 use crate::device::error::DeviceError;
+use crate::hardware::Endpoint;
 
 const BLOCK: usize = 16;
 
@@ -46,6 +47,13 @@ impl AesEcb {
             plain.truncate(plain.len() - pad);
             plain
         })
+    }
+
+    /// For simulated toys: what the host wrote, decrypted, if it went to `tx`.
+    pub(super) fn decrypt_tx(&self, endpoint: Endpoint, data: &[u8]) -> Option<Vec<u8>> {
+        (endpoint == Endpoint::Tx)
+            .then(|| self.decrypt(data))
+            .flatten()
     }
 }
 

@@ -202,11 +202,7 @@ struct SimulatedFluffer {
 
 impl SimulatedResponder for SimulatedFluffer {
     fn on_write(&mut self, endpoint: Endpoint, data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
-        let Some(plain) = self
-            .cipher
-            .decrypt(data)
-            .filter(|_| endpoint == Endpoint::Tx)
-        else {
+        let Some(plain) = self.cipher.decrypt_tx(endpoint, data) else {
             return Vec::new();
         };
         let Some(body) = plain.strip_prefix(&AUTH_HEADER[..]) else {

@@ -138,11 +138,7 @@ struct SimulatedVibCrafter {
 
 impl SimulatedResponder for SimulatedVibCrafter {
     fn on_write(&mut self, endpoint: Endpoint, data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
-        let Some(plain) = self
-            .cipher
-            .decrypt(data)
-            .filter(|_| endpoint == Endpoint::Tx)
-        else {
+        let Some(plain) = self.cipher.decrypt_tx(endpoint, data) else {
             return Vec::new();
         };
         let expected = challenge(SIMULATED_CHALLENGE).map(challenge_reply);

@@ -19,6 +19,7 @@ mod mysteryvibe_v2;
 mod pink_punch;
 mod sakuraneko;
 mod sexverse_v3;
+mod svakom_pair;
 mod svakom_v3;
 mod svakom_v4;
 mod svakom_v5;

@@ -4,10 +4,11 @@ use plugwire::OutputType::*;
 use plugwire::hardware::Endpoint::Tx;
 
 use crate::harness::*;
+use crate::svakom_pair::{Fields, MOTOR_0_ALONE_SWEEP};
 use crate::sweep::{play, sweep};
 
 /// The motor-pair packet: (motor select, on flag, level).
-fn pair((select, on, level): (u8, u8, u8)) -> Op {
+fn pair((select, on, level): Fields) -> Op {
     w(Tx, &[0x55, 0x03, select, 0x00, on, level])
 }
 
@@ -16,17 +17,7 @@ async fn two_motors() {
     let t = toy("Chika").await;
     assert_eq!(t.name(), "Svakom Chika");
     assert_eq!(t.take(), vec![], "no handshake");
-    assert_eq!(
-        sweep(&t, 0, Vibrate).await,
-        [
-            (0, 0, 0x00),
-            (1, 1, 0x01),
-            (1, 1, 0x05),
-            (1, 1, 0x0A),
-            (0, 0, 0x00)
-        ]
-        .map(pair)
-    );
+    assert_eq!(sweep(&t, 0, Vibrate).await, MOTOR_0_ALONE_SWEEP.map(pair));
     assert_eq!(
         play(
             &t,

@@ -18,13 +18,11 @@ use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 
 use super::aes_ecb::{AesEcb, random_bytes};
-use super::packet_shapes::{CombinedPacket, Slots};
+use super::packet_shapes::{BuildFn, CombinedPacket, Slots};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{
-    HardwareCommand, Keepalive, Protocol, ProtocolHandler, write_and_await,
-};
+use crate::device::protocol::{HardwareCommand, Protocol, ProtocolHandler, write_and_await};
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareIdentity, HardwareInfo};
 
@@ -159,26 +157,21 @@ impl Protocol for Fluffer {
         if !adv.is_empty() {
             authenticate(hw, &cipher, &adv).await?;
         }
-        Ok(Arc::new(CombinedPacket {
-            slots: Slots::of(
-                definition,
-                &[
-                    OutputType::Vibrate,
-                    OutputType::Rotate,
-                    OutputType::Oscillate,
-                ],
-            ),
-            at_least: 2,
-            endpoint: Endpoint::Tx,
-            with_response: false,
-            keepalive: Keepalive::None,
-            ble_battery: false,
-            build: Box::new(move |values| {
-                let s1 = motor_byte(values.first().copied().unwrap_or(0))?;
-                let s2 = motor_byte(values.get(1).copied().unwrap_or(0))?;
-                Ok(cipher.encrypt(&[0x82, 0x0F, 0x05, 0x00, s1, s2, 0x00, 0x00]))
-            }),
-        }))
+        let build: BuildFn = Box::new(move |values| {
+            let s1 = motor_byte(values.first().copied().unwrap_or(0))?;
+            let s2 = motor_byte(values.get(1).copied().unwrap_or(0))?;
+            Ok(cipher.encrypt(&[0x82, 0x0F, 0x05, 0x00, s1, s2, 0x00, 0x00]))
+        });
+        let kinds = [
+            OutputType::Vibrate,
+            OutputType::Rotate,
+            OutputType::Oscillate,
+        ];
+        Ok(Arc::new(CombinedPacket::tx(
+            Slots::of(definition, &kinds),
+            2,
+            build,
+        )))
     }
 
     fn simulated_responder(

@@ -10,8 +10,8 @@ use super::packet_shapes::{CombinedPacket, Slots, bytes_of};
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{Keepalive, Protocol, ProtocolHandler};
-use crate::hardware::{Endpoint, HardwareDevice};
+use crate::device::protocol::{Protocol, ProtocolHandler};
+use crate::hardware::HardwareDevice;
 
 pub struct KiirooV2Vibrator;
 
@@ -26,14 +26,10 @@ impl Protocol for KiirooV2Vibrator {
         _hw: &Arc<dyn HardwareDevice>,
         definition: &DeviceDefinition,
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
-        Ok(Arc::new(CombinedPacket {
-            slots: Slots::of(definition, &[OutputType::Vibrate]),
-            at_least: 3,
-            endpoint: Endpoint::Tx,
-            with_response: false,
-            keepalive: Keepalive::None,
-            ble_battery: false,
-            build: Box::new(bytes_of),
-        }))
+        Ok(Arc::new(CombinedPacket::tx(
+            Slots::of(definition, &[OutputType::Vibrate]),
+            3,
+            Box::new(bytes_of),
+        )))
     }
 }

@@ -11,9 +11,9 @@ use super::packet_shapes::{BleBatteryToy, BuildFn, CombinedPacket, Slots, bytes_
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{Keepalive, Protocol, ProtocolHandler};
+use crate::device::protocol::{Protocol, ProtocolHandler};
+use crate::hardware::HardwareDevice;
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
-use crate::hardware::{Endpoint, HardwareDevice};
 
 /// One MagicMotion protocol generation.
 pub(super) struct MagicMotion {
@@ -60,13 +60,9 @@ impl Protocol for MagicMotion {
             Ok(motor_packet(variant, a, b))
         });
         Ok(Arc::new(CombinedPacket {
-            slots,
-            at_least: 2,
-            endpoint: Endpoint::Tx,
             with_response: self.with_response,
-            keepalive: Keepalive::None,
             ble_battery: true,
-            build,
+            ..CombinedPacket::tx(slots, 2, build)
         }))
     }
 

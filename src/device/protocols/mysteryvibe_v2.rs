@@ -33,14 +33,11 @@ impl Protocol for MysteryVibeV2 {
         definition: &DeviceDefinition,
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
         hw.write(Endpoint::TxMode, &MODE, true).await?;
+        let slots = Slots::of(definition, &[OutputType::Vibrate]);
         Ok(Arc::new(CombinedPacket {
-            slots: Slots::of(definition, &[OutputType::Vibrate]),
-            at_least: 0,
             endpoint: Endpoint::TxVibrate,
-            with_response: false,
             keepalive: Keepalive::RepeatLast(KEEPALIVE),
-            ble_battery: false,
-            build: Box::new(bytes_of),
+            ..CombinedPacket::tx(slots, 0, Box::new(bytes_of))
         }))
     }
 }

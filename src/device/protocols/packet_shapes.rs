@@ -229,8 +229,21 @@ pub(super) struct CombinedPacket {
 }
 
 impl CombinedPacket {
+    /// Writes to `tx` without response; no keepalive, no battery.
+    pub(super) fn tx(slots: Slots, at_least: usize, build: BuildFn) -> CombinedPacket {
+        CombinedPacket {
+            slots,
+            at_least,
+            endpoint: Endpoint::Tx,
+            with_response: false,
+            keepalive: Keepalive::None,
+            ble_battery: false,
+            build,
+        }
+    }
+
     /// Every change must belong to a slot.
-    pub(super) fn check(&self, changes: &[OutputChange]) -> Result<(), DeviceError> {
+    fn check(&self, changes: &[OutputChange]) -> Result<(), DeviceError> {
         match changes.iter().find(|c| !self.slots.contains(c)) {
             Some(c) => Err(unsupported(c)),
             None => Ok(()),
@@ -238,7 +251,7 @@ impl CombinedPacket {
     }
 
     /// The packet for the current state, without checking the changes.
-    pub(super) fn packet(&self, state: &OutputState) -> Result<HardwareCommand, DeviceError> {
+    fn packet(&self, state: &OutputState) -> Result<HardwareCommand, DeviceError> {
         let data = (self.build)(&self.slots.values(state, self.at_least))?;
         Ok(HardwareCommand::write(
             self.endpoint,

@@ -15,11 +15,11 @@ use sha2::{Digest, Sha256};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::aes_ecb::{AesEcb, random_bytes};
-use super::packet_shapes::{CombinedPacket, Slots};
+use super::packet_shapes::{BuildFn, CombinedPacket, Slots};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{Keepalive, Protocol, ProtocolHandler};
+use crate::device::protocol::{Protocol, ProtocolHandler};
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareEvent};
 
@@ -101,19 +101,16 @@ impl Protocol for VibCrafter {
             .map_err(|_| {
                 DeviceError::Protocol("vibcrafter: the toy did not authenticate".into())
             })??;
-        Ok(Arc::new(CombinedPacket {
-            slots: Slots::of(definition, &[OutputType::Vibrate]),
-            at_least: 2,
-            endpoint: Endpoint::Tx,
-            with_response: false,
-            keepalive: Keepalive::None,
-            ble_battery: false,
-            build: Box::new(move |values| {
-                let a = values.first().copied().unwrap_or(0);
-                let b = values.get(1).copied().unwrap_or(0);
-                Ok(cipher.encrypt(format!("MtInt:{a:02}{b:02};").as_bytes()))
-            }),
-        }))
+        let build: BuildFn = Box::new(move |values| {
+            let a = values.first().copied().unwrap_or(0);
+            let b = values.get(1).copied().unwrap_or(0);
+            Ok(cipher.encrypt(format!("MtInt:{a:02}{b:02};").as_bytes()))
+        });
+        Ok(Arc::new(CombinedPacket::tx(
+            Slots::of(definition, &[OutputType::Vibrate]),
+            2,
+            build,
+        )))
     }
 
     fn simulated_responder(

@@ -17,9 +17,7 @@ use super::packet_shapes::{BuildFn, CombinedPacket, Slots, bytes_of, step_byte, 
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{
-    HardwareCommand, Keepalive, OutputChange, Protocol, ProtocolHandler,
-};
+use crate::device::protocol::{HardwareCommand, OutputChange, Protocol, ProtocolHandler};
 use crate::hardware::{Endpoint, HardwareDevice};
 
 pub struct VorzeSa;
@@ -82,13 +80,8 @@ impl Protocol for VorzeSa {
         let single = |device| -> Arc<dyn ProtocolHandler> { Arc::new(Single { device }) };
         let combined = |kind, build: BuildFn| -> Arc<dyn ProtocolHandler> {
             Arc::new(CombinedPacket {
-                slots: Slots::of(definition, &[kind]),
-                at_least: 2,
-                endpoint: Endpoint::Tx,
                 with_response: true,
-                keepalive: Keepalive::None,
-                ble_battery: false,
-                build,
+                ..CombinedPacket::tx(Slots::of(definition, &[kind]), 2, build)
             })
         };
         Ok(match variant {

@@ -14,7 +14,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::packet_shapes::{PacketPerOutput, step_byte, unsupported, value_byte};
+use super::packet_shapes::{PacketPerOutput, feature_byte, step_byte, unsupported};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
@@ -73,7 +73,7 @@ async fn pair(hw: &Arc<dyn HardwareDevice>) -> Result<(), DeviceError> {
 fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     match change.output {
         OutputType::Vibrate | OutputType::Rotate => {
-            let motor = value_byte(change, change.feature as i32 + 1)?;
+            let motor = feature_byte(change, 1)?;
             let s = step_byte(change)?;
             Ok(vec![
                 0x0A, 0x12, motor, 0x08, 0x00, 0x00, 0x00, 0x00, s, 0x00,

@@ -6,7 +6,7 @@
 //! - constrict `[0xA0, 0x0D, 0x00, 0x00, L, s]`, L = 0x14 while constricting, else 0
 
 use super::packet_shapes::{
-    FixedPacketProtocol, PacketPerOutput, step_byte, unsupported, value_byte,
+    FixedPacketProtocol, PacketPerOutput, feature_byte, step_byte, unsupported,
 };
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
@@ -16,7 +16,7 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     let s = step_byte(change)?;
     match change.output {
         OutputType::Vibrate => {
-            let motor = value_byte(change, change.feature as i32)?;
+            let motor = feature_byte(change, 0)?;
             Ok(vec![0xA0, 0x01, 0x00, motor, 0x64, s])
         }
         OutputType::Rotate => Ok(vec![0xA0, 0x0F, 0x00, 0x00, 0x64, s]),

@@ -30,18 +30,22 @@ pub(super) fn unsupported(change: &OutputChange) -> DeviceError {
 
 /// A step value as one byte; values outside 0..=255 are refused, never truncated.
 pub(super) fn step_byte(change: &OutputChange) -> Result<u8, DeviceError> {
-    value_byte(change, change.value)
-}
-
-/// `value` (derived from `change`) as one byte, refusing anything outside 0..=255.
-pub(super) fn value_byte(change: &OutputChange, value: i32) -> Result<u8, DeviceError> {
-    u8::try_from(value).map_err(|_| DeviceError::ValueOutOfRange {
+    u8::try_from(change.value).map_err(|_| DeviceError::ValueOutOfRange {
         feature: change.feature,
         output: change.output,
-        value,
+        value: change.value,
         lo: 0,
         hi: 255,
     })
+}
+
+/// The feature index plus `offset` as one byte (the motor number some packets carry).
+pub(super) fn feature_byte(change: &OutputChange, offset: u32) -> Result<u8, DeviceError> {
+    change
+        .feature
+        .checked_add(offset)
+        .and_then(|n| u8::try_from(n).ok())
+        .ok_or(DeviceError::UnknownFeature(change.feature))
 }
 
 /// Reads the standard BLE Battery Level characteristic (`rxblebattery`): one byte, percent.

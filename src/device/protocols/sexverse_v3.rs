@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use super::packet_shapes::{
-    FixedPacketProtocol, PacketPerOutput, step_byte, unsupported, value_byte,
+    FixedPacketProtocol, PacketPerOutput, feature_byte, step_byte, unsupported,
 };
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
@@ -18,7 +18,7 @@ use crate::hardware::Endpoint;
 fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     match change.output {
         OutputType::Vibrate | OutputType::Rotate | OutputType::Oscillate => {
-            let motor = value_byte(change, change.feature as i32 + 1)?;
+            let motor = feature_byte(change, 1)?;
             Ok(vec![0xA1, 0x04, step_byte(change)?, motor])
         }
         _ => Err(unsupported(change)),

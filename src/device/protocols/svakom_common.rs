@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::packet_shapes::{EncodeFn, unsupported, value_byte};
+use super::packet_shapes::{EncodeFn, unsupported};
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
@@ -29,7 +29,7 @@ pub(super) struct SvakomPair {
 }
 
 /// Motor select: 0 = both (or the same level), 1 = only motor 0, 2 = only motor 1.
-pub(super) fn motor_select(v0: i32, v1: i32, single: bool) -> u8 {
+fn motor_select(v0: i32, v1: i32, single: bool) -> u8 {
     if single || (v0 > 0 && v1 > 0) || v0 == v1 {
         0x00
     } else if v0 > 0 {
@@ -37,23 +37,6 @@ pub(super) fn motor_select(v0: i32, v1: i32, single: bool) -> u8 {
     } else {
         0x02
     }
-}
-
-/// `[0x55, command, 0x00, 0x00, on, step, 0x00]`: a lone motor's packet (on = step > 0).
-pub(super) fn lone_motor_packet(
-    command: u8,
-    change: &OutputChange,
-) -> Result<Vec<u8>, DeviceError> {
-    let step = value_byte(change, change.value)?;
-    Ok(vec![
-        0x55,
-        command,
-        0x00,
-        0x00,
-        u8::from(step > 0),
-        step,
-        0x00,
-    ])
 }
 
 fn in_pair(change: &OutputChange) -> bool {

@@ -5,15 +5,18 @@
 //! The v5 configuration's Klitty declares constrict and rotate, which this protocol has no
 //! packets for; they are refused.
 
-use super::packet_shapes::unsupported;
-use super::svakom_common::{SvakomPair, lone_motor_packet};
+use super::packet_shapes::{step_byte, unsupported};
+use super::svakom_common::SvakomPair;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
 
 fn third_motor(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     match (change.output, change.feature) {
-        (OutputType::Vibrate, 2) => lone_motor_packet(0x07, change),
+        (OutputType::Vibrate, 2) => {
+            let s = step_byte(change)?;
+            Ok(vec![0x55, 0x07, 0x00, 0x00, u8::from(s > 0), s, 0x00])
+        }
         _ => Err(unsupported(change)),
     }
 }

@@ -168,6 +168,13 @@ pub trait Protocol: Send + Sync {
         Ok(None)
     }
 
+    /// The protocol that drives the model `identify` found, when that is another protocol
+    /// of the family (which then initialises the device with its own definitions).
+    fn hand_over(&self, identifier: &str) -> Option<&'static str> {
+        let _ = identifier;
+        None
+    }
+
     /// Runs the initialisation handshake and returns the handler for this device.
     async fn initialize(
         &self,

@@ -291,18 +291,29 @@ impl Inner {
                 .await
                 .map_err(|e| format!("identifying {}: {e}", info.address))?
                 .unwrap_or_else(|| info.name.clone());
+            // Identification may find a model that another protocol of the family drives.
+            let (protocol, protocol_def, protocol_name) = match protocol.hand_over(&identifier) {
+                Some(name) => (
+                    self.protocols
+                        .get(name)
+                        .ok_or_else(|| format!("protocol {name} is not implemented"))?
+                        .clone(),
+                    self.config
+                        .protocol(name)
+                        .ok_or_else(|| format!("protocol {name} is not configured"))?,
+                    name.to_string(),
+                ),
+                None => (protocol.clone(), protocol_def, matched.protocol.clone()),
+            };
             let mut definition =
                 protocol_def
                     .definition_for(Some(&identifier))
                     .ok_or_else(|| {
-                        format!(
-                            "protocol {} has no definition for {identifier}",
-                            matched.protocol
-                        )
+                        format!("protocol {protocol_name} has no definition for {identifier}")
                     })?;
             let user = self
                 .user
-                .device(&info.address, &matched.protocol, Some(&identifier));
+                .device(&info.address, &protocol_name, Some(&identifier));
             if let Some(user) = user {
                 user.apply(&mut definition).map_err(|e| e.to_string())?;
             }
@@ -320,7 +331,7 @@ impl Inner {
                     features: Arc::new(definition.features),
                 },
                 address: info.address.clone(),
-                protocol: matched.protocol.clone(),
+                protocol: protocol_name,
                 hw: hw.clone(),
                 handler,
                 events: self.task_events.clone(),

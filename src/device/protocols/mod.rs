@@ -1,10 +1,14 @@
 //! Protocol handlers, one file per protocol family.
 
+mod aes_ecb;
+mod amorelie_joy;
 mod aneros;
 mod cueme;
+mod fluffer;
 mod foreo;
 mod galaku;
 mod handler_kit;
+mod hismith;
 mod hismith_mini;
 mod honeyplaybox;
 mod itoys;
@@ -12,29 +16,47 @@ mod joyhub;
 mod kiiroo_v2;
 mod kiiroo_v21;
 mod kiiroo_v21_initialized;
+mod kiiroo_v2_vibrator;
 mod lelo_f1sv2;
+mod lelo_harmony;
 mod libo_vibes;
 mod lovedistance;
 mod lovehoney_desire;
 mod lovense;
+mod luvmazer;
 mod magic_motion_1;
+mod magic_motion_2;
+mod magic_motion_4;
+mod magic_motion_shapes;
 mod monsterpub;
 mod mysteryvibe;
+mod mysteryvibe_v2;
 mod nobra;
+mod packet_kit;
 mod packet_shapes;
 mod patoo;
 mod picobong;
+mod pink_punch;
+mod sakuraneko;
 mod satisfyer;
 mod sensee_v2;
 mod sexverse_v1;
 mod sexverse_v2;
+mod sexverse_v3;
 mod sexverse_v4;
+mod svakom_common;
 mod svakom_pulse;
 mod svakom_v1;
 mod svakom_v2;
+mod svakom_v3;
+mod svakom_v4;
+mod svakom_v5;
+mod svakom_v6;
 mod tcode_v03;
 mod thehandy;
 mod thehandy_v3;
+mod vibcrafter;
+mod vorze_sa;
 mod wevibe;
 mod wevibe_8bit;
 mod wevibe_chorus;
@@ -60,10 +82,13 @@ impl Default for ProtocolRegistry {
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(amorelie_joy::PROTOCOL),
             Arc::new(aneros::ANEROS),
             Arc::new(cueme::CUEME),
+            Arc::new(fluffer::Fluffer::default()),
             Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
+            Arc::new(hismith::Hismith),
             Arc::new(hismith_mini::HismithMini),
             Arc::new(honeyplaybox::HoneyPlayBox),
             Arc::new(itoys::ITOYS),
@@ -71,28 +96,43 @@ impl ProtocolRegistry {
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
             Arc::new(kiiroo_v2::KIIROO_V2),
+            Arc::new(kiiroo_v2_vibrator::KiirooV2Vibrator),
             Arc::new(lelo_f1sv2::LeloF1sV2),
+            Arc::new(lelo_harmony::LeloHarmony),
             Arc::new(libo_vibes::protocol()),
             Arc::new(lovedistance::protocol()),
             Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),
             Arc::new(lovense::Lovense),
+            Arc::new(luvmazer::PROTOCOL),
             Arc::new(magic_motion_1::protocol()),
+            Arc::new(magic_motion_2::PROTOCOL),
+            Arc::new(magic_motion_4::PROTOCOL),
             Arc::new(monsterpub::MonsterPub),
             Arc::new(mysteryvibe::MYSTERYVIBE),
+            Arc::new(mysteryvibe_v2::MysteryVibeV2),
             Arc::new(nobra::NOBRA),
             Arc::new(patoo::PATOO),
             Arc::new(picobong::PICOBONG),
+            Arc::new(pink_punch::PROTOCOL),
+            Arc::new(sakuraneko::PROTOCOL),
             Arc::new(satisfyer::Satisfyer),
             Arc::new(sensee_v2::SenseeV2),
             Arc::new(sexverse_v1::protocol()),
             Arc::new(sexverse_v2::SEXVERSE_V2),
+            Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(sexverse_v4::SEXVERSE_V4),
             Arc::new(svakom_pulse::protocol()),
             Arc::new(svakom_v1::SVAKOM_V1),
             Arc::new(svakom_v2::protocol()),
+            Arc::new(svakom_v3::PROTOCOL),
+            Arc::new(svakom_v4::PROTOCOL),
+            Arc::new(svakom_v5::PROTOCOL),
+            Arc::new(svakom_v6::PROTOCOL),
             Arc::new(tcode_v03::TCODE_V03),
             Arc::new(thehandy::THEHANDY),
             Arc::new(thehandy_v3::TheHandyV3),
+            Arc::new(vibcrafter::VibCrafter),
+            Arc::new(vorze_sa::VorzeSa),
             Arc::new(wevibe::protocol()),
             Arc::new(wevibe_8bit::protocol()),
             Arc::new(wevibe_chorus::WEVIBE_CHORUS),

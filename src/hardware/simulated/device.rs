@@ -228,6 +228,16 @@ impl SimulatedDevice {
         self.inner.logged.send_modify(|n| *n += 1);
     }
 
+    /// Sends the toy's answers as notifications.
+    fn deliver(&self, replies: Vec<(Endpoint, Vec<u8>)>) {
+        for (endpoint, data) in replies {
+            let _ = self
+                .inner
+                .events
+                .send(HardwareEvent::Notification { endpoint, data });
+        }
+    }
+
     fn check(&self, state: &DeviceState, endpoint: Endpoint) -> Result<(), HardwareError> {
         if !state.connected {
             return Err(HardwareError::Disconnected);
@@ -273,12 +283,7 @@ impl HardwareDevice for SimulatedDevice {
                 .filter(|(e, _)| s.subscribed.contains(e))
                 .collect::<Vec<_>>()
         };
-        for (endpoint, data) in replies {
-            let _ = self
-                .inner
-                .events
-                .send(HardwareEvent::Notification { endpoint, data });
-        }
+        self.deliver(replies);
         Ok(())
     }
 
@@ -304,21 +309,15 @@ impl HardwareDevice for SimulatedDevice {
             self.check(&s, endpoint)?;
             s.subscribed.insert(endpoint);
             self.record(&mut s, RecordKind::Subscribe, endpoint, &[], false);
-            let replies = match s.responder.as_mut() {
+            match s.responder.as_mut() {
                 Some(r) => r.on_subscribe(endpoint),
                 None => Vec::new(),
-            };
-            replies
-                .into_iter()
-                .filter(|(e, _)| s.subscribed.contains(e))
-                .collect::<Vec<_>>()
+            }
+            .into_iter()
+            .filter(|(e, _)| s.subscribed.contains(e))
+            .collect::<Vec<_>>()
         };
-        for (endpoint, data) in replies {
-            let _ = self
-                .inner
-                .events
-                .send(HardwareEvent::Notification { endpoint, data });
-        }
+        self.deliver(replies);
         Ok(())
     }
 

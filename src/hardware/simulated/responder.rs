@@ -10,7 +10,7 @@ pub trait SimulatedResponder: Send {
     fn on_write(&mut self, endpoint: Endpoint, data: &[u8]) -> Vec<(Endpoint, Vec<u8>)>;
 
     /// Called when the host subscribes to an endpoint; returns notifications the toy sends
-    /// on its own once someone listens (a pairing token, say).
+    /// straight away (toys that announce their state on subscription).
     fn on_subscribe(&mut self, _endpoint: Endpoint) -> Vec<(Endpoint, Vec<u8>)> {
         Vec::new()
     }

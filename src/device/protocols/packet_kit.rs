@@ -1,0 +1,324 @@
+//! Packet shapes shared by several protocols:
+//! - steps as bytes, and the error for an output a protocol cannot drive;
+//! - the standard BLE battery characteristic, and a simulated toy that answers it;
+//! - [`PacketPerOutput`] / [`FixedPacketProtocol`]: every output change becomes one packet
+//!   computed from that change alone, after an optional fixed handshake;
+//! - [`CombinedPacket`]: one packet carries the current value of every motor, so each
+//!   change rewrites the whole set.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::device::config::DeviceDefinition;
+use crate::device::error::DeviceError;
+use crate::device::feature::{DeviceFeature, InputType, OutputType};
+use crate::device::protocol::{
+    HardwareCommand, Keepalive, OutputChange, OutputState, Protocol, ProtocolHandler,
+};
+use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
+use crate::hardware::{Endpoint, HardwareDevice};
+
+/// How long a read of a device characteristic may take.
+pub(super) const READ_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The error for an output kind (or feature) a protocol has no packet for.
+pub(super) fn unsupported(change: &OutputChange) -> DeviceError {
+    DeviceError::Unsupported(format!("{} on feature {}", change.output, change.feature))
+}
+
+/// A step value as one byte; values outside 0..=255 are refused, never truncated.
+pub(super) fn step_byte(change: &OutputChange) -> Result<u8, DeviceError> {
+    u8::try_from(change.value).map_err(|_| DeviceError::ValueOutOfRange {
+        feature: change.feature,
+        output: change.output,
+        value: change.value,
+        lo: 0,
+        hi: 255,
+    })
+}
+
+/// The feature index plus `offset` as one byte (the motor number some packets carry).
+pub(super) fn feature_byte(change: &OutputChange, offset: u32) -> Result<u8, DeviceError> {
+    change
+        .feature
+        .checked_add(offset)
+        .and_then(|n| u8::try_from(n).ok())
+        .ok_or(DeviceError::UnknownFeature(change.feature))
+}
+
+/// Reads the standard BLE Battery Level characteristic (`rxblebattery`): one byte, percent.
+pub(super) async fn read_ble_battery(
+    hw: &Arc<dyn HardwareDevice>,
+    feature: &DeviceFeature,
+    input: InputType,
+) -> Result<i32, DeviceError> {
+    if input != InputType::Battery {
+        return Err(DeviceError::UnsupportedInput {
+            feature: feature.index,
+            input,
+        });
+    }
+    let data = hw.read(Endpoint::RxBleBattery, READ_TIMEOUT).await?;
+    data.first()
+        .map(|b| i32::from(*b))
+        .ok_or_else(|| DeviceError::Protocol("empty battery reading".into()))
+}
+
+/// A simulated toy whose only answer is its standard BLE battery level.
+pub(super) struct BleBatteryToy {
+    pub level: u8,
+}
+
+impl BleBatteryToy {
+    pub(super) fn boxed(spec: &SimulatedDeviceSpec) -> Option<Box<dyn SimulatedResponder>> {
+        Some(Box::new(BleBatteryToy {
+            level: spec.battery_level.unwrap_or(90),
+        }))
+    }
+}
+
+impl SimulatedResponder for BleBatteryToy {
+    fn on_write(&mut self, _endpoint: Endpoint, _data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
+        Vec::new()
+    }
+
+    fn on_read(&mut self, endpoint: Endpoint) -> Option<Vec<u8>> {
+        (endpoint == Endpoint::RxBleBattery).then(|| vec![self.level])
+    }
+}
+
+/// Builds the packet for one output change.
+pub(super) type EncodeFn = fn(&OutputChange) -> Result<Vec<u8>, DeviceError>;
+
+/// A handler that writes one packet per output change to one endpoint.
+#[derive(Clone)]
+pub(super) struct PacketPerOutput {
+    pub endpoint: Endpoint,
+    pub with_response: bool,
+    pub keepalive: Keepalive,
+    pub encode: EncodeFn,
+}
+
+impl PacketPerOutput {
+    /// Writes to `tx` without response, no keepalive.
+    pub(super) const fn tx(encode: EncodeFn) -> PacketPerOutput {
+        PacketPerOutput {
+            endpoint: Endpoint::Tx,
+            with_response: false,
+            keepalive: Keepalive::None,
+            encode,
+        }
+    }
+
+    /// The same, written with response.
+    pub(super) const fn with_response(mut self) -> PacketPerOutput {
+        self.with_response = true;
+        self
+    }
+}
+
+#[async_trait]
+impl ProtocolHandler for PacketPerOutput {
+    fn encode_output(&self, change: &OutputChange) -> Result<Vec<HardwareCommand>, DeviceError> {
+        let data = (self.encode)(change)?;
+        Ok(vec![HardwareCommand::write(
+            self.endpoint,
+            data,
+            self.with_response,
+        )])
+    }
+
+    fn keepalive(&self) -> Keepalive {
+        self.keepalive.clone()
+    }
+}
+
+/// One write of a fixed handshake: endpoint, bytes, write-with-response.
+pub(super) type HandshakeWrite = (Endpoint, &'static [u8], bool);
+
+/// A protocol with no identification step: a fixed handshake (possibly none), then one
+/// packet per output change.
+pub(super) struct FixedPacketProtocol {
+    pub name: &'static str,
+    pub handshake: &'static [HandshakeWrite],
+    pub handler: PacketPerOutput,
+}
+
+#[async_trait]
+impl Protocol for FixedPacketProtocol {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    async fn initialize(
+        &self,
+        hw: &Arc<dyn HardwareDevice>,
+        _definition: &DeviceDefinition,
+    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
+        for (endpoint, data, with_response) in self.handshake {
+            hw.write(*endpoint, data, *with_response).await?;
+        }
+        Ok(Arc::new(self.handler.clone()))
+    }
+}
+
+/// The outputs a combined packet carries, in slot order: (feature index, output kind).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Slots(pub Vec<(u32, OutputType)>);
+
+impl Slots {
+    /// Each feature's first output of one of `kinds`, in feature order.
+    pub(super) fn of(definition: &DeviceDefinition, kinds: &[OutputType]) -> Slots {
+        let mut features: Vec<&DeviceFeature> = definition.features.iter().collect();
+        features.sort_by_key(|f| f.index);
+        Slots(
+            features
+                .into_iter()
+                .filter_map(|f| {
+                    kinds
+                        .iter()
+                        .find(|k| f.outputs.contains_key(k))
+                        .map(|k| (f.index, *k))
+                })
+                .collect(),
+        )
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(super) fn contains(&self, change: &OutputChange) -> bool {
+        self.0.contains(&(change.feature, change.output))
+    }
+
+    /// The current value of every slot, then zeros up to `at_least` values.
+    pub(super) fn values(&self, state: &OutputState, at_least: usize) -> Vec<i32> {
+        let mut values: Vec<i32> = self.0.iter().map(|(f, o)| state.get(*f, *o)).collect();
+        if values.len() < at_least {
+            values.resize(at_least, 0);
+        }
+        values
+    }
+}
+
+/// Values as bytes, refusing any outside 0..=255.
+pub(super) fn bytes_of(values: &[i32]) -> Result<Vec<u8>, DeviceError> {
+    values
+        .iter()
+        .map(|v| {
+            u8::try_from(*v)
+                .map_err(|_| DeviceError::Protocol(format!("value {v} does not fit in a byte")))
+        })
+        .collect()
+}
+
+/// Builds a combined packet from the current value of every slot.
+pub(super) type BuildFn = Box<dyn Fn(&[i32]) -> Result<Vec<u8>, DeviceError> + Send + Sync>;
+
+/// A handler whose every packet carries all motors: any batch of changes to the slots
+/// becomes one write built from the current value of every slot.
+pub(super) struct CombinedPacket {
+    pub slots: Slots,
+    /// Pads the values handed to `build` with zeros up to this many.
+    pub at_least: usize,
+    pub endpoint: Endpoint,
+    pub with_response: bool,
+    pub keepalive: Keepalive,
+    /// Whether battery reads go to the standard BLE battery characteristic.
+    pub ble_battery: bool,
+    pub build: BuildFn,
+}
+
+impl CombinedPacket {
+    /// Writes to `tx` without response; no keepalive, no battery.
+    pub(super) fn tx(slots: Slots, at_least: usize, build: BuildFn) -> CombinedPacket {
+        CombinedPacket {
+            slots,
+            at_least,
+            endpoint: Endpoint::Tx,
+            with_response: false,
+            keepalive: Keepalive::None,
+            ble_battery: false,
+            build,
+        }
+    }
+
+    /// Every change must belong to a slot.
+    fn check(&self, changes: &[OutputChange]) -> Result<(), DeviceError> {
+        match changes.iter().find(|c| !self.slots.contains(c)) {
+            Some(c) => Err(unsupported(c)),
+            None => Ok(()),
+        }
+    }
+
+    /// The packet for the current state, without checking the changes.
+    fn packet(&self, state: &OutputState) -> Result<HardwareCommand, DeviceError> {
+        let data = (self.build)(&self.slots.values(state, self.at_least))?;
+        Ok(HardwareCommand::write(
+            self.endpoint,
+            data,
+            self.with_response,
+        ))
+    }
+}
+
+#[async_trait]
+impl ProtocolHandler for CombinedPacket {
+    fn encode_outputs(
+        &self,
+        changes: &[OutputChange],
+        state: &OutputState,
+    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+        self.check(changes)?;
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(vec![self.packet(state)?])
+    }
+
+    fn keepalive(&self) -> Keepalive {
+        self.keepalive.clone()
+    }
+
+    async fn read_input(
+        &self,
+        hw: &Arc<dyn HardwareDevice>,
+        feature: &DeviceFeature,
+        input: InputType,
+    ) -> Result<i32, DeviceError> {
+        if !self.ble_battery {
+            return Err(DeviceError::UnsupportedInput {
+                feature: feature.index,
+                input,
+            });
+        }
+        read_ble_battery(hw, feature, input).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(value: i32) -> OutputChange {
+        OutputChange {
+            feature: 1,
+            output: OutputType::Vibrate,
+            value,
+            duration: None,
+        }
+    }
+
+    #[test]
+    fn bytes_refuse_values_that_do_not_fit() {
+        assert_eq!(step_byte(&change(255)), Ok(255));
+        assert!(matches!(
+            step_byte(&change(256)),
+            Err(DeviceError::ValueOutOfRange { value: 256, .. })
+        ));
+        assert!(step_byte(&change(-1)).is_err());
+    }
+}

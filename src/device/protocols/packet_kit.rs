@@ -7,7 +7,6 @@
 //!   change rewrites the whole set.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 
@@ -21,7 +20,7 @@ use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice};
 
 /// How long a read of a device characteristic may take.
-pub(super) const READ_TIMEOUT: Duration = Duration::from_millis(500);
+pub(super) use super::handler_kit::READ_TIMEOUT;
 
 /// The error for an output kind (or feature) a protocol has no packet for.
 pub(super) fn unsupported(change: &OutputChange) -> DeviceError {
@@ -208,10 +207,7 @@ impl Slots {
 pub(super) fn bytes_of(values: &[i32]) -> Result<Vec<u8>, DeviceError> {
     values
         .iter()
-        .map(|v| {
-            u8::try_from(*v)
-                .map_err(|_| DeviceError::Protocol(format!("value {v} does not fit in a byte")))
-        })
+        .map(|v| super::handler_kit::byte(*v))
         .collect()
 }
 

@@ -101,19 +101,7 @@ impl Protocol for Fixed {
     }
 }
 
-/// The error for an output a protocol cannot drive.
-pub(super) fn unsupported(protocol: &str, change: &OutputChange) -> DeviceError {
-    DeviceError::Unsupported(format!(
-        "{protocol}: {} on feature {}",
-        change.output, change.feature
-    ))
-}
-
-/// A value that must fit in one byte on the wire.
-pub(super) fn byte(value: i32) -> Result<u8, DeviceError> {
-    u8::try_from(value)
-        .map_err(|_| DeviceError::Protocol(format!("{value} does not fit in one byte")))
-}
+pub(super) use super::handler_kit::{byte, unsupported};
 
 /// The level byte of a vibrator, the only output some protocols have.
 pub(super) fn vibrate_level(protocol: &str, change: &OutputChange) -> Result<u8, DeviceError> {

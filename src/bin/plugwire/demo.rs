@@ -93,7 +93,16 @@ async fn drive(names: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     for sim in hardware.devices() {
         println!("{} ({}):", sim.name(), sim.address());
         for record in sim.log() {
-            let text = String::from_utf8_lossy(&record.data);
+            // Text protocols (Lovense, T-Code) read better as text; others as bytes only.
+            let printable = record
+                .data
+                .iter()
+                .all(|b| b.is_ascii_graphic() || *b == b' ');
+            let text = if printable {
+                String::from_utf8_lossy(&record.data).into_owned()
+            } else {
+                String::new()
+            };
             match record.kind {
                 RecordKind::Write => println!(
                     "  {:>6.1} ms  write {:<4} {:<18} {:02x?}",

@@ -52,3 +52,51 @@ macro_rules! require {
 }
 
 pub(crate) use require;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::PlugwireStatus;
+
+    fn exploding() -> PlugwireStatus {
+        ffi_boundary!({
+            if std::hint::black_box(true) {
+                panic!("boom");
+            }
+            PlugwireStatus::Ok
+        })
+    }
+
+    #[test]
+    fn a_panic_becomes_a_status_and_a_message() {
+        assert_eq!(exploding(), PlugwireStatus::Panic);
+        let msg = unsafe { std::ffi::CStr::from_ptr(last_error_ptr()) };
+        assert_eq!(msg.to_str().unwrap(), "internal error: boom");
+    }
+
+    /// Every export of the ABI runs behind the boundary.
+    #[test]
+    fn every_export_uses_the_boundary() {
+        let source = include_str!("mod.rs");
+        let exports: Vec<&str> = source.split("#[unsafe(no_mangle)]").skip(1).collect();
+        assert!(exports.len() >= 10, "found {} exports", exports.len());
+        for export in exports {
+            let body_end = export.find("\n}\n").unwrap_or(export.len());
+            let body = &export[..body_end];
+            let name = body
+                .split("fn ")
+                .nth(1)
+                .and_then(|s| s.split('(').next())
+                .unwrap_or("?");
+            // Accessors that only return static data cannot panic.
+            let trivial = matches!(
+                name,
+                "plugwire_version" | "plugwire_abi_version" | "plugwire_last_error_message"
+            );
+            assert!(
+                trivial || body.contains("ffi_boundary!"),
+                "{name} is not behind the panic boundary"
+            );
+        }
+    }
+}

@@ -19,6 +19,11 @@
 #define PLUGWIRE_ABI_VERSION 1
 
 /**
+ * Largest frame accepted from a client.
+ */
+#define MAX_FRAME_BYTES (1 << 20)
+
+/**
  * What an export did. Values are stable and never reused.
  */
 typedef enum PlugwireStatus {

@@ -6,6 +6,7 @@
 //! - [`device`]: device configuration, protocol handlers and the per-device task.
 //! - [`hardware`]: communication managers, including simulated devices.
 //! - [`client`]: a Rust client, in-process or through a connector.
+//! - [`transport`]: Buttplug JSON over websocket.
 //! - [`ffi`]: the C ABI (protobuf messages, see `protobuf/plugwire.proto`).
 
 pub mod client;
@@ -15,6 +16,7 @@ pub mod hardware;
 pub mod proto;
 pub mod server;
 pub mod spec;
+pub mod transport;
 
 pub use client::{ButtplugClient, ClientDevice, ClientError, ClientEvent, OutputValue};
 pub use device::feature::{InputType, OutputType};

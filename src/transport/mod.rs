@@ -1,0 +1,5 @@
+//! Transports carrying Buttplug JSON: the websocket server.
+
+mod websocket_server;
+
+pub use websocket_server::{MAX_FRAME_BYTES, WebsocketServer};

@@ -33,10 +33,11 @@ impl Drop for WebsocketServer {
 }
 
 fn config() -> WebSocketConfig {
-    let mut c = WebSocketConfig::default();
-    c.max_message_size = Some(MAX_FRAME_BYTES);
-    c.max_frame_size = Some(MAX_FRAME_BYTES);
-    c
+    WebSocketConfig {
+        max_message_size: Some(MAX_FRAME_BYTES),
+        max_frame_size: Some(MAX_FRAME_BYTES),
+        ..Default::default()
+    }
 }
 
 impl WebsocketServer {

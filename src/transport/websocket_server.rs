@@ -126,7 +126,7 @@ async fn serve_connection(
                 }
             }
             _ = ping.tick() => {
-                if let Err(e) = ws.send(Message::Ping(Vec::new().into())).await {
+                if let Err(e) = ws.send(Message::Ping(Vec::new())).await {
                     break Err(e);
                 }
             }

@@ -1,0 +1,111 @@
+//! `plugwire serve` as a separate process: readiness line, a websocket client driving a
+//! simulated toy, Intiface flags accepted, SIGTERM stops it cleanly.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::test]
+async fn serve_accepts_a_client_and_stops_on_sigterm() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plugwire"))
+        .args([
+            "serve",
+            "--websocket-port",
+            "0",
+            "--server-name",
+            "cli test",
+            "--use-bluetooth-le",
+            "--log",
+            "warn",
+            "--simulate",
+            "LVS-Nora@AA:BB:CC:00:00:01",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("plugwire serve starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("plugwire serve: listening on ")
+        .unwrap_or_else(|| panic!("readiness line, got {line:?}"))
+        .to_string();
+    assert!(
+        url.starts_with("ws://127.0.0.1:"),
+        "loopback by default: {url}"
+    );
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url)
+        .await
+        .expect("connects");
+    // Sends one message and returns the reply with its Id, skipping events (Id 0).
+    let mut call = async |v: Value| -> Value {
+        let id = v[0].as_object().unwrap().values().next().unwrap()["Id"].clone();
+        ws.send(Message::text(v.to_string())).await.unwrap();
+        loop {
+            let m = tokio::time::timeout(Duration::from_secs(5), ws.next())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap();
+            if let Message::Text(t) = m {
+                let arr: Vec<Value> = serde_json::from_str(&t).unwrap();
+                for reply in arr {
+                    if reply.as_object().unwrap().values().next().unwrap()["Id"] == id {
+                        return reply;
+                    }
+                }
+            }
+        }
+    };
+    let info = call(json!([{"RequestServerInfo": {"Id": 1, "ClientName": "t", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])).await;
+    assert_eq!(info["ServerInfo"]["ServerName"], "cli test");
+    assert_eq!(
+        call(json!([{"StartScanning": {"Id": 2}}])).await,
+        json!({"Ok": {"Id": 2}})
+    );
+    // Wait for the toy, then drive it.
+    let mut devices = json!({});
+    for _ in 0..50 {
+        let list = call(json!([{"RequestDeviceList": {"Id": 3}}])).await;
+        devices = list["DeviceList"]["Devices"].clone();
+        if devices.as_object().is_some_and(|d| !d.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(devices["0"]["DeviceName"], "Lovense Nora");
+    let ok = call(json!([{"OutputCmd": {"Id": 4, "DeviceIndex": 0, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 5}}}}])).await;
+    assert_eq!(ok, json!({"Ok": {"Id": 4}}));
+
+    // SIGTERM: devices stop and the process exits cleanly.
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut rest = String::new();
+    stdout.read_line(&mut rest).unwrap();
+    assert_eq!(rest.trim(), "plugwire serve: stopped");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn unknown_flags_are_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_plugwire"))
+        .args(["serve", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown flag --bogus"));
+}

@@ -3,6 +3,7 @@
 
 mod connector;
 mod device;
+mod websocket_connector;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,7 @@ use tokio::task::JoinHandle;
 
 pub use connector::{Connector, ConnectorEvent, InProcessConnector};
 pub use device::{ClientDevice, OutputValue};
+pub use websocket_connector::WebsocketConnector;
 
 use crate::device::feature::InputType;
 use crate::server::{ButtplugServer, ServerError};
@@ -118,6 +120,14 @@ impl ButtplugClient {
         server: &Arc<ButtplugServer>,
     ) -> Result<ButtplugClient, ClientError> {
         let connector = InProcessConnector::new(server)?;
+        Self::connect(name, Arc::new(connector)).await
+    }
+
+    /// Connects to a Buttplug server over websocket (spec v4), e.g. `ws://127.0.0.1:12345`.
+    pub async fn connect_websocket(name: &str, url: &str) -> Result<ButtplugClient, ClientError> {
+        let connector = WebsocketConnector::connect(url)
+            .await
+            .map_err(ClientError::Connection)?;
         Self::connect(name, Arc::new(connector)).await
     }
 
@@ -311,6 +321,16 @@ impl ButtplugClient {
         self.inner.connector.disconnect().await;
         self.inner.mark_disconnected();
         Ok(())
+    }
+}
+
+impl std::fmt::Debug for ButtplugClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ButtplugClient")
+            .field("server", &self.server_name())
+            .field("connected", &self.is_connected())
+            .field("devices", &self.devices().len())
+            .finish()
     }
 }
 

@@ -209,11 +209,7 @@ pub(crate) async fn execute(core: &Arc<ClientCore>, request: pb::request::Kind) 
     use pb::request::Kind as K;
     match request {
         K::ConnectEmbedded(c) => connect_embedded(core, c).await,
-        K::ConnectWebsocket(_) => error(
-            pb::ErrorCode::Unsupported,
-            pb::ErrorCategory::Request,
-            "connecting to a remote server is not available in this build yet",
-        ),
+        K::ConnectWebsocket(c) => connect_websocket(core, c).await,
         other => {
             let guard = core.connection.lock().await;
             let Some(conn) = guard.as_ref() else {
@@ -518,6 +514,33 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
     *connection = Some(Connection {
         client,
         simulated,
+        forwarder,
+    });
+    ok()
+}
+
+async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> Reply {
+    let mut connection = core.connection.lock().await;
+    if connection.is_some() {
+        return error(
+            pb::ErrorCode::AlreadyConnected,
+            pb::ErrorCategory::Request,
+            "already connected; disconnect first",
+        );
+    }
+    let name = if c.client_name.is_empty() {
+        "plugwire"
+    } else {
+        &c.client_name
+    };
+    let client = match ButtplugClient::connect_websocket(name, &c.url).await {
+        Ok(client) => client,
+        Err(e) => return from_client_error(e),
+    };
+    let forwarder = spawn_forwarder(core, &client);
+    *connection = Some(Connection {
+        client,
+        simulated: None,
         forwarder,
     });
     ok()

@@ -196,3 +196,270 @@ pub(crate) fn input_reading(
     json!({"InputReading": {"Id": id, "DeviceIndex": device, "FeatureIndex": feature,
         "Reading": {input.spec_name(): {"Value": value}}}})
 }
+
+// ------------------------------------------------------------------ client side
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::device::feature::{InputLimits, OutputLimits};
+use crate::spec::ErrorCode;
+use crate::spec::message::{Response, ServerEvent};
+
+/// A request as a spec v4 client message with the given Id.
+pub fn encode_request(id: u32, request: &Request) -> Value {
+    match request {
+        Request::RequestServerInfo { client_name, .. } => json!({"RequestServerInfo": {
+            "Id": id, "ClientName": client_name, "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}),
+        Request::Ping => json!({"Ping": {"Id": id}}),
+        Request::StartScanning => json!({"StartScanning": {"Id": id}}),
+        Request::StopScanning => json!({"StopScanning": {"Id": id}}),
+        Request::RequestDeviceList => json!({"RequestDeviceList": {"Id": id}}),
+        Request::Disconnect => json!({"Disconnect": {"Id": id}}),
+        Request::Output {
+            device,
+            feature,
+            command,
+        } => {
+            let mut params = Map::new();
+            params.insert("Value".into(), json!(command.value));
+            if let Some(d) = command.duration {
+                params.insert("Duration".into(), json!(d));
+            }
+            json!({"OutputCmd": {"Id": id, "DeviceIndex": device, "FeatureIndex": feature,
+                "Command": {command.output.spec_name(): params}}})
+        }
+        Request::Input {
+            device,
+            feature,
+            input,
+            command,
+        } => json!({"InputCmd": {
+            "Id": id, "DeviceIndex": device, "FeatureIndex": feature,
+            "Type": input.spec_name(), "Command": command.name()}}),
+        Request::Stop {
+            device,
+            feature,
+            inputs,
+            outputs,
+        } => {
+            let mut body = Map::new();
+            body.insert("Id".into(), json!(id));
+            if let Some(d) = device {
+                body.insert("DeviceIndex".into(), json!(d));
+            }
+            if let Some(f) = feature {
+                body.insert("FeatureIndex".into(), json!(f));
+            }
+            body.insert("Inputs".into(), json!(inputs));
+            body.insert("Outputs".into(), json!(outputs));
+            json!({ "StopCmd": body })
+        }
+    }
+}
+
+/// What a v4 server sent: a reply to a request Id, or an event (Id 0).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ServerMessage {
+    Reply(u32, Result<Response, ButtplugError>),
+    /// A full device list pushed by the server (v4 announces changes this way).
+    DeviceList(Vec<DeviceInfo>),
+    Event(ServerEvent),
+    /// An error not tied to a request.
+    Error(ButtplugError),
+}
+
+fn pair(v: &Value) -> Option<(i32, i32)> {
+    let a = v.as_array()?;
+    Some((a.first()?.as_i64()? as i32, a.get(1)?.as_i64()? as i32))
+}
+
+fn parse_feature(index: u32, f: &Body) -> DeviceFeature {
+    let mut outputs = BTreeMap::new();
+    for (kind, spec) in f
+        .get("Output")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let kind = if kind == "PositionWithDuration" {
+            "HwPositionWithDuration"
+        } else {
+            kind
+        };
+        let (Some(t), Some(value)) = (
+            OutputType::from_spec_name(kind),
+            spec.get("Value").and_then(pair),
+        ) else {
+            continue;
+        };
+        let mut limits = OutputLimits::new(value.0, value.1);
+        limits.duration = spec
+            .get("Duration")
+            .and_then(pair)
+            .map(|(a, b)| (a.max(0) as u32, b.max(0) as u32));
+        outputs.insert(t, limits);
+    }
+    let mut inputs = BTreeMap::new();
+    for (kind, spec) in f
+        .get("Input")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some(t) = InputType::from_name(kind) else {
+            continue;
+        };
+        let value = spec
+            .get("Value")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(pair).collect())
+            .unwrap_or_default();
+        let commands = spec
+            .get("Command")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(InputCommand::from_name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        inputs.insert(t, InputLimits { value, commands });
+    }
+    let description = f
+        .get("FeatureDescription")
+        .or_else(|| f.get("FeatureDescriptor"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    DeviceFeature {
+        index,
+        id: String::new(),
+        description,
+        outputs,
+        inputs,
+    }
+}
+
+fn parse_devices(devices: &Value) -> Result<Vec<DeviceInfo>, ButtplugError> {
+    let map = devices
+        .as_object()
+        .ok_or_else(|| ButtplugError::message("DeviceList.Devices is not an object"))?;
+    let mut out = Vec::with_capacity(map.len());
+    for d in map.values() {
+        let d = object(d, "device")?;
+        let features = d
+            .get("DeviceFeatures")
+            .and_then(Value::as_object)
+            .map(|fs| {
+                fs.iter()
+                    .filter_map(|(k, f)| {
+                        let f = f.as_object()?;
+                        let index = f
+                            .get("FeatureIndex")
+                            .and_then(Value::as_u64)
+                            .map(|i| i as u32)
+                            .or_else(|| k.parse().ok())?;
+                        Some(parse_feature(index, f))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        out.push(DeviceInfo {
+            index: u32_field(d, "DeviceIndex")?,
+            name: str_field(d, "DeviceName")?.to_string(),
+            display_name: opt(d, "DeviceDisplayName")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            message_gap_ms: opt(d, "DeviceMessageTimingGap")
+                .and_then(Value::as_u64)
+                .unwrap_or(0) as u32,
+            features: Arc::new(features),
+        });
+    }
+    out.sort_by_key(|d| d.index);
+    Ok(out)
+}
+
+/// Reads one message a v4 server sent.
+pub fn decode_server_message(message: &Value) -> Result<ServerMessage, ButtplugError> {
+    let outer = object(message, "message")?;
+    let (name, body) = single_entry(outer, "message")?;
+    let body = object(body, name)?;
+    let id = u32_field(body, "Id")?;
+    let reply = |r: Result<Response, ButtplugError>| {
+        Ok(if id == 0 {
+            match r {
+                Ok(Response::DeviceList(list)) => ServerMessage::DeviceList(list),
+                Ok(Response::InputReading {
+                    device,
+                    feature,
+                    input,
+                    value,
+                }) => ServerMessage::Event(ServerEvent::InputReading {
+                    device,
+                    feature,
+                    input,
+                    value,
+                }),
+                Err(e) if e.code == ErrorCode::Ping => {
+                    ServerMessage::Event(ServerEvent::PingTimeout)
+                }
+                Err(e) => ServerMessage::Error(e),
+                Ok(other) => ServerMessage::Error(ButtplugError::message(format!(
+                    "unexpected event {other:?}"
+                ))),
+            }
+        } else {
+            ServerMessage::Reply(id, r)
+        })
+    };
+    match name {
+        "Ok" => reply(Ok(Response::Ok)),
+        "Error" => {
+            let code = opt(body, "ErrorCode").and_then(Value::as_u64).unwrap_or(0) as u8;
+            let message = opt(body, "ErrorMessage")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            reply(Err(ButtplugError::new(ErrorCode::from_u8(code), message)))
+        }
+        "ServerInfo" => {
+            let major = u32_field(body, "ProtocolVersionMajor").unwrap_or(0);
+            let version =
+                crate::spec::SpecVersion::from_number(u64::from(major)).ok_or_else(|| {
+                    ButtplugError::handshake(format!("server speaks spec {major}, not 4"))
+                })?;
+            reply(Ok(Response::ServerInfo {
+                server_name: opt(body, "ServerName")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                max_ping_time_ms: u32_field(body, "MaxPingTime").unwrap_or(0),
+                version,
+            }))
+        }
+        "DeviceList" => reply(
+            parse_devices(opt(body, "Devices").unwrap_or(&Value::Null)).map(Response::DeviceList),
+        ),
+        "ScanningFinished" => Ok(ServerMessage::Event(ServerEvent::ScanningFinished)),
+        "InputReading" => {
+            let reading = opt(body, "Reading")
+                .and_then(Value::as_object)
+                .ok_or_else(|| ButtplugError::message("InputReading without Reading"))?;
+            let (kind, v) = single_entry(reading, "Reading")?;
+            let input = InputType::from_name(kind)
+                .ok_or_else(|| ButtplugError::message(format!("unknown input {kind}")))?;
+            let value = v.get("Value").and_then(Value::as_i64).unwrap_or(0) as i32;
+            reply(Ok(Response::InputReading {
+                device: u32_field(body, "DeviceIndex")?,
+                feature: u32_field(body, "FeatureIndex")?,
+                input,
+                value,
+            }))
+        }
+        other => Err(ButtplugError::message(format!(
+            "{other} is not a spec v4 server message"
+        ))),
+    }
+}

@@ -109,3 +109,118 @@ fn unknown_flags_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown flag --bogus"));
 }
+
+mod through_the_c_abi {
+    use std::os::raw::c_void;
+    use std::ptr;
+    use std::sync::mpsc;
+
+    use plugwire::ffi::*;
+    use plugwire::proto as pb;
+    use prost::Message as _;
+
+    use super::*;
+
+    unsafe extern "C" fn to_channel(user_data: *mut c_void, data: *const u8, len: usize) {
+        let tx = unsafe { &*(user_data as *const mpsc::Sender<Vec<u8>>) };
+        let _ = tx.send(unsafe { std::slice::from_raw_parts(data, len) }.to_vec());
+    }
+
+    fn call(client: *mut PlugwireClient, kind: pb::request::Kind) -> pb::reply::Kind {
+        let (tx, rx) = mpsc::channel::<Vec<u8>>();
+        let bytes = pb::Request { kind: Some(kind) }.encode_to_vec();
+        let status = unsafe {
+            plugwire_client_request(
+                client,
+                bytes.as_ptr(),
+                bytes.len(),
+                Some(to_channel),
+                &tx as *const _ as *mut c_void,
+            )
+        };
+        assert_eq!(status, PlugwireStatus::Ok);
+        let reply = rx.recv_timeout(Duration::from_secs(10)).expect("reply");
+        pb::Reply::decode(&reply[..]).unwrap().kind.unwrap()
+    }
+
+    /// plugwire's own client, through the C ABI, drives a toy of `plugwire serve` running
+    /// in another process.
+    #[test]
+    fn abi_client_drives_plugwire_serve() {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_plugwire"))
+            .args(["serve", "--websocket-port", "0", "--simulate", "LVS-Lush"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let url = line.trim().rsplit(' ').next().unwrap().to_string();
+
+        let mut client = ptr::null_mut();
+        assert_eq!(
+            unsafe { plugwire_client_new(None, ptr::null_mut(), &mut client) },
+            PlugwireStatus::Ok
+        );
+        let connected = call(
+            client,
+            pb::request::Kind::ConnectWebsocket(pb::ConnectWebsocket {
+                client_name: "abi".into(),
+                url,
+            }),
+        );
+        assert!(matches!(connected, pb::reply::Kind::Ok(_)), "{connected:?}");
+        assert!(matches!(
+            call(
+                client,
+                pb::request::Kind::StartScanning(pb::StartScanning {})
+            ),
+            pb::reply::Kind::Ok(_)
+        ));
+        // Wait for the device-added event in pull mode.
+        let device = loop {
+            let mut buf = ptr::null_mut();
+            let mut len = 0;
+            assert_eq!(
+                unsafe { plugwire_client_next_event(client, 10_000, &mut buf, &mut len) },
+                PlugwireStatus::Ok
+            );
+            let event = pb::Event::decode(unsafe { std::slice::from_raw_parts(buf, len) }).unwrap();
+            unsafe { plugwire_buffer_free(buf, len) };
+            if let Some(pb::event::Kind::DeviceAdded(d)) = event.kind {
+                break d;
+            }
+        };
+        assert_eq!(device.name, "Lovense Lush");
+        let out = call(
+            client,
+            pb::request::Kind::DeviceOutput(pb::DeviceOutput {
+                device_index: device.index,
+                feature_index: 0,
+                output: pb::OutputType::Vibrate as i32,
+                value: Some(pb::device_output::Value::Fraction(0.5)),
+                duration: None,
+            }),
+        );
+        assert!(matches!(out, pb::reply::Kind::Ok(_)), "{out:?}");
+        let battery = call(
+            client,
+            pb::request::Kind::DeviceInput(pb::DeviceInput {
+                device_index: device.index,
+                feature_index: 1,
+                input: pb::InputType::Battery as i32,
+                command: pb::InputCommand::Read as i32,
+            }),
+        );
+        assert!(
+            matches!(battery, pb::reply::Kind::InputReading(ref r) if r.value == 90),
+            "{battery:?}"
+        );
+        assert_eq!(unsafe { plugwire_client_free(client) }, PlugwireStatus::Ok);
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        assert!(child.wait().unwrap().success());
+    }
+}

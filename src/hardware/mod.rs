@@ -6,6 +6,7 @@
 
 mod endpoint;
 pub mod simulated;
+pub mod websocket_devices;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use plugwire::ButtplugServer;
 use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware};
+use plugwire::hardware::websocket_devices::{
+    DEFAULT_DEVICE_WEBSOCKET_PORT, DeviceWebsocketManager,
+};
 use plugwire::transport::WebsocketServer;
 
 #[derive(Debug)]
@@ -16,6 +19,8 @@ struct Options {
     device_config_file: Option<String>,
     user_device_config_file: Option<String>,
     simulate: Vec<(String, String)>,
+    device_websocket: bool,
+    device_websocket_port: u16,
 }
 
 const USAGE: &str = "usage: plugwire serve [--websocket-port N] [--websocket-use-all-interfaces]
@@ -33,6 +38,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
         device_config_file: None,
         user_device_config_file: None,
         simulate: Vec::new(),
+        device_websocket: false,
+        device_websocket_port: DEFAULT_DEVICE_WEBSOCKET_PORT,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -57,8 +64,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let (name, address) = v.split_once('@').unwrap_or((&v, ""));
                 o.simulate.push((name.to_string(), address.to_string()));
             }
+            "--use-device-websocket-server" => o.device_websocket = true,
+            "--device-websocket-server-port" => {
+                o.device_websocket_port = value(flag)?
+                    .parse()
+                    .map_err(|e| format!("--device-websocket-server-port: {e}"))?
+            }
             // Read before the logger starts (see main); accepted here.
-            "--log" | "--device-websocket-server-port" => {
+            "--log" => {
                 value(flag)?;
             }
             f if f.starts_with("--use-") => {
@@ -113,12 +126,21 @@ async fn serve(o: Options) -> Result<(), Box<dyn std::error::Error>> {
         }
         builder = builder.simulated(hw);
     }
-    let server = builder.build()?;
     let ip = if o.all_interfaces {
         IpAddr::V4(Ipv4Addr::UNSPECIFIED)
     } else {
         IpAddr::V4(Ipv4Addr::LOCALHOST)
     };
+    if o.device_websocket {
+        let devices =
+            DeviceWebsocketManager::listen(SocketAddr::new(ip, o.device_websocket_port)).await?;
+        println!(
+            "plugwire serve: devices connect on ws://{}",
+            devices.local_addr()
+        );
+        builder = builder.manager(devices);
+    }
+    let server = builder.build()?;
     let ws = WebsocketServer::start(server.clone(), SocketAddr::new(ip, o.port)).await?;
     // The readiness line launch scripts and tests wait for.
     println!("plugwire serve: listening on ws://{}", ws.local_addr());

@@ -60,11 +60,18 @@ fn header(root: &Path) {
         root.join("cbindgen.toml").display()
     );
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
-    match cbindgen::Builder::new()
-        .with_crate(root)
-        .with_config(config)
-        .generate()
-    {
+    // Only the ffi module's files: items elsewhere in the crate are not part of the ABI.
+    let mut builder = cbindgen::Builder::new().with_config(config);
+    let mut files: Vec<_> = std::fs::read_dir(&ffi)
+        .expect("src/ffi")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    for f in files {
+        builder = builder.with_src(f);
+    }
+    match builder.generate() {
         Ok(bindings) => {
             bindings.write_to_file(root.join("include/plugwire.h"));
         }

@@ -19,11 +19,6 @@
 #define PLUGWIRE_ABI_VERSION 1
 
 /**
- * Largest frame accepted from a client.
- */
-#define MAX_FRAME_BYTES (1 << 20)
-
-/**
  * What an export did. Values are stable and never reused.
  */
 typedef enum PlugwireStatus {
@@ -92,12 +87,6 @@ typedef void (*PlugwireCallback)(void *user_data, const uint8_t *data, size_t le
 typedef void (*PlugwireLogCallback)(void *user_data,
                                     enum PlugwireLogLevel level,
                                     const char *message);
-
-
-
-
-
-
 
 #ifdef __cplusplus
 extern "C" {

@@ -21,13 +21,15 @@ struct Options {
     simulate: Vec<(String, String)>,
     device_websocket: bool,
     device_websocket_port: u16,
+    simulated_log: Option<String>,
 }
 
 const USAGE: &str = "usage: plugwire serve [--websocket-port N] [--websocket-use-all-interfaces]
   [--server-name NAME] [--max-ping-time MS] [--device-config-file FILE]
   [--user-device-config-file FILE] [--use-bluetooth-le] [--use-serial]
   [--use-device-websocket-server] [--device-websocket-server-port N] [--log LEVEL]
-  [--simulate NAME[@ADDRESS]]...";
+  [--simulate NAME[@ADDRESS]]... [--simulated-log FILE]
+--simulated-log writes what every simulated device received to FILE (JSON) at exit.";
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
@@ -40,6 +42,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         simulate: Vec::new(),
         device_websocket: false,
         device_websocket_port: DEFAULT_DEVICE_WEBSOCKET_PORT,
+        simulated_log: None,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -64,6 +67,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let (name, address) = v.split_once('@').unwrap_or((&v, ""));
                 o.simulate.push((name.to_string(), address.to_string()));
             }
+            "--simulated-log" => o.simulated_log = Some(value(flag)?),
             "--use-device-websocket-server" => o.device_websocket = true,
             "--device-websocket-server-port" => {
                 o.device_websocket_port = value(flag)?
@@ -104,6 +108,7 @@ pub async fn run(args: &[String]) -> ExitCode {
 }
 
 async fn serve(o: Options) -> Result<(), Box<dyn std::error::Error>> {
+    let mut simulated = None;
     let mut builder = ButtplugServer::builder()
         .name(o.server_name)
         .max_ping_time_ms(o.max_ping_time);
@@ -124,7 +129,8 @@ async fn serve(o: Options) -> Result<(), Box<dyn std::error::Error>> {
                 ..Default::default()
             });
         }
-        builder = builder.simulated(hw);
+        builder = builder.simulated(hw.clone());
+        simulated = Some(hw);
     }
     let ip = if o.all_interfaces {
         IpAddr::V4(Ipv4Addr::UNSPECIFIED)
@@ -148,6 +154,9 @@ async fn serve(o: Options) -> Result<(), Box<dyn std::error::Error>> {
     drop(ws);
     // Every device stops before the process goes.
     server.device_manager().stop_all().await?;
+    if let (Some(file), Some(hw)) = (&o.simulated_log, &simulated) {
+        std::fs::write(file, simulated_log(hw)).map_err(|e| format!("{file}: {e}"))?;
+    }
     println!("plugwire serve: stopped");
     Ok(())
 }
@@ -172,4 +181,30 @@ async fn wait_for_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// What each simulated device received, as JSON: address -> list of records.
+fn simulated_log(hw: &SimulatedHardware) -> String {
+    let devices: serde_json::Map<String, serde_json::Value> = hw
+        .devices()
+        .iter()
+        .map(|d| {
+            let records: Vec<serde_json::Value> = d
+                .log()
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "kind": format!("{:?}", r.kind),
+                        "endpoint": r.endpoint.name(),
+                        "data": r.data,
+                        "text": String::from_utf8_lossy(&r.data),
+                        "with_response": r.with_response,
+                        "at_ms": r.at.as_secs_f64() * 1000.0,
+                    })
+                })
+                .collect();
+            (d.address().to_string(), serde_json::Value::Array(records))
+        })
+        .collect();
+    serde_json::Value::Object(devices).to_string()
 }

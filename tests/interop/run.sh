@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Interop with real third-party clients from their registries: the official JS client
+# (npm `buttplug`, spec v4) and Python client (PyPI `buttplug`, spec v4), each against
+# `plugwire serve --simulate LVS-Nora`, with the bytes the simulated toy received asserted.
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(cd ../.. && pwd)"
+(cd "$root" && cargo build --quiet --bin plugwire)
+plugwire="$root/target/debug/plugwire"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+npm ci --no-audit --no-fund --silent
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet buttplug==1.0.0
+
+expected='["DeviceType;", "Vibrate:10;", "RotateChange;", "Rotate:5;", "Battery;", "Vibrate:0;", "Rotate:0;"]'
+
+run_client() {
+    local name="$1"; shift
+    local log="$work/$name-log.json"
+    "$plugwire" serve --websocket-port 0 --simulate LVS-Nora@AA:00:00:00:00:01 \
+        --simulated-log "$log" > "$work/$name-serve.out" 2> "$work/$name-serve.err" &
+    local pid=$!
+    for _ in $(seq 100); do
+        grep -q "listening on" "$work/$name-serve.out" 2>/dev/null && break
+        sleep 0.05
+    done
+    local url
+    url="$(awk '/listening on/ {print $NF}' "$work/$name-serve.out")"
+    if ! "$@" "$url"; then
+        kill -TERM "$pid" || true
+        echo "$name client failed; server said:" >&2
+        cat "$work/$name-serve.err" >&2
+        return 1
+    fi
+    kill -TERM "$pid"
+    wait "$pid"
+    python3 - "$log" "$expected" "$name" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1]))
+writes = [r["text"] for r in log["AA:00:00:00:00:01"] if r["kind"] == "Write"]
+expected = json.loads(sys.argv[2])
+if writes != expected:
+    sys.exit(f"{sys.argv[3]}: the toy got {writes}, expected {expected}")
+print(f"{sys.argv[3]}: the toy got {writes}")
+PY
+}
+
+run_client js node client.mjs
+run_client python "$work/venv/bin/python" client.py
+echo "2 passed, 0 failed"

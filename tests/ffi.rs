@@ -17,6 +17,18 @@ struct Inbox {
     tx: mpsc::Sender<Vec<u8>>,
 }
 
+/// Reply callback that owns its context: `user_data` is a boxed Sender made by `once()`,
+/// consumed here. (Borrowing a Sender on the requester's stack would let the requester
+/// drop it while the callback thread is still inside `send`.)
+unsafe extern "C" fn reply_once(user_data: *mut c_void, data: *const u8, len: usize) {
+    let tx = unsafe { Box::from_raw(user_data as *mut mpsc::Sender<Vec<u8>>) };
+    let _ = tx.send(unsafe { std::slice::from_raw_parts(data, len) }.to_vec());
+}
+
+fn once(tx: &mpsc::Sender<Vec<u8>>) -> *mut c_void {
+    Box::into_raw(Box::new(tx.clone())) as *mut c_void
+}
+
 unsafe extern "C" fn to_inbox(user_data: *mut c_void, data: *const u8, len: usize) {
     let inbox = unsafe { &*(user_data as *const Inbox) };
     let bytes = unsafe { std::slice::from_raw_parts(data, len) }.to_vec();
@@ -59,14 +71,13 @@ impl Client {
     fn request(&self, kind: pb::request::Kind) -> pb::reply::Kind {
         let bytes = pb::Request { kind: Some(kind) }.encode_to_vec();
         let (tx, rx) = mpsc::channel();
-        let inbox = Inbox { tx };
         let status = unsafe {
             plugwire_client_request(
                 self.raw,
                 bytes.as_ptr(),
                 bytes.len(),
-                Some(to_inbox),
-                &inbox as *const Inbox as *mut c_void,
+                Some(reply_once),
+                once(&tx),
             )
         };
         assert_eq!(status, PlugwireStatus::Ok);
@@ -461,7 +472,6 @@ fn requests_from_many_threads_at_once() {
         .map(|t| {
             std::thread::spawn(move || {
                 let (tx, rx) = mpsc::channel();
-                let inbox = Inbox { tx };
                 for i in 0..250 {
                     let bytes = pb::Request {
                         kind: Some(vibrate(0, ((i + t) % 20) as f64 / 20.0)),
@@ -472,8 +482,8 @@ fn requests_from_many_threads_at_once() {
                             raw as *const PlugwireClient,
                             bytes.as_ptr(),
                             bytes.len(),
-                            Some(to_inbox),
-                            &inbox as *const Inbox as *mut c_void,
+                            Some(reply_once),
+                            once(&tx),
                         )
                     };
                     assert_eq!(status, PlugwireStatus::Ok);

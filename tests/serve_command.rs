@@ -121,8 +121,10 @@ mod through_the_c_abi {
 
     use super::*;
 
+    /// Owns its context (a boxed Sender): the requester never frees what the callback
+    /// thread may still be using.
     unsafe extern "C" fn to_channel(user_data: *mut c_void, data: *const u8, len: usize) {
-        let tx = unsafe { &*(user_data as *const mpsc::Sender<Vec<u8>>) };
+        let tx = unsafe { Box::from_raw(user_data as *mut mpsc::Sender<Vec<u8>>) };
         let _ = tx.send(unsafe { std::slice::from_raw_parts(data, len) }.to_vec());
     }
 
@@ -135,7 +137,7 @@ mod through_the_c_abi {
                 bytes.as_ptr(),
                 bytes.len(),
                 Some(to_channel),
-                &tx as *const _ as *mut c_void,
+                Box::into_raw(Box::new(tx.clone())) as *mut c_void,
             )
         };
         assert_eq!(status, PlugwireStatus::Ok);

@@ -266,6 +266,42 @@ impl InputLimits {
     }
 }
 
+/// `[min, max]` from JSON.
+pub(crate) fn json_range(v: &serde_json::Value) -> Option<(i32, i32)> {
+    let a = v.as_array()?;
+    if a.len() != 2 {
+        return None;
+    }
+    Some((a[0].as_i64()? as i32, a[1].as_i64()? as i32))
+}
+
+impl InputLimits {
+    /// Reads an input description from JSON: ranges under `value_key`, commands under
+    /// `command_key` (config files say `value`/`command`, spec v4 `Value`/`Command`).
+    pub(crate) fn from_json(
+        spec: &serde_json::Value,
+        value_key: &str,
+        command_key: &str,
+    ) -> InputLimits {
+        let value = spec
+            .get(value_key)
+            .and_then(serde_json::Value::as_array)
+            .map(|a| a.iter().filter_map(json_range).collect())
+            .unwrap_or_default();
+        let commands = spec
+            .get(command_key)
+            .and_then(serde_json::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .filter_map(InputCommand::from_name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        InputLimits { value, commands }
+    }
+}
+
 /// One feature of a device: an index, a description and its outputs/inputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceFeature {

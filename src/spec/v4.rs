@@ -202,7 +202,7 @@ pub(crate) fn input_reading(
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::device::feature::{InputLimits, OutputLimits};
+use crate::device::feature::{InputLimits, OutputLimits, json_range};
 use crate::spec::ErrorCode;
 use crate::spec::message::{Response, ServerEvent};
 
@@ -269,11 +269,6 @@ pub enum ServerMessage {
     Error(ButtplugError),
 }
 
-fn pair(v: &Value) -> Option<(i32, i32)> {
-    let a = v.as_array()?;
-    Some((a.first()?.as_i64()? as i32, a.get(1)?.as_i64()? as i32))
-}
-
 fn parse_feature(index: u32, f: &Body) -> DeviceFeature {
     let mut outputs = BTreeMap::new();
     for (kind, spec) in f
@@ -289,14 +284,14 @@ fn parse_feature(index: u32, f: &Body) -> DeviceFeature {
         };
         let (Some(t), Some(value)) = (
             OutputType::from_spec_name(kind),
-            spec.get("Value").and_then(pair),
+            spec.get("Value").and_then(json_range),
         ) else {
             continue;
         };
         let mut limits = OutputLimits::new(value.0, value.1);
         limits.duration = spec
             .get("Duration")
-            .and_then(pair)
+            .and_then(json_range)
             .map(|(a, b)| (a.max(0) as u32, b.max(0) as u32));
         outputs.insert(t, limits);
     }
@@ -310,22 +305,7 @@ fn parse_feature(index: u32, f: &Body) -> DeviceFeature {
         let Some(t) = InputType::from_name(kind) else {
             continue;
         };
-        let value = spec
-            .get("Value")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(pair).collect())
-            .unwrap_or_default();
-        let commands = spec
-            .get("Command")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .filter_map(InputCommand::from_name)
-                    .collect()
-            })
-            .unwrap_or_default();
-        inputs.insert(t, InputLimits { value, commands });
+        inputs.insert(t, InputLimits::from_json(spec, "Value", "Command"));
     }
     let description = f
         .get("FeatureDescription")

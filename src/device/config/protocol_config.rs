@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::ConfigError;
 use crate::device::feature::{
-    DeviceFeature, InputCommand, InputLimits, InputType, OutputLimits, OutputType,
+    DeviceFeature, InputLimits, InputType, OutputLimits, OutputType, json_range,
 };
 
 /// How devices of a protocol are found.
@@ -378,14 +378,6 @@ fn parse_definition(protocol: &str, raw: RawDefinition) -> Result<DeviceDefiniti
     })
 }
 
-fn pair_i32(v: &Value) -> Option<(i32, i32)> {
-    let a = v.as_array()?;
-    if a.len() != 2 {
-        return None;
-    }
-    Some((a[0].as_i64()? as i32, a[1].as_i64()? as i32))
-}
-
 pub(crate) fn parse_feature(
     protocol: &str,
     position: u32,
@@ -399,11 +391,11 @@ pub(crate) fn parse_feature(
         };
         let value = spec
             .get("value")
-            .and_then(pair_i32)
+            .and_then(json_range)
             .ok_or_else(|| bad(protocol, format!("output {kind} has no [min, max] value")))?;
         let duration = spec
             .get("duration")
-            .and_then(pair_i32)
+            .and_then(json_range)
             .map(|(a, b)| (a.max(0) as u32, b.max(0) as u32));
         outputs.insert(
             output_type,
@@ -420,22 +412,10 @@ pub(crate) fn parse_feature(
             tracing::debug!("{protocol}: ignoring unknown input kind {kind}");
             continue;
         };
-        let value = spec
-            .get("value")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(pair_i32).collect())
-            .unwrap_or_default();
-        let commands = spec
-            .get("command")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .filter_map(InputCommand::from_name)
-                    .collect()
-            })
-            .unwrap_or_default();
-        inputs.insert(input_type, InputLimits { value, commands });
+        inputs.insert(
+            input_type,
+            InputLimits::from_json(&spec, "value", "command"),
+        );
     }
     Ok(DeviceFeature {
         index: raw.index.unwrap_or(position),

@@ -429,6 +429,7 @@ pub(crate) fn parse_feature(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::device::feature::InputCommand;
 
     const SAMPLE: &str = r#"{
       "version": {"major": 4, "minor": 1},

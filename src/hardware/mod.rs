@@ -5,6 +5,7 @@
 //! [`Endpoint`]. Everything above this layer is transport-agnostic.
 
 mod endpoint;
+pub mod serial;
 pub mod simulated;
 pub mod websocket_devices;
 

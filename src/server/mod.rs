@@ -40,6 +40,7 @@ pub struct ServerBuilder {
     simulated: Option<SimulatedHardware>,
     protocols: ProtocolRegistry,
     default_gap_ms: u32,
+    serial: bool,
 }
 
 impl Default for ServerBuilder {
@@ -53,6 +54,7 @@ impl Default for ServerBuilder {
             simulated: None,
             protocols: ProtocolRegistry::builtin(),
             default_gap_ms: DEFAULT_MESSAGE_GAP_MS,
+            serial: false,
         }
     }
 }
@@ -105,6 +107,13 @@ impl ServerBuilder {
         self
     }
 
+    /// Adds the serial manager, watching every port a `serial` specifier of the device or
+    /// user configuration names.
+    pub fn serial(mut self, enabled: bool) -> Self {
+        self.serial = enabled;
+        self
+    }
+
     /// Gap between writes for devices whose configuration names none (default 75 ms).
     pub fn default_message_gap_ms(mut self, ms: u32) -> Self {
         self.default_gap_ms = ms;
@@ -116,6 +125,17 @@ impl ServerBuilder {
         let mut config = self.device_config;
         merge_user_protocols(&mut config, &self.user_config);
         let mut managers = self.managers;
+        if self.serial {
+            let specifiers: Vec<_> = config
+                .protocols()
+                .flat_map(|p| p.communication.iter())
+                .filter_map(|c| match c {
+                    crate::device::config::Communication::Serial(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            managers.push(crate::hardware::serial::SerialManager::new(&specifiers));
+        }
         if let Some(sim) = &self.simulated {
             let registry = self.protocols.clone();
             sim.set_responder_factory(Arc::new(move |protocol, spec| {

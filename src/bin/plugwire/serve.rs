@@ -22,6 +22,7 @@ struct Options {
     device_websocket: bool,
     device_websocket_port: u16,
     simulated_log: Option<String>,
+    serial: bool,
 }
 
 const USAGE: &str = "usage: plugwire serve [--websocket-port N] [--websocket-use-all-interfaces]
@@ -43,6 +44,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         device_websocket: false,
         device_websocket_port: DEFAULT_DEVICE_WEBSOCKET_PORT,
         simulated_log: None,
+        serial: false,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -69,6 +71,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--simulated-log" => o.simulated_log = Some(value(flag)?),
             "--use-device-websocket-server" => o.device_websocket = true,
+            "--use-serial" => o.serial = true,
             "--device-websocket-server-port" => {
                 o.device_websocket_port = value(flag)?
                     .parse()
@@ -110,6 +113,7 @@ pub async fn run(args: &[String]) -> ExitCode {
 async fn serve(o: Options) -> Result<(), Box<dyn std::error::Error>> {
     let mut simulated = None;
     let mut builder = ButtplugServer::builder()
+        .serial(o.serial)
         .name(o.server_name)
         .max_ping_time_ms(o.max_ping_time);
     if let Some(file) = &o.device_config_file {

@@ -462,11 +462,11 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
             "already connected; disconnect first",
         );
     }
-    if c.bluetooth_le || c.serial || c.device_websocket {
+    if c.bluetooth_le {
         return error(
             E::Unsupported,
             C::Request,
-            "Bluetooth LE, serial and device-websocket managers are not available in this build yet",
+            "the Bluetooth LE manager is not available in this build yet",
         );
     }
     let simulated = (c.simulated || !c.simulated_devices.is_empty()).then(SimulatedHardware::new);
@@ -475,7 +475,25 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
             hw.add_device(sim_spec(d));
         }
     }
-    let mut builder = ButtplugServer::builder().max_ping_time_ms(c.max_ping_time_ms);
+    let mut builder = ButtplugServer::builder()
+        .max_ping_time_ms(c.max_ping_time_ms)
+        .serial(c.serial);
+    if c.device_websocket {
+        let addr = std::net::SocketAddr::from((
+            std::net::Ipv4Addr::LOCALHOST,
+            crate::hardware::websocket_devices::DEFAULT_DEVICE_WEBSOCKET_PORT,
+        ));
+        match crate::hardware::websocket_devices::DeviceWebsocketManager::listen(addr).await {
+            Ok(m) => builder = builder.manager(m),
+            Err(e) => {
+                return error(
+                    E::ConnectionFailed,
+                    C::Connection,
+                    format!("device websocket on {addr}: {e}"),
+                );
+            }
+        }
+    }
     if !c.server_name.is_empty() {
         builder = builder.name(c.server_name);
     }

@@ -412,7 +412,9 @@ class Client:
         self._connected = True
 
     async def disconnect(self) -> None:
-        """Ends the session: the server stops every device. The client can connect again."""
+        """Ends the session: the server stops every device. The finished session stays
+        attached (simulated toys' logs remain readable), so connecting again takes a new
+        Client."""
         await self._request(disconnect=pb.Disconnect())
         self._connected = False
         self._devices.clear()

@@ -18,6 +18,7 @@ its devices.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import weakref
 from typing import Any, Awaitable, Coroutine, Iterable, Optional, TypeVar, Union
@@ -123,6 +124,11 @@ class Client:
         self.simulation = Simulation(self)
 
     def _run(self, awaitable: Awaitable[T], timeout: Optional[float] = None) -> T:
+        if self._holder[0] is None or not self._thread.alive():
+            if inspect.iscoroutine(awaitable):
+                awaitable.close()
+            raise ClientClosedError("the client is closed")
+
         async def wrapper() -> T:
             return await awaitable
 

@@ -130,6 +130,9 @@ def library() -> _Library:
         return _library
     with _library_lock:
         if _library is None:
+            env = os.environ.get("PLUGWIRE_LIBRARY")
+            if env and not Path(env).is_file():
+                raise LibraryNotFoundError(f"PLUGWIRE_LIBRARY={env} is not a file")
             tried = []
             for path in candidate_paths():
                 if path.is_file():

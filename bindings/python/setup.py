@@ -5,6 +5,7 @@ no Python extension: the tag is py3-none-<platform>).
 Environment:
   PLUGWIRE_BUNDLE_LIBRARY  bundle this already-built library instead of running cargo
   PLUGWIRE_CARGO_PROFILE   cargo profile to build (default: release)
+  PLUGWIRE_STRIP           0 keeps debug information in the bundled library (Linux)
   CARGO                    the cargo to run (default: cargo on PATH)
 """
 
@@ -90,6 +91,11 @@ class BuildPyWithNativeLibrary(build_py):
         destination = Path(self.build_lib) / "plugwire" / library_name()
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(library, destination)
+        # The release profile keeps line tables for backtraces; the wheel does not need
+        # them (PLUGWIRE_STRIP=0 keeps them).
+        strip = shutil.which("strip")
+        if sys.platform.startswith("linux") and strip and os.environ.get("PLUGWIRE_STRIP", "1") != "0":
+            subprocess.run([strip, "--strip-debug", str(destination)], check=False)
         print(f"plugwire: bundled {library} as {destination}", flush=True)
 
 

@@ -36,13 +36,13 @@ echo "-- generated protobuf code is current"
 "$venv_python" "$here/scripts/regen_proto.py" --check
 
 echo "-- pytest"
-# Run from a directory where the source tree is not importable, so the tests use the
-# installed package.
-cd "$work"
+# The venv's pytest script does not put the working directory on sys.path, so the tests
+# import the installed package (test_package checks its library is the bundled one).
+cd "$here"
 unset PLUGWIRE_LIBRARY
 status=0
 PLUGWIRE_EXPECT_BUNDLED=1 PLUGWIRE_SERVE="${CARGO_TARGET_DIR:-$root/target}/debug/plugwire" \
-    "$venv_python" -m pytest -p no:cacheprovider --rootdir "$here" -c "$here/pyproject.toml" "$here/tests" "$@" || status=$?
+    "$work/venv/bin/pytest" -p no:cacheprovider tests "$@" || status=$?
 if [ "$status" -ne 0 ]; then
     # 5 is pytest's "no tests collected": a failure here too.
     echo "pytest failed (exit $status)" >&2

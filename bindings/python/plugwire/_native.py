@@ -356,7 +356,7 @@ def live_clients() -> int:
 
 def version() -> str:
     """The library's version, e.g. "0.1.0"."""
-    return library().lib.plugwire_version().decode()
+    return str(library().lib.plugwire_version().decode())
 
 
 _log_enabled = False

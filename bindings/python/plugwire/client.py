@@ -20,6 +20,7 @@ from typing import (
     Optional,
     Sequence,
     Union,
+    cast,
 )
 
 from . import _native
@@ -220,7 +221,7 @@ class Client:
         self.name = name
         self._native: Optional[_native.NativeClient] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._finalizer: Optional[weakref.finalize] = None
+        self._finalizer: Optional[weakref.finalize[Any, Any]] = None
         self._closed = False
         self._connected = False
         self._devices: dict[int, Device] = {}
@@ -326,8 +327,8 @@ class Client:
         for _, fut in self._device_waiters:
             _fail(fut, ClientClosedError("the client was closed"))
         self._device_waiters.clear()
-        for fut in self._scan_waiters:
-            _fail(fut, ClientClosedError("the client was closed"))
+        for scan in self._scan_waiters:
+            _fail(scan, ClientClosedError("the client was closed"))
         self._scan_waiters.clear()
 
     # ------------------------------------------------------------------- requests
@@ -692,10 +693,10 @@ class Device:
         step itself with ``steps=``. Without ``feature`` every feature with that output is
         set (FeatureNotFoundError if there is none); ``duration_ms`` is for timed
         position moves."""
-        output_type = _enum_arg(OutputType, output_type, "output type")
+        kind: OutputType = _enum_arg(OutputType, output_type, "output type")
         if (value is None) == (steps is None):
             raise TypeError("give exactly one of value (a fraction) and steps=")
-        message = pb.DeviceOutput(device_index=self.index, output=int(output_type))
+        message = pb.DeviceOutput(device_index=self.index, output=cast(Any, int(kind)))
         if value is not None:
             message.fraction = _fraction(value)
         else:
@@ -705,10 +706,10 @@ class Device:
         if feature is not None:
             features = [_index(feature, "feature")]
         else:
-            features = [f.index for f in self.features_with_output(output_type)]
+            features = [f.index for f in self.features_with_output(kind)]
             if not features:
                 raise FeatureNotFoundError(
-                    f"{self.name} (device {self.index}) has no {output_type.name.lower()} output"
+                    f"{self.name} (device {self.index}) has no {kind.name.lower()} output"
                 )
         await self._for_each(features, lambda f: self._send_output(message, f))
 
@@ -791,8 +792,8 @@ class Device:
         message = pb.DeviceInput(
             device_index=self.index,
             feature_index=self._input_feature(input_type, feature),
-            input=int(input_type),
-            command=int(command),
+            input=cast(Any, int(input_type)),
+            command=cast(Any, int(command)),
         )
         return await self._client._request(device_input=message)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ._proto import plugwire_pb2 as pb
 
@@ -56,7 +56,7 @@ class RecordKind(enum.IntEnum):
     UNSUBSCRIBE = 4
 
 
-def _enum(cls, value):  # type: ignore[no-untyped-def]
+def _enum(cls: Any, value: int) -> Any:
     try:
         return cls(value)
     except ValueError:

@@ -9,6 +9,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 import plugwire
 from plugwire import InputType
 
@@ -91,9 +93,30 @@ CTRL_C_SCRIPT = textwrap.dedent(
 )
 
 
-def test_ctrl_c_stops_devices(serve_nora: Serve, tmp_path: Path) -> None:
+CTRL_C_SYNC_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    import plugwire.sync
+    from plugwire import _native
+
+    try:
+        with plugwire.sync.Client("ctrl-c sync") as client:
+            client.connect_websocket(sys.argv[1])
+            client.start_scanning()
+            client.wait_for_device(timeout=10).vibrate(1.0)
+            print("vibrating", flush=True)
+            time.sleep(60)
+    except KeyboardInterrupt:
+        print(f"interrupted; open clients: {_native.live_clients()}", flush=True)
+        time.sleep(30)
+    """
+)
+
+
+@pytest.mark.parametrize("script_text", [CTRL_C_SCRIPT, CTRL_C_SYNC_SCRIPT], ids=["asyncio", "sync"])
+def test_ctrl_c_stops_devices(serve_nora: Serve, tmp_path: Path, script_text: str) -> None:
     script = tmp_path / "ctrl_c.py"
-    script.write_text(CTRL_C_SCRIPT)
+    script.write_text(script_text)
     out = tmp_path / "out.txt"
     proc = subprocess.Popen(
         [PYTHON, str(script), serve_nora.url], stdout=open(out, "w"), stderr=subprocess.STDOUT, env=python_env()

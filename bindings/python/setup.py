@@ -84,9 +84,43 @@ def build_native_library() -> Path:
     return path
 
 
+def regenerate_protobuf_code(build_lib: Path) -> None:
+    """Generates plugwire_pb2.py(i) from protobuf/plugwire.proto into the build, so the
+    wheel always matches the .proto it is built with (grpcio-tools is a build requirement;
+    without it, or outside the checkout, the checked-in code is used)."""
+    try:
+        import grpc_tools  # noqa: F401
+    except ImportError:
+        print("plugwire: grpcio-tools not available, bundling the checked-in protobuf code", flush=True)
+        return
+    proto = None
+    for parent in [HERE, *HERE.parents]:
+        candidate = parent / "protobuf" / "plugwire.proto"
+        if candidate.is_file():
+            proto = candidate
+            break
+    if proto is None:
+        return
+    out = build_lib / "plugwire" / "_proto"
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "grpc_tools.protoc", f"-I{proto.parent}", f"--python_out={out}", f"--pyi_out={out}", str(proto)],
+        check=True,
+    )
+    for name in ("plugwire_pb2.py", "plugwire_pb2.pyi"):
+        checked_in = HERE / "plugwire" / "_proto" / name
+        if not checked_in.is_file() or checked_in.read_bytes() != (out / name).read_bytes():
+            print(
+                f"plugwire: WARNING: the checked-in {name} differs from what {proto.name} generates; "
+                "run scripts/regen_proto.py and commit the result",
+                flush=True,
+            )
+
+
 class BuildPyWithNativeLibrary(build_py):
     def run(self) -> None:
         super().run()
+        regenerate_protobuf_code(Path(self.build_lib))
         library = build_native_library()
         destination = Path(self.build_lib) / "plugwire" / library_name()
         destination.parent.mkdir(parents=True, exist_ok=True)

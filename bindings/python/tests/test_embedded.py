@@ -297,3 +297,15 @@ async def test_queue_read_and_notify_reach_the_toy() -> None:
         assert any(r.kind == plugwire.RecordKind.SUBSCRIBE and r.endpoint == "rx" for r in log)
     finally:
         client.close()
+
+
+async def test_ping_watchdog_kept_alive_by_the_library() -> None:
+    async with plugwire.Client("pings") as client:
+        disconnected: list[plugwire.Event] = []
+        client.on_ping_timeout = disconnected.append
+        client.on_server_disconnected = disconnected.append
+        await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"], max_ping_time=300)
+        await client.ping()
+        await asyncio.sleep(1.0)  # several watchdog periods: the library pings for us
+        await client.ping()
+        assert client.connected and disconnected == []

@@ -1,0 +1,151 @@
+"""plugwire: the Buttplug intimate-hardware control standard, from Python.
+
+An asyncio client over the plugwire C library (loaded with ctypes; everything heavy runs
+in the Rust core)::
+
+    import asyncio, plugwire
+
+    async def main():
+        async with plugwire.Client("My App") as client:
+            await client.connect_embedded(simulated=["LVS-Lush"])
+            await client.start_scanning()
+            device = await client.wait_for_device()
+            await device.vibrate(0.5)
+            print(await device.battery())
+
+    asyncio.run(main())
+
+``plugwire.sync`` has a blocking facade for plain scripts. The library is looked up in
+``$PLUGWIRE_LIBRARY``, then in this package, then in ``target/release`` and
+``target/debug`` of the source checkout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import _native
+from .client import Client, Device, EventStream, Simulation
+from .errors import (
+    AlreadyConnectedError,
+    ClientClosedError,
+    ConfigurationError,
+    ConnectionError,
+    ConnectionFailedError,
+    DeviceError,
+    ErrorCategory,
+    ErrorCode,
+    FeatureNotFoundError,
+    HandshakeError,
+    InvalidArgumentError,
+    InvalidRequestError,
+    LibraryNotFoundError,
+    MessageError,
+    NativeError,
+    NoSimulatedHardwareError,
+    NotConnectedError,
+    PingError,
+    PlugwireError,
+    ServerError,
+    ServerUnknownError,
+    Status,
+    UnknownDeviceError,
+    UnsupportedError,
+)
+from .types import (
+    DeviceAdded,
+    DeviceInfo,
+    DeviceRemoved,
+    ErrorEvent,
+    Event,
+    Feature,
+    Input,
+    InputCommand,
+    InputReading,
+    InputType,
+    Output,
+    OutputType,
+    PingTimeout,
+    Range,
+    RecordKind,
+    ScanningFinished,
+    ServerDisconnected,
+    SimulatedDevice,
+    WriteRecord,
+)
+
+__version__ = "0.1.0"
+
+
+def library_path() -> Path:
+    """The path of the plugwire library in use (loading it if needed)."""
+    return _native.library().path
+
+
+def library_version() -> str:
+    """The version the loaded library reports, e.g. "0.1.0"."""
+    return _native.version()
+
+
+def enable_native_logging(level: int = 20) -> None:
+    """Sends the library's log lines to the ``plugwire.native`` logger (default INFO)."""
+    _native.enable_native_logging(level)
+
+
+def disable_native_logging() -> None:
+    _native.disable_native_logging()
+
+
+__all__ = [
+    "AlreadyConnectedError",
+    "Client",
+    "ClientClosedError",
+    "ConfigurationError",
+    "ConnectionError",
+    "ConnectionFailedError",
+    "Device",
+    "DeviceAdded",
+    "DeviceError",
+    "DeviceInfo",
+    "DeviceRemoved",
+    "ErrorCategory",
+    "ErrorCode",
+    "ErrorEvent",
+    "Event",
+    "EventStream",
+    "Feature",
+    "FeatureNotFoundError",
+    "HandshakeError",
+    "Input",
+    "InputCommand",
+    "InputReading",
+    "InputType",
+    "InvalidArgumentError",
+    "InvalidRequestError",
+    "LibraryNotFoundError",
+    "MessageError",
+    "NativeError",
+    "NoSimulatedHardwareError",
+    "NotConnectedError",
+    "Output",
+    "OutputType",
+    "PingError",
+    "PingTimeout",
+    "PlugwireError",
+    "Range",
+    "RecordKind",
+    "ScanningFinished",
+    "ServerDisconnected",
+    "ServerError",
+    "ServerUnknownError",
+    "Simulation",
+    "SimulatedDevice",
+    "Status",
+    "UnknownDeviceError",
+    "UnsupportedError",
+    "WriteRecord",
+    "disable_native_logging",
+    "enable_native_logging",
+    "library_path",
+    "library_version",
+]

@@ -1,0 +1,478 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ErrorCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERROR_CODE_UNSPECIFIED: _ClassVar[ErrorCode]
+    ERROR_CODE_INVALID_REQUEST: _ClassVar[ErrorCode]
+    ERROR_CODE_NOT_CONNECTED: _ClassVar[ErrorCode]
+    ERROR_CODE_ALREADY_CONNECTED: _ClassVar[ErrorCode]
+    ERROR_CODE_CONNECTION_FAILED: _ClassVar[ErrorCode]
+    ERROR_CODE_INVALID_ARGUMENT: _ClassVar[ErrorCode]
+    ERROR_CODE_UNKNOWN_DEVICE: _ClassVar[ErrorCode]
+    ERROR_CODE_NO_SIMULATED_HARDWARE: _ClassVar[ErrorCode]
+    ERROR_CODE_UNSUPPORTED: _ClassVar[ErrorCode]
+    ERROR_CODE_CONFIGURATION: _ClassVar[ErrorCode]
+    ERROR_CODE_SERVER_UNKNOWN: _ClassVar[ErrorCode]
+    ERROR_CODE_SERVER_HANDSHAKE: _ClassVar[ErrorCode]
+    ERROR_CODE_SERVER_PING: _ClassVar[ErrorCode]
+    ERROR_CODE_SERVER_MESSAGE: _ClassVar[ErrorCode]
+    ERROR_CODE_SERVER_DEVICE: _ClassVar[ErrorCode]
+
+class ErrorCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERROR_CATEGORY_UNSPECIFIED: _ClassVar[ErrorCategory]
+    ERROR_CATEGORY_REQUEST: _ClassVar[ErrorCategory]
+    ERROR_CATEGORY_CONNECTION: _ClassVar[ErrorCategory]
+    ERROR_CATEGORY_SERVER: _ClassVar[ErrorCategory]
+    ERROR_CATEGORY_DEVICE: _ClassVar[ErrorCategory]
+
+class RecordKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RECORD_KIND_UNSPECIFIED: _ClassVar[RecordKind]
+    RECORD_KIND_WRITE: _ClassVar[RecordKind]
+    RECORD_KIND_READ: _ClassVar[RecordKind]
+    RECORD_KIND_SUBSCRIBE: _ClassVar[RecordKind]
+    RECORD_KIND_UNSUBSCRIBE: _ClassVar[RecordKind]
+
+class OutputType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OUTPUT_TYPE_UNSPECIFIED: _ClassVar[OutputType]
+    OUTPUT_TYPE_VIBRATE: _ClassVar[OutputType]
+    OUTPUT_TYPE_ROTATE: _ClassVar[OutputType]
+    OUTPUT_TYPE_OSCILLATE: _ClassVar[OutputType]
+    OUTPUT_TYPE_CONSTRICT: _ClassVar[OutputType]
+    OUTPUT_TYPE_SPRAY: _ClassVar[OutputType]
+    OUTPUT_TYPE_TEMPERATURE: _ClassVar[OutputType]
+    OUTPUT_TYPE_LED: _ClassVar[OutputType]
+    OUTPUT_TYPE_POSITION: _ClassVar[OutputType]
+    OUTPUT_TYPE_HW_POSITION_WITH_DURATION: _ClassVar[OutputType]
+
+class InputType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INPUT_TYPE_UNSPECIFIED: _ClassVar[InputType]
+    INPUT_TYPE_BATTERY: _ClassVar[InputType]
+    INPUT_TYPE_RSSI: _ClassVar[InputType]
+    INPUT_TYPE_BUTTON: _ClassVar[InputType]
+    INPUT_TYPE_PRESSURE: _ClassVar[InputType]
+    INPUT_TYPE_DEPTH: _ClassVar[InputType]
+    INPUT_TYPE_POSITION: _ClassVar[InputType]
+
+class InputCommand(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INPUT_COMMAND_UNSPECIFIED: _ClassVar[InputCommand]
+    INPUT_COMMAND_READ: _ClassVar[InputCommand]
+    INPUT_COMMAND_SUBSCRIBE: _ClassVar[InputCommand]
+    INPUT_COMMAND_UNSUBSCRIBE: _ClassVar[InputCommand]
+ERROR_CODE_UNSPECIFIED: ErrorCode
+ERROR_CODE_INVALID_REQUEST: ErrorCode
+ERROR_CODE_NOT_CONNECTED: ErrorCode
+ERROR_CODE_ALREADY_CONNECTED: ErrorCode
+ERROR_CODE_CONNECTION_FAILED: ErrorCode
+ERROR_CODE_INVALID_ARGUMENT: ErrorCode
+ERROR_CODE_UNKNOWN_DEVICE: ErrorCode
+ERROR_CODE_NO_SIMULATED_HARDWARE: ErrorCode
+ERROR_CODE_UNSUPPORTED: ErrorCode
+ERROR_CODE_CONFIGURATION: ErrorCode
+ERROR_CODE_SERVER_UNKNOWN: ErrorCode
+ERROR_CODE_SERVER_HANDSHAKE: ErrorCode
+ERROR_CODE_SERVER_PING: ErrorCode
+ERROR_CODE_SERVER_MESSAGE: ErrorCode
+ERROR_CODE_SERVER_DEVICE: ErrorCode
+ERROR_CATEGORY_UNSPECIFIED: ErrorCategory
+ERROR_CATEGORY_REQUEST: ErrorCategory
+ERROR_CATEGORY_CONNECTION: ErrorCategory
+ERROR_CATEGORY_SERVER: ErrorCategory
+ERROR_CATEGORY_DEVICE: ErrorCategory
+RECORD_KIND_UNSPECIFIED: RecordKind
+RECORD_KIND_WRITE: RecordKind
+RECORD_KIND_READ: RecordKind
+RECORD_KIND_SUBSCRIBE: RecordKind
+RECORD_KIND_UNSUBSCRIBE: RecordKind
+OUTPUT_TYPE_UNSPECIFIED: OutputType
+OUTPUT_TYPE_VIBRATE: OutputType
+OUTPUT_TYPE_ROTATE: OutputType
+OUTPUT_TYPE_OSCILLATE: OutputType
+OUTPUT_TYPE_CONSTRICT: OutputType
+OUTPUT_TYPE_SPRAY: OutputType
+OUTPUT_TYPE_TEMPERATURE: OutputType
+OUTPUT_TYPE_LED: OutputType
+OUTPUT_TYPE_POSITION: OutputType
+OUTPUT_TYPE_HW_POSITION_WITH_DURATION: OutputType
+INPUT_TYPE_UNSPECIFIED: InputType
+INPUT_TYPE_BATTERY: InputType
+INPUT_TYPE_RSSI: InputType
+INPUT_TYPE_BUTTON: InputType
+INPUT_TYPE_PRESSURE: InputType
+INPUT_TYPE_DEPTH: InputType
+INPUT_TYPE_POSITION: InputType
+INPUT_COMMAND_UNSPECIFIED: InputCommand
+INPUT_COMMAND_READ: InputCommand
+INPUT_COMMAND_SUBSCRIBE: InputCommand
+INPUT_COMMAND_UNSUBSCRIBE: InputCommand
+
+class Request(_message.Message):
+    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log")
+    CONNECT_EMBEDDED_FIELD_NUMBER: _ClassVar[int]
+    CONNECT_WEBSOCKET_FIELD_NUMBER: _ClassVar[int]
+    START_SCANNING_FIELD_NUMBER: _ClassVar[int]
+    STOP_SCANNING_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_DEVICE_LIST_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_INPUT_FIELD_NUMBER: _ClassVar[int]
+    STOP_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    STOP_ALL_FIELD_NUMBER: _ClassVar[int]
+    PING_FIELD_NUMBER: _ClassVar[int]
+    DISCONNECT_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_ADD_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_NOTIFY_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_QUEUE_READ_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_DROP_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_RESTORE_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_WRITE_LOG_FIELD_NUMBER: _ClassVar[int]
+    connect_embedded: ConnectEmbedded
+    connect_websocket: ConnectWebsocket
+    start_scanning: StartScanning
+    stop_scanning: StopScanning
+    request_device_list: RequestDeviceList
+    device_output: DeviceOutput
+    device_input: DeviceInput
+    stop_device: StopDevice
+    stop_all: StopAll
+    ping: Ping
+    disconnect: Disconnect
+    simulated_add_device: SimulatedAddDevice
+    simulated_notify: SimulatedNotify
+    simulated_queue_read: SimulatedQueueRead
+    simulated_drop: SimulatedDrop
+    simulated_restore: SimulatedRestore
+    simulated_write_log: SimulatedWriteLog
+    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ...) -> None: ...
+
+class ConnectEmbedded(_message.Message):
+    __slots__ = ("client_name", "server_name", "max_ping_time_ms", "simulated", "bluetooth_le", "serial", "device_websocket", "device_config_json", "user_config_json", "simulated_devices", "default_message_gap_ms")
+    CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MAX_PING_TIME_MS_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_FIELD_NUMBER: _ClassVar[int]
+    BLUETOOTH_LE_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_WEBSOCKET_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
+    USER_CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_DEVICES_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_MESSAGE_GAP_MS_FIELD_NUMBER: _ClassVar[int]
+    client_name: str
+    server_name: str
+    max_ping_time_ms: int
+    simulated: bool
+    bluetooth_le: bool
+    serial: bool
+    device_websocket: bool
+    device_config_json: str
+    user_config_json: str
+    simulated_devices: _containers.RepeatedCompositeFieldContainer[SimulatedDevice]
+    default_message_gap_ms: int
+    def __init__(self, client_name: _Optional[str] = ..., server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ..., simulated: _Optional[bool] = ..., bluetooth_le: _Optional[bool] = ..., serial: _Optional[bool] = ..., device_websocket: _Optional[bool] = ..., device_config_json: _Optional[str] = ..., user_config_json: _Optional[str] = ..., simulated_devices: _Optional[_Iterable[_Union[SimulatedDevice, _Mapping]]] = ..., default_message_gap_ms: _Optional[int] = ...) -> None: ...
+
+class ConnectWebsocket(_message.Message):
+    __slots__ = ("client_name", "url")
+    CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    client_name: str
+    url: str
+    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
+
+class StartScanning(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class StopScanning(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RequestDeviceList(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeviceOutput(_message.Message):
+    __slots__ = ("device_index", "feature_index", "output", "fraction", "steps", "duration_ms")
+    DEVICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    FRACTION_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    device_index: int
+    feature_index: int
+    output: OutputType
+    fraction: float
+    steps: int
+    duration_ms: int
+    def __init__(self, device_index: _Optional[int] = ..., feature_index: _Optional[int] = ..., output: _Optional[_Union[OutputType, str]] = ..., fraction: _Optional[float] = ..., steps: _Optional[int] = ..., duration_ms: _Optional[int] = ...) -> None: ...
+
+class DeviceInput(_message.Message):
+    __slots__ = ("device_index", "feature_index", "input", "command")
+    DEVICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    INPUT_FIELD_NUMBER: _ClassVar[int]
+    COMMAND_FIELD_NUMBER: _ClassVar[int]
+    device_index: int
+    feature_index: int
+    input: InputType
+    command: InputCommand
+    def __init__(self, device_index: _Optional[int] = ..., feature_index: _Optional[int] = ..., input: _Optional[_Union[InputType, str]] = ..., command: _Optional[_Union[InputCommand, str]] = ...) -> None: ...
+
+class StopDevice(_message.Message):
+    __slots__ = ("device_index", "feature_index")
+    DEVICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    device_index: int
+    feature_index: int
+    def __init__(self, device_index: _Optional[int] = ..., feature_index: _Optional[int] = ...) -> None: ...
+
+class StopAll(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Ping(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Disconnect(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SimulatedDevice(_message.Message):
+    __slots__ = ("name", "address", "model", "battery_level", "serial_port")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    BATTERY_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_PORT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    address: str
+    model: str
+    battery_level: int
+    serial_port: str
+    def __init__(self, name: _Optional[str] = ..., address: _Optional[str] = ..., model: _Optional[str] = ..., battery_level: _Optional[int] = ..., serial_port: _Optional[str] = ...) -> None: ...
+
+class SimulatedAddDevice(_message.Message):
+    __slots__ = ("device",)
+    DEVICE_FIELD_NUMBER: _ClassVar[int]
+    device: SimulatedDevice
+    def __init__(self, device: _Optional[_Union[SimulatedDevice, _Mapping]] = ...) -> None: ...
+
+class SimulatedNotify(_message.Message):
+    __slots__ = ("address", "endpoint", "data")
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    endpoint: str
+    data: bytes
+    def __init__(self, address: _Optional[str] = ..., endpoint: _Optional[str] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class SimulatedQueueRead(_message.Message):
+    __slots__ = ("address", "endpoint", "data")
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    endpoint: str
+    data: bytes
+    def __init__(self, address: _Optional[str] = ..., endpoint: _Optional[str] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class SimulatedDrop(_message.Message):
+    __slots__ = ("address",)
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    def __init__(self, address: _Optional[str] = ...) -> None: ...
+
+class SimulatedRestore(_message.Message):
+    __slots__ = ("address",)
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    def __init__(self, address: _Optional[str] = ...) -> None: ...
+
+class SimulatedWriteLog(_message.Message):
+    __slots__ = ("address", "clear")
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    CLEAR_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    clear: bool
+    def __init__(self, address: _Optional[str] = ..., clear: _Optional[bool] = ...) -> None: ...
+
+class Reply(_message.Message):
+    __slots__ = ("ok", "error", "device_list", "input_reading", "write_log", "simulated_device_added")
+    OK_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_LIST_FIELD_NUMBER: _ClassVar[int]
+    INPUT_READING_FIELD_NUMBER: _ClassVar[int]
+    WRITE_LOG_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
+    ok: Ok
+    error: Error
+    device_list: DeviceList
+    input_reading: InputReading
+    write_log: WriteLog
+    simulated_device_added: SimulatedDeviceAdded
+    def __init__(self, ok: _Optional[_Union[Ok, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., device_list: _Optional[_Union[DeviceList, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., write_log: _Optional[_Union[WriteLog, _Mapping]] = ..., simulated_device_added: _Optional[_Union[SimulatedDeviceAdded, _Mapping]] = ...) -> None: ...
+
+class Ok(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Error(_message.Message):
+    __slots__ = ("code", "category", "message")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    code: ErrorCode
+    category: ErrorCategory
+    message: str
+    def __init__(self, code: _Optional[_Union[ErrorCode, str]] = ..., category: _Optional[_Union[ErrorCategory, str]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class DeviceList(_message.Message):
+    __slots__ = ("devices",)
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    devices: _containers.RepeatedCompositeFieldContainer[Device]
+    def __init__(self, devices: _Optional[_Iterable[_Union[Device, _Mapping]]] = ...) -> None: ...
+
+class InputReading(_message.Message):
+    __slots__ = ("device_index", "feature_index", "input", "value")
+    DEVICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    INPUT_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    device_index: int
+    feature_index: int
+    input: InputType
+    value: int
+    def __init__(self, device_index: _Optional[int] = ..., feature_index: _Optional[int] = ..., input: _Optional[_Union[InputType, str]] = ..., value: _Optional[int] = ...) -> None: ...
+
+class WriteLog(_message.Message):
+    __slots__ = ("records",)
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[WriteRecord]
+    def __init__(self, records: _Optional[_Iterable[_Union[WriteRecord, _Mapping]]] = ...) -> None: ...
+
+class WriteRecord(_message.Message):
+    __slots__ = ("kind", "endpoint", "data", "with_response", "at_us")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    WITH_RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    AT_US_FIELD_NUMBER: _ClassVar[int]
+    kind: RecordKind
+    endpoint: str
+    data: bytes
+    with_response: bool
+    at_us: int
+    def __init__(self, kind: _Optional[_Union[RecordKind, str]] = ..., endpoint: _Optional[str] = ..., data: _Optional[bytes] = ..., with_response: _Optional[bool] = ..., at_us: _Optional[int] = ...) -> None: ...
+
+class SimulatedDeviceAdded(_message.Message):
+    __slots__ = ("address",)
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    def __init__(self, address: _Optional[str] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout")
+    DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_REMOVED_FIELD_NUMBER: _ClassVar[int]
+    SCANNING_FINISHED_FIELD_NUMBER: _ClassVar[int]
+    INPUT_READING_FIELD_NUMBER: _ClassVar[int]
+    SERVER_DISCONNECTED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    PING_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    device_added: Device
+    device_removed: DeviceRemoved
+    scanning_finished: ScanningFinished
+    input_reading: InputReading
+    server_disconnected: ServerDisconnected
+    error: Error
+    ping_timeout: PingTimeout
+    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ...) -> None: ...
+
+class DeviceRemoved(_message.Message):
+    __slots__ = ("index", "name")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    name: str
+    def __init__(self, index: _Optional[int] = ..., name: _Optional[str] = ...) -> None: ...
+
+class ScanningFinished(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ServerDisconnected(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PingTimeout(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Device(_message.Message):
+    __slots__ = ("index", "name", "display_name", "message_gap_ms", "features")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_GAP_MS_FIELD_NUMBER: _ClassVar[int]
+    FEATURES_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    name: str
+    display_name: str
+    message_gap_ms: int
+    features: _containers.RepeatedCompositeFieldContainer[Feature]
+    def __init__(self, index: _Optional[int] = ..., name: _Optional[str] = ..., display_name: _Optional[str] = ..., message_gap_ms: _Optional[int] = ..., features: _Optional[_Iterable[_Union[Feature, _Mapping]]] = ...) -> None: ...
+
+class Feature(_message.Message):
+    __slots__ = ("index", "description", "outputs", "inputs")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    OUTPUTS_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    description: str
+    outputs: _containers.RepeatedCompositeFieldContainer[Output]
+    inputs: _containers.RepeatedCompositeFieldContainer[Input]
+    def __init__(self, index: _Optional[int] = ..., description: _Optional[str] = ..., outputs: _Optional[_Iterable[_Union[Output, _Mapping]]] = ..., inputs: _Optional[_Iterable[_Union[Input, _Mapping]]] = ...) -> None: ...
+
+class Output(_message.Message):
+    __slots__ = ("type", "min", "max", "duration")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    MIN_FIELD_NUMBER: _ClassVar[int]
+    MAX_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
+    type: OutputType
+    min: int
+    max: int
+    duration: Range
+    def __init__(self, type: _Optional[_Union[OutputType, str]] = ..., min: _Optional[int] = ..., max: _Optional[int] = ..., duration: _Optional[_Union[Range, _Mapping]] = ...) -> None: ...
+
+class Input(_message.Message):
+    __slots__ = ("type", "ranges", "commands")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    RANGES_FIELD_NUMBER: _ClassVar[int]
+    COMMANDS_FIELD_NUMBER: _ClassVar[int]
+    type: InputType
+    ranges: _containers.RepeatedCompositeFieldContainer[Range]
+    commands: _containers.RepeatedScalarFieldContainer[InputCommand]
+    def __init__(self, type: _Optional[_Union[InputType, str]] = ..., ranges: _Optional[_Iterable[_Union[Range, _Mapping]]] = ..., commands: _Optional[_Iterable[_Union[InputCommand, str]]] = ...) -> None: ...
+
+class Range(_message.Message):
+    __slots__ = ("min", "max")
+    MIN_FIELD_NUMBER: _ClassVar[int]
+    MAX_FIELD_NUMBER: _ClassVar[int]
+    min: int
+    max: int
+    def __init__(self, min: _Optional[int] = ..., max: _Optional[int] = ...) -> None: ...

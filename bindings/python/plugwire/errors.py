@@ -1,0 +1,275 @@
+"""The exceptions plugwire raises, mapped from the C ABI's error codes and statuses.
+
+Every exception the library raises derives from :class:`PlugwireError`. Errors a request
+gets back from the library carry the ABI's :class:`ErrorCode` and :class:`ErrorCategory`::
+
+    PlugwireError
+    ├── InvalidRequestError          ERROR_CODE_INVALID_REQUEST (malformed request)
+    ├── InvalidArgumentError         ERROR_CODE_INVALID_ARGUMENT (also a ValueError)
+    │   ├── UnknownDeviceError       ERROR_CODE_UNKNOWN_DEVICE (also a LookupError)
+    │   └── FeatureNotFoundError     the device has no feature for that output/input
+    ├── AlreadyConnectedError        ERROR_CODE_ALREADY_CONNECTED
+    ├── NoSimulatedHardwareError     ERROR_CODE_NO_SIMULATED_HARDWARE
+    ├── UnsupportedError             ERROR_CODE_UNSUPPORTED (e.g. Bluetooth LE not built yet)
+    ├── ConfigurationError           ERROR_CODE_CONFIGURATION (bad device/user config JSON)
+    ├── ConnectionError              the connection failed or is gone
+    │   ├── NotConnectedError        ERROR_CODE_NOT_CONNECTED
+    │   ├── ConnectionFailedError    ERROR_CODE_CONNECTION_FAILED
+    │   └── ClientClosedError        the client was closed (requests in flight end here)
+    ├── ServerError                  the Buttplug server refused or failed the request
+    │   ├── ServerUnknownError       ERROR_CODE_SERVER_UNKNOWN
+    │   ├── HandshakeError           ERROR_CODE_SERVER_HANDSHAKE
+    │   ├── PingError                ERROR_CODE_SERVER_PING
+    │   ├── MessageError             ERROR_CODE_SERVER_MESSAGE
+    │   └── DeviceError              ERROR_CODE_SERVER_DEVICE (a device failed or refused)
+    └── NativeError                  a C function returned a non-OK status
+        └── LibraryNotFoundError     the shared library could not be found or loaded
+
+``plugwire.ConnectionError`` is not the built-in :class:`ConnectionError`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import enum
+from typing import Optional
+
+
+class ErrorCode(enum.IntEnum):
+    """Stable error codes of ``plugwire.v1.ErrorCode``."""
+
+    UNSPECIFIED = 0
+    INVALID_REQUEST = 1
+    NOT_CONNECTED = 2
+    ALREADY_CONNECTED = 3
+    CONNECTION_FAILED = 4
+    INVALID_ARGUMENT = 5
+    UNKNOWN_DEVICE = 6
+    NO_SIMULATED_HARDWARE = 7
+    UNSUPPORTED = 8
+    CONFIGURATION = 9
+    SERVER_UNKNOWN = 20
+    SERVER_HANDSHAKE = 21
+    SERVER_PING = 22
+    SERVER_MESSAGE = 23
+    SERVER_DEVICE = 24
+
+
+class ErrorCategory(enum.IntEnum):
+    """Who is to blame, from ``plugwire.v1.ErrorCategory``."""
+
+    UNSPECIFIED = 0
+    REQUEST = 1
+    CONNECTION = 2
+    SERVER = 3
+    DEVICE = 4
+
+
+class Status(enum.IntEnum):
+    """``PlugwireStatus``: what a C function call itself did."""
+
+    OK = 0
+    NULL_ARGUMENT = 1
+    INVALID_ARGUMENT = 2
+    PANIC = 3
+    SHUT_DOWN = 4
+    TIMEOUT = 5
+    CLIENT_CLOSED = 6
+    RUNTIME_FAILED = 7
+
+
+class PlugwireError(Exception):
+    """Base class of every plugwire exception.
+
+    ``code`` and ``category`` are set when the error came back from the library as an
+    ``Error`` reply (or event); they are ``UNSPECIFIED`` for errors raised in Python.
+    """
+
+    code: ErrorCode
+    category: ErrorCategory
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: ErrorCode = ErrorCode.UNSPECIFIED,
+        category: ErrorCategory = ErrorCategory.UNSPECIFIED,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.category = category
+
+    def __str__(self) -> str:
+        if self.code is ErrorCode.UNSPECIFIED:
+            return self.message
+        return f"{self.message} [{self.code.name}]"
+
+
+class InvalidRequestError(PlugwireError):
+    """The request could not be decoded or misses a required field."""
+
+
+class InvalidArgumentError(PlugwireError, ValueError):
+    """A value, index or name was refused (e.g. a vibration of 1.5)."""
+
+
+class UnknownDeviceError(InvalidArgumentError, LookupError):
+    """No device (or simulated device) at that index or address."""
+
+
+class FeatureNotFoundError(InvalidArgumentError):
+    """The device has no feature with the requested output or input."""
+
+
+class AlreadyConnectedError(PlugwireError):
+    """The client is already connected; disconnect first."""
+
+
+class NoSimulatedHardwareError(PlugwireError):
+    """A simulated-device request on a connection without simulated hardware."""
+
+
+class UnsupportedError(PlugwireError):
+    """Not available in this build of the library (e.g. Bluetooth LE or serial managers)."""
+
+
+class ConfigurationError(PlugwireError):
+    """A device or user configuration could not be loaded."""
+
+
+class ConnectionError(PlugwireError):  # noqa: A001 - plugwire.ConnectionError on purpose
+    """The connection (embedded or remote) failed or is gone."""
+
+
+class NotConnectedError(ConnectionError):
+    """The client is not connected: call ``connect_embedded`` or ``connect_websocket``."""
+
+
+class ConnectionFailedError(ConnectionError):
+    """Connecting failed, or the connection broke."""
+
+
+class ClientClosedError(ConnectionError):
+    """The client was closed; requests still in flight end with this error."""
+
+
+class ServerError(PlugwireError):
+    """The Buttplug server refused or failed the request."""
+
+
+class ServerUnknownError(ServerError):
+    """The server reported an error of class Unknown."""
+
+
+class HandshakeError(ServerError):
+    """The server reported a handshake error."""
+
+
+class PingError(ServerError):
+    """The server reported a ping error (watchdog)."""
+
+
+class MessageError(ServerError):
+    """The server refused the message (wrong for the device, out of range...)."""
+
+
+class DeviceError(ServerError):
+    """A device failed or refused the command."""
+
+
+class NativeError(PlugwireError):
+    """A C function of the library returned a non-OK status."""
+
+    def __init__(self, message: str, status: Optional[Status] = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def __str__(self) -> str:
+        if self.status is None:
+            return self.message
+        return f"{self.message} [PLUGWIRE_STATUS_{self.status.name}]"
+
+
+class LibraryNotFoundError(NativeError, ImportError):
+    """The plugwire shared library could not be found or loaded."""
+
+
+_BY_CODE: dict[ErrorCode, type[PlugwireError]] = {
+    ErrorCode.INVALID_REQUEST: InvalidRequestError,
+    ErrorCode.NOT_CONNECTED: NotConnectedError,
+    ErrorCode.ALREADY_CONNECTED: AlreadyConnectedError,
+    ErrorCode.CONNECTION_FAILED: ConnectionFailedError,
+    ErrorCode.INVALID_ARGUMENT: InvalidArgumentError,
+    ErrorCode.UNKNOWN_DEVICE: UnknownDeviceError,
+    ErrorCode.NO_SIMULATED_HARDWARE: NoSimulatedHardwareError,
+    ErrorCode.UNSUPPORTED: UnsupportedError,
+    ErrorCode.CONFIGURATION: ConfigurationError,
+    ErrorCode.SERVER_UNKNOWN: ServerUnknownError,
+    ErrorCode.SERVER_HANDSHAKE: HandshakeError,
+    ErrorCode.SERVER_PING: PingError,
+    ErrorCode.SERVER_MESSAGE: MessageError,
+    ErrorCode.SERVER_DEVICE: DeviceError,
+}
+
+_BY_CATEGORY: dict[ErrorCategory, type[PlugwireError]] = {
+    ErrorCategory.REQUEST: InvalidRequestError,
+    ErrorCategory.CONNECTION: ConnectionError,
+    ErrorCategory.SERVER: ServerError,
+    ErrorCategory.DEVICE: DeviceError,
+}
+
+
+def _enum_or(cls: type, value: int, default: enum.IntEnum):  # type: ignore[no-untyped-def]
+    try:
+        return cls(value)
+    except ValueError:
+        return default
+
+
+def error_from_reply(code: int, category: int, message: str) -> PlugwireError:
+    """The exception for an ``Error`` reply: by code, else by category (codes added to the
+    ABI later still get a sensible class)."""
+    code_e = _enum_or(ErrorCode, code, ErrorCode.UNSPECIFIED)
+    category_e = _enum_or(ErrorCategory, category, ErrorCategory.UNSPECIFIED)
+    cls = _BY_CODE.get(code_e) or _BY_CATEGORY.get(category_e) or PlugwireError
+    return cls(message or code_e.name.lower().replace("_", " "), code=code_e, category=category_e)
+
+
+def error_from_status(status: int, message: str) -> PlugwireError:
+    """The exception for a non-OK ``PlugwireStatus``."""
+    status_e = _enum_or(Status, status, None)  # type: ignore[arg-type]
+    if status_e in (Status.CLIENT_CLOSED, Status.SHUT_DOWN):
+        return ClientClosedError(message or "the client is closed")
+    return NativeError(message or f"plugwire call failed with status {status}", status_e)
+
+
+# Keep the built-in reachable for code that star-imports this module.
+BuiltinConnectionError = builtins.ConnectionError
+
+__all__ = [
+    "AlreadyConnectedError",
+    "ClientClosedError",
+    "ConfigurationError",
+    "ConnectionError",
+    "ConnectionFailedError",
+    "DeviceError",
+    "ErrorCategory",
+    "ErrorCode",
+    "FeatureNotFoundError",
+    "HandshakeError",
+    "InvalidArgumentError",
+    "InvalidRequestError",
+    "LibraryNotFoundError",
+    "MessageError",
+    "NativeError",
+    "NoSimulatedHardwareError",
+    "NotConnectedError",
+    "PingError",
+    "PlugwireError",
+    "ServerError",
+    "ServerUnknownError",
+    "Status",
+    "UnknownDeviceError",
+    "UnsupportedError",
+]

@@ -388,6 +388,10 @@ fn disconnect_stops_devices_and_free_cancels_requests_in_flight() {
         pb::event::Kind::ServerDisconnected(_)
     ));
 
+    // The same handle can connect again after a disconnect.
+    c.connect(&["LVS-Edge"]);
+    assert_eq!(c.scan().len(), 1);
+
     let busy = Client::push();
     busy.connect(&["LVS-Lush"]);
     busy.scan();

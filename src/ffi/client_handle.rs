@@ -75,7 +75,9 @@ pub(crate) struct ClientCore {
     dispatcher: Mutex<Option<(JoinHandle<()>, ThreadId)>>,
     queue: Mutex<VecDeque<Vec<u8>>>,
     queue_ready: Condvar,
-    pub(crate) connection: tokio::sync::Mutex<Option<Connection>>,
+    /// The open connection. Requests clone the Arc and release the lock at once, so one
+    /// client's requests run concurrently.
+    pub(crate) connection: tokio::sync::Mutex<Option<Arc<Connection>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -211,17 +211,15 @@ pub(crate) async fn execute(core: &Arc<ClientCore>, request: pb::request::Kind) 
         K::ConnectEmbedded(c) => connect_embedded(core, c).await,
         K::ConnectWebsocket(c) => connect_websocket(core, c).await,
         other => {
-            let guard = core.connection.lock().await;
-            let Some(conn) = guard.as_ref() else {
+            let conn = core.connection.lock().await.clone();
+            let Some(conn) = conn else {
                 return error(
                     pb::ErrorCode::NotConnected,
                     pb::ErrorCategory::Connection,
                     "not connected",
                 );
             };
-            let reply = on_connection(conn, other).await;
-            drop(guard);
-            reply
+            on_connection(&conn, other).await
         }
     }
 }
@@ -455,7 +453,7 @@ async fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> Reply {
 async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Reply {
     use pb::{ErrorCategory as C, ErrorCode as E};
     let mut connection = core.connection.lock().await;
-    if connection.is_some() {
+    if connection.as_ref().is_some_and(|c| c.client.is_connected()) {
         return error(
             E::AlreadyConnected,
             C::Request,
@@ -529,17 +527,17 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
         Err(e) => return from_client_error(e),
     };
     let forwarder = spawn_forwarder(core, &client);
-    *connection = Some(Connection {
+    *connection = Some(Arc::new(Connection {
         client,
         simulated,
         forwarder,
-    });
+    }));
     ok()
 }
 
 async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> Reply {
     let mut connection = core.connection.lock().await;
-    if connection.is_some() {
+    if connection.as_ref().is_some_and(|c| c.client.is_connected()) {
         return error(
             pb::ErrorCode::AlreadyConnected,
             pb::ErrorCategory::Request,
@@ -556,11 +554,11 @@ async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> R
         Err(e) => return from_client_error(e),
     };
     let forwarder = spawn_forwarder(core, &client);
-    *connection = Some(Connection {
+    *connection = Some(Arc::new(Connection {
         client,
         simulated: None,
         forwarder,
-    });
+    }));
     ok()
 }
 

@@ -80,7 +80,6 @@ async def test_not_connected() -> None:
 async def test_connection_refusals() -> None:
     async with plugwire.Client() as client:
         await raises(plugwire.UnsupportedError, client.connect_embedded(bluetooth=True), "bluetooth")
-        await raises(plugwire.UnsupportedError, client.connect_embedded(serial=True))
         await raises(plugwire.ConfigurationError, client.connect_embedded(simulated=True, device_config="{not json"))
         await raises(plugwire.ConfigurationError, client.connect_embedded(simulated=True, user_config="{oops"))
         await raises(plugwire.ConnectionFailedError, client.connect_websocket("ws://127.0.0.1:9"))
@@ -90,6 +89,15 @@ async def test_connection_refusals() -> None:
         assert client.connected
         await raises(plugwire.AlreadyConnectedError, client.connect_embedded(simulated=True), "already connected")
         await raises(plugwire.AlreadyConnectedError, client.connect_websocket("ws://127.0.0.1:9"))
+
+
+async def test_serial_manager_is_available() -> None:
+    # Serial ports come from the device/user config; with none named, nothing is found.
+    async with plugwire.Client() as client:
+        await client.connect_embedded(serial=True)
+        assert client.connected
+        await client.scan(timeout=5)
+        assert client.devices == []
 
 
 async def test_no_simulated_hardware_and_unknown_simulated_device() -> None:

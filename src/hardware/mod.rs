@@ -87,6 +87,29 @@ pub trait HardwareDevice: Send + Sync {
     async fn disconnect(&self);
 }
 
+/// For stream-like devices (serial, websocket) that have no readable characteristics: a
+/// read is the next message the device sends, within `timeout`.
+pub(crate) async fn next_message(
+    events: &broadcast::Sender<HardwareEvent>,
+    timeout: Duration,
+) -> Result<Vec<u8>, HardwareError> {
+    let mut events = events.subscribe();
+    let wait = async {
+        loop {
+            match events.recv().await {
+                Ok(HardwareEvent::Notification { data, .. }) => return Ok(data),
+                Ok(HardwareEvent::Disconnected) | Err(broadcast::error::RecvError::Closed) => {
+                    return Err(HardwareError::Disconnected);
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+            }
+        }
+    };
+    tokio::time::timeout(timeout, wait)
+        .await
+        .map_err(|_| HardwareError::Timeout)?
+}
+
 /// What a manager needs to know to connect a device for a protocol.
 pub struct ConnectRequest<'a> {
     pub protocol: &'a ProtocolDef,

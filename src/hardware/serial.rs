@@ -277,21 +277,7 @@ impl HardwareDevice for SerialDevice {
     }
 
     async fn read(&self, _endpoint: Endpoint, timeout: Duration) -> Result<Vec<u8>, HardwareError> {
-        let mut events = self.events.subscribe();
-        let wait = async {
-            loop {
-                match events.recv().await {
-                    Ok(HardwareEvent::Notification { data, .. }) => return Ok(data),
-                    Ok(HardwareEvent::Disconnected) | Err(broadcast::error::RecvError::Closed) => {
-                        return Err(HardwareError::Disconnected);
-                    }
-                    Err(broadcast::error::RecvError::Lagged(_)) => {}
-                }
-            }
-        };
-        tokio::time::timeout(timeout, wait)
-            .await
-            .map_err(|_| HardwareError::Timeout)?
+        super::next_message(&self.events, timeout).await
     }
 
     async fn subscribe(&self, _endpoint: Endpoint) -> Result<(), HardwareError> {

@@ -75,24 +75,8 @@ impl HardwareDevice for WebsocketDevice {
             .map_err(|_| HardwareError::Disconnected)
     }
 
-    async fn read(&self, endpoint: Endpoint, timeout: Duration) -> Result<Vec<u8>, HardwareError> {
-        // A websocket device has no readable characteristics: a read is its next message.
-        let mut events = self.events.subscribe();
-        let wait = async {
-            loop {
-                match events.recv().await {
-                    Ok(HardwareEvent::Notification { data, .. }) => return Ok(data),
-                    Ok(HardwareEvent::Disconnected) | Err(broadcast::error::RecvError::Closed) => {
-                        return Err(HardwareError::Disconnected);
-                    }
-                    Err(broadcast::error::RecvError::Lagged(_)) => {}
-                }
-            }
-        };
-        let _ = endpoint;
-        tokio::time::timeout(timeout, wait)
-            .await
-            .map_err(|_| HardwareError::Timeout)?
+    async fn read(&self, _endpoint: Endpoint, timeout: Duration) -> Result<Vec<u8>, HardwareError> {
+        super::next_message(&self.events, timeout).await
     }
 
     async fn subscribe(&self, _endpoint: Endpoint) -> Result<(), HardwareError> {

@@ -80,7 +80,7 @@ def serve_binary() -> Path:
         path = REPO_ROOT / "target" / profile / "plugwire"
         if path.is_file():
             return path
-    pytest.skip("the plugwire binary is not built (cargo build --bin plugwire), set PLUGWIRE_SERVE")
+    pytest.fail("the plugwire binary is not built: run cargo build --bin plugwire, or set PLUGWIRE_SERVE")
     raise AssertionError  # unreachable
 
 

@@ -4,6 +4,7 @@
 //! one yields a [`HardwareDevice`], which protocols write to and read from by named
 //! [`Endpoint`]. Everything above this layer is transport-agnostic.
 
+pub mod bluetooth_le;
 mod endpoint;
 pub mod serial;
 pub mod simulated;

@@ -153,11 +153,25 @@ impl DeviceManager {
             scan.active = true;
             scan.finished.clear();
         }
+        let mut failed = Vec::new();
         for m in &self.inner.managers {
             if let Err(e) = m.start_scanning().await {
                 tracing::warn!("{} cannot scan: {e}", m.name());
-                self.inner.manager_finished(m.name());
+                failed.push((m.name(), e));
             }
+        }
+        // A manager that cannot scan (no Bluetooth adapter, say) does not hold up the
+        // others; only when none can scan does the client get the reasons.
+        if failed.len() == self.inner.managers.len() {
+            lock(&self.inner.scan).active = false;
+            let reasons: Vec<String> = failed.iter().map(|(_, e)| e.to_string()).collect();
+            return Err(ButtplugError::device(format!(
+                "cannot scan: {}",
+                reasons.join("; ")
+            )));
+        }
+        for (name, _) in failed {
+            self.inner.manager_finished(name);
         }
         Ok(())
     }

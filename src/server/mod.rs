@@ -41,6 +41,7 @@ pub struct ServerBuilder {
     protocols: ProtocolRegistry,
     default_gap_ms: u32,
     serial: bool,
+    bluetooth_le: bool,
 }
 
 impl Default for ServerBuilder {
@@ -55,6 +56,7 @@ impl Default for ServerBuilder {
             protocols: ProtocolRegistry::builtin(),
             default_gap_ms: DEFAULT_MESSAGE_GAP_MS,
             serial: false,
+            bluetooth_le: false,
         }
     }
 }
@@ -114,6 +116,13 @@ impl ServerBuilder {
         self
     }
 
+    /// Adds the Bluetooth LE manager (btleplug). The adapter is looked up at the first
+    /// scan; without one, scanning reports the problem and the other managers go on.
+    pub fn bluetooth_le(mut self, enabled: bool) -> Self {
+        self.bluetooth_le = enabled;
+        self
+    }
+
     /// Gap between writes for devices whose configuration names none (default 75 ms).
     pub fn default_message_gap_ms(mut self, ms: u32) -> Self {
         self.default_gap_ms = ms;
@@ -135,6 +144,9 @@ impl ServerBuilder {
                 })
                 .collect();
             managers.push(crate::hardware::serial::SerialManager::new(&specifiers));
+        }
+        if self.bluetooth_le {
+            managers.push(crate::hardware::bluetooth_le::BluetoothLeManager::new());
         }
         if let Some(sim) = &self.simulated {
             let registry = self.protocols.clone();

@@ -460,13 +460,6 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
             "already connected; disconnect first",
         );
     }
-    if c.bluetooth_le {
-        return error(
-            E::Unsupported,
-            C::Request,
-            "the Bluetooth LE manager is not available in this build yet",
-        );
-    }
     let simulated = (c.simulated || !c.simulated_devices.is_empty()).then(SimulatedHardware::new);
     if let Some(hw) = &simulated {
         for d in c.simulated_devices {
@@ -475,7 +468,8 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
     }
     let mut builder = ButtplugServer::builder()
         .max_ping_time_ms(c.max_ping_time_ms)
-        .serial(c.serial);
+        .serial(c.serial)
+        .bluetooth_le(c.bluetooth_le);
     if c.device_websocket {
         let addr = std::net::SocketAddr::from((
             std::net::Ipv4Addr::LOCALHOST,

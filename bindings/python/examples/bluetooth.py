@@ -3,10 +3,10 @@
 
     python examples/bluetooth.py [SECONDS_TO_SCAN]
 
-NOTE: the Bluetooth LE hardware manager is not in the plugwire library yet. Until it
-lands, the library answers ERROR_CODE_UNSUPPORTED (plugwire.UnsupportedError) and this
-example says so and exits with status 2. Meanwhile, real hardware can be driven through
-Intiface Central / Intiface Engine with ``client.connect_websocket("ws://127.0.0.1:12345")``.
+The library's Bluetooth LE manager uses the system's Bluetooth service (BlueZ over D-Bus
+on Linux, CoreBluetooth on macOS, WinRT on Windows). Without a Bluetooth adapter (or
+service) scanning fails with a clear reason; this example prints it and exits with
+status 2.
 
 Ctrl-C at any time stops every toy: leaving ``async with`` closes the client, and closing
 stops its devices.
@@ -22,21 +22,18 @@ import plugwire
 
 async def main(scan_seconds: float) -> int:
     async with plugwire.Client("plugwire bluetooth example") as client:
+        await client.connect_embedded(bluetooth=True)
+        client.on_device_added = lambda event: print(f"found {event.device.name}")
         try:
-            await client.connect_embedded(bluetooth=True)
-        except plugwire.UnsupportedError as e:
+            await client.start_scanning()
+        except plugwire.DeviceError as e:
             print(
-                "Bluetooth LE is not available in this build of the plugwire library yet: "
-                f"the library answered UNSUPPORTED ({e.message}).\n"
-                "Try examples/quickstart.py (simulated toys), or drive real hardware through "
-                "Intiface Engine with client.connect_websocket('ws://127.0.0.1:12345').",
+                f"Scanning failed: {e.message}\n"
+                "Try examples/quickstart.py (simulated toys).",
                 file=sys.stderr,
             )
             return 2
-
-        client.on_device_added = lambda event: print(f"found {event.device.name}")
         print(f"scanning for {scan_seconds:.0f} s... (switch your toys on)")
-        await client.start_scanning()
         await asyncio.sleep(scan_seconds)
         await client.stop_scanning()
 

@@ -10,7 +10,7 @@ gets back from the library carry the ABI's :class:`ErrorCode` and :class:`ErrorC
     │   └── FeatureNotFoundError     the device has no feature for that output/input
     ├── AlreadyConnectedError        ERROR_CODE_ALREADY_CONNECTED
     ├── NoSimulatedHardwareError     ERROR_CODE_NO_SIMULATED_HARDWARE
-    ├── UnsupportedError             ERROR_CODE_UNSUPPORTED (e.g. Bluetooth LE not built yet)
+    ├── UnsupportedError             ERROR_CODE_UNSUPPORTED (not in this build of the library)
     ├── ConfigurationError           ERROR_CODE_CONFIGURATION (bad device/user config JSON)
     ├── ConnectionError              the connection failed or is gone
     │   ├── NotConnectedError        ERROR_CODE_NOT_CONNECTED
@@ -131,7 +131,7 @@ class NoSimulatedHardwareError(PlugwireError):
 
 
 class UnsupportedError(PlugwireError):
-    """Not available in this build of the library (e.g. Bluetooth LE or serial managers)."""
+    """Not available in this build of the library."""
 
 
 class ConfigurationError(PlugwireError):
@@ -175,7 +175,8 @@ class MessageError(ServerError):
 
 
 class DeviceError(ServerError):
-    """A device failed or refused the command."""
+    """A device failed or refused the command, or scanning is impossible (for example
+    no Bluetooth adapter and no other hardware manager)."""
 
 
 class NativeError(PlugwireError):

@@ -150,3 +150,82 @@ def python_env() -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+class BluezStandIn:
+    """The BlueZ stand-in of the Rust tests (tests/bluez/bluez_stand_in.py): a private
+    dbus-daemon running python3-dbusmock's bluez5 template with mock toys. Commands are
+    JSON lines; see the script's docstring."""
+
+    SCRIPT = REPO_ROOT / "tests" / "bluez" / "bluez_stand_in.py"
+
+    def __init__(self) -> None:
+        import json
+
+        self._json = json
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", str(self.SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        ready = json.loads(self.proc.stdout.readline() or "{}")
+        if not ready.get("ready"):
+            self.close()
+            pytest.fail(f"the BlueZ stand-in did not start ({ready}); apt install python3-dbusmock dbus")
+        self.address: str = ready["address"]
+
+    def cmd(self, **command: object) -> dict:  # type: ignore[type-arg]
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(self._json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+        reply = self._json.loads(self.proc.stdout.readline())
+        assert "error" not in reply, f"{command}: {reply}"
+        return reply
+
+    def written_text(self, address: str) -> list[str]:
+        return [bytes.fromhex(w["data"]).decode("latin-1") for w in self.cmd(cmd="writes", address=address)["writes"]]
+
+    def add_lovense(self, address: str, name: str = "LVS-A011") -> None:
+        """A Lovense toy answering DeviceType; as a Nora and Battery; with 85 %."""
+        service, tx, rx = (f"5a30000{i}-0024-4bd4-bbd5-a6920e4c5653" for i in (1, 2, 3))
+        mac = address.replace(":", "")
+        self.cmd(
+            cmd="add_device",
+            address=address,
+            name=name,
+            advertised=[service],
+            services={service: {tx: {"flags": ["write-without-response"]}, rx: {"flags": ["notify"]}}},
+            answers={"DeviceType;": f"A:11:{mac};", "Battery;": "85;"},
+            answer_char=rx,
+        )
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def bluez_session() -> Iterator[BluezStandIn]:
+    # libdbus reads the system bus address once per process: every Bluetooth test of this
+    # session talks to this one stand-in, and nothing else here uses D-Bus.
+    stand_in = BluezStandIn()
+    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = stand_in.address
+    try:
+        yield stand_in
+    finally:
+        stand_in.close()
+
+
+@pytest.fixture
+def bluez(bluez_session: BluezStandIn) -> BluezStandIn:
+    """The stand-in, reset: no adapter, no devices (add them with cmd/add_lovense)."""
+    bluez_session.cmd(cmd="reset")
+    return bluez_session

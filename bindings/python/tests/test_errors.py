@@ -79,7 +79,6 @@ async def test_not_connected() -> None:
 
 async def test_connection_refusals() -> None:
     async with plugwire.Client() as client:
-        await raises(plugwire.UnsupportedError, client.connect_embedded(bluetooth=True), "bluetooth")
         await raises(plugwire.ConfigurationError, client.connect_embedded(simulated=True, device_config="{not json"))
         await raises(plugwire.ConfigurationError, client.connect_embedded(simulated=True, user_config="{oops"))
         await raises(plugwire.ConnectionFailedError, client.connect_websocket("ws://127.0.0.1:9"))

@@ -91,16 +91,3 @@ def test_quickstart_runs_to_completion() -> None:
     assert "RotateChange; Rotate:6;" in result.stdout
     assert "Air:Level:2;" in result.stdout and "FSetSite:30;" in result.stdout
     assert result.stdout.rstrip().endswith("every toy stopped")
-
-
-def test_bluetooth_example_says_bluetooth_is_not_available() -> None:
-    result = subprocess.run(
-        [PYTHON, str(PACKAGE_ROOT / "examples" / "bluetooth.py"), "1"],
-        capture_output=True,
-        text=True,
-        env=python_env(),
-        timeout=60,
-    )
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "Bluetooth LE is not available in this build" in result.stderr
-    assert "UNSUPPORTED" in result.stderr

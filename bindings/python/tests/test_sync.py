@@ -82,8 +82,6 @@ def test_sync_errors_before_connecting() -> None:
     with plugwire.sync.Client() as client:
         with pytest.raises(plugwire.NotConnectedError):
             client.start_scanning()
-        with pytest.raises(plugwire.UnsupportedError, match="Bluetooth"):
-            client.connect_embedded(bluetooth=True)
 
 
 def test_sync_client_garbage_collected() -> None:

@@ -23,6 +23,7 @@ struct Options {
     device_websocket_port: u16,
     simulated_log: Option<String>,
     serial: bool,
+    bluetooth_le: bool,
 }
 
 const USAGE: &str = "usage: plugwire serve [--websocket-port N] [--websocket-use-all-interfaces]
@@ -45,6 +46,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         device_websocket_port: DEFAULT_DEVICE_WEBSOCKET_PORT,
         simulated_log: None,
         serial: false,
+        bluetooth_le: false,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -72,6 +74,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--simulated-log" => o.simulated_log = Some(value(flag)?),
             "--use-device-websocket-server" => o.device_websocket = true,
             "--use-serial" => o.serial = true,
+            "--use-bluetooth-le" => o.bluetooth_le = true,
             "--device-websocket-server-port" => {
                 o.device_websocket_port = value(flag)?
                     .parse()
@@ -114,6 +117,7 @@ async fn serve(o: Options) -> Result<(), Box<dyn std::error::Error>> {
     let mut simulated = None;
     let mut builder = ButtplugServer::builder()
         .serial(o.serial)
+        .bluetooth_le(o.bluetooth_le)
         .name(o.server_name)
         .max_ping_time_ms(o.max_ping_time);
     if let Some(file) = &o.device_config_file {

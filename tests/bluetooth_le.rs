@@ -346,17 +346,73 @@ async fn a_peripheral_that_goes_away_comes_back_with_its_index() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_toy_matched_by_advertised_service_only_is_found() {
+async fn a_toy_switched_off_and_on_reconnects_when_it_advertises_again() {
     let mut bluez = bluez_with_adapter();
-    let address = "C4:4F:33:00:00:04";
-    // A name no configuration knows; the advertised Lovense service identifies it.
-    bluez.cmd(lovense(address, "Unnamed toy"));
+    let address = "C4:4F:33:00:00:05";
+    bluez.cmd(lovense(address, "LVS-A011"));
     let server = server();
     let client = ButtplugClient::connect_in_process("ble test", &server)
         .await
         .unwrap();
     let mut events = client.events();
     client.start_scanning().await.unwrap();
+    let nora = next_added(&mut events).await;
+    client.stop_scanning().await.unwrap();
+
+    // The link drops but BlueZ keeps the device object (as it does for a while).
+    bluez.cmd(json!({"cmd": "drop_link", "address": address}));
+    assert_eq!(next_removed(&mut events).await, nora.index());
+    // Nothing happens until the toy is heard again...
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bluez.calls(address, "Connect"), 1);
+    // ...then it is reconnected with its index.
+    bluez.cmd(json!({"cmd": "advertise", "address": address, "rssi": -60}));
+    let back = next_added(&mut events).await;
+    assert_eq!(back.index(), nora.index());
+    back.vibrate(1.0).await.unwrap();
+    bluez.wait_write(address, LOVENSE_TX, b"Vibrate:20;").await;
+    client.disconnect().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_toy_matched_by_manufacturer_data_only_is_found() {
+    let mut bluez = bluez_with_adapter();
+    let address = "C4:4F:33:00:00:06";
+    // Unknown name, no advertised services: nothing matches it at first.
+    let mut toy = lovense(address, "Unnamed toy");
+    toy["advertised"] = json!([]);
+    bluez.cmd(toy);
+    let server = server();
+    let client = ButtplugClient::connect_in_process("ble test", &server)
+        .await
+        .unwrap();
+    let mut events = client.events();
+    client.start_scanning().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(client.devices().is_empty());
+    assert_eq!(bluez.calls(address, "Connect"), 0);
+    // A later advertisement carries Lovense's company id and data prefix: offered again,
+    // and now it matches.
+    bluez.cmd(
+        json!({"cmd": "advertisement", "address": address, "manufacturer": {"620": "ff2101"}}),
+    );
+    assert_eq!(next_added(&mut events).await.name(), "Lovense Nora");
+    client.disconnect().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_toy_matched_by_advertised_service_only_is_found() {
+    let mut bluez = bluez_with_adapter();
+    let server = server();
+    let client = ButtplugClient::connect_in_process("ble test", &server)
+        .await
+        .unwrap();
+    let mut events = client.events();
+    client.start_scanning().await.unwrap();
+    // Switched on while the scan runs; a name no configuration knows, but the advertised
+    // Lovense service identifies it.
+    let address = "C4:4F:33:00:00:04";
+    bluez.cmd(lovense(address, "Unnamed toy"));
     assert_eq!(next_added(&mut events).await.name(), "Lovense Nora");
     client.disconnect().await.unwrap();
 }

@@ -27,6 +27,9 @@ Commands (`cmd` field):
   notify      {address, char, data(hex)} -> {"sent": bool}
   set_value   {address, char, data(hex)}  (what ReadValue answers)
   calls       {address, method}  how often Device1/GATT method `method` was called
+  drop_link   {address}        the link drops; BlueZ keeps the device (switched off)
+  advertise   {address, rssi}  an advertisement is heard (RSSI changes)
+  advertisement {address, advertised?, manufacturer?}  new advertisement contents
   go_away     {address}        disconnect and forget the device (out of range)
   come_back   {address}        advertise it again with the same GATT layout
   reset                        remove every device and the adapter, forget the logs
@@ -138,6 +141,12 @@ class StandIn:
         device.AddMethod(DEVICE_IFACE, 'Connect', '', '', self.connect_method(address))
         device.AddMethod(DEVICE_IFACE, 'Disconnect', '', '', self.disconnect_method(address))
         self.add_gatt(address, device)
+        self.advertisement(address)
+
+    def advertisement(self, address):
+        """Publishes the layout's advertised services and manufacturer data."""
+        layout = self.layouts[address]
+        device = mockobject.objects[self.device_path(address)]
         advertised = layout.get('advertised', [])
         manufacturer = layout.get('manufacturer', {})
         changes = {}
@@ -148,7 +157,10 @@ class StandIn:
                 {dbus.UInt16(int(k)): variant_bytes(bytes.fromhex(v)) for k, v in manufacturer.items()},
                 signature='qv', variant_level=1)
         if changes:
-            device.UpdateProperties(DEVICE_IFACE, changes)
+            # Not UpdateProperties: dbusmock cannot re-wrap a dict value (ManufacturerData).
+            device.props[DEVICE_IFACE].update(changes)
+            device.EmitSignal(dbus.PROPERTIES_IFACE, 'PropertiesChanged', 'sa{sv}as',
+                              [DEVICE_IFACE, changes, []])
 
     def add_gatt(self, address, device):
         layout = self.layouts[address]
@@ -279,6 +291,23 @@ class StandIn:
             return {}
         if kind == 'calls':
             return {'count': self.calls.get(address, {}).get(cmd['method'], 0)}
+        if kind == 'advertisement':
+            for key in ('advertised', 'manufacturer'):
+                if key in cmd:
+                    self.layouts[address][key] = cmd[key]
+            self.advertisement(address)
+            return {}
+        if kind == 'drop_link':
+            mockobject.objects[self.device_path(address)].UpdateProperties(DEVICE_IFACE, {
+                'ServicesResolved': dbus.Boolean(False, variant_level=1),
+                'Connected': dbus.Boolean(False, variant_level=1),
+            })
+            return {}
+        if kind == 'advertise':
+            mockobject.objects[self.device_path(address)].UpdateProperties(DEVICE_IFACE, {
+                'RSSI': dbus.Int16(cmd['rssi'], variant_level=1),
+            })
+            return {}
         if kind == 'go_away':
             path = self.device_path(address)
             device = mockobject.objects.get(path)

@@ -375,6 +375,38 @@ async fn a_toy_switched_off_and_on_reconnects_when_it_advertises_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_connection_is_retried_when_the_toy_advertises_again() {
+    let mut bluez = bluez_with_adapter();
+    let server = server();
+    let client = ButtplugClient::connect_in_process("ble test", &server)
+        .await
+        .unwrap();
+    let mut events = client.events();
+    client.start_scanning().await.unwrap();
+    // Appears during the scan, advertising only its name; its first connection fails.
+    let address = "C4:4F:33:00:00:07";
+    let mut toy = lovense(address, "LVS-A011");
+    toy["advertised"] = json!([]);
+    toy["connect_failures"] = json!(1);
+    bluez.cmd(toy);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while bluez.calls(address, "Connect") == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no connection attempt"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(client.devices().is_empty());
+    // The next advertisement brings a second attempt, which works.
+    bluez.cmd(json!({"cmd": "advertise", "address": address, "rssi": -55}));
+    assert_eq!(next_added(&mut events).await.name(), "Lovense Nora");
+    assert_eq!(bluez.calls(address, "Connect"), 2);
+    client.disconnect().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_toy_matched_by_manufacturer_data_only_is_found() {
     let mut bluez = bluez_with_adapter();
     let address = "C4:4F:33:00:00:06";

@@ -20,7 +20,8 @@ What the template lacks is added here:
 
 Commands (`cmd` field):
   adapter                      add adapter hci0
-  add_device  {address, name, advertised?, manufacturer?, services, answers?, answer_char?}
+  add_device  {address, name, advertised?, manufacturer?, services, answers?, answer_char?,
+               connect_failures?}  (the first connect_failures Connect calls fail)
       services: {service_uuid: {char_uuid: {"flags": [...], "value": "hex"?}}}
       manufacturer: {company_id: "hex"}
   writes      {address}        every WriteValue so far: [{char, data(hex), type}]
@@ -212,6 +213,11 @@ class StandIn:
     def connect_method(self, address):
         def connect(device):
             self.count(address, 'Connect')
+            layout = self.layouts[address]
+            if layout.get('connect_failures', 0) > 0:
+                layout['connect_failures'] -= 1
+                raise dbus.exceptions.DBusException(
+                    'le-connection-abort-by-local', name='org.bluez.Error.Failed')
             device.UpdateProperties(DEVICE_IFACE, {
                 'Connected': dbus.Boolean(True, variant_level=1),
                 'ServicesResolved': dbus.Boolean(True, variant_level=1),

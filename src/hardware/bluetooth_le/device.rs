@@ -89,17 +89,31 @@ impl HardwareConnector for BleConnector {
             }
             peripheral.discover_services().await.map_err(btle_error)
         };
-        tokio::time::timeout(CONNECT_TIMEOUT, link)
+        let linked = tokio::time::timeout(CONNECT_TIMEOUT, link)
             .await
-            .map_err(|_| HardwareError::Timeout)??;
-        let endpoints = map_endpoints(spec, peripheral);
-        if endpoints.is_empty() {
-            let _ = peripheral.disconnect().await;
-            return Err(HardwareError::Other(format!(
-                "{} ({}) has none of the services its configuration names",
-                self.name, self.address
-            )));
-        }
+            .map_err(|_| HardwareError::Timeout)
+            .and_then(|r| r);
+        let endpoints = linked.and_then(|()| {
+            let endpoints = map_endpoints(spec, peripheral);
+            if endpoints.is_empty() {
+                return Err(HardwareError::Other(format!(
+                    "{} ({}) has none of the services its configuration names",
+                    self.name, self.address
+                )));
+            }
+            Ok(endpoints)
+        });
+        let endpoints = match endpoints {
+            Ok(endpoints) => endpoints,
+            Err(e) => {
+                // Also cancels a connection attempt still pending in the Bluetooth service.
+                let _ = peripheral.disconnect().await;
+                if let Some(manager) = self.manager.upgrade() {
+                    manager.connect_failed(&self.address);
+                }
+                return Err(e);
+            }
+        };
         let notifications = peripheral.notifications().await.map_err(btle_error)?;
         let (events, _) = broadcast::channel(256);
         let connected = Arc::new(AtomicBool::new(true));

@@ -228,13 +228,22 @@ impl Inner {
         self.sync_discovery_later();
     }
 
-    /// A device's link ended; `await_return` when it dropped rather than was let go.
+    /// Connecting failed: the device is offered again when it next advertises.
+    fn connect_failed(&self, address: &str) {
+        lock(&self.state).offered.remove(address);
+    }
+
+    /// A device's link ended; `await_return` when it dropped rather than was let go (a
+    /// device let go, say after a failed identification, is offered again when it next
+    /// advertises during a scan).
     fn unlinked(&self, id: &PeripheralId, address: &str, await_return: bool) {
         {
             let mut s = lock(&self.state);
             s.links.remove(id);
             if await_return {
                 s.awaiting.insert(address.to_string());
+            } else {
+                s.offered.remove(address);
             }
         }
         if await_return {

@@ -1,7 +1,8 @@
 //! Amorelie Joy (Shimmer, Move, Grow, ...): `[0x03]` to `tx` on connect, then vibrate as
 //! `[0x01, 0x01, s]` (header, steady pattern, step 0..100), all without response.
 
-use super::packet_kit::{FixedPacketProtocol, PacketPerOutput, step_byte, unsupported};
+use super::packet_kit::{PacketPerOutput, step_byte, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
@@ -16,8 +17,8 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     }
 }
 
-pub(super) const PROTOCOL: FixedPacketProtocol = FixedPacketProtocol {
-    name: "amorelie-joy",
-    handshake: &[(Endpoint::Tx, &[0x03], false)],
-    handler: PacketPerOutput::tx(encode),
-};
+pub(super) const PROTOCOL: Fixed = Fixed::new(
+    "amorelie-joy",
+    Shape::Packets(PacketPerOutput::tx(encode)),
+)
+.handshake(&[(Endpoint::Tx, &[0x03], false)]);

@@ -308,6 +308,12 @@ impl SimulatedToy {
         }
     }
 
+    /// A toy whose standard BLE battery level (`rxblebattery`) reads as the spec's
+    /// battery level (90 % when unset).
+    pub(super) fn ble_battery(spec: &SimulatedDeviceSpec) -> SimulatedToy {
+        SimulatedToy::new().read(Endpoint::RxBleBattery, [spec.battery_level.unwrap_or(90)])
+    }
+
     /// Every read of `endpoint` returns `data`.
     pub(super) fn read(mut self, endpoint: Endpoint, data: impl Into<Vec<u8>>) -> SimulatedToy {
         self.reads.insert(endpoint, data.into());

@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::packet_kit::{PacketPerOutput, READ_TIMEOUT, step_byte, unsupported};
+use super::handler_kit::READ_TIMEOUT;
+use super::packet_kit::{PacketPerOutput, step_byte, unsupported};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;

@@ -221,8 +221,7 @@ impl Protocol for HoneyPlayBox {
         _protocol: &ProtocolDef,
         spec: &SimulatedDeviceSpec,
     ) -> Option<Box<dyn SimulatedResponder>> {
-        SimulatedToy::new()
-            .read(Endpoint::RxBleBattery, [spec.battery_level.unwrap_or(90)])
+        SimulatedToy::ble_battery(spec)
             .on_write(|endpoint, data| {
                 let is_handshake = endpoint == Endpoint::Tx
                     && data.starts_with(&HEADER)

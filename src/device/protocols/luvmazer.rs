@@ -5,9 +5,8 @@
 //! - oscillate `[0xA0, 0x06, 0x01, 0x00, 0x64, s]`
 //! - constrict `[0xA0, 0x0D, 0x00, 0x00, L, s]`, L = 0x14 while constricting, else 0
 
-use super::packet_kit::{
-    FixedPacketProtocol, PacketPerOutput, feature_byte, step_byte, unsupported,
-};
+use super::packet_kit::{PacketPerOutput, feature_byte, step_byte, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
@@ -29,8 +28,5 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     }
 }
 
-pub(super) const PROTOCOL: FixedPacketProtocol = FixedPacketProtocol {
-    name: "luvmazer",
-    handshake: &[],
-    handler: PacketPerOutput::tx(encode),
-};
+pub(super) const PROTOCOL: Fixed =
+    Fixed::new("luvmazer", Shape::Packets(PacketPerOutput::tx(encode)));

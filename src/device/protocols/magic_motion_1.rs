@@ -23,9 +23,5 @@ pub fn protocol() -> SimpleProtocol {
         .battery_byte(Endpoint::RxBleBattery)
         .shared())
     })
-    .responder(|_, spec| {
-        SimulatedToy::new()
-            .read(Endpoint::RxBleBattery, [spec.battery_level.unwrap_or(90)])
-            .boxed()
-    })
+    .responder(|_, spec| SimulatedToy::ble_battery(spec).boxed())
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::packet_kit::{BleBatteryToy, BuildFn, CombinedPacket, Slots, bytes_of};
+use super::handler_kit::SimulatedToy;
+use super::packet_kit::{BuildFn, CombinedPacket, Slots, bytes_of};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
@@ -71,6 +72,6 @@ impl Protocol for MagicMotion {
         _protocol: &ProtocolDef,
         spec: &SimulatedDeviceSpec,
     ) -> Option<Box<dyn SimulatedResponder>> {
-        BleBatteryToy::boxed(spec)
+        SimulatedToy::ble_battery(spec).boxed()
     }
 }

@@ -1,8 +1,8 @@
 //! Packet shapes shared by several protocols:
 //! - steps as bytes, and the error for an output a protocol cannot drive;
-//! - the standard BLE battery characteristic, and a simulated toy that answers it;
-//! - [`PacketPerOutput`] / [`FixedPacketProtocol`]: every output change becomes one packet
-//!   computed from that change alone, after an optional fixed handshake;
+//! - the standard BLE battery characteristic;
+//! - [`PacketPerOutput`]: every output change becomes one packet computed from that change
+//!   alone (a `packet_shapes::Fixed` protocol with `Shape::Packets` writes its handshake);
 //! - [`CombinedPacket`]: one packet carries the current value of every motor, so each
 //!   change rewrites the whole set.
 
@@ -14,13 +14,11 @@ use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputType, OutputType};
 use crate::device::protocol::{
-    HardwareCommand, Keepalive, OutputChange, OutputState, Protocol, ProtocolHandler,
+    HardwareCommand, Keepalive, OutputChange, OutputState, ProtocolHandler,
 };
-use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice};
 
-/// How long a read of a device characteristic may take.
-pub(super) use super::handler_kit::READ_TIMEOUT;
+use super::handler_kit::{battery_only, read_battery_byte};
 
 /// The error for an output kind (or feature) a protocol has no packet for.
 pub(super) fn unsupported(change: &OutputChange) -> DeviceError {
@@ -53,39 +51,8 @@ pub(super) async fn read_ble_battery(
     feature: &DeviceFeature,
     input: InputType,
 ) -> Result<i32, DeviceError> {
-    if input != InputType::Battery {
-        return Err(DeviceError::UnsupportedInput {
-            feature: feature.index,
-            input,
-        });
-    }
-    let data = hw.read(Endpoint::RxBleBattery, READ_TIMEOUT).await?;
-    data.first()
-        .map(|b| i32::from(*b))
-        .ok_or_else(|| DeviceError::Protocol("empty battery reading".into()))
-}
-
-/// A simulated toy whose only answer is its standard BLE battery level.
-pub(super) struct BleBatteryToy {
-    pub level: u8,
-}
-
-impl BleBatteryToy {
-    pub(super) fn boxed(spec: &SimulatedDeviceSpec) -> Option<Box<dyn SimulatedResponder>> {
-        Some(Box::new(BleBatteryToy {
-            level: spec.battery_level.unwrap_or(90),
-        }))
-    }
-}
-
-impl SimulatedResponder for BleBatteryToy {
-    fn on_write(&mut self, _endpoint: Endpoint, _data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
-        Vec::new()
-    }
-
-    fn on_read(&mut self, endpoint: Endpoint) -> Option<Vec<u8>> {
-        (endpoint == Endpoint::RxBleBattery).then(|| vec![self.level])
-    }
+    battery_only(feature, input)?;
+    read_battery_byte(hw, Endpoint::RxBleBattery).await
 }
 
 /// Builds the packet for one output change.
@@ -131,35 +98,6 @@ impl ProtocolHandler for PacketPerOutput {
 
     fn keepalive(&self) -> Keepalive {
         self.keepalive.clone()
-    }
-}
-
-/// One write of a fixed handshake: endpoint, bytes, write-with-response.
-pub(super) type HandshakeWrite = (Endpoint, &'static [u8], bool);
-
-/// A protocol with no identification step: a fixed handshake (possibly none), then one
-/// packet per output change.
-pub(super) struct FixedPacketProtocol {
-    pub name: &'static str,
-    pub handshake: &'static [HandshakeWrite],
-    pub handler: PacketPerOutput,
-}
-
-#[async_trait]
-impl Protocol for FixedPacketProtocol {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    async fn initialize(
-        &self,
-        hw: &Arc<dyn HardwareDevice>,
-        _definition: &DeviceDefinition,
-    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
-        for (endpoint, data, with_response) in self.handshake {
-            hw.write(*endpoint, data, *with_response).await?;
-        }
-        Ok(Arc::new(self.handler.clone()))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Shapes several protocols share, so each protocol file only says what its bytes are:
-//! - [`Fixed`]: a protocol whose connect handshake is a fixed list of writes;
+//! - [`Fixed`]: a protocol whose connect handshake is a fixed list of writes (possibly
+//!   none), with a handler of one of the shapes below or of [`PacketPerOutput`];
 //! - [`PerChange`]: a handler that turns each output change into packets on its own;
 //! - [`AllMotors`]: a handler that sends every motor's level in one packet;
 //! - [`LaunchStroker`]: the Fleshlight Launch (firmware 1.2) speed curve, for strokers that
@@ -19,6 +20,8 @@ use crate::device::protocol::{
 };
 use crate::hardware::{Endpoint, HardwareDevice, HardwareInfo};
 
+pub(super) use super::packet_kit::PacketPerOutput;
+
 /// One write of a connect handshake: endpoint, bytes, with response.
 pub(super) type HandshakeWrite = (Endpoint, &'static [u8], bool);
 
@@ -32,6 +35,8 @@ pub(super) enum Shape {
     EachChange(EncodeOne),
     /// Every motor's level at once ([`AllMotors`]).
     AllMotors(EncodeAll),
+    /// One packet per change, computed from that change alone ([`PacketPerOutput`]).
+    Packets(PacketPerOutput),
     /// A handler of the protocol's own.
     Custom(MakeHandler),
 }
@@ -58,16 +63,15 @@ impl Fixed {
     }
 
     /// Writes these, in order, on connect.
-    pub(super) const fn handshake(self, writes: &'static [HandshakeWrite]) -> Fixed {
-        Fixed {
-            handshake: writes,
-            ..self
-        }
+    pub(super) const fn handshake(mut self, writes: &'static [HandshakeWrite]) -> Fixed {
+        self.handshake = writes;
+        self
     }
 
     /// Derives the model identifier from the advertised name.
-    pub(super) const fn identified_by(self, identify: fn(&str) -> Option<String>) -> Fixed {
-        Fixed { identify, ..self }
+    pub(super) const fn identified_by(mut self, identify: fn(&str) -> Option<String>) -> Fixed {
+        self.identify = identify;
+        self
     }
 }
 
@@ -93,9 +97,10 @@ impl Protocol for Fixed {
         for (endpoint, data, with_response) in self.handshake {
             hw.write(*endpoint, data, *with_response).await?;
         }
-        Ok(match self.shape {
-            Shape::EachChange(encode) => Arc::new(PerChange(encode)),
-            Shape::AllMotors(encode) => Arc::new(AllMotors::new(self.name, definition, encode)),
+        Ok(match &self.shape {
+            Shape::EachChange(encode) => Arc::new(PerChange(*encode)),
+            Shape::Packets(handler) => Arc::new(handler.clone()),
+            Shape::AllMotors(encode) => Arc::new(AllMotors::new(self.name, definition, *encode)),
             Shape::Custom(make) => make(hw, definition),
         })
     }

@@ -1,7 +1,8 @@
 //! Pink Punch (Sunset Mushroom, Peachu, Dream Bunny, Peacaron): vibrate as `[0x09, s]`
 //! to `tx`, written with response.
 
-use super::packet_kit::{FixedPacketProtocol, PacketPerOutput, step_byte, unsupported};
+use super::packet_kit::{PacketPerOutput, step_byte, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
@@ -13,8 +14,7 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     }
 }
 
-pub(super) const PROTOCOL: FixedPacketProtocol = FixedPacketProtocol {
-    name: "pink_punch",
-    handshake: &[],
-    handler: PacketPerOutput::tx(encode).with_response(),
-};
+pub(super) const PROTOCOL: Fixed = Fixed::new(
+    "pink_punch",
+    Shape::Packets(PacketPerOutput::tx(encode).with_response()),
+);

@@ -2,7 +2,8 @@
 //! `tx`, without response, the step at byte 7; vibrate and rotate differ in bytes 0 and 9.
 //! The trailing `DF 55` is constant.
 
-use super::packet_kit::{FixedPacketProtocol, PacketPerOutput, step_byte, unsupported};
+use super::packet_kit::{PacketPerOutput, step_byte, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
@@ -19,8 +20,5 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     ])
 }
 
-pub(super) const PROTOCOL: FixedPacketProtocol = FixedPacketProtocol {
-    name: "sakuraneko",
-    handshake: &[],
-    handler: PacketPerOutput::tx(encode),
-};
+pub(super) const PROTOCOL: Fixed =
+    Fixed::new("sakuraneko", Shape::Packets(PacketPerOutput::tx(encode)));

@@ -7,9 +7,8 @@
 
 use std::time::Duration;
 
-use super::packet_kit::{
-    FixedPacketProtocol, PacketPerOutput, feature_byte, step_byte, unsupported,
-};
+use super::packet_kit::{PacketPerOutput, feature_byte, step_byte, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{Keepalive, OutputChange};
@@ -25,13 +24,12 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     }
 }
 
-pub(super) const PROTOCOL: FixedPacketProtocol = FixedPacketProtocol {
-    name: "sexverse-v3",
-    handshake: &[],
-    handler: PacketPerOutput {
+pub(super) const PROTOCOL: Fixed = Fixed::new(
+    "sexverse-v3",
+    Shape::Packets(PacketPerOutput {
         endpoint: Endpoint::Tx,
         with_response: true,
         keepalive: Keepalive::RepeatLast(Duration::from_millis(100)),
         encode,
-    },
-};
+    }),
+);

@@ -4,7 +4,8 @@
 //! - vibrate, other features (Alberta's suction lens): `[0x55, 0x09, 0x00, 0x00, on, s]`
 //! - rotate (Theodore, 0..1): `[0x55, 0x08, 0x00, 0x00, s, 0xFF]`
 
-use super::packet_kit::{FixedPacketProtocol, PacketPerOutput, step_byte, unsupported};
+use super::packet_kit::{PacketPerOutput, step_byte, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
@@ -20,8 +21,5 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     }
 }
 
-pub(super) const PROTOCOL: FixedPacketProtocol = FixedPacketProtocol {
-    name: "svakom-v3",
-    handshake: &[],
-    handler: PacketPerOutput::tx(encode),
-};
+pub(super) const PROTOCOL: Fixed =
+    Fixed::new("svakom-v3", Shape::Packets(PacketPerOutput::tx(encode)));

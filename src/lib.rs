@@ -13,6 +13,7 @@ pub mod client;
 pub mod device;
 pub mod ffi;
 pub mod hardware;
+mod poison;
 pub mod proto;
 pub mod server;
 pub mod spec;

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use std::os::raw::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -80,9 +80,7 @@ pub(crate) struct ClientCore {
     pub(crate) connection: tokio::sync::Mutex<Option<Arc<Connection>>>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::poison::lock;
 
 /// Events kept for pull mode before the oldest are dropped.
 const QUEUE_LIMIT: usize = 10_000;

@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -19,9 +19,7 @@ use crate::device::config::{Communication, SerialSpecifier};
 /// How often the manager looks for ports that came back.
 const WATCH_INTERVAL: Duration = Duration::from_millis(250);
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::poison::lock;
 
 struct Inner {
     ports: Vec<String>,

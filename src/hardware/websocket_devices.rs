@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -28,9 +28,7 @@ pub const DEFAULT_DEVICE_WEBSOCKET_PORT: u16 = 54817;
 
 type Sink = SplitSink<WebSocketStream<TcpStream>, Message>;
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::poison::lock;
 
 /// One connected websocket device.
 pub struct WebsocketDevice {

@@ -2,7 +2,7 @@
 //! indices, tracks scanning, and reports devices coming and going.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc};
@@ -55,9 +55,7 @@ pub struct DeviceManager {
     inner: Arc<Inner>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::poison::lock;
 
 impl DeviceManager {
     pub(crate) fn start(

@@ -14,7 +14,7 @@ mod device;
 
 use std::collections::{HashMap, HashSet};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use async_trait::async_trait;
 use btleplug::api::{Central as _, CentralEvent, CentralState, Manager as _, Peripheral as _};
@@ -26,9 +26,7 @@ use super::{
 };
 use device::{BleConnector, BleDevice, btle_error};
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::poison::lock;
 
 fn unavailable(why: impl Into<String>) -> HardwareError {
     HardwareError::Unavailable("Bluetooth LE", why.into())

@@ -200,6 +200,29 @@ fn server() -> std::sync::Arc<ButtplugServer> {
         .unwrap()
 }
 
+/// A server with the Bluetooth LE manager and an in-process client that is scanning.
+struct Scanning {
+    _server: std::sync::Arc<ButtplugServer>,
+    client: ButtplugClient,
+    events: broadcast::Receiver<ClientEvent>,
+}
+
+impl Scanning {
+    async fn start() -> Scanning {
+        let server = server();
+        let client = ButtplugClient::connect_in_process("ble test", &server)
+            .await
+            .unwrap();
+        let events = client.events();
+        client.start_scanning().await.unwrap();
+        Scanning {
+            _server: server,
+            client,
+            events,
+        }
+    }
+}
+
 async fn next_added(events: &mut broadcast::Receiver<ClientEvent>) -> ClientDevice {
     loop {
         match tokio::time::timeout(WAIT, events.recv())
@@ -244,12 +267,11 @@ async fn a_lovense_toy_is_found_identified_and_driven() {
     let mut bluez = bluez_with_adapter();
     let address = "C4:4F:33:00:00:01";
     bluez.cmd(lovense(address, "LVS-A011"));
-    let server = server();
-    let client = ButtplugClient::connect_in_process("ble test", &server)
-        .await
-        .unwrap();
-    let mut events = client.events();
-    client.start_scanning().await.unwrap();
+    let Scanning {
+        _server,
+        client,
+        mut events,
+    } = Scanning::start().await;
     let nora = next_added(&mut events).await;
     // Identified by its answer to DeviceType; (a notification on rx), not by its name.
     assert_eq!(nora.name(), "Lovense Nora");
@@ -278,12 +300,11 @@ async fn battery_is_read_and_writes_use_the_type_the_characteristic_allows() {
     let mut bluez = bluez_with_adapter();
     let address = "00:A0:50:00:00:02";
     bluez.cmd(magic_wand(address));
-    let server = server();
-    let client = ButtplugClient::connect_in_process("ble test", &server)
-        .await
-        .unwrap();
-    let mut events = client.events();
-    client.start_scanning().await.unwrap();
+    let Scanning {
+        _server,
+        client,
+        mut events,
+    } = Scanning::start().await;
     let wand = next_added(&mut events).await;
     assert_eq!(wand.name(), "MagicMotion Wand");
 
@@ -309,12 +330,11 @@ async fn a_peripheral_that_goes_away_comes_back_with_its_index() {
     let mut bluez = bluez_with_adapter();
     let address = "C4:4F:33:00:00:03";
     bluez.cmd(lovense(address, "LVS-A011"));
-    let server = server();
-    let client = ButtplugClient::connect_in_process("ble test", &server)
-        .await
-        .unwrap();
-    let mut events = client.events();
-    client.start_scanning().await.unwrap();
+    let Scanning {
+        _server,
+        client,
+        mut events,
+    } = Scanning::start().await;
     let nora = next_added(&mut events).await;
     client.stop_scanning().await.unwrap();
     let index = nora.index();
@@ -350,12 +370,11 @@ async fn a_toy_switched_off_and_on_reconnects_when_it_advertises_again() {
     let mut bluez = bluez_with_adapter();
     let address = "C4:4F:33:00:00:05";
     bluez.cmd(lovense(address, "LVS-A011"));
-    let server = server();
-    let client = ButtplugClient::connect_in_process("ble test", &server)
-        .await
-        .unwrap();
-    let mut events = client.events();
-    client.start_scanning().await.unwrap();
+    let Scanning {
+        _server,
+        client,
+        mut events,
+    } = Scanning::start().await;
     let nora = next_added(&mut events).await;
     client.stop_scanning().await.unwrap();
 
@@ -377,12 +396,11 @@ async fn a_toy_switched_off_and_on_reconnects_when_it_advertises_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_connection_is_retried_when_the_toy_advertises_again() {
     let mut bluez = bluez_with_adapter();
-    let server = server();
-    let client = ButtplugClient::connect_in_process("ble test", &server)
-        .await
-        .unwrap();
-    let mut events = client.events();
-    client.start_scanning().await.unwrap();
+    let Scanning {
+        _server,
+        client,
+        mut events,
+    } = Scanning::start().await;
     // Appears during the scan, advertising only its name; its first connection fails.
     let address = "C4:4F:33:00:00:07";
     let mut toy = lovense(address, "LVS-A011");
@@ -414,12 +432,11 @@ async fn a_toy_matched_by_manufacturer_data_only_is_found() {
     let mut toy = lovense(address, "Unnamed toy");
     toy["advertised"] = json!([]);
     bluez.cmd(toy);
-    let server = server();
-    let client = ButtplugClient::connect_in_process("ble test", &server)
-        .await
-        .unwrap();
-    let mut events = client.events();
-    client.start_scanning().await.unwrap();
+    let Scanning {
+        _server,
+        client,
+        mut events,
+    } = Scanning::start().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(client.devices().is_empty());
     assert_eq!(bluez.calls(address, "Connect"), 0);
@@ -435,12 +452,11 @@ async fn a_toy_matched_by_manufacturer_data_only_is_found() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_toy_matched_by_advertised_service_only_is_found() {
     let mut bluez = bluez_with_adapter();
-    let server = server();
-    let client = ButtplugClient::connect_in_process("ble test", &server)
-        .await
-        .unwrap();
-    let mut events = client.events();
-    client.start_scanning().await.unwrap();
+    let Scanning {
+        _server,
+        client,
+        mut events,
+    } = Scanning::start().await;
     // Switched on while the scan runs; a name no configuration knows, but the advertised
     // Lovense service identifies it.
     let address = "C4:4F:33:00:00:04";

@@ -173,11 +173,8 @@ static void test_push_mode_end_to_end(void) {
     inbox_destroy(&events);
 }
 
-static void test_pull_mode(void) {
-    PlugwireClient *client = NULL;
-    CHECK(plugwire_client_new(NULL, NULL, &client) == PLUGWIRE_STATUS_OK);
-    CHECK(connect_embedded(client));
-    CHECK(start_scanning(client));
+/* Pull mode: takes events until ScanningFinished; returns how many devices were added. */
+static int pull_until_scanned(PlugwireClient *client) {
     int added = 0, finished = 0;
     while (!finished) {
         uint8_t *data = NULL;
@@ -193,7 +190,15 @@ static void test_pull_mode(void) {
         if (event->kind_case == PLUGWIRE__V1__EVENT__KIND_SCANNING_FINISHED) finished = 1;
         plugwire__v1__event__free_unpacked(event, NULL);
     }
-    CHECK(added == 2);
+    return added;
+}
+
+static void test_pull_mode(void) {
+    PlugwireClient *client = NULL;
+    CHECK(plugwire_client_new(NULL, NULL, &client) == PLUGWIRE_STATUS_OK);
+    CHECK(connect_embedded(client));
+    CHECK(start_scanning(client));
+    CHECK(pull_until_scanned(client) == 2);
     uint8_t *data = NULL;
     size_t len = 0;
     CHECK(plugwire_client_next_event(client, 10, &data, &len) == PLUGWIRE_STATUS_TIMEOUT);
@@ -369,6 +374,8 @@ static void test_stress_threads(void) {
     CHECK(plugwire_client_new(NULL, NULL, &client) == PLUGWIRE_STATUS_OK);
     CHECK(connect_embedded(client));
     CHECK(start_scanning(client));
+    /* Every request must succeed, so device 0 must be there before the first one. */
+    CHECK(pull_until_scanned(client) == 2);
     pthread_t threads[8];
     stress_job jobs[8];
     int per_thread = 10000 / scale();

@@ -223,43 +223,44 @@ impl Scanning {
     }
 }
 
-async fn next_added(events: &mut broadcast::Receiver<ClientEvent>) -> ClientDevice {
+/// The next client event `pick` accepts, skipping others.
+async fn next_event<T>(
+    events: &mut broadcast::Receiver<ClientEvent>,
+    what: &str,
+    pick: impl Fn(ClientEvent) -> Option<T>,
+) -> T {
     loop {
-        match tokio::time::timeout(WAIT, events.recv())
+        let event = tokio::time::timeout(WAIT, events.recv())
             .await
-            .expect("a device was added in time")
-            .unwrap()
-        {
-            ClientEvent::DeviceAdded(d) => return d,
-            _ => continue,
+            .unwrap_or_else(|_| panic!("{what} in time"))
+            .unwrap();
+        if let Some(found) = pick(event) {
+            return found;
         }
     }
+}
+
+async fn next_added(events: &mut broadcast::Receiver<ClientEvent>) -> ClientDevice {
+    next_event(events, "a device added", |e| match e {
+        ClientEvent::DeviceAdded(d) => Some(d),
+        _ => None,
+    })
+    .await
 }
 
 async fn next_removed(events: &mut broadcast::Receiver<ClientEvent>) -> u32 {
-    loop {
-        match tokio::time::timeout(WAIT, events.recv())
-            .await
-            .expect("a device was removed in time")
-            .unwrap()
-        {
-            ClientEvent::DeviceRemoved { index, .. } => return index,
-            _ => continue,
-        }
-    }
+    next_event(events, "a device removed", |e| match e {
+        ClientEvent::DeviceRemoved { index, .. } => Some(index),
+        _ => None,
+    })
+    .await
 }
 
 async fn wait_scanning_finished(events: &mut broadcast::Receiver<ClientEvent>) {
-    loop {
-        match tokio::time::timeout(WAIT, events.recv())
-            .await
-            .expect("ScanningFinished in time")
-            .unwrap()
-        {
-            ClientEvent::ScanningFinished => return,
-            _ => continue,
-        }
-    }
+    next_event(events, "ScanningFinished", |e| {
+        matches!(e, ClientEvent::ScanningFinished).then_some(())
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -208,6 +208,14 @@ class StandIn:
         del mockobject.objects[path]
         return True
 
+    @staticmethod
+    def set_link(device, up):
+        """Connected and ServicesResolved together, as BlueZ reports a link."""
+        device.UpdateProperties(DEVICE_IFACE, {
+            'Connected': dbus.Boolean(up, variant_level=1),
+            'ServicesResolved': dbus.Boolean(up, variant_level=1),
+        })
+
     # --- method implementations (run inside the mock object's method call) -------------
 
     def connect_method(self, address):
@@ -218,19 +226,13 @@ class StandIn:
                 layout['connect_failures'] -= 1
                 raise dbus.exceptions.DBusException(
                     'le-connection-abort-by-local', name='org.bluez.Error.Failed')
-            device.UpdateProperties(DEVICE_IFACE, {
-                'Connected': dbus.Boolean(True, variant_level=1),
-                'ServicesResolved': dbus.Boolean(True, variant_level=1),
-            })
+            self.set_link(device, True)
         return connect
 
     def disconnect_method(self, address):
         def disconnect(device):
             self.count(address, 'Disconnect')
-            device.UpdateProperties(DEVICE_IFACE, {
-                'ServicesResolved': dbus.Boolean(False, variant_level=1),
-                'Connected': dbus.Boolean(False, variant_level=1),
-            })
+            self.set_link(device, False)
         return disconnect
 
     def read_method(self, address):
@@ -304,10 +306,7 @@ class StandIn:
             self.advertisement(address)
             return {}
         if kind == 'drop_link':
-            mockobject.objects[self.device_path(address)].UpdateProperties(DEVICE_IFACE, {
-                'ServicesResolved': dbus.Boolean(False, variant_level=1),
-                'Connected': dbus.Boolean(False, variant_level=1),
-            })
+            self.set_link(mockobject.objects[self.device_path(address)], False)
             return {}
         if kind == 'advertise':
             mockobject.objects[self.device_path(address)].UpdateProperties(DEVICE_IFACE, {
@@ -318,10 +317,7 @@ class StandIn:
             path = self.device_path(address)
             device = mockobject.objects.get(path)
             if device is not None and device.props[DEVICE_IFACE]['Connected']:
-                device.UpdateProperties(DEVICE_IFACE, {
-                    'ServicesResolved': dbus.Boolean(False, variant_level=1),
-                    'Connected': dbus.Boolean(False, variant_level=1),
-                })
+                self.set_link(device, False)
             return {'removed': self.remove_device(address)}
         if kind == 'reset':
             for known in list(self.layouts):

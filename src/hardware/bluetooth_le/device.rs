@@ -184,17 +184,27 @@ impl BleDevice {
 
     /// The link dropped (out of range, switched off): tell the device's users once.
     pub(super) fn lost(&self) {
-        if self.connected.swap(false, Ordering::AcqRel) {
+        if self.end_link(true) {
             tracing::info!(
                 "Bluetooth LE device {} ({}) disconnected",
                 self.name,
                 self.address
             );
-            if let Some(manager) = self.manager.upgrade() {
-                manager.unlinked(&self.peripheral.id(), &self.address, true);
-            }
-            let _ = self.events.send(HardwareEvent::Disconnected);
         }
+    }
+
+    /// Marks the link ended, once: the manager forgets it (and waits for the device when
+    /// it `dropped` rather than was let go) and the device's users hear of it. False when
+    /// it had already ended.
+    fn end_link(&self, dropped: bool) -> bool {
+        if !self.connected.swap(false, Ordering::AcqRel) {
+            return false;
+        }
+        if let Some(manager) = self.manager.upgrade() {
+            manager.unlinked(&self.peripheral.id(), &self.address, dropped);
+        }
+        let _ = self.events.send(HardwareEvent::Disconnected);
+        true
     }
 
     fn characteristic(&self, endpoint: Endpoint) -> Result<&Characteristic, HardwareError> {
@@ -270,15 +280,12 @@ impl HardwareDevice for BleDevice {
     }
 
     async fn disconnect(&self) {
-        if self.connected.swap(false, Ordering::AcqRel) {
-            // Asked for: not a device to wait for.
-            if let Some(manager) = self.manager.upgrade() {
-                manager.unlinked(&self.peripheral.id(), &self.address, false);
-            }
-            if let Err(e) = self.peripheral.disconnect().await {
-                tracing::debug!("disconnecting {}: {e}", self.address);
-            }
-            let _ = self.events.send(HardwareEvent::Disconnected);
+        // Asked for: not a device to wait for.
+        if !self.end_link(false) {
+            return;
+        }
+        if let Err(e) = self.peripheral.disconnect().await {
+            tracing::debug!("disconnecting {}: {e}", self.address);
         }
     }
 }

@@ -17,8 +17,10 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use async_trait::async_trait;
-use btleplug::api::{Central as _, CentralEvent, CentralState, Manager as _, Peripheral as _};
-use btleplug::platform::{Adapter, Manager, PeripheralId};
+use btleplug::api::{
+    Central as _, CentralEvent, CentralState, Manager as _, Peripheral as _, PeripheralProperties,
+};
+use btleplug::platform::{Adapter, Manager, Peripheral, PeripheralId};
 use futures_util::{Stream, StreamExt};
 
 use super::{
@@ -159,8 +161,7 @@ impl Inner {
         });
     }
 
-    /// A peripheral advertised: offer it when a client scans (and it is new or changed) or
-    /// when it is a device that dropped out.
+    /// A peripheral advertised: see whether to offer it.
     async fn on_advertisement(&self, adapter: &Adapter, id: PeripheralId) {
         if self.is_linked(&id) {
             return;
@@ -171,7 +172,13 @@ impl Inner {
         let Ok(Some(properties)) = peripheral.properties().await else {
             return;
         };
-        let Some(info) = advertisement::hardware_info(&properties) else {
+        self.offer(peripheral, &properties);
+    }
+
+    /// Offers an advertising peripheral when a client scans (and it is new or changed) or
+    /// when it is a device that dropped out.
+    fn offer(&self, peripheral: Peripheral, properties: &PeripheralProperties) {
+        let Some(info) = advertisement::hardware_info(properties) else {
             return;
         };
         {
@@ -299,9 +306,13 @@ impl HardwareManager for BluetoothLeManager {
         // Peripherals the Bluetooth service heard recently (they carry a signal strength)
         // will not necessarily advertise anew.
         for peripheral in adapter.peripherals().await.unwrap_or_default() {
-            let heard = matches!(peripheral.properties().await, Ok(Some(p)) if p.rssi.is_some());
-            if heard {
-                self.inner.on_advertisement(&adapter, peripheral.id()).await;
+            if self.inner.is_linked(&peripheral.id()) {
+                continue;
+            }
+            if let Ok(Some(properties)) = peripheral.properties().await {
+                if properties.rssi.is_some() {
+                    self.inner.offer(peripheral, &properties);
+                }
             }
         }
         Ok(())

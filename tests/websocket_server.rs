@@ -137,11 +137,17 @@ async fn oversized_frames_are_refused() {
     handshake(&mut ws, 4).await;
     let huge = "x".repeat(plugwire::transport::MAX_FRAME_BYTES + 10);
     let _ = ws.send(Message::text(huge)).await;
-    // The server drops the connection rather than buffering without bound.
+    // The server refuses to buffer it and says why: close code 1009 (message too big).
     let next = tokio::time::timeout(WAIT, ws.next())
         .await
         .expect("answer in time");
-    assert!(!matches!(next, Some(Ok(Message::Text(_)))), "{next:?}");
+    match next {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), 1009);
+            assert!(frame.reason.contains("too big"), "{frame:?}");
+        }
+        other => panic!("expected close 1009, got {other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -288,7 +288,7 @@ async fn serve_connection(
                     let _ = send_bounded(&mut sink, close_frame(CloseCode::Away, "no pong"), Duration::from_millis(100)).await;
                     break Ok(());
                 }
-                if let Err(e) = send_bounded(&mut sink, Message::Ping(Vec::new().into()), send_bound).await {
+                if let Err(e) = send_bounded(&mut sink, Message::Ping(Vec::new()), send_bound).await {
                     break Err(e);
                 }
             }

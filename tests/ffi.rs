@@ -651,3 +651,73 @@ fn device_outputs_set_several_features_as_one_batch() {
     );
     assert_eq!(packets(), Vec::<Vec<u8>>::new());
 }
+
+/// Context of a callback that blocks until released, then records event kinds.
+struct Gate {
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+    events: mpsc::Sender<Vec<u8>>,
+}
+
+unsafe extern "C" fn gated(user_data: *mut c_void, data: *const u8, len: usize) {
+    let gate = unsafe { &*(user_data as *const Gate) };
+    let mut open = gate.open.lock().unwrap();
+    while !*open {
+        open = gate.opened.wait(open).unwrap();
+    }
+    drop(open);
+    let _ = gate
+        .events
+        .send(unsafe { std::slice::from_raw_parts(data, len) }.to_vec());
+}
+
+/// An event callback that does not keep up costs bounded memory: events beyond the bound
+/// are dropped and counted, and the host is told how many.
+#[test]
+fn a_stalled_event_callback_gets_a_dropped_events_notice() {
+    let (tx, rx) = mpsc::channel();
+    let gate = Box::new(Gate {
+        open: std::sync::Mutex::new(false),
+        opened: std::sync::Condvar::new(),
+        events: tx,
+    });
+    let mut raw = ptr::null_mut();
+    assert_eq!(
+        unsafe { plugwire_client_new(Some(gated), &*gate as *const Gate as *mut c_void, &mut raw) },
+        PlugwireStatus::Ok
+    );
+    let c = Client { raw, events: None };
+    let toys: Vec<String> = (0..2000).map(|_| "LVS-Lush".to_string()).collect();
+    let names: Vec<&str> = toys.iter().map(String::as_str).collect();
+    c.connect(&names);
+    // Replies share the callback thread with events, so nothing here waits for one while
+    // the callback is stuck: the scan is sent fire-and-forget and the toys get time to
+    // connect (2,000 simulated toys take well under a second).
+    let (reply_tx, _replies) = mpsc::channel();
+    send(
+        &c,
+        pb::request::Kind::StartScanning(pb::StartScanning {}),
+        &reply_tx,
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    *gate.open.lock().unwrap() = true;
+    gate.opened.notify_all();
+    let mut added = 0;
+    let mut dropped_notice = None;
+    while let Ok(bytes) = rx.recv_timeout(Duration::from_millis(500)) {
+        match pb::Event::decode(&bytes[..]).unwrap().kind.unwrap() {
+            pb::event::Kind::DeviceAdded(_) => added += 1,
+            pb::event::Kind::Error(e) if e.code == pb::ErrorCode::EventsDropped as i32 => {
+                dropped_notice = Some(e.message)
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        added <= 1025,
+        "{added} events were held for a stalled callback"
+    );
+    let notice = dropped_notice.expect("a dropped-events notice");
+    assert!(notice.contains("events were dropped"), "{notice}");
+    drop(c);
+}

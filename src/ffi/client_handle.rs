@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 use std::os::raw::c_void;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{JoinHandle, ThreadId};
@@ -50,6 +50,8 @@ impl CCallback {
 
 enum Job {
     Call(CCallback, Vec<u8>),
+    /// An event for the event callback (counted against EVENT_CALLBACK_LIMIT).
+    Event(CCallback, Vec<u8>),
     Stop,
 }
 
@@ -75,6 +77,10 @@ pub(crate) struct ClientCore {
     dispatcher: Mutex<Option<(JoinHandle<()>, ThreadId)>>,
     queue: Mutex<VecDeque<Vec<u8>>>,
     queue_ready: Condvar,
+    /// Events handed to the callback thread and not yet delivered.
+    events_waiting: AtomicUsize,
+    /// Events dropped since the last notice.
+    events_dropped: AtomicU64,
     /// Held while connecting, so two connects never race.
     pub(crate) connecting: tokio::sync::Mutex<()>,
     /// The open connection. Requests clone the Arc and release the lock at once, so one
@@ -86,6 +92,9 @@ use crate::poison::lock;
 
 /// Events kept for pull mode before the oldest are dropped.
 const QUEUE_LIMIT: usize = 10_000;
+/// Events waiting for a slow event callback before further ones are dropped (and counted:
+/// the callback then gets an `ERROR_CODE_EVENTS_DROPPED` event).
+const EVENT_CALLBACK_LIMIT: usize = 1024;
 
 impl ClientCore {
     pub(crate) fn new(event_callback: Option<CCallback>) -> Result<Arc<ClientCore>, String> {
@@ -98,6 +107,8 @@ impl ClientCore {
             dispatcher: Mutex::new(None),
             queue: Mutex::new(VecDeque::new()),
             queue_ready: Condvar::new(),
+            events_waiting: AtomicUsize::new(0),
+            events_dropped: AtomicU64::new(0),
             connecting: tokio::sync::Mutex::new(()),
             connection: Mutex::new(None),
         });
@@ -113,6 +124,17 @@ impl ClientCore {
                     drop(core);
                     match job {
                         Job::Call(cb, data) => cb.call(&data),
+                        Job::Event(cb, data) => {
+                            cb.call(&data);
+                            let Some(core) = weak.upgrade() else { return };
+                            // Once the backlog is delivered, the host learns what it missed.
+                            if core.events_waiting.fetch_sub(1, Ordering::AcqRel) == 1 {
+                                let dropped = core.events_dropped.swap(0, Ordering::AcqRel);
+                                if dropped > 0 && !core.is_closed() {
+                                    cb.call(&events_dropped_notice(dropped));
+                                }
+                            }
+                        }
                         Job::Stop => return,
                     }
                 }
@@ -165,7 +187,11 @@ impl ClientCore {
             return;
         }
         match self.event_callback {
-            Some(cb) => self.dispatch(Job::Call(cb, data)),
+            Some(cb) => {
+                if !self.try_queue_event(cb, data) {
+                    self.events_dropped.fetch_add(1, Ordering::AcqRel);
+                }
+            }
             None => {
                 let mut q = lock(&self.queue);
                 if q.len() >= QUEUE_LIMIT {
@@ -175,6 +201,16 @@ impl ClientCore {
                 self.queue_ready.notify_one();
             }
         }
+    }
+
+    /// Hands an event to the callback thread unless EVENT_CALLBACK_LIMIT are waiting.
+    fn try_queue_event(&self, cb: CCallback, data: Vec<u8>) -> bool {
+        if self.events_waiting.fetch_add(1, Ordering::AcqRel) >= EVENT_CALLBACK_LIMIT {
+            self.events_waiting.fetch_sub(1, Ordering::AcqRel);
+            return false;
+        }
+        self.dispatch(Job::Event(cb, data));
+        true
     }
 
     /// Pull mode: waits up to `timeout` for the next event.
@@ -229,4 +265,17 @@ impl ClientCore {
             runtime::release(lease.generation);
         }
     }
+}
+
+/// The event telling a host that `n` events were dropped.
+fn events_dropped_notice(n: u64) -> Vec<u8> {
+    use prost::Message;
+    crate::proto::Event {
+        kind: Some(crate::proto::event::Kind::Error(crate::proto::Error {
+            code: crate::proto::ErrorCode::EventsDropped as i32,
+            category: crate::proto::ErrorCategory::Connection as i32,
+            message: format!("{n} events were dropped: the event callback did not keep up"),
+        })),
+    }
+    .encode_to_vec()
 }

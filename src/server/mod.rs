@@ -94,6 +94,12 @@ impl ServerBuilder {
         Ok(self)
     }
 
+    /// Uses a user device configuration already read (see [`UserConfig::from_named_json`]).
+    pub fn user_config(mut self, config: UserConfig) -> Self {
+        self.user_config = config;
+        self
+    }
+
     /// Adds the simulated hardware manager.
     pub fn simulated(mut self, hardware: SimulatedHardware) -> Self {
         self.simulated = Some(hardware);

@@ -149,7 +149,11 @@ impl DeviceConfigDb {
     /// Parses a device configuration; errors name it `file`, the JSON path at fault and
     /// what was expected there.
     pub fn from_named_json(file: &str, text: &str) -> Result<DeviceConfigDb, ConfigError> {
-        let raw: RawFile = strict_json::parse(file, text)?;
+        let raw: RawFile = strict_json::parse(
+            file,
+            "a device configuration: an object with `version` and `protocols`",
+            text,
+        )?;
         let version = raw.version.check(file)?;
         let protocols = raw
             .protocols

@@ -11,8 +11,31 @@ use serde::de::{self, DeserializeOwned, Deserializer, SeqAccess, Unexpected, Vis
 
 use super::ConfigError;
 
-/// Parses `text` as `T`; errors name `file` and the path inside it.
-pub(crate) fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, ConfigError> {
+/// Parses `text` as `T`, a JSON object described by `what`; errors name `file` and the
+/// path inside it.
+pub(crate) fn parse<T: DeserializeOwned>(
+    file: &str,
+    what: &str,
+    text: &str,
+) -> Result<T, ConfigError> {
+    // serde reads a struct from an array too (`[1, 2, 3]`); a configuration is an object.
+    let first = text.trim_start().chars().next();
+    if let Some(c) = first.filter(|c| *c != '{') {
+        let found = match c {
+            '[' => "an array",
+            '"' => "a string",
+            't' | 'f' => "a boolean",
+            'n' => "null",
+            _ => "a number",
+        };
+        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+            return Err(ConfigError::Invalid {
+                file: file.to_string(),
+                path: display_path(""),
+                message: format!("expected {what}, found {found}"),
+            });
+        }
+    }
     let mut json = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut json)
         .map_err(|e| from_json_error(file, e.path().to_string(), e.into_inner()))?;
@@ -28,7 +51,10 @@ fn from_json_error(file: &str, path: String, e: serde_json::Error) -> ConfigErro
     let message = text
         .strip_suffix(&format!(" at line {line} column {column}"))
         .unwrap_or(&text)
-        .to_string();
+        // serde's words for JSON's arrays and objects.
+        .replace("sequence", "array")
+        .replace("expected a map", "expected an object")
+        .replace("invalid type: map", "invalid type: object");
     if e.is_data() {
         ConfigError::Invalid {
             file: file.to_string(),

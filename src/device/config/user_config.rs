@@ -67,7 +67,11 @@ impl UserConfig {
     /// Parses a user device configuration; errors name it `file`, the JSON path at fault
     /// and what was expected there.
     pub fn from_named_json(file: &str, text: &str) -> Result<UserConfig, ConfigError> {
-        let raw: RawUserFile = strict_json::parse(file, text)?;
+        let raw: RawUserFile = strict_json::parse(
+            file,
+            "a user device configuration: an object with `version` and `user_configs`",
+            text,
+        )?;
         raw.version.check(file)?;
         let mut config = UserConfig::default();
         let Some(user) = raw.user_configs else {

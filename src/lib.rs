@@ -9,6 +9,7 @@
 //! - [`transport`]: Buttplug JSON over websocket.
 //! - [`ffi`]: the C ABI (protobuf messages, see `protobuf/plugwire.proto`).
 
+mod bounded_events;
 pub mod client;
 pub mod device;
 pub mod ffi;

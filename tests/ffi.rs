@@ -543,3 +543,111 @@ fn the_log_callback_can_be_changed_any_time() {
         PlugwireStatus::Ok
     );
 }
+
+/// Sends a request without waiting; its reply goes to `tx`.
+fn send(c: &Client, kind: pb::request::Kind, tx: &mpsc::Sender<Vec<u8>>) {
+    let bytes = pb::Request { kind: Some(kind) }.encode_to_vec();
+    let status = unsafe {
+        plugwire_client_request(
+            c.raw,
+            bytes.as_ptr(),
+            bytes.len(),
+            Some(reply_once),
+            once(tx),
+        )
+    };
+    assert_eq!(status, PlugwireStatus::Ok);
+}
+
+/// The command path's first promise through the C ABI: an output and then a stop sent back
+/// to back from one thread always leave the toy stopped (the stop is never overtaken).
+/// Game engines send exactly this fire-and-forget pattern.
+#[test]
+fn output_then_stop_from_one_thread_always_ends_stopped() {
+    let c = Client::push();
+    c.connect(&["LVS-Lush"]);
+    let lush = c.scan()[0].index;
+    let address = "FF:00:00:00:00:00";
+    let clear = || {
+        c.request(pb::request::Kind::SimulatedWriteLog(
+            pb::SimulatedWriteLog {
+                address: address.into(),
+                clear: true,
+            },
+        ))
+    };
+    clear();
+    let stop = pb::request::Kind::StopDevice(pb::StopDevice {
+        device_index: lush,
+        feature: None,
+    });
+    let (tx, rx) = mpsc::channel();
+    // What the toy is doing: the last write it received (a stop that supersedes an
+    // output that was never written has nothing to write).
+    let mut toy = String::from("Vibrate:0;");
+    let mut left_running = 0;
+    for i in 0..10_000u32 {
+        send(&c, vibrate(lush, f64::from(i % 20 + 1) / 20.0), &tx);
+        send(&c, stop.clone(), &tx);
+        for _ in 0..2 {
+            rx.recv_timeout(WAIT).expect("reply in time");
+        }
+        let log = match clear() {
+            pb::reply::Kind::WriteLog(log) => log,
+            other => panic!("{other:?}"),
+        };
+        if let Some(last) = log.records.last() {
+            toy = String::from_utf8_lossy(&last.data).into_owned();
+        }
+        if toy != "Vibrate:0;" {
+            left_running += 1;
+        }
+    }
+    assert_eq!(left_running, 0, "pairs that left the toy running");
+}
+
+/// Several outputs of one device in one request reach the protocol as one batch: a
+/// Lovehoney Desire with two motors packs equal levels into one packet for both, which it
+/// can only do when it sees both changes at once.
+#[test]
+fn device_outputs_set_several_features_as_one_batch() {
+    let c = Client::push();
+    c.connect(&["PROSTATE VIBE"]);
+    let toy = c.scan()[0].index;
+    let entry = |feature: u32, fraction: f64| pb::DeviceOutput {
+        feature_index: feature,
+        output: pb::OutputType::Vibrate as i32,
+        value: Some(pb::device_output::Value::Fraction(fraction)),
+        ..Default::default()
+    };
+    let both = |a: f64, b: f64| {
+        pb::request::Kind::DeviceOutputs(pb::DeviceOutputs {
+            device_index: toy,
+            outputs: vec![entry(0, a), entry(1, b)],
+        })
+    };
+    let packets = || match c.request(pb::request::Kind::SimulatedWriteLog(
+        pb::SimulatedWriteLog {
+            address: "FF:00:00:00:00:00".into(),
+            clear: true,
+        },
+    )) {
+        pb::reply::Kind::WriteLog(log) => log
+            .records
+            .into_iter()
+            .filter(|r| r.kind == pb::RecordKind::Write as i32)
+            .map(|r| r.data)
+            .collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    packets();
+    c.ok(both(0.5, 0.5));
+    assert_eq!(packets(), vec![vec![0xF3, 0x00, 0x40]]);
+    // One bad entry sends nothing at all.
+    let reply = c.request(both(0.1, 7.0));
+    assert!(
+        matches!(&reply, pb::reply::Kind::Error(e) if e.code == pb::ErrorCode::InvalidArgument as i32),
+        "{reply:?}"
+    );
+    assert_eq!(packets(), Vec::<Vec<u8>>::new());
+}

@@ -138,9 +138,10 @@ async fn spec_v1_messages() {
     );
     let v = s.one(json!({"VibrateCmd": {"Id": 4, "DeviceIndex": edge, "Speeds": [{"Index": 1, "Speed": 0.05}, {"Index": 0, "Speed": 1.0}]}})).await;
     assert_eq!(v, json!({"Ok": {"Id": 4}}));
+    // One message is one batch: both motors reach the protocol together (in feature order).
     assert_eq!(
         commands(&rig.device("LVS-Edge")),
-        vec!["Vibrate2:1;", "Vibrate1:20;"]
+        vec!["Vibrate1:20;", "Vibrate2:1;"]
     );
 
     let r = s.one(json!({"RotateCmd": {"Id": 5, "DeviceIndex": nora, "Rotations": [{"Index": 0, "Speed": 0.5, "Clockwise": true}]}})).await;

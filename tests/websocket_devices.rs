@@ -46,8 +46,10 @@ async fn a_websocket_device_is_found_identified_and_driven() {
         .await
         .unwrap();
     let url = format!("ws://{}", devices.local_addr());
+    // The default gap is for radio links: a device on a websocket gets none unless its
+    // configuration sets one (as in the reference).
     let rig = rig_with(&[], |b| {
-        b.default_message_gap_ms(0)
+        b.default_message_gap_ms(75)
             .user_config_json(USER)
             .unwrap()
             .manager(devices)
@@ -61,6 +63,7 @@ async fn a_websocket_device_is_found_identified_and_driven() {
     let added = s.scan(2).await;
     let list = &added.last().expect("device added")["DeviceList"]["Devices"]["0"];
     assert_eq!(list["DeviceName"], "Lovense Nora");
+    assert_eq!(list["DeviceMessageTimingGap"], 0);
     s.one(json!({"OutputCmd": {"Id": 3, "DeviceIndex": 0, "FeatureIndex": 1, "Command": {"Rotate": {"Value": -7}}}})).await;
     let battery = s.one(json!({"InputCmd": {"Id": 4, "DeviceIndex": 0, "FeatureIndex": 2, "Type": "Battery", "Command": "Read"}})).await;
     assert_eq!(battery["InputReading"]["Reading"]["Battery"]["Value"], 66);

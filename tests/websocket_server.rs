@@ -137,11 +137,17 @@ async fn oversized_frames_are_refused() {
     handshake(&mut ws, 4).await;
     let huge = "x".repeat(plugwire::transport::MAX_FRAME_BYTES + 10);
     let _ = ws.send(Message::text(huge)).await;
-    // The server drops the connection rather than buffering without bound.
+    // The server refuses to buffer it and says why: close code 1009 (message too big).
     let next = tokio::time::timeout(WAIT, ws.next())
         .await
         .expect("answer in time");
-    assert!(!matches!(next, Some(Ok(Message::Text(_)))), "{next:?}");
+    match next {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), 1009);
+            assert!(frame.reason.contains("too big"), "{frame:?}");
+        }
+        other => panic!("expected close 1009, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -154,9 +160,36 @@ async fn a_second_client_is_refused_and_a_leaving_client_stops_its_devices() {
     let lush = rig.index_of("LVS-Lush");
     send(&mut first, json!([{"ScalarCmd": {"Id": 3, "DeviceIndex": lush, "Scalars": [{"Index": 0, "Scalar": 1.0, "ActuatorType": "Vibrate"}]}}])).await;
 
+    // A second client's RequestServerInfo is answered with a handshake Error carrying its
+    // Id and the reason, then the connection closes with 1013 (try again later).
     let mut second = connect(&server).await;
+    second
+        .send(Message::text(
+            json!([{"RequestServerInfo": {"Id": 7, "ClientName": "second", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])
+                .to_string(),
+        ))
+        .await
+        .unwrap();
     let refusal = recv(&mut second).await;
     assert_eq!(error_code(&refusal[0]), Some(1), "{refusal:?}");
+    assert_eq!(refusal[0]["Error"]["Id"], 7);
+    assert!(
+        refusal[0]["Error"]["ErrorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("another client is connected"),
+        "{refusal:?}"
+    );
+    match tokio::time::timeout(WAIT, second.next())
+        .await
+        .expect("close in time")
+    {
+        Some(Ok(Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), 1013);
+            assert!(frame.reason.contains("another client is connected"));
+        }
+        other => panic!("expected a close frame, got {other:?}"),
+    }
 
     first.close(None).await.unwrap();
     drop(first);

@@ -2,10 +2,11 @@
 
 use std::sync::{Arc, Weak};
 
-use super::{ClientError, ClientInner};
+use super::{ClientError, ClientInner, expect_ok};
 use crate::device::feature::{
     DeviceFeature, InputCommand, InputType, OutputType, float_to_step, position_to_step,
 };
+use crate::server::ResponseFuture;
 use crate::spec::message::{DeviceInfo, OutputCommand, Request, Response};
 
 /// A command value: a fraction of the output's range, or raw steps.
@@ -106,6 +107,73 @@ impl ClientDevice {
         })
     }
 
+    /// Checks a value for one output of one feature and makes it a command.
+    fn command(
+        &self,
+        feature: u32,
+        output: OutputType,
+        value: OutputValue,
+        duration: Option<u32>,
+    ) -> Result<(u32, OutputCommand), ClientError> {
+        if output == OutputType::HwPositionWithDuration && duration.is_none() {
+            return Err(ClientError::InvalidArgument(
+                "a timed position move needs a duration".into(),
+            ));
+        }
+        let value = self.steps_for(feature, output, value)?;
+        Ok((
+            feature,
+            OutputCommand {
+                output,
+                value,
+                duration,
+            },
+        ))
+    }
+
+    /// The request that sets these outputs together (one batch on the device).
+    fn outputs_request(&self, mut commands: Vec<(u32, OutputCommand)>) -> Request {
+        if commands.len() == 1 {
+            let (feature, command) = commands.remove(0);
+            Request::Output {
+                device: self.info.index,
+                feature,
+                command,
+            }
+        } else {
+            Request::Outputs {
+                device: self.info.index,
+                commands,
+            }
+        }
+    }
+
+    /// Submits several outputs of this device to be set together: they reach the device
+    /// as one batch (a protocol that packs motors into one packet writes one packet). The
+    /// request is on its way, in order, when this returns; the future resolves with the
+    /// reply. Each entry is (feature, output, value, duration in ms for timed moves).
+    pub fn submit_outputs(
+        &self,
+        outputs: &[(u32, OutputType, OutputValue, Option<u32>)],
+    ) -> Result<ResponseFuture, ClientError> {
+        if outputs.is_empty() {
+            return Err(ClientError::InvalidArgument("no outputs given".into()));
+        }
+        let commands = outputs
+            .iter()
+            .map(|(f, o, v, d)| self.command(*f, *o, *v, *d))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.client()?.submit(self.outputs_request(commands))
+    }
+
+    /// Sets several outputs together; see [`ClientDevice::submit_outputs`].
+    pub async fn outputs(
+        &self,
+        outputs: &[(u32, OutputType, OutputValue, Option<u32>)],
+    ) -> Result<(), ClientError> {
+        expect_ok(self.submit_outputs(outputs)?.await?)
+    }
+
     /// Sets one output of one feature.
     pub async fn output(
         &self,
@@ -113,53 +181,47 @@ impl ClientDevice {
         output: OutputType,
         value: OutputValue,
     ) -> Result<(), ClientError> {
-        let step = self.steps_for(feature, output, value)?;
-        self.client()?
-            .send_ok(Request::Output {
-                device: self.info.index,
-                feature,
-                command: OutputCommand {
-                    output,
-                    value: step,
-                    duration: None,
-                },
-            })
-            .await
+        self.outputs(&[(feature, output, value, None)]).await
     }
 
-    /// Sets every output of a kind to the same fraction.
-    async fn all(&self, output: OutputType, value: f64) -> Result<(), ClientError> {
-        let features: Vec<u32> = self.features_with(output).map(|f| f.index).collect();
-        if features.is_empty() {
+    /// Sets every output of a kind to the same fraction, as one batch.
+    async fn all(
+        &self,
+        output: OutputType,
+        value: f64,
+        duration: Option<u32>,
+    ) -> Result<(), ClientError> {
+        let outputs: Vec<_> = self
+            .features_with(output)
+            .map(|f| (f.index, output, OutputValue::Float(value), duration))
+            .collect();
+        if outputs.is_empty() {
             return Err(ClientError::InvalidArgument(format!(
                 "device has no {output} output"
             )));
         }
-        for f in features {
-            self.output(f, output, OutputValue::Float(value)).await?;
-        }
-        Ok(())
+        self.outputs(&outputs).await
     }
 
     pub async fn vibrate(&self, speed: f64) -> Result<(), ClientError> {
-        self.all(OutputType::Vibrate, speed).await
+        self.all(OutputType::Vibrate, speed, None).await
     }
 
     /// Rotation speed; negative turns the other way.
     pub async fn rotate(&self, speed: f64) -> Result<(), ClientError> {
-        self.all(OutputType::Rotate, speed).await
+        self.all(OutputType::Rotate, speed, None).await
     }
 
     pub async fn oscillate(&self, speed: f64) -> Result<(), ClientError> {
-        self.all(OutputType::Oscillate, speed).await
+        self.all(OutputType::Oscillate, speed, None).await
     }
 
     pub async fn constrict(&self, level: f64) -> Result<(), ClientError> {
-        self.all(OutputType::Constrict, level).await
+        self.all(OutputType::Constrict, level, None).await
     }
 
     pub async fn position(&self, position: f64) -> Result<(), ClientError> {
-        self.all(OutputType::Position, position).await
+        self.all(OutputType::Position, position, None).await
     }
 
     /// Moves every positional feature to `position` (0..1) over `duration_ms`.
@@ -168,29 +230,12 @@ impl ClientDevice {
         position: f64,
         duration_ms: u32,
     ) -> Result<(), ClientError> {
-        let output = OutputType::HwPositionWithDuration;
-        let features: Vec<u32> = self.features_with(output).map(|f| f.index).collect();
-        if features.is_empty() {
-            return Err(ClientError::InvalidArgument(
-                "device has no timed position output".into(),
-            ));
-        }
-        let client = self.client()?;
-        for feature in features {
-            let value = self.steps_for(feature, output, OutputValue::Float(position))?;
-            client
-                .send_ok(Request::Output {
-                    device: self.info.index,
-                    feature,
-                    command: OutputCommand {
-                        output,
-                        value,
-                        duration: Some(duration_ms),
-                    },
-                })
-                .await?;
-        }
-        Ok(())
+        self.all(
+            OutputType::HwPositionWithDuration,
+            position,
+            Some(duration_ms),
+        )
+        .await
     }
 
     /// Reads an input of a feature once, in the input's units.

@@ -13,12 +13,12 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
-pub use connector::{Connector, ConnectorEvent, InProcessConnector};
+pub use connector::{CONNECTOR_EVENT_LIMIT, Connector, ConnectorEvent, InProcessConnector};
 pub use device::{ClientDevice, OutputValue};
 pub use websocket_connector::WebsocketConnector;
 
 use crate::device::feature::InputType;
-use crate::server::{ButtplugServer, ServerError};
+use crate::server::{ButtplugServer, ResponseFuture, ServerError};
 use crate::spec::message::{DeviceInfo, Request, Response, ServerEvent};
 use crate::spec::{ButtplugError, SpecVersion};
 
@@ -61,6 +61,8 @@ pub enum ClientEvent {
     /// The client missed a ping; the server stopped every device and ended the session.
     PingTimeout,
     ServerDisconnected,
+    /// This many events were dropped because they were not read fast enough.
+    EventsDropped(u64),
 }
 
 pub(crate) struct ClientInner {
@@ -72,19 +74,30 @@ pub(crate) struct ClientInner {
     max_ping_time_ms: RwLock<u32>,
 }
 
+/// `Ok` is the only fitting reply to commands.
+pub(crate) fn expect_ok(response: Response) -> Result<(), ClientError> {
+    match response {
+        Response::Ok => Ok(()),
+        other => Err(ClientError::UnexpectedReply(format!("{other:?}"))),
+    }
+}
+
 impl ClientInner {
-    pub(crate) async fn send(&self, request: Request) -> Result<Response, ClientError> {
+    /// Submits a request (see [`Connector::submit`]): on its way, in order, when this
+    /// returns.
+    pub(crate) fn submit(&self, request: Request) -> Result<ResponseFuture, ClientError> {
         if !self.connected.load(Ordering::Acquire) {
             return Err(ClientError::NotConnected);
         }
-        Ok(self.connector.send(request).await?)
+        Ok(self.connector.submit(request))
+    }
+
+    pub(crate) async fn send(&self, request: Request) -> Result<Response, ClientError> {
+        Ok(self.submit(request)?.await?)
     }
 
     pub(crate) async fn send_ok(&self, request: Request) -> Result<(), ClientError> {
-        match self.send(request).await? {
-            Response::Ok => Ok(()),
-            other => Err(ClientError::UnexpectedReply(format!("{other:?}"))),
-        }
+        expect_ok(self.send(request).await?)
     }
 
     fn add_device(self: &Arc<Self>, info: DeviceInfo) -> ClientDevice {
@@ -313,6 +326,13 @@ impl ButtplugClient {
         self.inner.send(request).await
     }
 
+    /// Submits any request: it is on its way, in order, when this returns; the future
+    /// resolves with the reply. Requests submitted one after another from one thread
+    /// reach the server (and each device) in that order.
+    pub fn submit(&self, request: Request) -> Result<ResponseFuture, ClientError> {
+        self.inner.submit(request)
+    }
+
     /// Disconnects; the server stops scanning and every device.
     pub async fn disconnect(&self) -> Result<(), ClientError> {
         if !self.is_connected() {
@@ -375,6 +395,7 @@ fn handle_server_event(inner: &Arc<ClientInner>, event: ServerEvent) {
             value,
         },
         ServerEvent::PingTimeout => ClientEvent::PingTimeout,
+        ServerEvent::EventsDropped(n) => ClientEvent::EventsDropped(n),
     };
     let _ = inner.events.send(client_event);
 }

@@ -1,50 +1,41 @@
 //! The per-device task: the one place that writes to a device.
 //!
-//! It owns the device's output state and applies three rules:
-//! - a command equal to the last one sent for that output writes nothing (dedup);
-//! - inside the device's message gap, commands coalesce: the latest value per output wins
-//!   and all changed outputs go to the protocol together at the end of the gap, so a burst
-//!   never builds a queue;
-//! - stop writes a zero for every stoppable output not already at zero, at once, gap or
-//!   not, and ends input subscriptions.
+//! It takes work from the device's [`Mailbox`] and applies these rules:
+//! - queued controls (stops, subscriptions, a protocol's own writes) run before the pending
+//!   output batch, in submission order; a stop goes out at once, gap or not;
+//! - the pending batch (latest value per output) is written when the device's message gap
+//!   has passed since the last write; the first command after a quiet gap goes out at
+//!   once; outputs equal to what the device already has write nothing;
+//! - every hardware operation has a timeout. A failed write leaves its outputs "unknown"
+//!   (the next stop writes their zero, the next value is always written); a write that
+//!   times out is treated as a lost link: the task disconnects the device and ends, and
+//!   the device comes back (same index) when its manager finds it again;
+//! - periodic writes (keepalive, protocol ticks such as movers and refreshes) happen here
+//!   too, after the gap, and a stop ends them.
 //!
-//! It also repeats packets for protocols that need a keepalive, and turns notifications
-//! into input readings.
+//! It also turns notifications into input readings.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
 use crate::device::error::DeviceError;
-use crate::device::feature::{DeviceFeature, InputType, OutputType};
+use crate::device::feature::{DeviceFeature, InputType};
+use crate::device::mailbox::{Control, Mailbox, Next, OutputKey};
 use crate::device::protocol::{
     HardwareCommand, Keepalive, OutputChange, OutputState, ProtocolHandler,
 };
 use crate::hardware::{HardwareDevice, HardwareError, HardwareEvent};
 
-pub(crate) type Reply = oneshot::Sender<Result<(), DeviceError>>;
+/// Default bound on one hardware operation (write, subscribe, read).
+pub const DEFAULT_HARDWARE_TIMEOUT: Duration = Duration::from_secs(3);
 
-pub(crate) enum TaskCommand {
-    Output {
-        change: OutputChange,
-        reply: Reply,
-    },
-    Stop {
-        feature: Option<u32>,
-        outputs: bool,
-        inputs: bool,
-        reply: Option<Reply>,
-    },
-    Subscribe {
-        feature: u32,
-        input: InputType,
-        subscribe: bool,
-        reply: Reply,
-    },
-}
+/// Most task events (input readings, removals) waiting for the device manager; readings
+/// beyond it are dropped (counted in the log), removals always get through.
+pub const TASK_EVENT_LIMIT: usize = 1024;
 
 /// What a device task tells the device manager.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,175 +50,308 @@ pub enum DeviceTaskEvent {
     Disconnected { device: u32 },
 }
 
-type OutputKey = (u32, OutputType);
-
 pub(crate) struct DeviceTask {
     pub index: u32,
     pub hw: Arc<dyn HardwareDevice>,
     pub handler: Arc<dyn ProtocolHandler>,
     pub features: Arc<Vec<DeviceFeature>>,
     pub gap: Duration,
-    pub events: mpsc::UnboundedSender<DeviceTaskEvent>,
+    pub hw_timeout: Duration,
+    pub mailbox: Arc<Mailbox>,
+    pub events: mpsc::Sender<DeviceTaskEvent>,
 }
 
+#[derive(Default)]
 struct State {
+    /// What each output was last written as; an output missing here is unknown.
     last_sent: HashMap<OutputKey, (i32, Option<u32>)>,
     current: OutputState,
-    pending: BTreeMap<OutputKey, OutputChange>,
-    waiting: Vec<Reply>,
     last_write: Option<Instant>,
     last_packets: Vec<HardwareCommand>,
     subscriptions: BTreeSet<(u32, InputType)>,
 }
 
+/// Why the task ends.
+enum End {
+    /// The hardware went away or stopped answering.
+    Lost(DeviceError),
+    /// The server let the device go.
+    Released,
+}
+
 impl DeviceTask {
-    pub(crate) fn spawn(self, commands: mpsc::UnboundedReceiver<TaskCommand>) {
-        tokio::spawn(self.run(commands));
+    pub(crate) fn spawn(self) {
+        tokio::spawn(self.run());
     }
 
-    async fn run(self, mut commands: mpsc::UnboundedReceiver<TaskCommand>) {
+    async fn run(self) {
         let mut hw_events = self.hw.events();
         let keepalive = self.handler.keepalive();
-        let mut state = State {
-            last_sent: HashMap::new(),
-            current: OutputState::default(),
-            pending: BTreeMap::new(),
-            waiting: Vec::new(),
-            last_write: None,
-            last_packets: Vec::new(),
-            subscriptions: BTreeSet::new(),
-        };
+        let tick = self.handler.tick_interval();
+        let mut state = State::default();
         let mut next_keepalive = keepalive_interval(&keepalive).map(|i| Instant::now() + i);
-        loop {
-            let flush_at = (!state.pending.is_empty()).then(|| self.flush_deadline(&state));
-            tokio::select! {
-                biased;
-                event = hw_events.recv() => match event {
-                    Ok(HardwareEvent::Notification { endpoint, data }) => {
-                        for (feature, input, value) in self.handler.parse_notification(endpoint, &data) {
-                            if state.subscriptions.contains(&(feature, input)) {
-                                let _ = self.events.send(DeviceTaskEvent::Input {
-                                    device: self.index, feature, input, value,
-                                });
+        let mut next_tick = tick.map(|i| Instant::now() + i);
+        let end = loop {
+            // Notifications never wait behind a stream of commands, nor commands behind them.
+            if let Some(end) = self.drain_notifications(&mut hw_events, &state) {
+                break end;
+            }
+            let gap_passed = self.gap_passed(&state);
+            match self.mailbox.next(gap_passed) {
+                Next::Controls(controls) => {
+                    if let Err(end) = self.run_controls(&mut state, controls).await {
+                        break end;
+                    }
+                    continue;
+                }
+                Next::Batch(changes, done) => {
+                    let result = self.write_changes(&mut state, &changes).await;
+                    let lost = lost_link(&result);
+                    done.finish(result);
+                    if let Some(e) = lost {
+                        break End::Lost(e);
+                    }
+                    continue;
+                }
+                Next::Released => break End::Released,
+                Next::Idle { batch_waiting } => {
+                    let flush_at = batch_waiting.then(|| self.gap_end(&state));
+                    tokio::select! {
+                        biased;
+                        _ = self.mailbox.woken() => {}
+                        _ = sleep_until_opt(flush_at), if flush_at.is_some() => {}
+                        event = hw_events.recv() => {
+                            if let Some(end) = self.on_hw_event(event, &state) {
+                                break end;
                             }
                         }
+                        _ = sleep_until_opt(next_keepalive), if next_keepalive.is_some() => {
+                            if !gap_passed {
+                                next_keepalive = Some(self.gap_end(&state));
+                                continue;
+                            }
+                            if let Err(e) = self.keepalive(&mut state, &keepalive).await {
+                                break End::Lost(e);
+                            }
+                            next_keepalive = keepalive_interval(&keepalive).map(|i| Instant::now() + i);
+                        }
+                        _ = sleep_until_opt(next_tick), if next_tick.is_some() => {
+                            if !gap_passed {
+                                next_tick = Some(self.gap_end(&state));
+                                continue;
+                            }
+                            if let Err(e) = self.tick(&mut state).await {
+                                break End::Lost(e);
+                            }
+                            next_tick = tick.map(|i| Instant::now() + i);
+                        }
                     }
-                    Ok(HardwareEvent::Disconnected) | Err(broadcast::error::RecvError::Closed) => break,
-                    Err(broadcast::error::RecvError::Lagged(_)) => {}
-                },
-                command = commands.recv() => {
-                    let Some(command) = command else {
-                        // Every handle is gone: the device was removed from the server.
-                        self.stop_all(&mut state).await;
-                        self.hw.disconnect().await;
-                        return;
-                    };
-                    self.accept(&mut state, command).await;
-                    // Take everything already queued before writing, so a backlog coalesces.
-                    while let Ok(more) = commands.try_recv() {
-                        self.accept(&mut state, more).await;
-                    }
-                    if !state.pending.is_empty() && self.flush_deadline(&state) <= Instant::now() {
-                        self.flush(&mut state).await;
-                    }
-                }
-                _ = sleep_until_opt(flush_at), if flush_at.is_some() => {
-                    self.flush(&mut state).await;
-                }
-                _ = sleep_until_opt(next_keepalive), if next_keepalive.is_some() => {
-                    self.keepalive(&mut state, &keepalive).await;
-                    next_keepalive = keepalive_interval(&keepalive).map(|i| Instant::now() + i);
                 }
             }
+        };
+        match end {
+            End::Released => {
+                self.stop(&mut state, None, true, true).await.ok();
+                self.mailbox.close(DeviceError::Removed);
+                self.disconnect_hardware().await;
+            }
+            End::Lost(e) => {
+                tracing::warn!("device {}: lost ({e}); disconnecting", self.index);
+                self.mailbox.close(DeviceError::Removed);
+                self.disconnect_hardware().await;
+            }
         }
-        for reply in state.waiting.drain(..) {
-            let _ = reply.send(Err(DeviceError::Removed));
-        }
+        // A removal must reach the device manager even when readings fill its queue.
         let _ = self
             .events
-            .send(DeviceTaskEvent::Disconnected { device: self.index });
+            .send(DeviceTaskEvent::Disconnected { device: self.index })
+            .await;
     }
 
-    fn flush_deadline(&self, state: &State) -> Instant {
+    async fn disconnect_hardware(&self) {
+        if tokio::time::timeout(self.hw_timeout, self.hw.disconnect())
+            .await
+            .is_err()
+        {
+            tracing::warn!("device {}: disconnect timed out", self.index);
+        }
+    }
+
+    fn gap_end(&self, state: &State) -> Instant {
         match state.last_write {
             Some(t) => t + self.gap,
             None => Instant::now(),
         }
     }
 
-    async fn accept(&self, state: &mut State, command: TaskCommand) {
-        match command {
-            TaskCommand::Output { change, reply } => {
-                let key = (change.feature, change.output);
-                let same_as_sent =
-                    state.last_sent.get(&key) == Some(&(change.value, change.duration));
-                if same_as_sent && !state.pending.contains_key(&key) {
-                    let _ = reply.send(Ok(()));
-                    return;
+    fn gap_passed(&self, state: &State) -> bool {
+        state
+            .last_write
+            .is_none_or(|t| t + self.gap <= Instant::now())
+    }
+
+    fn drain_notifications(
+        &self,
+        events: &mut broadcast::Receiver<HardwareEvent>,
+        state: &State,
+    ) -> Option<End> {
+        loop {
+            match events.try_recv() {
+                Ok(event) => {
+                    if let Some(end) = self.on_hw_event(Ok(event), state) {
+                        return Some(end);
+                    }
                 }
-                state.pending.insert(key, change);
-                state.waiting.push(reply);
-            }
-            TaskCommand::Stop {
-                feature,
-                outputs,
-                inputs,
-                reply,
-            } => {
-                let result = self.stop(state, feature, outputs, inputs).await;
-                if let Some(reply) = reply {
-                    let _ = reply.send(result);
+                Err(broadcast::error::TryRecvError::Empty) => return None,
+                Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                    tracing::debug!("device {}: {n} notifications dropped", self.index);
                 }
-            }
-            TaskCommand::Subscribe {
-                feature,
-                input,
-                subscribe,
-                reply,
-            } => {
-                let _ = reply.send(self.subscribe(state, feature, input, subscribe).await);
+                Err(broadcast::error::TryRecvError::Closed) => {
+                    return Some(End::Lost(HardwareError::Disconnected.into()));
+                }
             }
         }
     }
 
-    /// Writes all pending changes that differ from what the device already has.
-    async fn flush(&self, state: &mut State) {
-        let pending = std::mem::take(&mut state.pending);
-        let changes: Vec<OutputChange> = pending
-            .into_values()
-            .filter(|c| state.last_sent.get(&(c.feature, c.output)) != Some(&(c.value, c.duration)))
-            .collect();
-        let result = self.write_changes(state, &changes).await;
-        for reply in state.waiting.drain(..) {
-            let _ = reply.send(result.clone());
+    fn on_hw_event(
+        &self,
+        event: Result<HardwareEvent, broadcast::error::RecvError>,
+        state: &State,
+    ) -> Option<End> {
+        match event {
+            Ok(HardwareEvent::Notification { endpoint, data }) => {
+                for (feature, input, value) in self.handler.parse_notification(endpoint, &data) {
+                    if state.subscriptions.contains(&(feature, input)) {
+                        let reading = DeviceTaskEvent::Input {
+                            device: self.index,
+                            feature,
+                            input,
+                            value,
+                        };
+                        if self.events.try_send(reading).is_err() {
+                            tracing::debug!("device {}: input reading dropped", self.index);
+                        }
+                    }
+                }
+                None
+            }
+            Ok(HardwareEvent::Disconnected) | Err(broadcast::error::RecvError::Closed) => {
+                Some(End::Lost(HardwareError::Disconnected.into()))
+            }
+            Err(broadcast::error::RecvError::Lagged(_)) => None,
         }
     }
 
+    async fn run_controls(
+        &self,
+        state: &mut State,
+        controls: std::collections::VecDeque<Control>,
+    ) -> Result<(), End> {
+        let mut controls = controls.into_iter();
+        while let Some(control) = controls.next() {
+            let result = match &control {
+                Control::Stop {
+                    feature,
+                    outputs,
+                    inputs,
+                    ..
+                } => self.stop(state, *feature, *outputs, *inputs).await,
+                Control::Subscribe {
+                    feature,
+                    input,
+                    subscribe,
+                    ..
+                } => self.subscribe(state, *feature, *input, *subscribe).await,
+                Control::Hardware { command, .. } => {
+                    self.wait_for_gap(state).await;
+                    let r = self.run_command(command).await;
+                    if matches!(command, HardwareCommand::Write { .. }) && r.is_ok() {
+                        state.last_write = Some(Instant::now());
+                    }
+                    r
+                }
+            };
+            let lost = lost_link(&result);
+            control.finish(result);
+            if let Some(e) = lost {
+                for rest in controls {
+                    rest.finish(Err(DeviceError::Removed));
+                }
+                return Err(End::Lost(e));
+            }
+        }
+        Ok(())
+    }
+
+    async fn wait_for_gap(&self, state: &State) {
+        if !self.gap_passed(state) {
+            tokio::time::sleep_until(self.gap_end(state)).await;
+        }
+    }
+
+    /// Runs one hardware operation within the hardware timeout.
+    async fn run_command(&self, command: &HardwareCommand) -> Result<(), DeviceError> {
+        match tokio::time::timeout(self.hw_timeout, command.run(self.hw.as_ref())).await {
+            Ok(r) => r.map_err(DeviceError::from),
+            Err(_) => Err(HardwareError::Timeout.into()),
+        }
+    }
+
+    async fn run_commands(&self, commands: &[HardwareCommand]) -> Result<(), DeviceError> {
+        for command in commands {
+            self.run_command(command).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the changes that differ from what the device has (all of them when unknown).
     async fn write_changes(
         &self,
         state: &mut State,
         changes: &[OutputChange],
     ) -> Result<(), DeviceError> {
+        let changes: Vec<OutputChange> = changes
+            .iter()
+            .filter(|c| state.last_sent.get(&(c.feature, c.output)) != Some(&(c.value, c.duration)))
+            .cloned()
+            .collect();
         if changes.is_empty() {
             return Ok(());
         }
-        for c in changes {
+        for c in &changes {
             state.current.set(c.feature, c.output, c.value);
         }
-        let commands = self.handler.encode_outputs(changes, &state.current)?;
-        for command in &commands {
-            command.run(self.hw.as_ref()).await?;
+        let result = async {
+            let commands = self.handler.encode_outputs(&changes, &state.current)?;
+            self.run_commands(&commands).await?;
+            Ok::<_, DeviceError>(commands)
         }
-        state.last_write = Some(Instant::now());
-        for c in changes {
-            state
-                .last_sent
-                .insert((c.feature, c.output), (c.value, c.duration));
+        .await;
+        match result {
+            Ok(commands) => {
+                state.last_write = Some(Instant::now());
+                for c in &changes {
+                    state
+                        .last_sent
+                        .insert((c.feature, c.output), (c.value, c.duration));
+                }
+                if !commands.is_empty() {
+                    state.last_packets = commands;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                // Part of it may have reached the device: nothing about these outputs is
+                // known any more, so the next stop writes their zero and no value is
+                // skipped as a duplicate.
+                state.last_write = Some(Instant::now());
+                for c in &changes {
+                    state.last_sent.remove(&(c.feature, c.output));
+                }
+                tracing::warn!("device {}: write failed: {e}", self.index);
+                Err(e)
+            }
         }
-        if !commands.is_empty() {
-            state.last_packets = commands;
-        }
-        Ok(())
     }
 
     fn zero_changes(&self, feature: Option<u32>) -> Vec<OutputChange> {
@@ -257,22 +381,13 @@ impl DeviceTask {
     ) -> Result<(), DeviceError> {
         let mut result = Ok(());
         if outputs {
-            // Pending values for the stopped outputs are superseded by the stop.
-            state
-                .pending
-                .retain(|(f, _), _| feature.is_some_and(|i| i != *f));
-            if state.pending.is_empty() {
-                for reply in state.waiting.drain(..) {
-                    let _ = reply.send(Ok(()));
-                }
+            // Movers, timed moves and other protocol ticks end with the stop.
+            self.handler.on_stop(feature);
+            // Outputs known to be at zero need no write; unknown ones get their zero.
+            result = self.write_changes(state, &self.zero_changes(feature)).await;
+            if lost_link(&result).is_some() {
+                return result;
             }
-            // Outputs already known to be at zero need no write (as for any command).
-            let zeros: Vec<OutputChange> = self
-                .zero_changes(feature)
-                .into_iter()
-                .filter(|z| state.last_sent.get(&(z.feature, z.output)) != Some(&(0, None)))
-                .collect();
-            result = self.write_changes(state, &zeros).await;
         }
         if inputs {
             let subscribed: Vec<_> = state
@@ -289,12 +404,6 @@ impl DeviceTask {
             }
         }
         result
-    }
-
-    async fn stop_all(&self, state: &mut State) {
-        if let Err(e) = self.stop(state, None, true, true).await {
-            tracing::warn!("device {}: stop failed: {e}", self.index);
-        }
     }
 
     async fn subscribe(
@@ -316,25 +425,24 @@ impl DeviceTask {
         let commands = self
             .handler
             .subscribe_commands(feature_def, input, subscribe)?;
-        for command in &commands {
-            command.run(self.hw.as_ref()).await?;
-        }
-        if subscribe {
+        let result = self.run_commands(&commands).await;
+        // An unsubscribe that failed still ends the subscription for the client.
+        if subscribe && result.is_ok() {
             state.subscriptions.insert(key);
-        } else {
+        } else if !subscribe {
             state.subscriptions.remove(&key);
         }
-        Ok(())
+        result
     }
 
-    async fn keepalive(&self, state: &mut State, keepalive: &Keepalive) {
-        let result: Result<(), HardwareError> = match keepalive {
+    async fn keepalive(&self, state: &mut State, keepalive: &Keepalive) -> Result<(), DeviceError> {
+        let result = match keepalive {
             Keepalive::None => Ok(()),
-            Keepalive::Packet(_, command) => command.run(self.hw.as_ref()).await,
+            Keepalive::Packet(_, command) => self.run_command(command).await,
             Keepalive::RepeatLast(interval) => {
                 let idle = state.last_write.is_none_or(|t| t.elapsed() >= *interval);
                 if !idle {
-                    return;
+                    return Ok(());
                 }
                 if state.last_packets.is_empty() {
                     // Nothing sent yet: keep the device awake with a stop packet.
@@ -343,24 +451,55 @@ impl DeviceTask {
                         Ok(commands) => state.last_packets = commands,
                         Err(e) => {
                             tracing::debug!("device {}: no keepalive packet: {e}", self.index);
-                            return;
+                            return Ok(());
                         }
                     }
                 }
-                let mut r = Ok(());
-                for command in &state.last_packets {
-                    r = command.run(self.hw.as_ref()).await;
-                    if r.is_err() {
-                        break;
-                    }
-                }
+                let packets = state.last_packets.clone();
+                let r = self.run_commands(&packets).await;
                 state.last_write = Some(Instant::now());
                 r
             }
         };
-        if let Err(e) = result {
-            tracing::debug!("device {}: keepalive failed: {e}", self.index);
+        self.periodic_result(result)
+    }
+
+    async fn tick(&self, state: &mut State) -> Result<(), DeviceError> {
+        let idle = state.last_write.map_or(Duration::MAX, |t| t.elapsed());
+        let result = match self.handler.on_tick(&state.current, idle) {
+            Ok(commands) if commands.is_empty() => return Ok(()),
+            Ok(commands) => {
+                let r = self.run_commands(&commands).await;
+                state.last_write = Some(Instant::now());
+                r
+            }
+            Err(e) => Err(e),
+        };
+        self.periodic_result(result)
+    }
+
+    /// A periodic write that failed is logged; one that timed out means the link is lost.
+    fn periodic_result(&self, result: Result<(), DeviceError>) -> Result<(), DeviceError> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) => match lost_link(&Err(e.clone())) {
+                Some(lost) => Err(lost),
+                None => {
+                    tracing::debug!("device {}: periodic write failed: {e}", self.index);
+                    Ok(())
+                }
+            },
         }
+    }
+}
+
+/// A timed-out or disconnected device is treated as a lost link.
+fn lost_link(result: &Result<(), DeviceError>) -> Option<DeviceError> {
+    match result {
+        Err(e @ DeviceError::Hardware(HardwareError::Timeout | HardwareError::Disconnected)) => {
+            Some(e.clone())
+        }
+        _ => None,
     }
 }
 

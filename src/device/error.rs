@@ -40,6 +40,8 @@ pub enum DeviceError {
     Protocol(String),
     #[error("device was removed")]
     Removed,
+    #[error("device is busy: {0} stops, subscriptions and queries are already waiting")]
+    Busy(usize),
     #[error(transparent)]
     Hardware(#[from] HardwareError),
 }

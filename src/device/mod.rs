@@ -4,10 +4,13 @@ pub mod config;
 pub(crate) mod device_task;
 pub mod error;
 pub mod feature;
+pub mod mailbox;
 pub mod protocol;
 pub mod protocols;
+mod routed_hardware;
 mod server_device;
 
-pub use device_task::DeviceTaskEvent;
+pub use device_task::{DEFAULT_HARDWARE_TIMEOUT, DeviceTaskEvent};
 pub use error::DeviceError;
-pub use server_device::{NewDevice, ServerDevice};
+pub use mailbox::Completion;
+pub use server_device::{InputFuture, NewDevice, ServerDevice};

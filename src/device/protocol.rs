@@ -115,6 +115,32 @@ pub trait ProtocolHandler: Send + Sync {
         Keepalive::None
     }
 
+    /// How often the device task offers the protocol a chance to write on its own
+    /// ([`ProtocolHandler::on_tick`]): movers stepping towards a goal, refreshes, motors
+    /// taking turns, timed switch-offs. `None`: never.
+    fn tick_interval(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Called by the device task every [`ProtocolHandler::tick_interval`] once the message
+    /// gap has passed, with the current output values and the time since the last write.
+    /// What it returns is written like any command (timeouts, gap). After
+    /// [`ProtocolHandler::on_stop`] it must return nothing that makes the toy run.
+    fn on_tick(
+        &self,
+        state: &OutputState,
+        idle: Duration,
+    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+        let _ = (state, idle);
+        Ok(Vec::new())
+    }
+
+    /// The device task is stopping the outputs of `feature` (all when `None`): end any
+    /// motion the protocol drives on its own. Called before the zeros are written.
+    fn on_stop(&self, feature: Option<u32>) {
+        let _ = feature;
+    }
+
     /// Reads an input once; the value is in the input's units (battery 0..100).
     async fn read_input(
         &self,

@@ -1,25 +1,35 @@
 //! A connected device as the server holds it: its client-visible description, checks on
 //! every command, and the channel to its device task.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
-use crate::device::device_task::{DeviceTask, DeviceTaskEvent, TaskCommand};
+use crate::device::device_task::{DeviceTask, DeviceTaskEvent};
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
+use crate::device::mailbox::{Completion, Mailbox};
 use crate::device::protocol::{OutputChange, ProtocolHandler};
+use crate::device::routed_hardware::RoutedHardware;
 use crate::hardware::HardwareDevice;
 use crate::spec::message::{DeviceInfo, OutputCommand};
+
+/// An input command on its way: resolves with the value of a read, `None` otherwise.
+pub type InputFuture = Pin<Box<dyn Future<Output = Result<Option<i32>, DeviceError>> + Send>>;
 
 pub struct ServerDevice {
     info: DeviceInfo,
     address: String,
     protocol: String,
     hw: Arc<dyn HardwareDevice>,
+    /// The hardware as input reads see it: their writes go through the device task.
+    routed: Arc<dyn HardwareDevice>,
     handler: Arc<dyn ProtocolHandler>,
-    tx: mpsc::UnboundedSender<TaskCommand>,
+    mailbox: Arc<Mailbox>,
+    hw_timeout: Duration,
 }
 
 /// What the device manager needs to create a device.
@@ -29,29 +39,47 @@ pub struct NewDevice {
     pub protocol: String,
     pub hw: Arc<dyn HardwareDevice>,
     pub handler: Arc<dyn ProtocolHandler>,
-    pub events: mpsc::UnboundedSender<DeviceTaskEvent>,
+    pub events: mpsc::Sender<DeviceTaskEvent>,
+    /// Bound on each hardware operation.
+    pub hw_timeout: Duration,
+}
+
+impl Drop for ServerDevice {
+    fn drop(&mut self) {
+        // The server let the device go: its task stops it, disconnects and ends.
+        self.mailbox.release();
+    }
 }
 
 impl ServerDevice {
     /// Starts the device task and returns the device.
     pub fn start(new: NewDevice) -> Arc<ServerDevice> {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let mailbox = Arc::new(Mailbox::default());
         DeviceTask {
             index: new.info.index,
             hw: new.hw.clone(),
             handler: new.handler.clone(),
             features: new.info.features.clone(),
-            gap: Duration::from_millis(new.info.message_gap_ms as u64),
+            gap: Duration::from_millis(u64::from(new.info.message_gap_ms)),
+            hw_timeout: new.hw_timeout,
+            mailbox: mailbox.clone(),
             events: new.events,
         }
-        .spawn(rx);
+        .spawn();
+        let routed = Arc::new(RoutedHardware {
+            hw: new.hw.clone(),
+            mailbox: mailbox.clone(),
+            timeout: new.hw_timeout,
+        });
         Arc::new(ServerDevice {
             info: new.info,
             address: new.address,
             protocol: new.protocol,
             hw: new.hw,
+            routed,
             handler: new.handler,
-            tx,
+            mailbox,
+            hw_timeout: new.hw_timeout,
         })
     }
 
@@ -79,20 +107,8 @@ impl ServerDevice {
             .ok_or(DeviceError::UnknownFeature(index))
     }
 
-    async fn send(
-        &self,
-        make: impl FnOnce(oneshot::Sender<Result<(), DeviceError>>) -> TaskCommand,
-    ) -> Result<(), DeviceError> {
-        let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(make(reply))
-            .map_err(|_| DeviceError::Removed)?;
-        rx.await.map_err(|_| DeviceError::Removed)?
-    }
-
-    /// Checks a command against the feature and sends it to the device task. Resolves
-    /// once the value (or a newer one) has been written, or was already on the device.
-    pub async fn output(&self, feature: u32, command: OutputCommand) -> Result<(), DeviceError> {
+    /// Checks a command against the feature and turns it into hardware steps.
+    fn change(&self, feature: u32, command: OutputCommand) -> Result<OutputChange, DeviceError> {
         let f = self.feature(feature)?;
         let output = command.output;
         let limits = f
@@ -122,43 +138,67 @@ impl ServerDevice {
             }
             (_, d, _) => d,
         };
-        let change = OutputChange {
+        Ok(OutputChange {
             feature,
             output,
             value: hardware_value,
             duration,
-        };
-        self.send(|reply| TaskCommand::Output { change, reply })
-            .await
+        })
     }
 
-    /// Stops outputs (one zero per stoppable output) and/or input subscriptions, of one
-    /// feature or all.
+    /// Checks output commands and hands them to the device task as one batch, at once and
+    /// in the caller's order; nothing is sent if any of them is invalid. The completion
+    /// resolves once the values (or newer ones) have been written, or were already on the
+    /// device.
+    pub fn submit_outputs(
+        &self,
+        commands: &[(u32, OutputCommand)],
+    ) -> Result<Completion, DeviceError> {
+        let changes = commands
+            .iter()
+            .map(|(feature, command)| self.change(*feature, *command))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.mailbox.submit_outputs(changes)
+    }
+
+    /// Sets one output; see [`ServerDevice::submit_outputs`].
+    pub async fn output(&self, feature: u32, command: OutputCommand) -> Result<(), DeviceError> {
+        self.submit_outputs(&[(feature, command)])?.wait().await
+    }
+
+    /// Submits a stop of outputs (one zero per stoppable output) and/or input
+    /// subscriptions, of one feature or all. It overtakes nothing submitted after it and is
+    /// overtaken by nothing submitted before it.
+    pub fn submit_stop(
+        &self,
+        feature: Option<u32>,
+        outputs: bool,
+        inputs: bool,
+    ) -> Result<Completion, DeviceError> {
+        if let Some(f) = feature {
+            self.feature(f)?;
+        }
+        self.mailbox.submit_stop(feature, outputs, inputs)
+    }
+
     pub async fn stop(
         &self,
         feature: Option<u32>,
         outputs: bool,
         inputs: bool,
     ) -> Result<(), DeviceError> {
-        if let Some(f) = feature {
-            self.feature(f)?;
-        }
-        self.send(|reply| TaskCommand::Stop {
-            feature,
-            outputs,
-            inputs,
-            reply: Some(reply),
-        })
-        .await
+        self.submit_stop(feature, outputs, inputs)?.wait().await
     }
 
-    /// Reads, subscribes to or unsubscribes from an input. A read returns its value.
-    pub async fn input(
+    /// Submits a read, subscribe or unsubscribe of an input. A subscription change joins
+    /// the device's command order; a read runs beside it (its query write goes through
+    /// the device task) and resolves with the value.
+    pub fn submit_input(
         &self,
         feature: u32,
         input: InputType,
         command: InputCommand,
-    ) -> Result<Option<i32>, DeviceError> {
+    ) -> Result<InputFuture, DeviceError> {
         let f = self.feature(feature)?;
         let limits = f
             .input(input)
@@ -171,24 +211,46 @@ impl ServerDevice {
             });
         }
         match command {
-            // Reads run beside the device task so a slow answer never delays outputs.
-            InputCommand::Read => self.handler.read_input(&self.hw, f, input).await.map(Some),
+            InputCommand::Read => {
+                let handler = self.handler.clone();
+                let routed = self.routed.clone();
+                let f = f.clone();
+                // A read waits for the toy's answer; it gets twice the hardware bound.
+                let bound = self.hw_timeout * 2;
+                Ok(Box::pin(async move {
+                    tokio::time::timeout(bound, handler.read_input(&routed, &f, input))
+                        .await
+                        .map_err(|_| {
+                            DeviceError::Hardware(crate::hardware::HardwareError::Timeout)
+                        })?
+                        .map(Some)
+                }))
+            }
             InputCommand::Subscribe | InputCommand::Unsubscribe => {
-                let subscribe = command == InputCommand::Subscribe;
-                self.send(|reply| TaskCommand::Subscribe {
+                let completion = self.mailbox.submit_subscribe(
                     feature,
                     input,
-                    subscribe,
-                    reply,
-                })
-                .await
-                .map(|_| None)
+                    command == InputCommand::Subscribe,
+                )?;
+                Ok(Box::pin(
+                    async move { completion.wait().await.map(|_| None) },
+                ))
             }
         }
     }
 
+    /// Reads, subscribes to or unsubscribes from an input. A read returns its value.
+    pub async fn input(
+        &self,
+        feature: u32,
+        input: InputType,
+        command: InputCommand,
+    ) -> Result<Option<i32>, DeviceError> {
+        self.submit_input(feature, input, command)?.await
+    }
+
     /// Disconnects the hardware; the device task then reports the removal.
     pub async fn disconnect(&self) {
-        self.hw.disconnect().await;
+        let _ = tokio::time::timeout(self.hw_timeout, self.hw.disconnect()).await;
     }
 }

@@ -75,9 +75,11 @@ pub(crate) struct ClientCore {
     dispatcher: Mutex<Option<(JoinHandle<()>, ThreadId)>>,
     queue: Mutex<VecDeque<Vec<u8>>>,
     queue_ready: Condvar,
+    /// Held while connecting, so two connects never race.
+    pub(crate) connecting: tokio::sync::Mutex<()>,
     /// The open connection. Requests clone the Arc and release the lock at once, so one
-    /// client's requests run concurrently.
-    pub(crate) connection: tokio::sync::Mutex<Option<Arc<Connection>>>,
+    /// client's requests are submitted in order and run concurrently.
+    connection: Mutex<Option<Arc<Connection>>>,
 }
 
 use crate::poison::lock;
@@ -96,7 +98,8 @@ impl ClientCore {
             dispatcher: Mutex::new(None),
             queue: Mutex::new(VecDeque::new()),
             queue_ready: Condvar::new(),
-            connection: tokio::sync::Mutex::new(None),
+            connecting: tokio::sync::Mutex::new(()),
+            connection: Mutex::new(None),
         });
         let weak = Arc::downgrade(&core);
         let thread = std::thread::Builder::new()
@@ -120,6 +123,14 @@ impl ClientCore {
         let lease = runtime::acquire(&core)?;
         *lock(&core.lease) = Some(lease);
         Ok(core)
+    }
+
+    pub(crate) fn connection(&self) -> Option<Arc<Connection>> {
+        lock(&self.connection).clone()
+    }
+
+    pub(crate) fn set_connection(&self, connection: Arc<Connection>) {
+        *lock(&self.connection) = Some(connection);
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -195,7 +206,7 @@ impl ClientCore {
         }
         if let Some(handle) = self.handle() {
             let disconnect = async {
-                let connection = self.connection.lock().await.take();
+                let connection = lock(&self.connection).take();
                 if let Some(c) = connection {
                     let _ = c.client.disconnect().await;
                     drop(c);

@@ -157,8 +157,15 @@ pub unsafe extern "C" fn plugwire_client_request(
         };
         let callback = CCallback::new(reply_callback, reply_user_data);
         let core = core.clone();
+        // Submitted here, on the caller's thread: requests from one thread reach each
+        // device in the order of the calls (a stop is never overtaken by an earlier
+        // command). Only the wait for the reply runs on the runtime.
+        let pending = {
+            let _runtime = handle.enter();
+            requests::submit(&core, kind)
+        };
         handle.spawn(async move {
-            let reply = requests::execute(&core, kind).await;
+            let reply = pending.await;
             core.reply(callback, requests::encode_reply(reply));
         });
         PlugwireStatus::Ok

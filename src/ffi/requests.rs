@@ -7,14 +7,18 @@ use std::time::Duration;
 use prost::Message;
 
 use super::client_handle::{ClientCore, Connection};
-use crate::client::{ButtplugClient, ClientError, ClientEvent, OutputValue};
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::client::{ButtplugClient, ClientDevice, ClientError, ClientEvent, OutputValue};
 use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
 use crate::hardware::Endpoint;
 use crate::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
 use crate::proto as pb;
 use crate::server::ButtplugServer;
+use crate::server::ResponseFuture;
 use crate::spec::ErrorCode as ServerCode;
-use crate::spec::message::{DeviceInfo, OutputCommand, Request as CoreRequest, Response};
+use crate::spec::message::{DeviceInfo, Request as CoreRequest, Response};
 
 type Reply = pb::reply::Kind;
 
@@ -200,28 +204,49 @@ pub(crate) fn event_to_pb(e: &ClientEvent) -> pb::Event {
         }),
         ClientEvent::PingTimeout => Kind::PingTimeout(pb::PingTimeout {}),
         ClientEvent::ServerDisconnected => Kind::ServerDisconnected(pb::ServerDisconnected {}),
+        ClientEvent::EventsDropped(n) => Kind::Error(pb::Error {
+            code: pb::ErrorCode::EventsDropped as i32,
+            category: pb::ErrorCategory::Connection as i32,
+            message: format!("{n} events were dropped: they were not taken fast enough"),
+        }),
     };
     pb::Event { kind: Some(kind) }
 }
 
-/// Carries out one request for a client.
-pub(crate) async fn execute(core: &Arc<ClientCore>, request: pb::request::Kind) -> Reply {
+/// A reply on its way.
+pub(crate) type PendingReply = Pin<Box<dyn Future<Output = Reply> + Send>>;
+
+fn now(reply: Reply) -> PendingReply {
+    Box::pin(std::future::ready(reply))
+}
+
+/// Submits one request for a client, on the caller's thread: when this returns, a device
+/// command is on its way to the device, in the order of the caller's calls. The future
+/// resolves with the reply.
+pub(crate) fn submit(core: &Arc<ClientCore>, request: pb::request::Kind) -> PendingReply {
     use pb::request::Kind as K;
     match request {
-        K::ConnectEmbedded(c) => connect_embedded(core, c).await,
-        K::ConnectWebsocket(c) => connect_websocket(core, c).await,
-        other => {
-            let conn = core.connection.lock().await.clone();
-            let Some(conn) = conn else {
-                return error(
-                    pb::ErrorCode::NotConnected,
-                    pb::ErrorCategory::Connection,
-                    "not connected",
-                );
-            };
-            on_connection(&conn, other).await
+        K::ConnectEmbedded(c) => {
+            let core = core.clone();
+            Box::pin(async move { connect_embedded(&core, c).await })
         }
+        K::ConnectWebsocket(c) => {
+            let core = core.clone();
+            Box::pin(async move { connect_websocket(&core, c).await })
+        }
+        other => match core.connection() {
+            Some(conn) => on_connection(conn, other),
+            None => now(not_connected()),
+        },
     }
+}
+
+fn not_connected() -> Reply {
+    error(
+        pb::ErrorCode::NotConnected,
+        pb::ErrorCategory::Connection,
+        "not connected",
+    )
 }
 
 fn ok() -> Reply {
@@ -232,40 +257,93 @@ fn done(r: Result<(), ClientError>) -> Reply {
     r.map_or_else(from_client_error, |_| ok())
 }
 
-async fn on_connection(conn: &Connection, request: pb::request::Kind) -> Reply {
+/// The reply to a submitted core request that answers Ok.
+fn submitted(r: Result<ResponseFuture, ClientError>) -> PendingReply {
+    match r {
+        Err(e) => now(from_client_error(e)),
+        Ok(pending) => {
+            Box::pin(async move { done(pending.await.map(|_| ()).map_err(ClientError::from)) })
+        }
+    }
+}
+
+fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingReply {
     use pb::request::Kind as K;
     let client = &conn.client;
     match request {
-        K::ConnectEmbedded(_) | K::ConnectWebsocket(_) => error(
+        K::ConnectEmbedded(_) | K::ConnectWebsocket(_) => now(error(
             pb::ErrorCode::AlreadyConnected,
             pb::ErrorCategory::Request,
             "already connected; disconnect first",
-        ),
-        K::StartScanning(_) => done(client.start_scanning().await),
-        K::StopScanning(_) => done(client.stop_scanning().await),
-        K::RequestDeviceList(_) => Reply::DeviceList(pb::DeviceList {
+        )),
+        K::StartScanning(_) => submitted(client.submit(CoreRequest::StartScanning)),
+        K::StopScanning(_) => submitted(client.submit(CoreRequest::StopScanning)),
+        K::RequestDeviceList(_) => now(Reply::DeviceList(pb::DeviceList {
             devices: client
                 .devices()
                 .iter()
                 .map(|d| device_to_pb(d.info()))
                 .collect(),
-        }),
-        K::DeviceOutput(o) => device_output(client, o).await,
-        K::DeviceInput(i) => device_input(client, i).await,
-        K::StopDevice(s) => done(
-            client
-                .request(CoreRequest::Stop {
+        })),
+        K::DeviceOutput(o) => device_output(client, o),
+        K::DeviceOutputs(o) => device_outputs(client, o),
+        K::DeviceInput(i) => device_input(client, i),
+        K::StopDevice(s) => {
+            let feature = s.feature.map(|pb::stop_device::Feature::FeatureIndex(f)| f);
+            match known_device(client, s.device_index, feature) {
+                Err(reply) => now(reply),
+                Ok(_) => submitted(client.submit(CoreRequest::Stop {
                     device: Some(s.device_index),
-                    feature: s.feature.map(|pb::stop_device::Feature::FeatureIndex(f)| f),
+                    feature,
                     inputs: true,
                     outputs: true,
-                })
-                .await
-                .map(|_| ()),
-        ),
-        K::StopAll(_) => done(client.stop_all().await),
-        K::Ping(_) => done(client.ping().await),
-        K::Disconnect(_) => done(client.disconnect().await),
+                })),
+            }
+        }
+        K::StopAll(_) => submitted(client.submit(CoreRequest::Stop {
+            device: None,
+            feature: None,
+            inputs: true,
+            outputs: true,
+        })),
+        K::Ping(_) => submitted(client.submit(CoreRequest::Ping)),
+        K::Disconnect(_) => Box::pin(async move { done(conn.client.disconnect().await) }),
+        other => now(simulation(&conn, other)),
+    }
+}
+
+/// Checks, before anything is sent, that the client is connected and knows the device
+/// (and feature): the same condition gives the same code whatever the request.
+fn known_device(
+    client: &ButtplugClient,
+    index: u32,
+    feature: Option<u32>,
+) -> Result<ClientDevice, Reply> {
+    if !client.is_connected() {
+        return Err(not_connected());
+    }
+    let device = client.device(index).ok_or_else(|| {
+        error(
+            pb::ErrorCode::UnknownDevice,
+            pb::ErrorCategory::Request,
+            format!("no device at index {index}"),
+        )
+    })?;
+    if let Some(f) = feature {
+        if !device.features().iter().any(|x| x.index == f) {
+            return Err(error(
+                pb::ErrorCode::InvalidArgument,
+                pb::ErrorCategory::Request,
+                format!("device {index} has no feature {f}"),
+            ));
+        }
+    }
+    Ok(device)
+}
+
+fn simulation(conn: &Connection, request: pb::request::Kind) -> Reply {
+    use pb::request::Kind as K;
+    match request {
         K::SimulatedAddDevice(a) => simulated(conn, |hw| {
             let d = a.device.unwrap_or_default();
             let added = hw.add_device(sim_spec(d));
@@ -335,6 +413,7 @@ async fn on_connection(conn: &Connection, request: pb::request::Kind) -> Reply {
                 })
             }
         }),
+        _ => invalid("not a simulation request"),
     }
 }
 
@@ -381,79 +460,115 @@ fn sim_spec(d: pb::SimulatedDevice) -> SimulatedDeviceSpec {
     }
 }
 
-async fn device_output(client: &ButtplugClient, o: pb::DeviceOutput) -> Reply {
-    let Some(output) = output_from_pb(o.output) else {
-        return invalid("DeviceOutput needs an output type");
+/// One output of a `DeviceOutput`/`DeviceOutputs` request, checked.
+fn output_entry(
+    device: &ClientDevice,
+    feature: u32,
+    output: i32,
+    value: Option<pb::device_output::Value>,
+    duration: Option<pb::device_output::Duration>,
+) -> Result<(u32, OutputType, OutputValue, Option<u32>), Reply> {
+    let Some(output) = output_from_pb(output) else {
+        return Err(invalid("an output needs an output type"));
     };
-    let Some(device) = client.device(o.device_index) else {
-        return error(
-            pb::ErrorCode::UnknownDevice,
-            pb::ErrorCategory::Request,
-            format!("no device at index {}", o.device_index),
-        );
-    };
-    let value = match o.value {
+    let value = match value {
         Some(pb::device_output::Value::Fraction(f)) => OutputValue::Float(f),
         Some(pb::device_output::Value::Steps(s)) => OutputValue::Steps(s),
-        None => return invalid("DeviceOutput needs a fraction or steps value"),
+        None => return Err(invalid("an output needs a fraction or steps value")),
     };
-    let steps = match device.steps_for(o.feature_index, output, value) {
-        Ok(s) => s,
-        Err(e) => return from_client_error(e),
-    };
-    let duration = o
-        .duration
-        .map(|pb::device_output::Duration::DurationMs(d)| d);
+    let duration = duration.map(|pb::device_output::Duration::DurationMs(d)| d);
     if output == OutputType::HwPositionWithDuration && duration.is_none() {
-        return error(
+        return Err(error(
             pb::ErrorCode::InvalidArgument,
             pb::ErrorCategory::Request,
             "a timed position move needs duration_ms",
-        );
+        ));
     }
-    let request = CoreRequest::Output {
-        device: o.device_index,
-        feature: o.feature_index,
-        command: OutputCommand {
-            output,
-            value: steps,
-            duration,
-        },
-    };
-    done(client.request(request).await.map(|_| ()))
+    // Checked here so a bad value names the request's feature before anything is sent.
+    device
+        .steps_for(feature, output, value)
+        .map_err(from_client_error)?;
+    Ok((feature, output, value, duration))
 }
 
-async fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> Reply {
-    let (Some(input), Some(command)) = (input_from_pb(i.input), command_from_pb(i.command)) else {
-        return invalid("DeviceInput needs an input type and a command");
+fn device_output(client: &ButtplugClient, o: pb::DeviceOutput) -> PendingReply {
+    let device = match known_device(client, o.device_index, None) {
+        Ok(d) => d,
+        Err(reply) => return now(reply),
     };
-    let request = CoreRequest::Input {
+    match output_entry(&device, o.feature_index, o.output, o.value, o.duration) {
+        Ok(entry) => submitted(device.submit_outputs(&[entry])),
+        Err(reply) => now(reply),
+    }
+}
+
+fn device_outputs(client: &ButtplugClient, o: pb::DeviceOutputs) -> PendingReply {
+    let device = match known_device(client, o.device_index, None) {
+        Ok(d) => d,
+        Err(reply) => return now(reply),
+    };
+    if o.outputs.is_empty() {
+        return now(invalid("DeviceOutputs needs at least one output"));
+    }
+    let index = o.device_index;
+    let entries: Result<Vec<_>, Reply> = o
+        .outputs
+        .into_iter()
+        .map(|e| {
+            if e.device_index != 0 && e.device_index != index {
+                return Err(invalid(format!(
+                    "DeviceOutputs for device {index} has an entry for device {}",
+                    e.device_index
+                )));
+            }
+            output_entry(&device, e.feature_index, e.output, e.value, e.duration)
+        })
+        .collect();
+    match entries {
+        Ok(entries) => submitted(device.submit_outputs(&entries)),
+        Err(reply) => now(reply),
+    }
+}
+
+fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> PendingReply {
+    let (Some(input), Some(command)) = (input_from_pb(i.input), command_from_pb(i.command)) else {
+        return now(invalid("DeviceInput needs an input type and a command"));
+    };
+    if let Err(reply) = known_device(client, i.device_index, Some(i.feature_index)) {
+        return now(reply);
+    }
+    let pending = match client.submit(CoreRequest::Input {
         device: i.device_index,
         feature: i.feature_index,
         input,
         command,
+    }) {
+        Ok(p) => p,
+        Err(e) => return now(from_client_error(e)),
     };
-    match client.request(request).await {
-        Ok(Response::InputReading {
-            device,
-            feature,
-            input,
-            value,
-        }) => Reply::InputReading(pb::InputReading {
-            device_index: device,
-            feature_index: feature,
-            input: input_to_pb(input) as i32,
-            value,
-        }),
-        Ok(_) => ok(),
-        Err(e) => from_client_error(e),
-    }
+    Box::pin(async move {
+        match pending.await {
+            Ok(Response::InputReading {
+                device,
+                feature,
+                input,
+                value,
+            }) => Reply::InputReading(pb::InputReading {
+                device_index: device,
+                feature_index: feature,
+                input: input_to_pb(input) as i32,
+                value,
+            }),
+            Ok(_) => ok(),
+            Err(e) => from_client_error(e.into()),
+        }
+    })
 }
 
 async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Reply {
     use pb::{ErrorCategory as C, ErrorCode as E};
-    let mut connection = core.connection.lock().await;
-    if connection.as_ref().is_some_and(|c| c.client.is_connected()) {
+    let _connecting = core.connecting.lock().await;
+    if core.connection().is_some_and(|c| c.client.is_connected()) {
         return error(
             E::AlreadyConnected,
             C::Request,
@@ -521,7 +636,7 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
         Err(e) => return from_client_error(e),
     };
     let forwarder = spawn_forwarder(core, &client);
-    *connection = Some(Arc::new(Connection {
+    core.set_connection(Arc::new(Connection {
         client,
         simulated,
         forwarder,
@@ -530,8 +645,8 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
 }
 
 async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> Reply {
-    let mut connection = core.connection.lock().await;
-    if connection.as_ref().is_some_and(|c| c.client.is_connected()) {
+    let _connecting = core.connecting.lock().await;
+    if core.connection().is_some_and(|c| c.client.is_connected()) {
         return error(
             pb::ErrorCode::AlreadyConnected,
             pb::ErrorCategory::Request,
@@ -545,10 +660,19 @@ async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> R
     };
     let client = match ButtplugClient::connect_websocket(name, &c.url).await {
         Ok(client) => client,
+        // A server that refuses the handshake (another client is connected, a version it
+        // does not speak) refuses the connection: its reason is the connection error.
+        Err(ClientError::Server(e)) => {
+            return error(
+                pb::ErrorCode::ConnectionFailed,
+                pb::ErrorCategory::Connection,
+                format!("{} refused the connection: {}", c.url, e.message),
+            );
+        }
         Err(e) => return from_client_error(e),
     };
     let forwarder = spawn_forwarder(core, &client);
-    *connection = Some(Arc::new(Connection {
+    core.set_connection(Arc::new(Connection {
         client,
         simulated: None,
         forwarder,

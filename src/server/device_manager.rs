@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc};
 
-use crate::device::NewDevice;
 use crate::device::config::{DeviceConfigDb, UserConfig, find_protocol};
+use crate::device::device_task::TASK_EVENT_LIMIT;
 use crate::device::protocols::ProtocolRegistry;
+use crate::device::{Completion, DeviceError, NewDevice};
 use crate::device::{DeviceTaskEvent, ServerDevice};
 use crate::hardware::{
-    ConnectRequest, DiscoveredDevice, HardwareManager, ManagerEvent, ManagerSink,
+    ConnectRequest, DiscoveredDevice, HardwareIdentity, HardwareManager, ManagerEvent, ManagerSink,
 };
 use crate::spec::ButtplugError;
 use crate::spec::message::{DeviceInfo, ServerEvent};
@@ -45,8 +46,9 @@ struct Inner {
     in_flight: Mutex<HashSet<String>>,
     scan: Mutex<ScanState>,
     events: broadcast::Sender<ServerEvent>,
-    task_events: mpsc::UnboundedSender<DeviceTaskEvent>,
+    task_events: mpsc::Sender<DeviceTaskEvent>,
     default_gap_ms: u32,
+    hw_timeout: Duration,
 }
 
 /// Shared handle to the device manager.
@@ -64,10 +66,11 @@ impl DeviceManager {
         protocols: ProtocolRegistry,
         managers: Vec<Arc<dyn HardwareManager>>,
         default_gap_ms: u32,
+        hw_timeout: Duration,
     ) -> DeviceManager {
         let (events, _) = broadcast::channel(1024);
         let (manager_tx, manager_rx) = mpsc::unbounded_channel();
-        let (task_tx, task_rx) = mpsc::unbounded_channel();
+        let (task_tx, task_rx) = mpsc::channel(TASK_EVENT_LIMIT);
         let mut indices = Indices::default();
         for (index, address) in user.reserved_indices() {
             indices.reserved.insert(index, address.to_string());
@@ -89,6 +92,7 @@ impl DeviceManager {
                 events,
                 task_events: task_tx,
                 default_gap_ms,
+                hw_timeout,
             }),
         };
         // The loop holds only a weak reference so dropping the server ends it.
@@ -187,40 +191,59 @@ impl DeviceManager {
         Ok(())
     }
 
-    /// Stops every device's outputs and input subscriptions.
+    /// Submits a stop of every device's outputs and input subscriptions, at once (see
+    /// [`ServerDevice::submit_stop`]); await the completions for the writes.
+    pub fn submit_stop_all(&self) -> Vec<(u32, Result<Completion, DeviceError>)> {
+        self.devices()
+            .iter()
+            .map(|d| (d.index(), d.submit_stop(None, true, true)))
+            .collect()
+    }
+
+    /// Stops every device's outputs and input subscriptions, all devices in parallel.
+    /// Bounded: each hardware operation has its timeout, and a device that does not answer
+    /// is disconnected.
     pub async fn stop_all(&self) -> Result<(), ButtplugError> {
-        let mut first_error = None;
-        let stops = self
-            .devices()
-            .into_iter()
-            .map(|d| async move { (d.index(), d.stop(None, true, true).await) });
-        for (index, result) in futures_join_all(stops).await {
-            if let Err(e) = result {
-                tracing::warn!("device {index}: stop failed: {e}");
+        wait_all(self.submit_stop_all()).await
+    }
+}
+
+/// Waits for submitted commands of several devices; the first error wins.
+pub(crate) async fn wait_all(
+    submitted: Vec<(u32, Result<Completion, DeviceError>)>,
+) -> Result<(), ButtplugError> {
+    let mut first_error = None;
+    let mut waiting = Vec::with_capacity(submitted.len());
+    for (index, s) in submitted {
+        match s {
+            Ok(c) => waiting.push((index, c)),
+            Err(e) => {
                 first_error.get_or_insert(ButtplugError::from(e));
             }
         }
-        first_error.map_or(Ok(()), Err)
     }
-}
-
-/// Runs futures concurrently and collects their results in order.
-async fn futures_join_all<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        if let Ok(v) = h.await {
-            out.push(v);
+    // Completions resolve on the device tasks; awaiting them one after another still
+    // lets every device stop in parallel.
+    for (index, completion) in waiting {
+        if let Err(e) = completion.wait().await {
+            tracing::warn!("device {index}: stop failed: {e}");
+            first_error.get_or_insert(ButtplugError::from(e));
         }
     }
-    out
+    first_error.map_or(Ok(()), Err)
 }
 
 impl Inner {
+    /// Devices on a websocket take writes as fast as they come (as in the reference);
+    /// radio links (BLE, and the simulated toys that stand in for them) and serial ports get
+    /// the default gap.
+    fn default_gap_for(&self, identity: &HardwareIdentity) -> u32 {
+        match identity {
+            HardwareIdentity::Websocket { .. } => 0,
+            HardwareIdentity::Ble { .. } | HardwareIdentity::Serial { .. } => self.default_gap_ms,
+        }
+    }
+
     fn manager_finished(&self, name: &'static str) {
         let mut scan = lock(&self.scan);
         scan.finished.insert(name);
@@ -339,7 +362,9 @@ impl Inner {
                     index,
                     name: definition.name.clone(),
                     display_name: user.and_then(|u| u.display_name.clone()),
-                    message_gap_ms: definition.message_gap_ms.unwrap_or(self.default_gap_ms),
+                    message_gap_ms: definition
+                        .message_gap_ms
+                        .unwrap_or_else(|| self.default_gap_for(&info.identity)),
                     features: Arc::new(definition.features),
                 },
                 address: info.address.clone(),
@@ -347,6 +372,7 @@ impl Inner {
                 hw: hw.clone(),
                 handler,
                 events: self.task_events.clone(),
+                hw_timeout: self.hw_timeout,
             });
             let added = device.info().clone();
             self.devices
@@ -380,7 +406,7 @@ impl Inner {
 async fn event_loop(
     inner: std::sync::Weak<Inner>,
     mut managers: mpsc::UnboundedReceiver<(&'static str, ManagerEvent)>,
-    mut tasks: mpsc::UnboundedReceiver<DeviceTaskEvent>,
+    mut tasks: mpsc::Receiver<DeviceTaskEvent>,
 ) {
     loop {
         tokio::select! {

@@ -1,17 +1,23 @@
 //! A session that speaks Buttplug JSON: frames in, frames out, in the client's spec version.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::Session;
+use super::{ResponseFuture, Session};
+use crate::spec::JsonCodec;
 use crate::spec::frame::{self, Decoded};
-use crate::spec::message::{Response, ServerEvent};
-use crate::spec::{ButtplugError, JsonCodec};
+use crate::spec::message::{Request, ServerEvent};
 
 pub struct JsonSession {
     session: Session,
     codec: JsonCodec,
 }
+
+/// The replies to one frame, on their way.
+pub type FrameReplies = Pin<Box<dyn Future<Output = Vec<Value>> + Send>>;
 
 impl JsonSession {
     pub fn new(session: Session) -> JsonSession {
@@ -26,52 +32,73 @@ impl JsonSession {
     }
 
     /// The session's events; render each with [`JsonSession::encode_event`].
-    pub fn take_events(&self) -> Option<mpsc::UnboundedReceiver<ServerEvent>> {
+    pub fn take_events(&self) -> Option<mpsc::Receiver<ServerEvent>> {
         self.session.take_events()
     }
 
-    /// Handles one text frame; returns the reply messages (one per message in the frame,
-    /// in order). Bad input yields `Error` replies and never ends the session.
-    pub async fn handle_text(&mut self, text: &str) -> Vec<Value> {
-        let dm = self.session.server().device_manager().clone();
-        let lookup = move |index: u32| dm.device(index).map(|d| d.info().clone());
+    /// Submits every message of one text frame, in order, before returning (see
+    /// [`Session::submit`]); the future resolves with the reply messages (one per message
+    /// in the frame, in order). Bad input yields `Error` replies and never ends the
+    /// session. A message with several outputs of one device (a v1-v3 `VibrateCmd` with
+    /// several speeds, say) reaches the device as one batch.
+    pub fn submit_text(&mut self, text: &str) -> FrameReplies {
         let messages = match JsonCodec::split_frame(text) {
             Ok(m) => m,
-            Err(e) => return vec![frame::encode_error(0, &e)],
+            Err(e) => return Box::pin(std::future::ready(vec![frame::encode_error(0, &e)])),
         };
-        let mut replies = Vec::with_capacity(messages.len());
+        let dm = self.session.server().device_manager().clone();
+        let lookup = move |index: u32| dm.device(index).map(|d| d.info().clone());
+        let mut pending = Vec::with_capacity(messages.len());
         for message in messages {
             let Decoded { id, plan } = self.codec.decode_message(message, &lookup);
-            let reply = match plan {
-                Err(e) => frame::encode_error(id, &e),
-                Ok(plan) => match self.run(&plan.requests).await {
-                    Ok(responses) => {
-                        if let Some(Response::ServerInfo { version, .. }) = responses.last() {
-                            self.codec.set_version(*version);
+            let reply: Pin<Box<dyn Future<Output = Value> + Send>> = match plan {
+                Err(e) => Box::pin(std::future::ready(frame::encode_error(id, &e))),
+                Ok(plan) => {
+                    let responses: Vec<ResponseFuture> = batched(plan.requests)
+                        .into_iter()
+                        .map(|r| self.session.submit(r))
+                        .collect();
+                    // A handshake earlier in the frame sets the version the rest is read with.
+                    if self.codec.version().is_none() {
+                        if let Some(v) = self.session.version() {
+                            self.codec.set_version(v);
                         }
-                        self.codec
-                            .encode_reply(id, &plan.reply, &responses)
-                            .unwrap_or_else(|e| frame::encode_error(id, &e))
                     }
-                    Err(e) => frame::encode_error(id, &e),
-                },
+                    let codec = self.codec.reply_encoder();
+                    let reply = plan.reply;
+                    Box::pin(async move {
+                        let mut done = Vec::with_capacity(responses.len());
+                        for r in responses {
+                            match r.await {
+                                Ok(response) => done.push(response),
+                                Err(e) => return frame::encode_error(id, &e),
+                            }
+                        }
+                        codec
+                            .encode_reply(id, &reply, &done)
+                            .unwrap_or_else(|e| frame::encode_error(id, &e))
+                    })
+                }
             };
-            replies.push(reply);
+            pending.push(reply);
         }
-        replies
+        Box::pin(async move {
+            let mut replies = Vec::with_capacity(pending.len());
+            for p in pending {
+                replies.push(p.await);
+            }
+            replies
+        })
+    }
+
+    /// Handles one text frame; returns the reply messages.
+    pub async fn handle_text(&mut self, text: &str) -> Vec<Value> {
+        self.submit_text(text).await
     }
 
     /// Like [`JsonSession::handle_text`], with the replies joined into one frame.
     pub async fn handle_frame(&mut self, text: &str) -> String {
         frame::frame(self.handle_text(text).await)
-    }
-
-    async fn run(&self, requests: &[crate::spec::Request]) -> Result<Vec<Response>, ButtplugError> {
-        let mut responses = Vec::with_capacity(requests.len());
-        for request in requests {
-            responses.push(self.session.handle(request.clone()).await?);
-        }
-        Ok(responses)
     }
 
     /// Renders an event for this client, or `None` if its spec version cannot say it.
@@ -84,4 +111,33 @@ impl JsonSession {
     pub async fn disconnect(&self) {
         self.session.disconnect().await;
     }
+}
+
+/// Folds consecutive single outputs of one device into one multi-output request, so the
+/// entries of one message reach the device as one batch. The reply plan still sees one
+/// response per original request.
+fn batched(requests: Vec<Request>) -> Vec<Request> {
+    let mut out: Vec<Request> = Vec::with_capacity(requests.len());
+    for request in requests {
+        let Request::Output {
+            device,
+            feature,
+            command,
+        } = request
+        else {
+            out.push(request);
+            continue;
+        };
+        match out.last_mut() {
+            Some(Request::Outputs {
+                device: d,
+                commands,
+            }) if *d == device => commands.push((feature, command)),
+            _ => out.push(Request::Outputs {
+                device,
+                commands: vec![(feature, command)],
+            }),
+        }
+    }
+    out
 }

@@ -5,12 +5,13 @@ mod json_session;
 mod ping_watchdog;
 mod session;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 pub use device_manager::{DEFAULT_MESSAGE_GAP_MS, DeviceManager};
 pub use json_session::JsonSession;
-pub use session::Session;
+pub use session::{Ending, ResponseFuture, SESSION_EVENT_LIMIT, Session};
 
 use crate::device::config::{ConfigError, DeviceConfigDb, UserConfig};
 use crate::device::protocols::ProtocolRegistry;
@@ -29,6 +30,8 @@ pub enum ServerError {
     SessionActive,
     #[error("the server must be built inside a tokio runtime")]
     NoRuntime,
+    #[error("the server is shutting down")]
+    ShuttingDown,
 }
 
 /// Builds a [`ButtplugServer`].
@@ -41,6 +44,7 @@ pub struct ServerBuilder {
     simulated: Option<SimulatedHardware>,
     protocols: ProtocolRegistry,
     default_gap_ms: u32,
+    hw_timeout: Duration,
     serial: bool,
     bluetooth_le: bool,
 }
@@ -56,6 +60,7 @@ impl Default for ServerBuilder {
             simulated: None,
             protocols: ProtocolRegistry::builtin(),
             default_gap_ms: DEFAULT_MESSAGE_GAP_MS,
+            hw_timeout: crate::device::DEFAULT_HARDWARE_TIMEOUT,
             serial: false,
             bluetooth_le: false,
         }
@@ -136,6 +141,14 @@ impl ServerBuilder {
         self
     }
 
+    /// Bound on each hardware operation (write, subscribe, read; default 3 s). A device
+    /// whose write does not complete within it is treated as lost: disconnected, and
+    /// reconnected with its index when its manager finds it again.
+    pub fn hardware_timeout(mut self, timeout: Duration) -> Self {
+        self.hw_timeout = timeout;
+        self
+    }
+
     pub fn build(self) -> Result<Arc<ButtplugServer>, ServerError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| ServerError::NoRuntime)?;
         let mut config = self.device_config;
@@ -170,6 +183,7 @@ impl ServerBuilder {
             self.protocols,
             managers,
             self.default_gap_ms,
+            self.hw_timeout,
         );
         Ok(Arc::new(ButtplugServer {
             name: self.name,
@@ -177,6 +191,9 @@ impl ServerBuilder {
             device_manager,
             simulated: self.simulated,
             session_active: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
+            sessions: Mutex::new(Vec::new()),
+            hw_timeout: self.hw_timeout,
             runtime,
         }))
     }
@@ -194,6 +211,10 @@ pub struct ButtplugServer {
     device_manager: DeviceManager,
     simulated: Option<SimulatedHardware>,
     session_active: AtomicBool,
+    closing: AtomicBool,
+    /// Sessions that may still be open, for shutdown.
+    sessions: Mutex<Vec<Weak<session::Shared>>>,
+    hw_timeout: Duration,
     runtime: tokio::runtime::Handle,
 }
 
@@ -225,10 +246,59 @@ impl ButtplugServer {
 
     /// Opens a session for a client. Only one client is served at a time.
     pub fn connect(self: &Arc<Self>) -> Result<Session, ServerError> {
+        if self.closing.load(Ordering::Acquire) {
+            return Err(ServerError::ShuttingDown);
+        }
         if self.session_active.swap(true, Ordering::AcqRel) {
             return Err(ServerError::SessionActive);
         }
         Ok(Session::new(self.clone()))
+    }
+
+    fn register_session(&self, session: &Arc<session::Shared>) {
+        let mut sessions = crate::poison::lock(&self.sessions);
+        sessions.retain(|s| s.strong_count() > 0);
+        sessions.push(Arc::downgrade(session));
+    }
+
+    /// Bound on stopping every device when a session ends or the server shuts down: one
+    /// hardware timeout for the stops (all devices in parallel) plus one for a disconnect.
+    pub fn stop_timeout(&self) -> Duration {
+        self.hw_timeout * 2 + Duration::from_millis(500)
+    }
+
+    /// Shuts the server down safely: first no session accepts another command (and no new
+    /// session opens), then every device is stopped, then this returns; connections see
+    /// their session end with [`Ending::ShutDown`] and close. Bounded by
+    /// [`ButtplugServer::stop_timeout`].
+    pub async fn shutdown(&self) {
+        self.closing.store(true, Ordering::Release);
+        let sessions: Vec<_> = crate::poison::lock(&self.sessions)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        let ending: Vec<_> = sessions
+            .iter()
+            .filter_map(|s| {
+                s.begin_end(Ending::ShutDown)
+                    .map(|stops| (s.clone(), stops))
+            })
+            .collect();
+        let stop_devices = async {
+            for (session, stops) in ending {
+                session.finish_end(stops).await;
+            }
+            // Devices no session drove (or that appeared since) stop too.
+            if let Err(e) = self.device_manager.stop_all().await {
+                tracing::warn!("stopping devices at shutdown: {e}");
+            }
+        };
+        if tokio::time::timeout(self.stop_timeout(), stop_devices)
+            .await
+            .is_err()
+        {
+            tracing::warn!("devices did not confirm their stop at shutdown");
+        }
     }
 
     /// Opens a session that speaks Buttplug JSON.

@@ -1,17 +1,53 @@
 //! A client session: handshake, ping watchdog, and the safety rules around it (a missed
-//! ping or a disconnect stops scanning and every device).
+//! ping, a disconnect or a server shutdown stops scanning and every device).
+//!
+//! Requests are *submitted*: [`Session::submit`] does the ordering-relevant part at once,
+//! on the caller's thread (a device command reaches the device's mailbox before it
+//! returns), and gives back a future for the reply. So a client's commands reach each
+//! device in the order they were submitted, and no caller waits for a device's gap or
+//! write before submitting the next one.
+//!
+//! Ending a session (disconnect, ping timeout, shutdown, a dropped connection) closes the
+//! session's gate and submits a stop to every device in the same step, under the gate's
+//! write lock; commands are submitted under its read lock. So no command of the session
+//! can slip in after its stop, and none submitted before it can overtake it.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::ButtplugServer;
+use super::device_manager::wait_all;
 use super::ping_watchdog::PingWatchdog;
-use crate::spec::message::{Request, Response, ServerEvent};
+use crate::bounded_events::DroppingSender;
+use crate::device::{Completion, DeviceError};
+use crate::spec::message::{OutputCommand, Request, Response, ServerEvent};
 use crate::spec::{ButtplugError, SpecVersion};
+
+/// Most events waiting for a session's client. When the client does not keep up, further
+/// events are dropped and counted; it then gets [`ServerEvent::EventsDropped`].
+pub const SESSION_EVENT_LIMIT: usize = 1024;
+
+/// A reply on its way.
+pub type ResponseFuture = Pin<Box<dyn Future<Output = Result<Response, ButtplugError>> + Send>>;
+
+fn ready(result: Result<Response, ButtplugError>) -> ResponseFuture {
+    Box::pin(std::future::ready(result))
+}
+
+/// Why (and whether) a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Open,
+    Disconnected,
+    PingedOut,
+    ShutDown,
+}
 
 #[derive(Default)]
 struct State {
@@ -20,23 +56,61 @@ struct State {
     watchdog: Option<PingWatchdog>,
 }
 
-struct Shared {
+pub(super) struct Shared {
     server: Arc<ButtplugServer>,
+    state: Mutex<State>,
+    gate: RwLock<Ending>,
     handshaken: AtomicBool,
-    pinged_out: AtomicBool,
-    ended: AtomicBool,
-    events: mpsc::UnboundedSender<ServerEvent>,
+    events: DroppingSender<ServerEvent>,
+    ended: watch::Sender<Ending>,
+    released: AtomicBool,
 }
 
+type Stops = Vec<(u32, Result<Completion, DeviceError>)>;
+
 impl Shared {
-    /// Stops scanning and every device; frees the server for the next client.
-    async fn shut_down(&self) {
-        let dm = self.server.device_manager();
-        if let Err(e) = dm.stop_scanning().await {
-            tracing::warn!("stopping scan at session end: {e}");
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn gate(&self) -> std::sync::RwLockReadGuard<'_, Ending> {
+        self.gate.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Closes the gate and submits a stop to every device, in one step. Returns the stops
+    /// to wait for, or `None` if the session had already ended.
+    pub(super) fn begin_end(&self, ending: Ending) -> Option<Stops> {
+        let mut gate = self.gate.write().unwrap_or_else(|e| e.into_inner());
+        if *gate != Ending::Open {
+            return None;
         }
-        if let Err(e) = dm.stop_all().await {
-            tracing::warn!("stopping devices at session end: {e}");
+        *gate = ending;
+        let stops = self.server.device_manager().submit_stop_all();
+        drop(gate);
+        self.ended.send_replace(ending);
+        Some(stops)
+    }
+
+    /// Waits (bounded) for the stops, stops scanning, and frees the server for the next
+    /// client. Always releases the session, whatever the devices do.
+    pub(super) async fn finish_end(&self, stops: Stops) {
+        let bound = self.server.stop_timeout();
+        let dm = self.server.device_manager().clone();
+        let work = async {
+            if let Err(e) = dm.stop_scanning().await {
+                tracing::warn!("stopping scan at session end: {e}");
+            }
+            if let Err(e) = wait_all(stops).await {
+                tracing::warn!("stopping devices at session end: {e}");
+            }
+        };
+        if tokio::time::timeout(bound, work).await.is_err() {
+            tracing::warn!("devices did not confirm their stop within {bound:?}");
+        }
+        // Dropping the watchdog here, not in begin_end: begin_end may run inside it.
+        self.state().watchdog = None;
+        if !self.released.swap(true, Ordering::AcqRel) {
+            self.server.release_session();
         }
     }
 }
@@ -45,36 +119,39 @@ impl Shared {
 /// stops scanning and every device.
 pub struct Session {
     shared: Arc<Shared>,
-    state: Mutex<State>,
     forwarder: JoinHandle<()>,
-    events: Mutex<Option<mpsc::UnboundedReceiver<ServerEvent>>>,
+    events: Mutex<Option<mpsc::Receiver<ServerEvent>>>,
 }
 
 impl Session {
     pub(crate) fn new(server: Arc<ButtplugServer>) -> Session {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = DroppingSender::channel(SESSION_EVENT_LIMIT, ServerEvent::EventsDropped);
         let shared = Arc::new(Shared {
             server: server.clone(),
+            state: Mutex::new(State::default()),
+            gate: RwLock::new(Ending::Open),
             handshaken: AtomicBool::new(false),
-            pinged_out: AtomicBool::new(false),
-            ended: AtomicBool::new(false),
             events: tx,
+            ended: watch::Sender::new(Ending::Open),
+            released: AtomicBool::new(false),
         });
+        server.register_session(&shared);
         let mut device_events = server.device_manager().subscribe();
         let fwd = shared.clone();
-        // Device events reach the client only after its handshake.
+        // Device events reach the client only after its handshake, and while it is open.
         let forwarder = tokio::spawn(async move {
             loop {
                 match device_events.recv().await {
                     Ok(event) => {
-                        let open = fwd.handshaken.load(Ordering::Acquire)
-                            && !fwd.pinged_out.load(Ordering::Acquire);
-                        if open && fwd.events.send(event).is_err() {
+                        let open =
+                            fwd.handshaken.load(Ordering::Acquire) && *fwd.gate() == Ending::Open;
+                        if open && !fwd.events.send(event) {
                             return;
                         }
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!("session missed {n} device events");
+                        fwd.events.count_dropped(n);
                     }
                     Err(broadcast::error::RecvError::Closed) => return,
                 }
@@ -82,106 +159,126 @@ impl Session {
         });
         Session {
             shared,
-            state: Mutex::new(State::default()),
             forwarder,
             events: Mutex::new(Some(rx)),
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// The session's events (devices added/removed, scanning finished, input readings,
-    /// ping timeout). Can be taken once.
-    pub fn take_events(&self) -> Option<mpsc::UnboundedReceiver<ServerEvent>> {
+    /// ping timeout, events dropped). Can be taken once.
+    pub fn take_events(&self) -> Option<mpsc::Receiver<ServerEvent>> {
         self.events.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// The negotiated spec version, once the handshake is done.
     pub fn version(&self) -> Option<SpecVersion> {
-        self.state().version
+        self.shared.state().version
     }
 
     pub fn client_name(&self) -> String {
-        self.state().client_name.clone()
+        self.shared.state().client_name.clone()
     }
 
     pub fn server(&self) -> &Arc<ButtplugServer> {
         &self.shared.server
     }
 
-    /// Handles one request.
+    /// Whether (and why) the session ended; changes once.
+    pub fn ending(&self) -> watch::Receiver<Ending> {
+        self.shared.ended.subscribe()
+    }
+
+    /// Handles one request: [`Session::submit`], then its reply.
     pub async fn handle(&self, request: Request) -> Result<Response, ButtplugError> {
-        if self.shared.pinged_out.load(Ordering::Acquire) {
-            return Err(ButtplugError::ping(
-                "ping timed out; this session is over, reconnect",
-            ));
+        self.submit(request).await
+    }
+
+    /// Submits one request. Everything that decides its order happens before this returns:
+    /// a device command is in the device's mailbox, a stop is queued, a handshake is done.
+    /// The returned future resolves with the reply (for a device command: once the value,
+    /// or a newer one, has been written).
+    pub fn submit(&self, request: Request) -> ResponseFuture {
+        let shared = &self.shared;
+        let gate = shared.gate();
+        match *gate {
+            Ending::Open => {}
+            Ending::PingedOut => {
+                return ready(Err(ButtplugError::ping(
+                    "ping timed out; this session is over, reconnect",
+                )));
+            }
+            Ending::Disconnected => {
+                return ready(Err(ButtplugError::handshake(
+                    "this session has ended; reconnect",
+                )));
+            }
+            Ending::ShutDown => {
+                return ready(Err(ButtplugError::unknown("the server is shutting down")));
+            }
         }
-        if self.shared.ended.load(Ordering::Acquire) {
-            return Err(ButtplugError::handshake(
-                "this session has ended; reconnect",
-            ));
-        }
-        let server = &self.shared.server;
-        let dm = server.device_manager();
         if let Request::RequestServerInfo {
             client_name,
             version,
         } = request
         {
-            return self.handshake(client_name, version);
+            return ready(self.handshake(client_name, version));
         }
-        if !self.shared.handshaken.load(Ordering::Acquire) {
-            return Err(ButtplugError::handshake(
+        if !shared.handshaken.load(Ordering::Acquire) {
+            return ready(Err(ButtplugError::handshake(
                 "expected RequestServerInfo to start the connection",
-            ));
+            )));
         }
+        let dm = shared.server.device_manager();
         match request {
-            Request::RequestServerInfo { .. } => unreachable_handshake(),
-            Request::Ping => {
-                let state = self.state();
-                match &state.watchdog {
-                    Some(w) => {
-                        w.ping();
-                        Ok(Response::Ok)
-                    }
-                    None => Err(ButtplugError::ping(
-                        "ping timer is not running (MaxPingTime is 0)",
-                    )),
-                }
+            Request::RequestServerInfo { .. } => {
+                ready(Err(ButtplugError::handshake("handshake already happened")))
             }
-            Request::StartScanning => dm.start_scanning().await.map(|_| Response::Ok),
-            Request::StopScanning => dm.stop_scanning().await.map(|_| Response::Ok),
-            Request::RequestDeviceList => Ok(Response::DeviceList(dm.device_infos())),
+            Request::Ping => ready(match &shared.state().watchdog {
+                Some(w) => {
+                    w.ping();
+                    Ok(Response::Ok)
+                }
+                None => Err(ButtplugError::ping(
+                    "ping timer is not running (MaxPingTime is 0)",
+                )),
+            }),
+            Request::StartScanning => {
+                let dm = dm.clone();
+                Box::pin(async move { dm.start_scanning().await.map(|_| Response::Ok) })
+            }
+            Request::StopScanning => {
+                let dm = dm.clone();
+                Box::pin(async move { dm.stop_scanning().await.map(|_| Response::Ok) })
+            }
+            Request::RequestDeviceList => ready(Ok(Response::DeviceList(dm.device_infos()))),
             Request::Output {
                 device,
                 feature,
                 command,
-            } => {
-                let d = dm
-                    .device(device)
-                    .ok_or_else(|| ButtplugError::no_device(device))?;
-                d.output(feature, command).await?;
-                Ok(Response::Ok)
-            }
+            } => submit_outputs(dm, device, &[(feature, command)]),
+            Request::Outputs { device, commands } => submit_outputs(dm, device, &commands),
             Request::Input {
                 device,
                 feature,
                 input,
                 command,
             } => {
-                let d = dm
-                    .device(device)
-                    .ok_or_else(|| ButtplugError::no_device(device))?;
-                match d.input(feature, input, command).await? {
-                    Some(value) => Ok(Response::InputReading {
-                        device,
-                        feature,
-                        input,
-                        value,
+                let Some(d) = dm.device(device) else {
+                    return ready(Err(ButtplugError::no_device(device)));
+                };
+                match d.submit_input(feature, input, command) {
+                    Err(e) => ready(Err(e.into())),
+                    Ok(pending) => Box::pin(async move {
+                        match pending.await? {
+                            Some(value) => Ok(Response::InputReading {
+                                device,
+                                feature,
+                                input,
+                                value,
+                            }),
+                            None => Ok(Response::Ok),
+                        }
                     }),
-                    None => Ok(Response::Ok),
                 }
             }
             Request::Stop {
@@ -191,17 +288,16 @@ impl Session {
                 outputs,
             } => {
                 if feature.is_some() {
-                    return Err(ButtplugError::message(
+                    return ready(Err(ButtplugError::message(
                         "a stop with a feature index needs a device index",
-                    ));
+                    )));
                 }
-                let mut first_error = None;
-                for d in dm.devices() {
-                    if let Err(e) = d.stop(None, outputs, inputs).await {
-                        first_error.get_or_insert(ButtplugError::from(e));
-                    }
-                }
-                first_error.map_or(Ok(Response::Ok), Err)
+                let stops: Stops = dm
+                    .devices()
+                    .iter()
+                    .map(|d| (d.index(), d.submit_stop(None, outputs, inputs)))
+                    .collect();
+                Box::pin(async move { wait_all(stops).await.map(|_| Response::Ok) })
             }
             Request::Stop {
                 device: Some(index),
@@ -209,15 +305,21 @@ impl Session {
                 inputs,
                 outputs,
             } => {
-                let d = dm
-                    .device(index)
-                    .ok_or_else(|| ButtplugError::no_device(index))?;
-                d.stop(feature, outputs, inputs).await?;
-                Ok(Response::Ok)
+                let Some(d) = dm.device(index) else {
+                    return ready(Err(ButtplugError::no_device(index)));
+                };
+                completion_reply(d.submit_stop(feature, outputs, inputs))
             }
             Request::Disconnect => {
-                self.disconnect().await;
-                Ok(Response::Ok)
+                drop(gate);
+                let stops = shared.begin_end(Ending::Disconnected);
+                let shared = shared.clone();
+                Box::pin(async move {
+                    if let Some(stops) = stops {
+                        shared.finish_end(stops).await;
+                    }
+                    Ok(Response::Ok)
+                })
             }
         }
     }
@@ -228,7 +330,7 @@ impl Session {
         version: SpecVersion,
     ) -> Result<Response, ButtplugError> {
         let server = &self.shared.server;
-        let mut state = self.state();
+        let mut state = self.shared.state();
         if state.version.is_some() {
             return Err(ButtplugError::handshake("handshake already happened"));
         }
@@ -236,14 +338,20 @@ impl Session {
         state.client_name = client_name;
         let max_ping = server.max_ping_time_ms();
         if max_ping > 0 {
-            let shared = self.shared.clone();
+            let shared = Arc::downgrade(&self.shared);
             state.watchdog = Some(PingWatchdog::start(
-                Duration::from_millis(max_ping as u64),
+                Duration::from_millis(u64::from(max_ping)),
                 async move {
-                    tracing::warn!("client missed its ping: stopping every device");
-                    shared.pinged_out.store(true, Ordering::Release);
-                    shared.shut_down().await;
-                    let _ = shared.events.send(ServerEvent::PingTimeout);
+                    let Some(shared) = shared.upgrade() else {
+                        return;
+                    };
+                    if let Some(stops) = shared.begin_end(Ending::PingedOut) {
+                        tracing::warn!("client missed its ping: stopping every device");
+                        // The client learns at once; the stops finish in their own task
+                        // (this one belongs to the watchdog, which finishing drops).
+                        shared.events.send(ServerEvent::PingTimeout);
+                        tokio::spawn(async move { shared.finish_end(stops).await });
+                    }
                 },
             ));
         }
@@ -259,44 +367,52 @@ impl Session {
         })
     }
 
-    /// Ends the session: stops scanning and every device, frees the server for the next
-    /// client. Later requests get an error.
+    /// Ends the session: stops every device and scanning, frees the server for the next
+    /// client. Later requests get an error. Bounded by the server's stop timeout.
     pub async fn disconnect(&self) {
-        if self.shared.ended.swap(true, Ordering::AcqRel) {
-            return;
+        if let Some(stops) = self.shared.begin_end(Ending::Disconnected) {
+            self.shared.finish_end(stops).await;
         }
-        self.state().watchdog = None;
-        self.shared.shut_down().await;
-        self.shared.server.release_session();
     }
 }
 
-fn unreachable_handshake() -> Result<Response, ButtplugError> {
-    Err(ButtplugError::handshake("handshake already happened"))
+fn submit_outputs(
+    dm: &super::DeviceManager,
+    device: u32,
+    commands: &[(u32, OutputCommand)],
+) -> ResponseFuture {
+    match dm.device(device) {
+        None => ready(Err(ButtplugError::no_device(device))),
+        Some(d) => completion_reply(d.submit_outputs(commands)),
+    }
+}
+
+fn completion_reply(submitted: Result<Completion, DeviceError>) -> ResponseFuture {
+    match submitted {
+        Err(e) => ready(Err(e.into())),
+        Ok(completion) => Box::pin(async move {
+            completion.wait().await?;
+            Ok(Response::Ok)
+        }),
+    }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
         self.forwarder.abort();
-        if self.shared.ended.swap(true, Ordering::AcqRel) {
-            return;
-        }
         // The connection went away without a goodbye: stop everything all the same.
+        let Some(stops) = self.shared.begin_end(Ending::Disconnected) else {
+            return;
+        };
         let shared = self.shared.clone();
+        let finish = async move { shared.finish_end(stops).await };
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => {
-                handle.spawn(async move {
-                    shared.shut_down().await;
-                    shared.server.release_session();
-                });
+                handle.spawn(finish);
             }
             Err(_) => {
                 // No runtime on this thread: use the server's.
-                let server = shared.server.clone();
-                server.runtime_handle().spawn(async move {
-                    shared.shut_down().await;
-                    shared.server.release_session();
-                });
+                self.shared.server.runtime_handle().spawn(finish);
             }
         }
     }

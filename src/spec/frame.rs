@@ -174,6 +174,14 @@ impl JsonCodec {
         }
     }
 
+    /// A codec with this one's version, to render replies once their requests are done.
+    pub fn reply_encoder(&self) -> JsonCodec {
+        JsonCodec {
+            version: self.version,
+            last_positions: HashMap::new(),
+        }
+    }
+
     /// Renders the reply to a message whose requests all succeeded.
     pub fn encode_reply(
         &self,
@@ -240,6 +248,12 @@ impl JsonCodec {
             ServerEvent::PingTimeout => Some(encode_error(
                 0,
                 &ButtplugError::ping("ping timed out: every device was stopped"),
+            )),
+            ServerEvent::EventsDropped(n) => Some(encode_error(
+                0,
+                &ButtplugError::unknown(format!(
+                    "{n} events were dropped: the client did not read them fast enough"
+                )),
             )),
             ServerEvent::DeviceAdded(info) if version < SpecVersion::V4 => {
                 let mut entry = Map::new();

@@ -24,6 +24,12 @@ pub enum Request {
         feature: u32,
         command: OutputCommand,
     },
+    /// Several outputs of one device set together: they reach the protocol as one batch
+    /// (so a protocol that packs motors into one packet writes one packet).
+    Outputs {
+        device: u32,
+        commands: Vec<(u32, OutputCommand)>,
+    },
     Input {
         device: u32,
         feature: u32,
@@ -90,4 +96,6 @@ pub enum ServerEvent {
     },
     /// The client missed a ping; every device was stopped and the session is over.
     PingTimeout,
+    /// This many events were dropped because the client did not read them fast enough.
+    EventsDropped(u64),
 }

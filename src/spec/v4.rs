@@ -206,9 +206,32 @@ use crate::device::feature::{InputLimits, OutputLimits, json_range};
 use crate::spec::ErrorCode;
 use crate::spec::message::{Response, ServerEvent};
 
-/// A request as a spec v4 client message with the given Id.
-pub fn encode_request(id: u32, request: &Request) -> Value {
+/// A request as spec v4 client messages, each with an Id from `next_id`: one message, or
+/// one `OutputCmd` per output of a multi-output request (sent in one frame, so a server
+/// like plugwire applies them as one batch).
+pub fn encode_request(request: &Request, mut next_id: impl FnMut() -> u32) -> Vec<(u32, Value)> {
+    if let Request::Outputs { device, commands } = request {
+        return commands
+            .iter()
+            .map(|(feature, command)| {
+                let id = next_id();
+                let single = Request::Output {
+                    device: *device,
+                    feature: *feature,
+                    command: *command,
+                };
+                (id, encode_message(id, &single))
+            })
+            .collect();
+    }
+    let id = next_id();
+    vec![(id, encode_message(id, request))]
+}
+
+fn encode_message(id: u32, request: &Request) -> Value {
     match request {
+        // encode_request splits these into single outputs; never one message.
+        Request::Outputs { .. } => Value::Null,
         Request::RequestServerInfo { client_name, .. } => json!({"RequestServerInfo": {
             "Id": id, "ClientName": client_name, "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}),
         Request::Ping => json!({"Ping": {"Id": id}}),

@@ -2,4 +2,4 @@
 
 mod websocket_server;
 
-pub use websocket_server::{MAX_FRAME_BYTES, WebsocketServer};
+pub use websocket_server::{MAX_FRAME_BYTES, WebsocketOptions, WebsocketServer};

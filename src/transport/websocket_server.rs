@@ -1,34 +1,78 @@
 //! Buttplug JSON over websocket, for every spec version: one session per connection, one
-//! client at a time (a second gets an Error and is closed), malformed frames answered with
-//! Error without closing, a frame-size limit, and websocket-level pings.
+//! client at a time, malformed frames answered with Error without closing.
+//!
+//! Frames are pipelined: each frame's messages are submitted to the session as soon as it
+//! is read (in order), and the next frame is read without waiting for the previous one's
+//! device writes; replies go back in frame order as they complete. So a client sending
+//! commands faster than a toy's message gap builds no queue anywhere: commands coalesce in
+//! the device task and the newest value reaches the toy within one gap.
+//!
+//! Liveness: the server pings every `ping_interval`; a client from which nothing (not even
+//! a pong) was heard for `pong_timeout`, or that does not take what the server sends
+//! within it, is dropped and its devices stopped. A connection must complete the
+//! websocket handshake and send `RequestServerInfo` within `handshake_timeout`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
-use serde_json::json;
+use futures_util::stream::{FuturesOrdered, SplitSink};
+use futures_util::{FutureExt, SinkExt, StreamExt};
+use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{self, Message};
 
-use crate::server::{ButtplugServer, ServerError};
+use crate::server::{ButtplugServer, Ending, ServerError};
+use crate::spec::frame;
 
 /// Largest frame accepted from a client.
 pub const MAX_FRAME_BYTES: usize = 1 << 20;
-/// How often the server pings an idle connection at the websocket level.
-const WS_PING_INTERVAL: Duration = Duration::from_secs(10);
 
-/// A listening websocket server. Dropping it stops accepting connections.
+/// How a websocket server treats its connections.
+#[derive(Clone, Debug)]
+pub struct WebsocketOptions {
+    /// How often the server pings a connection at the websocket level.
+    pub ping_interval: Duration,
+    /// A client heard nothing from (no frame, no pong) for this long is dropped and its
+    /// devices stopped; so is one that does not take a frame the server sends within it.
+    pub pong_timeout: Duration,
+    /// Time for the websocket handshake plus `RequestServerInfo`.
+    pub handshake_timeout: Duration,
+    /// Frames whose replies may be outstanding at once; beyond it the server reads no
+    /// further frame until replies complete (they do within one message gap).
+    pub max_frames_in_flight: usize,
+}
+
+impl Default for WebsocketOptions {
+    fn default() -> Self {
+        WebsocketOptions {
+            ping_interval: Duration::from_secs(5),
+            pong_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(10),
+            max_frames_in_flight: 4096,
+        }
+    }
+}
+
+/// A listening websocket server. Dropping it stops accepting connections; call
+/// [`WebsocketServer::shutdown`] for an orderly stop.
 pub struct WebsocketServer {
     local_addr: SocketAddr,
-    accept: JoinHandle<()>,
+    server: Arc<ButtplugServer>,
+    accept: Option<JoinHandle<JoinSet<()>>>,
+    stop_accepting: Arc<tokio::sync::Notify>,
 }
 
 impl Drop for WebsocketServer {
     fn drop(&mut self) {
-        self.accept.abort();
+        if let Some(accept) = &self.accept {
+            accept.abort();
+        }
     }
 }
 
@@ -46,15 +90,34 @@ impl WebsocketServer {
         server: Arc<ButtplugServer>,
         addr: SocketAddr,
     ) -> std::io::Result<WebsocketServer> {
+        Self::start_with(server, addr, WebsocketOptions::default()).await
+    }
+
+    pub async fn start_with(
+        server: Arc<ButtplugServer>,
+        addr: SocketAddr,
+        options: WebsocketOptions,
+    ) -> std::io::Result<WebsocketServer> {
         let listener = TcpListener::bind(addr).await?;
         let local_addr = listener.local_addr()?;
+        let stop_accepting = Arc::new(tokio::sync::Notify::new());
+        let stop = stop_accepting.clone();
+        let served = server.clone();
         let accept = tokio::spawn(async move {
+            let mut connections = JoinSet::new();
             loop {
-                match listener.accept().await {
+                let accepted = tokio::select! {
+                    _ = stop.notified() => return connections,
+                    a = listener.accept() => a,
+                };
+                // Finished connections leave the set as we go.
+                while connections.try_join_next().is_some() {}
+                match accepted {
                     Ok((stream, peer)) => {
-                        let server = server.clone();
-                        tokio::spawn(async move {
-                            if let Err(e) = serve_connection(server, stream).await {
+                        let server = served.clone();
+                        let options = options.clone();
+                        connections.spawn(async move {
+                            if let Err(e) = serve_connection(server, stream, &options).await {
                                 tracing::info!("websocket client {peer}: {e}");
                             }
                         });
@@ -66,73 +129,269 @@ impl WebsocketServer {
                 }
             }
         });
-        Ok(WebsocketServer { local_addr, accept })
+        Ok(WebsocketServer {
+            local_addr,
+            server,
+            accept: Some(accept),
+            stop_accepting,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }
+
+    /// Stops in the safe order: no new connection, then no session accepts another
+    /// command and every device is stopped ([`ButtplugServer::shutdown`]), then the
+    /// connections close (code 1001) and this returns. Bounded by the server's stop
+    /// timeout plus a moment for the connections to close.
+    pub async fn shutdown(mut self) {
+        self.stop_accepting.notify_one();
+        self.server.shutdown().await;
+        let bound = self.server.stop_timeout();
+        let accept = self.accept.take();
+        let closing = async {
+            if let Some(Ok(mut connections)) = match accept {
+                Some(a) => Some(a.await),
+                None => None,
+            } {
+                while connections.join_next().await.is_some() {}
+            }
+        };
+        if tokio::time::timeout(bound, closing).await.is_err() {
+            tracing::warn!("websocket connections did not close in time");
+        }
+    }
+}
+
+type Sink = SplitSink<WebSocketStream<TcpStream>, Message>;
+
+fn close_frame(code: CloseCode, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.to_string().into(),
+    }))
 }
 
 async fn serve_connection(
     server: Arc<ButtplugServer>,
     stream: TcpStream,
-) -> Result<(), tokio_tungstenite::tungstenite::Error> {
-    let mut ws = tokio_tungstenite::accept_async_with_config(stream, Some(config())).await?;
+    options: &WebsocketOptions,
+) -> Result<(), tungstenite::Error> {
+    let started = Instant::now();
+    let handshake_deadline = started + options.handshake_timeout;
+    let ws = match tokio::time::timeout_at(
+        handshake_deadline,
+        tokio_tungstenite::accept_async_with_config(stream, Some(config())),
+    )
+    .await
+    {
+        Ok(ws) => ws?,
+        Err(_) => {
+            return Err(tungstenite::Error::Io(std::io::Error::other(
+                "no websocket handshake in time",
+            )));
+        }
+    };
+    let (mut sink, mut source) = ws.split();
     let mut session = match server.connect_json() {
         Ok(s) => s,
         Err(ServerError::SessionActive) => {
-            let refusal = json!([{"Error": {"Id": 0, "ErrorCode": 1,
-                "ErrorMessage": "another client is connected; this server takes one client at a time"}}]);
-            ws.send(Message::text(refusal.to_string())).await?;
-            ws.close(None).await?;
-            return Ok(());
+            return refuse(
+                &mut sink,
+                &mut source,
+                handshake_deadline,
+                "another client is connected; this server takes one client at a time",
+                CloseCode::Again,
+            )
+            .await;
+        }
+        Err(ServerError::ShuttingDown) => {
+            return refuse(
+                &mut sink,
+                &mut source,
+                handshake_deadline,
+                "the server is shutting down",
+                CloseCode::Away,
+            )
+            .await;
         }
         Err(e) => {
-            ws.close(None).await?;
-            return Err(tokio_tungstenite::tungstenite::Error::Io(
-                std::io::Error::other(e.to_string()),
-            ));
+            let _ = sink
+                .send(close_frame(CloseCode::Error, &e.to_string()))
+                .await;
+            return Err(tungstenite::Error::Io(std::io::Error::other(e.to_string())));
         }
     };
     let Some(mut events) = session.take_events() else {
         return Ok(());
     };
-    let mut ping = tokio::time::interval(WS_PING_INTERVAL);
+    let mut ending = session.session().ending();
+    let mut replies = FuturesOrdered::new();
+    let mut last_heard = Instant::now();
+    let mut ping = tokio::time::interval(options.ping_interval);
     ping.tick().await;
-    let result = loop {
+    let send_bound = options.pong_timeout;
+    let result: Result<(), tungstenite::Error> = loop {
+        let awaiting_handshake = session.session().version().is_none();
         tokio::select! {
-            incoming = ws.next() => {
-                let reply = match incoming {
-                    Some(Ok(Message::Text(text))) => Some(session.handle_frame(&text).await),
-                    Some(Ok(Message::Binary(_))) => Some(json!([{"Error": {"Id": 0, "ErrorCode": 3,
-                        "ErrorMessage": "binary frames are not Buttplug messages; send JSON text"}}]).to_string()),
-                    Some(Ok(Message::Close(_))) | None => break Ok(()),
-                    Some(Ok(_)) => None, // ping/pong are answered by the websocket layer
-                    Some(Err(e)) => break Err(e),
-                };
-                if let Some(reply) = reply {
-                    if let Err(e) = ws.send(Message::text(reply)).await {
-                        break Err(e);
+            biased;
+            changed = ending.changed() => {
+                if changed.is_err() || *ending.borrow() == Ending::ShutDown {
+                    let _ = send_bounded(&mut sink, close_frame(CloseCode::Away, "the server is shutting down"), send_bound).await;
+                    break Ok(());
+                }
+            }
+            incoming = source.next(), if replies.len() < options.max_frames_in_flight => {
+                last_heard = Instant::now();
+                match incoming {
+                    Some(Ok(Message::Text(text))) => replies.push_back(session.submit_text(&text)),
+                    Some(Ok(Message::Binary(_))) => {
+                        let error = json!({"Error": {"Id": 0, "ErrorCode": 3,
+                            "ErrorMessage": "binary frames are not Buttplug messages; send JSON text"}});
+                        replies.push_back(Box::pin(std::future::ready(vec![error])));
                     }
+                    Some(Ok(Message::Close(_))) | None => break Ok(()),
+                    Some(Ok(_)) => {} // pings are answered by the websocket layer; pongs count as heard
+                    Some(Err(tungstenite::Error::Capacity(e))) => {
+                        let reason = format!("frame too big: at most {MAX_FRAME_BYTES} bytes");
+                        let _ = send_bounded(&mut sink, close_frame(CloseCode::Size, &reason), send_bound).await;
+                        break Err(tungstenite::Error::Capacity(e));
+                    }
+                    Some(Err(e)) => break Err(e),
+                }
+            }
+            Some(reply) = replies.next(), if !replies.is_empty() => {
+                // Everything already answered goes out in one flush.
+                let mut frames = vec![frame::frame(reply)];
+                while let Some(Some(more)) = replies.next().now_or_never() {
+                    frames.push(frame::frame(more));
+                }
+                if let Err(e) = send_all(&mut sink, frames, send_bound).await {
+                    break Err(e);
                 }
             }
             event = events.recv() => {
                 let Some(event) = event else { break Ok(()) };
-                if let Some(message) = session.encode_event(&event) {
-                    if let Err(e) = ws.send(Message::text(json!([message]).to_string())).await {
-                        break Err(e);
-                    }
+                let mut frames = Vec::new();
+                frames.extend(session.encode_event(&event).map(|m| Value::Array(vec![m]).to_string()));
+                while let Ok(more) = events.try_recv() {
+                    frames.extend(session.encode_event(&more).map(|m| Value::Array(vec![m]).to_string()));
+                }
+                if let Err(e) = send_all(&mut sink, frames, send_bound).await {
+                    break Err(e);
                 }
             }
             _ = ping.tick() => {
-                if let Err(e) = ws.send(Message::Ping(Vec::new())).await {
+                if last_heard.elapsed() >= options.pong_timeout {
+                    tracing::warn!("websocket client silent for {:?}: dropping it", last_heard.elapsed());
+                    let _ = send_bounded(&mut sink, close_frame(CloseCode::Away, "no pong"), Duration::from_millis(100)).await;
+                    break Ok(());
+                }
+                if let Err(e) = send_bounded(&mut sink, Message::Ping(Vec::new()), send_bound).await {
                     break Err(e);
                 }
+            }
+            _ = tokio::time::sleep_until(handshake_deadline), if awaiting_handshake => {
+                let error = frame::frame(vec![json!({"Error": {"Id": 0, "ErrorCode": 1,
+                    "ErrorMessage": "no RequestServerInfo in time"}})]);
+                let _ = send_all(&mut sink, vec![error], send_bound).await;
+                let _ = send_bounded(&mut sink, close_frame(CloseCode::Policy, "no RequestServerInfo in time"), send_bound).await;
+                break Ok(());
             }
         }
     };
     // Whatever ended the connection, the client's devices stop before the next client.
     session.disconnect().await;
     result
+}
+
+/// Sends a frame within `bound`: a client that does not take it is treated as gone.
+async fn send_bounded(
+    sink: &mut Sink,
+    message: Message,
+    bound: Duration,
+) -> Result<(), tungstenite::Error> {
+    match tokio::time::timeout(bound, sink.send(message)).await {
+        Ok(r) => r,
+        Err(_) => Err(tungstenite::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "the client does not read what it is sent",
+        ))),
+    }
+}
+
+/// Sends frames with one flush, within `bound`.
+async fn send_all(
+    sink: &mut Sink,
+    frames: Vec<String>,
+    bound: Duration,
+) -> Result<(), tungstenite::Error> {
+    if frames.is_empty() {
+        return Ok(());
+    }
+    let work = async {
+        for f in frames {
+            sink.feed(Message::text(f)).await?;
+        }
+        sink.flush().await
+    };
+    match tokio::time::timeout(bound, work).await {
+        Ok(r) => r,
+        Err(_) => Err(tungstenite::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "the client does not read what it is sent",
+        ))),
+    }
+}
+
+/// Refuses a client: answers its first message (normally `RequestServerInfo`) with a
+/// handshake Error carrying the reason and its Id, then closes with `code` and the reason.
+async fn refuse(
+    sink: &mut Sink,
+    source: &mut futures_util::stream::SplitStream<WebSocketStream<TcpStream>>,
+    deadline: Instant,
+    reason: &str,
+    code: CloseCode,
+) -> Result<(), tungstenite::Error> {
+    let first = tokio::time::timeout_at(deadline, async {
+        loop {
+            match source.next().await {
+                Some(Ok(Message::Text(text))) => return Some(text.to_string()),
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return None,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await
+    .ok()
+    .flatten();
+    if let Some(text) = first {
+        let error = frame::frame(vec![
+            json!({"Error": {"Id": first_id(&text), "ErrorCode": 1,
+            "ErrorMessage": reason}}),
+        ]);
+        sink.send(Message::text(error)).await?;
+    }
+    // A close reason is at most 123 bytes.
+    let short: String = reason.chars().take(120).collect();
+    sink.send(close_frame(code, &short)).await?;
+    let _ = sink.close().await;
+    Ok(())
+}
+
+/// The Id of the first message of a frame, 0 when it cannot be read.
+fn first_id(text: &str) -> u64 {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| {
+            v.as_array()?
+                .first()?
+                .as_object()?
+                .values()
+                .next()?
+                .get("Id")?
+                .as_u64()
+        })
+        .unwrap_or(0)
 }

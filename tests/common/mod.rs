@@ -65,7 +65,7 @@ impl Rig {
 /// A JSON client session plus its event stream.
 pub struct Json {
     pub session: JsonSession,
-    pub events: mpsc::UnboundedReceiver<ServerEvent>,
+    pub events: mpsc::Receiver<ServerEvent>,
 }
 
 impl Json {

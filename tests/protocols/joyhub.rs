@@ -144,15 +144,14 @@ async fn stop_zeroes_motors_then_spray() {
     t.take();
     t.set(1, Vibrate, 0.5).await;
     t.stop().await;
-    let ops = t.wait_ops(4).await;
+    let ops = t.wait_ops(3).await;
     let off = w(Tx, &[0xA0, 0x24, 0x00, 0x00, 0x00, 0x00]);
     assert_eq!(
         ops,
-        vec![
-            motors([0, 0x80, 0, 0]),
-            motors([0, 0, 0, 0]),
-            off.clone(),
-            off
-        ]
+        vec![motors([0, 0x80, 0, 0]), motors([0, 0, 0, 0]), off]
     );
+    t.take();
+    // Switching the spray off schedules nothing: after a stop the toy hears nothing more.
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    assert_eq!(t.take(), vec![]);
 }

@@ -97,13 +97,9 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
     // The readiness line launch scripts and tests wait for.
     println!("plugwire serve: listening on ws://{}", ws.local_addr());
     wait_for_signal().await;
-    drop(ws);
-    // Every device stops before the process goes.
-    server
-        .device_manager()
-        .stop_all()
-        .await
-        .map_err(|e| RunError::Shutdown(e.to_string()))?;
+    // No connection's command is accepted any more, every device stops, then the
+    // connections close: the order that leaves no toy running.
+    ws.shutdown().await;
     if let (Some(file), Some(hw)) = (&o.simulated_log, &simulated) {
         std::fs::write(file, simulated_log(hw)).map_err(|source| RunError::WriteLog {
             path: file.clone(),

@@ -42,8 +42,6 @@ pub enum RunError {
     },
     #[error("{0}")]
     Server(#[from] plugwire::server::ServerError),
-    #[error("stopping the devices: {0}")]
-    Shutdown(String),
     #[error("--simulated-log {}: {source}", path.display())]
     WriteLog {
         path: PathBuf,

@@ -6,10 +6,8 @@
 //! There is no Cueme handler in the current reference server; this follows the older C#
 //! one, except that a command always sends a running motor's byte when there is one.
 
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-
-use tokio::sync::Notify;
 
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
@@ -21,6 +19,7 @@ use super::packet_shapes::{Fixed, Shape, Vibrators};
 const NAME: &str = "cueme";
 const MAX_MOTORS: usize = 15;
 const SWITCH_EVERY: Duration = Duration::from_millis(500);
+const TICK: Duration = Duration::from_millis(50);
 
 pub(super) const CUEME: Fixed =
     Fixed::new(NAME, Shape::Custom(Cueme::start)).identified_by(model_from_name);
@@ -36,8 +35,6 @@ fn model_from_name(name: &str) -> Option<String> {
 struct Cueme {
     motors: Vibrators,
     turns: Mutex<Turns>,
-    /// Restarts the switching timer after a command.
-    commanded: Arc<Notify>,
 }
 
 /// Each motor's level, and whose turn it is.
@@ -45,8 +42,6 @@ struct Cueme {
 struct Turns {
     levels: Vec<u8>,
     current: usize,
-    /// Counts commands, so a switch racing a command can tell it may have been overtaken.
-    commands: u64,
 }
 
 impl Turns {
@@ -81,25 +76,17 @@ fn write(byte: u8) -> HardwareCommand {
 
 impl Cueme {
     fn start(
-        hw: &Arc<dyn HardwareDevice>,
+        _hw: &Arc<dyn HardwareDevice>,
         definition: &DeviceDefinition,
     ) -> Arc<dyn ProtocolHandler> {
         let motors = Vibrators::of(definition);
-        let cueme = Arc::new(Cueme {
+        Arc::new(Cueme {
             turns: Mutex::new(Turns {
                 levels: vec![0; motors.count()],
                 current: 0,
-                commands: 0,
             }),
             motors,
-            commanded: Arc::new(Notify::new()),
-        });
-        tokio::spawn(switch_motors(
-            Arc::downgrade(hw),
-            Arc::downgrade(&cueme),
-            cueme.commanded.clone(),
-        ));
-        cueme
+        })
     }
 
     fn turns(&self) -> MutexGuard<'_, Turns> {
@@ -107,45 +94,26 @@ impl Cueme {
     }
 }
 
-/// Every 500 ms after the last write, gives the next running motor its turn, while more
-/// than one runs. Ends with the device or the handler.
-async fn switch_motors(hw: Weak<dyn HardwareDevice>, cueme: Weak<Cueme>, commanded: Arc<Notify>) {
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(SWITCH_EVERY) => {}
-            _ = commanded.notified() => continue,
-        }
-        let (Some(hw), Some(cueme)) = (hw.upgrade(), cueme.upgrade()) else {
-            return;
-        };
-        let next = {
-            let mut turns = cueme.turns();
-            (turns.running() > 1).then(|| {
-                turns.advance();
-                (turns.byte(), turns.commands)
-            })
-        };
-        let Some((b, seen)) = next else {
-            continue;
-        };
-        if write(b).run(hw.as_ref()).await.is_err() {
-            return;
-        }
-        // A command (a stop, say) may have been written while this byte was on its way
-        // and been overwritten by it: the latest command's byte goes out again.
-        let overtaken = {
-            let turns = cueme.turns();
-            (turns.commands != seen).then(|| turns.byte())
-        };
-        if let Some(b) = overtaken {
-            if write(b).run(hw.as_ref()).await.is_err() {
-                return;
-            }
-        }
-    }
-}
-
 impl ProtocolHandler for Cueme {
+    fn tick_interval(&self) -> Option<Duration> {
+        Some(TICK)
+    }
+
+    /// Every 500 ms without a write, the next running motor gets its turn, while more
+    /// than one runs.
+    fn on_tick(
+        &self,
+        _state: &OutputState,
+        idle: Duration,
+    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+        let mut turns = self.turns();
+        if idle < SWITCH_EVERY || turns.running() < 2 {
+            return Ok(Vec::new());
+        }
+        turns.advance();
+        Ok(vec![write(turns.byte())])
+    }
+
     fn encode_outputs(
         &self,
         changes: &[OutputChange],
@@ -165,7 +133,6 @@ impl ProtocolHandler for Cueme {
         let b = {
             let mut turns = self.turns();
             turns.levels = levels;
-            turns.commands += 1;
             if turns.running() == 0 {
                 turns.current = 0;
             } else if turns.levels.get(turns.current) == Some(&0) {
@@ -173,7 +140,6 @@ impl ProtocolHandler for Cueme {
             }
             turns.byte()
         };
-        self.commanded.notify_one();
         Ok(vec![write(b)])
     }
 }
@@ -193,7 +159,6 @@ mod tests {
         let mut turns = Turns {
             levels: vec![8, 0, 15, 0],
             current: 0,
-            commands: 0,
         };
         assert_eq!(turns.byte(), 0x18);
         turns.advance();

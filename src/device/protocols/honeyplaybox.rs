@@ -5,13 +5,12 @@
 //! after the 6 s each frame declares, so the current state is re-sent every 500 ms when
 //! nothing else was sent.
 
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use md5::{Digest, Md5};
 use tokio::sync::broadcast;
-use tokio::time::Instant;
 
 use super::handler_kit::{
     SimulatedToy, battery_only, level_byte, only, output_features, read_battery_byte,
@@ -206,13 +205,11 @@ impl Protocol for HoneyPlayBox {
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
         let (key, counter) = handshake(hw).await?;
         let motors = output_features(&definition.features);
-        let shared = Arc::new(Mutex::new(Motors {
+        let shared = Mutex::new(Motors {
             strengths: vec![0; motors.len()],
             packet_id: counter,
-            last_send: Instant::now(),
             key,
-        }));
-        spawn_refresh(Arc::downgrade(hw), Arc::downgrade(&shared));
+        });
         Ok(Arc::new(HoneyPlayBoxHandler { motors, shared }))
     }
 
@@ -245,11 +242,10 @@ impl Protocol for HoneyPlayBox {
     }
 }
 
-/// The motor state, shared with the refresh task.
+/// The motor state: what every frame (command or refresh) carries.
 struct Motors {
     strengths: Vec<u8>,
     packet_id: u8,
-    last_send: Instant,
     key: [u8; KEY_LEN],
 }
 
@@ -280,7 +276,6 @@ impl Motors {
         digest.update(self.key);
         data.extend(digest.finalize().iter().take(SIGNATURE_LEN));
         self.packet_id = self.packet_id.wrapping_add(1);
-        self.last_send = Instant::now();
         frame(self.packet_id, MOTORS, &data)
     }
 }
@@ -289,45 +284,32 @@ fn lock(shared: &Mutex<Motors>) -> std::sync::MutexGuard<'_, Motors> {
     shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Re-sends the motor state whenever nothing was sent for 500 ms, until the device or the
-/// handler goes away or a write fails.
-fn spawn_refresh(hw: Weak<dyn HardwareDevice>, shared: Weak<Mutex<Motors>>) {
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(KEEPALIVE_TICK).await;
-            let (Some(hw), Some(shared)) = (hw.upgrade(), shared.upgrade()) else {
-                return;
-            };
-            let packet = {
-                let mut motors = lock(&shared);
-                if motors.last_send.elapsed() < KEEPALIVE_IDLE {
-                    continue;
-                }
-                motors.next_frame()
-            };
-            let written = match packet {
-                Ok(packet) => hw
-                    .write(Endpoint::Tx, &packet, true)
-                    .await
-                    .map_err(Into::into),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = written {
-                tracing::debug!("{NAME}: refresh ended: {e}");
-                return;
-            }
-        }
-    });
-}
-
 struct HoneyPlayBoxHandler {
     /// Output feature indices, one motor each, in motor-position order.
     motors: Vec<u32>,
-    shared: Arc<Mutex<Motors>>,
+    shared: Mutex<Motors>,
 }
 
 #[async_trait]
 impl ProtocolHandler for HoneyPlayBoxHandler {
+    fn tick_interval(&self) -> Option<Duration> {
+        Some(KEEPALIVE_TICK)
+    }
+
+    /// Re-sends the motor state whenever nothing was written for 500 ms (the toy ends a
+    /// motor frame's work after a few seconds).
+    fn on_tick(
+        &self,
+        _state: &OutputState,
+        idle: Duration,
+    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+        if idle < KEEPALIVE_IDLE {
+            return Ok(Vec::new());
+        }
+        let frame = lock(&self.shared).next_frame()?;
+        Ok(vec![HardwareCommand::write(Endpoint::Tx, frame, true)])
+    }
+
     fn encode_outputs(
         &self,
         changes: &[OutputChange],

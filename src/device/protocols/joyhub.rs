@@ -3,7 +3,7 @@
 //! or oscillate), 4 and 5 two air pumps, then temperature, light and a lube spray that is
 //! switched off again a second after every spray command.
 
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,24 +12,27 @@ use super::handler_kit::{SimpleProtocol, byte, level_byte, unsupported};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
-use crate::hardware::{Endpoint, HardwareDevice};
+use tokio::time::Instant;
+
+use crate::hardware::Endpoint;
 
 const NAME: &str = "joyhub";
 const MOTOR_CHANNELS: u32 = 4;
 const SPRAY_RUNS_FOR: Duration = Duration::from_secs(1);
+const SPRAY_TICK: Duration = Duration::from_millis(50);
 const SPRAY_OFF: [u8; 6] = [0xA0, 0x24, 0x00, 0x00, 0x00, 0x00];
 
 pub fn protocol() -> SimpleProtocol {
-    SimpleProtocol::new(NAME, |hw, _| {
+    SimpleProtocol::new(NAME, |_hw, _| {
         Ok(Arc::new(JoyHubHandler {
-            hw: Arc::downgrade(hw),
+            spray_since: Mutex::new(None),
         }))
     })
 }
 
 struct JoyHubHandler {
-    /// For the delayed spray-off write.
-    hw: Weak<dyn HardwareDevice>,
+    /// When the spray pump was switched on; the device task's tick switches it off.
+    spray_since: Mutex<Option<Instant>>,
 }
 
 fn tx(data: impl Into<Vec<u8>>) -> HardwareCommand {
@@ -56,27 +59,38 @@ fn switch(command: u8, value: i32) -> HardwareCommand {
 }
 
 impl JoyHubHandler {
-    /// The pump runs for about a second per spray command: switch it off afterwards.
-    fn schedule_spray_off(&self) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            tracing::warn!("{NAME}: no runtime to switch the spray off");
-            return;
-        };
-        let hw = self.hw.clone();
-        runtime.spawn(async move {
-            tokio::time::sleep(SPRAY_RUNS_FOR).await;
-            let Some(hw) = hw.upgrade() else {
-                return;
-            };
-            if let Err(e) = hw.write(Endpoint::Tx, &SPRAY_OFF, false).await {
-                tracing::warn!("{NAME}: switching the spray off failed: {e}");
-            }
-        });
+    fn spray_since(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.spray_since.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 #[async_trait]
 impl ProtocolHandler for JoyHubHandler {
+    fn tick_interval(&self) -> Option<Duration> {
+        Some(SPRAY_TICK)
+    }
+
+    /// Switches the spray pump off once it has run for a second.
+    fn on_tick(
+        &self,
+        _state: &OutputState,
+        _idle: Duration,
+    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+        let mut since = self.spray_since();
+        match *since {
+            Some(t) if t.elapsed() >= SPRAY_RUNS_FOR => {
+                *since = None;
+                Ok(vec![tx(SPRAY_OFF)])
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    fn on_stop(&self, _feature: Option<u32>) {
+        // The stop writes the spray's zero itself.
+        *self.spray_since() = None;
+    }
+
     fn encode_outputs(
         &self,
         changes: &[OutputChange],
@@ -109,7 +123,8 @@ impl ProtocolHandler for JoyHubHandler {
                 Led => out.push(switch(0x14, c.value)),
                 Spray => {
                     out.push(switch(0x24, c.value));
-                    self.schedule_spray_off();
+                    // The pump runs for about a second per spray command.
+                    *self.spray_since() = (c.value != 0).then(Instant::now);
                 }
                 _ => return Err(unsupported(NAME, c)),
             }

@@ -6,7 +6,7 @@
 //! the model's features (single vibe, per-motor `VibrateN:`, Max air pump, Nora rotation
 //! with its direction toggle, `Mply:` for multi-motor and Solace strokers).
 
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -94,12 +94,12 @@ impl Protocol for Lovense {
 
     async fn initialize(
         &self,
-        hw: &Arc<dyn HardwareDevice>,
+        _hw: &Arc<dyn HardwareDevice>,
         definition: &DeviceDefinition,
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
         let variant = Variant::of(definition);
         let mover = match variant {
-            Variant::Stroker { .. } => Some(PositionMover::start(hw)),
+            Variant::Stroker { .. } => Some(PositionMover::default()),
             _ => None,
         };
         Ok(Arc::new(LovenseHandler {
@@ -192,7 +192,7 @@ struct LovenseHandler {
     variant: Variant,
     /// Nora-style rotation direction; Lovense can only toggle it.
     clockwise: Mutex<bool>,
-    mover: Option<Arc<PositionMover>>,
+    mover: Option<PositionMover>,
 }
 
 impl LovenseHandler {
@@ -253,6 +253,30 @@ impl LovenseHandler {
 
 #[async_trait]
 impl ProtocolHandler for LovenseHandler {
+    fn tick_interval(&self) -> Option<Duration> {
+        self.mover.as_ref().map(|_| MOVER_TICK)
+    }
+
+    fn on_tick(
+        &self,
+        _state: &OutputState,
+        _idle: Duration,
+    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+        Ok(self
+            .mover
+            .as_ref()
+            .and_then(PositionMover::tick)
+            .map(|position| tx(format!("FSetSite:{position};")))
+            .into_iter()
+            .collect())
+    }
+
+    fn on_stop(&self, _feature: Option<u32>) {
+        if let Some(m) = &self.mover {
+            m.halt();
+        }
+    }
+
     fn encode_outputs(
         &self,
         changes: &[OutputChange],
@@ -308,6 +332,9 @@ impl ProtocolHandler for LovenseHandler {
 
 /// Solace strokers take absolute positions (`FSetSite:P;`); a timed move is stepped every
 /// 100 ms from the current position towards the goal.
+/// The device task ticks it (`on_tick`), so its writes keep the device's order and gap,
+/// and a stop halts it (`on_stop`).
+#[derive(Default)]
 struct PositionMover {
     state: Mutex<MoverState>,
 }
@@ -322,33 +349,6 @@ struct MoverState {
 }
 
 impl PositionMover {
-    fn start(hw: &Arc<dyn HardwareDevice>) -> Arc<PositionMover> {
-        let mover = Arc::new(PositionMover {
-            state: Mutex::new(MoverState::default()),
-        });
-        let weak_hw: Weak<dyn HardwareDevice> = Arc::downgrade(hw);
-        let weak_mover = Arc::downgrade(&mover);
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(MOVER_TICK).await;
-                let (Some(hw), Some(mover)) = (weak_hw.upgrade(), weak_mover.upgrade()) else {
-                    return;
-                };
-                if let Some(position) = mover.tick() {
-                    let text = format!("FSetSite:{position};");
-                    if hw
-                        .write(Endpoint::Tx, text.as_bytes(), false)
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-            }
-        });
-        mover
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, MoverState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -55,7 +55,23 @@ pub struct SimulatedDeviceSpec {
     pub serial_port: Option<String>,
 }
 
+/// How a simulated device's writes misbehave, for testing what the library does when the
+/// hardware does (BLE stacks fail writes and sometimes never complete them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WriteFault {
+    /// Writes succeed.
+    #[default]
+    None,
+    /// Every write fails; the toy receives nothing.
+    Fail,
+    /// Every write never completes; the toy receives nothing.
+    Hang,
+    /// Every write completes (and is received) after this delay.
+    Delay(Duration),
+}
+
 pub(super) struct DeviceState {
+    pub fault: WriteFault,
     pub log: VecDeque<WriteRecord>,
     pub reads: HashMap<Endpoint, VecDeque<Vec<u8>>>,
     pub subscribed: HashSet<Endpoint>,
@@ -87,6 +103,7 @@ impl SimulatedDevice {
         SimulatedDevice {
             inner: Arc::new(DeviceInner {
                 state: Mutex::new(DeviceState {
+                    fault: WriteFault::None,
                     log: VecDeque::new(),
                     reads: HashMap::new(),
                     subscribed: HashSet::new(),
@@ -190,6 +207,11 @@ impl SimulatedDevice {
         subscribed
     }
 
+    /// Makes the device's writes fail, hang or lag from now on (`WriteFault::None` heals it).
+    pub fn set_write_fault(&self, fault: WriteFault) {
+        self.state().fault = fault;
+    }
+
     /// The toy goes away (out of range, switched off): it disconnects and stops advertising.
     pub fn drop_device(&self) {
         let was_connected = {
@@ -269,6 +291,16 @@ impl HardwareDevice for SimulatedDevice {
         data: &[u8],
         with_response: bool,
     ) -> Result<(), HardwareError> {
+        let fault = self.state().fault;
+        match fault {
+            WriteFault::None => {}
+            WriteFault::Fail => {
+                self.check(&self.state(), endpoint)?;
+                return Err(HardwareError::Other("injected write failure".into()));
+            }
+            WriteFault::Hang => std::future::pending::<()>().await,
+            WriteFault::Delay(d) => tokio::time::sleep(d).await,
+        }
         let replies = {
             let mut s = self.state();
             self.check(&s, endpoint)?;

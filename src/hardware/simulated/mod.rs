@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use async_trait::async_trait;
 
-pub use device::{RecordKind, SimulatedDevice, SimulatedDeviceSpec, WriteRecord};
+pub use device::{RecordKind, SimulatedDevice, SimulatedDeviceSpec, WriteFault, WriteRecord};
 pub use responder::SimulatedResponder;
 
 use super::{

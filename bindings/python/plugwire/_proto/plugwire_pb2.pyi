@@ -19,6 +19,7 @@ class ErrorCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_CODE_NO_SIMULATED_HARDWARE: _ClassVar[ErrorCode]
     ERROR_CODE_UNSUPPORTED: _ClassVar[ErrorCode]
     ERROR_CODE_CONFIGURATION: _ClassVar[ErrorCode]
+    ERROR_CODE_EVENTS_DROPPED: _ClassVar[ErrorCode]
     ERROR_CODE_SERVER_UNKNOWN: _ClassVar[ErrorCode]
     ERROR_CODE_SERVER_HANDSHAKE: _ClassVar[ErrorCode]
     ERROR_CODE_SERVER_PING: _ClassVar[ErrorCode]
@@ -80,6 +81,7 @@ ERROR_CODE_UNKNOWN_DEVICE: ErrorCode
 ERROR_CODE_NO_SIMULATED_HARDWARE: ErrorCode
 ERROR_CODE_UNSUPPORTED: ErrorCode
 ERROR_CODE_CONFIGURATION: ErrorCode
+ERROR_CODE_EVENTS_DROPPED: ErrorCode
 ERROR_CODE_SERVER_UNKNOWN: ErrorCode
 ERROR_CODE_SERVER_HANDSHAKE: ErrorCode
 ERROR_CODE_SERVER_PING: ErrorCode
@@ -118,7 +120,7 @@ INPUT_COMMAND_SUBSCRIBE: InputCommand
 INPUT_COMMAND_UNSUBSCRIBE: InputCommand
 
 class Request(_message.Message):
-    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log")
+    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log")
     CONNECT_EMBEDDED_FIELD_NUMBER: _ClassVar[int]
     CONNECT_WEBSOCKET_FIELD_NUMBER: _ClassVar[int]
     START_SCANNING_FIELD_NUMBER: _ClassVar[int]
@@ -130,6 +132,7 @@ class Request(_message.Message):
     STOP_ALL_FIELD_NUMBER: _ClassVar[int]
     PING_FIELD_NUMBER: _ClassVar[int]
     DISCONNECT_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_OUTPUTS_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_ADD_DEVICE_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_NOTIFY_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_QUEUE_READ_FIELD_NUMBER: _ClassVar[int]
@@ -147,13 +150,14 @@ class Request(_message.Message):
     stop_all: StopAll
     ping: Ping
     disconnect: Disconnect
+    device_outputs: DeviceOutputs
     simulated_add_device: SimulatedAddDevice
     simulated_notify: SimulatedNotify
     simulated_queue_read: SimulatedQueueRead
     simulated_drop: SimulatedDrop
     simulated_restore: SimulatedRestore
     simulated_write_log: SimulatedWriteLog
-    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ...) -> None: ...
+    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ...) -> None: ...
 
 class ConnectEmbedded(_message.Message):
     __slots__ = ("client_name", "server_name", "max_ping_time_ms", "simulated", "bluetooth_le", "serial", "device_websocket", "device_config_json", "user_config_json", "simulated_devices", "default_message_gap_ms")
@@ -216,6 +220,14 @@ class DeviceOutput(_message.Message):
     steps: int
     duration_ms: int
     def __init__(self, device_index: _Optional[int] = ..., feature_index: _Optional[int] = ..., output: _Optional[_Union[OutputType, str]] = ..., fraction: _Optional[float] = ..., steps: _Optional[int] = ..., duration_ms: _Optional[int] = ...) -> None: ...
+
+class DeviceOutputs(_message.Message):
+    __slots__ = ("device_index", "outputs")
+    DEVICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    OUTPUTS_FIELD_NUMBER: _ClassVar[int]
+    device_index: int
+    outputs: _containers.RepeatedCompositeFieldContainer[DeviceOutput]
+    def __init__(self, device_index: _Optional[int] = ..., outputs: _Optional[_Iterable[_Union[DeviceOutput, _Mapping]]] = ...) -> None: ...
 
 class DeviceInput(_message.Message):
     __slots__ = ("device_index", "feature_index", "input", "command")

@@ -94,9 +94,12 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
             address,
             source,
         })?;
+    // Signals are caught from before the readiness line: a SIGTERM sent as soon as the
+    // line is read must stop the devices, not kill the process.
+    let stop = shutdown_signal();
     // The readiness line launch scripts and tests wait for.
     println!("plugwire serve: listening on ws://{}", ws.local_addr());
-    wait_for_signal().await;
+    stop.await;
     // No connection's command is accepted any more, every device stops, then the
     // connections close: the order that leaves no toy running.
     ws.shutdown().await;
@@ -110,25 +113,33 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
     Ok(())
 }
 
-async fn wait_for_signal() {
+/// Starts catching SIGINT and SIGTERM now; the future ends at the first of them.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        // Created here, not when first polled: the handlers are in place on return.
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

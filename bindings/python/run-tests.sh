@@ -41,7 +41,7 @@ echo "-- pytest"
 cd "$here"
 unset PLUGWIRE_LIBRARY
 status=0
-PLUGWIRE_EXPECT_BUNDLED=1 PLUGWIRE_SERVE="${CARGO_TARGET_DIR:-$root/target}/debug/plugwire" \
+PLUGWIRE_EXPECT_BUNDLED=1 PLUGWIRE_SERVE="$("$root/scripts/cargo-target-dir")/debug/plugwire" \
     "$work/venv/bin/pytest" -p no:cacheprovider tests "$@" || status=$?
 if [ "$status" -ne 0 ]; then
     # 5 is pytest's "no tests collected": a failure here too.

@@ -193,22 +193,27 @@ impl OutputLimits {
         }
     }
 
-    /// Maps a client step (already range-checked) to the hardware step.
-    pub fn to_hardware(&self, output: OutputType, step: i32) -> i32 {
+    /// Maps a client step to the hardware step; `None` when the step is outside the
+    /// output's range or the arithmetic would overflow (checked before any of it is done).
+    pub fn to_hardware(&self, output: OutputType, step: i32) -> Option<i32> {
+        if !self.contains(step) {
+            return None;
+        }
         let positional = matches!(
             output,
             OutputType::Position | OutputType::HwPositionWithDuration
         );
         if positional {
             if self.reverse {
-                self.offset + self.value.1 - step
+                self.offset.checked_add(self.value.1)?.checked_sub(step)
             } else {
-                self.offset + step
+                self.offset.checked_add(step)
             }
         } else if step == 0 {
-            0
+            Some(0)
         } else {
-            step.signum() * (self.offset + step.abs())
+            let magnitude = self.offset.checked_add(step.checked_abs()?)?;
+            magnitude.checked_mul(step.signum())
         }
     }
 
@@ -272,7 +277,9 @@ pub(crate) fn json_range(v: &serde_json::Value) -> Option<(i32, i32)> {
     if a.len() != 2 {
         return None;
     }
-    Some((a[0].as_i64()? as i32, a[1].as_i64()? as i32))
+    // Out-of-range numbers are refused, never truncated.
+    let end = |v: &serde_json::Value| i32::try_from(v.as_i64()?).ok();
+    Some((end(&a[0])?, end(&a[1])?))
 }
 
 impl InputLimits {
@@ -352,15 +359,43 @@ mod tests {
     fn user_ranges_map_to_hardware() {
         let mut l = OutputLimits::new(0, 10);
         l.offset = 5;
-        assert_eq!(l.to_hardware(OutputType::Vibrate, 0), 0);
-        assert_eq!(l.to_hardware(OutputType::Vibrate, 1), 6);
-        assert_eq!(l.to_hardware(OutputType::Vibrate, 10), 15);
-        assert_eq!(l.to_hardware(OutputType::Rotate, -10), -15);
+        assert_eq!(l.to_hardware(OutputType::Vibrate, 0), Some(0));
+        assert_eq!(l.to_hardware(OutputType::Vibrate, 1), Some(6));
+        assert_eq!(l.to_hardware(OutputType::Vibrate, 10), Some(15));
+        assert_eq!(
+            l.to_hardware(OutputType::Vibrate, 11),
+            None,
+            "outside the range"
+        );
+        l.value = (-10, 10);
+        assert_eq!(l.to_hardware(OutputType::Rotate, -10), Some(-15));
         l.reverse = true;
         l.offset = 0;
         l.value = (0, 100);
-        assert_eq!(l.to_hardware(OutputType::Position, 0), 100);
-        assert_eq!(l.to_hardware(OutputType::Position, 30), 70);
+        assert_eq!(l.to_hardware(OutputType::Position, 0), Some(100));
+        assert_eq!(l.to_hardware(OutputType::Position, 30), Some(70));
+    }
+
+    #[test]
+    fn extreme_ranges_never_overflow() {
+        // A range that reached i32::MIN (refused at load) must still not panic here.
+        let l = OutputLimits::new(i32::MIN, 20);
+        assert_eq!(l.to_hardware(OutputType::Vibrate, i32::MIN), None);
+        assert_eq!(l.to_hardware(OutputType::Vibrate, -5), Some(-5));
+        let mut wide = OutputLimits::new(0, i32::MAX);
+        wide.offset = 10;
+        assert_eq!(wide.to_hardware(OutputType::Vibrate, i32::MAX), None);
+        assert_eq!(wide.to_hardware(OutputType::Position, i32::MAX), None);
+        wide.reverse = true;
+        assert_eq!(wide.to_hardware(OutputType::Position, 0), None);
+        assert_eq!(wide.to_hardware(OutputType::Vibrate, 5), Some(15));
+    }
+
+    #[test]
+    fn json_ranges_refuse_numbers_an_i32_cannot_hold() {
+        assert_eq!(json_range(&serde_json::json!([0, 20])), Some((0, 20)));
+        assert_eq!(json_range(&serde_json::json!([0, 4294967296i64])), None);
+        assert_eq!(json_range(&serde_json::json!([-2147483649i64, 0])), None);
     }
 
     #[test]

@@ -114,7 +114,8 @@ impl ServerDevice {
         let limits = f
             .output(output)
             .ok_or(DeviceError::UnsupportedOutput { feature, output })?;
-        if !limits.contains(command.value) {
+        // Checks the range (and overflow) before any arithmetic on the value.
+        let Some(hardware_value) = limits.to_hardware(output, command.value) else {
             return Err(DeviceError::ValueOutOfRange {
                 feature,
                 output,
@@ -122,7 +123,7 @@ impl ServerDevice {
                 lo: limits.value.0,
                 hi: limits.value.1,
             });
-        }
+        };
         let duration = match (output, command.duration, limits.duration) {
             (OutputType::HwPositionWithDuration, None, _) => {
                 return Err(DeviceError::MissingDuration { output });
@@ -140,7 +141,7 @@ impl ServerDevice {
         Ok(OutputChange {
             feature,
             output,
-            value: limits.to_hardware(output, command.value),
+            value: hardware_value,
             duration,
         })
     }

@@ -21,9 +21,10 @@ use crate::hardware::simulated::SimulatedHardware;
 /// Problems building a server or opening a session.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("device configuration: {0}")]
+    /// The error names the configuration ("device configuration" or its file).
+    #[error("{0}")]
     DeviceConfig(ConfigError),
-    #[error("user device configuration: {0}")]
+    #[error("{0}")]
     UserConfig(ConfigError),
     #[error("a client is already connected; this server takes one client at a time")]
     SessionActive,
@@ -96,6 +97,12 @@ impl ServerBuilder {
     pub fn user_config_json(mut self, text: &str) -> Result<Self, ServerError> {
         self.user_config = UserConfig::from_json(text).map_err(ServerError::UserConfig)?;
         Ok(self)
+    }
+
+    /// Uses a user device configuration already read (see [`UserConfig::from_named_json`]).
+    pub fn user_config(mut self, config: UserConfig) -> Self {
+        self.user_config = config;
+        self
     }
 
     /// Adds the simulated hardware manager.
@@ -194,19 +201,7 @@ impl ServerBuilder {
 
 /// A user config's communication specifiers and models extend the protocols they name.
 fn merge_user_protocols(config: &mut DeviceConfigDb, user: &UserConfig) {
-    for addition in user.protocol_additions.protocols() {
-        match config.protocol_mut(&addition.name) {
-            Some(existing) => {
-                existing
-                    .communication
-                    .extend(addition.communication.iter().cloned());
-                existing
-                    .configurations
-                    .extend(addition.configurations.iter().cloned());
-            }
-            None => config.insert(addition.clone()),
-        }
-    }
+    user.add_protocols_to(config);
 }
 
 /// A Buttplug server: devices, hardware managers, and one client session at a time.

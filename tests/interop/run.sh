@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
 (cd "$root" && cargo build --quiet --bin plugwire)
-plugwire="$root/target/debug/plugwire"
+plugwire="$("$root/scripts/cargo-target-dir")/debug/plugwire"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

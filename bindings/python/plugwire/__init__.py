@@ -16,8 +16,8 @@ in the Rust core)::
     asyncio.run(main())
 
 ``plugwire.sync`` has a blocking facade for plain scripts. The library is looked up in
-``$PLUGWIRE_LIBRARY``, then in this package, then in ``target/release`` and
-``target/debug`` of the source checkout.
+``$PLUGWIRE_LIBRARY``, then in this package, then in ``release`` and ``debug`` under
+``$CARGO_TARGET_DIR`` and the source checkout's ``target``.
 """
 
 from __future__ import annotations

@@ -60,8 +60,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def candidate_paths() -> list[Path]:
     """Where the library is looked for, in order: ``$PLUGWIRE_LIBRARY``, the library
-    bundled in the package, then ``target/release`` and ``target/debug`` of the source
-    checkout this package sits in (``bindings/python/../../target``) for development."""
+    bundled in the package, then ``release`` and ``debug`` under ``$CARGO_TARGET_DIR`` and
+    under the source checkout this package sits in (``bindings/python/../../target``), for
+    development."""
     out: list[Path] = []
     env = os.environ.get("PLUGWIRE_LIBRARY")
     if env:
@@ -69,8 +70,12 @@ def candidate_paths() -> list[Path]:
     names = _library_names()
     out.extend(PACKAGE_DIR / n for n in names)
     repo = PACKAGE_DIR.parent.parent.parent
-    for profile in ("release", "debug"):
-        out.extend(repo / "target" / profile / n for n in names)
+    targets = [repo / "target"]
+    if os.environ.get("CARGO_TARGET_DIR"):
+        targets.insert(0, Path(os.environ["CARGO_TARGET_DIR"]))
+    for target in targets:
+        for profile in ("release", "debug"):
+            out.extend(target / profile / n for n in names)
     return out
 
 

@@ -76,10 +76,14 @@ def serve_binary() -> Path:
         if not path.is_file():
             pytest.fail(f"PLUGWIRE_SERVE={env} does not exist")
         return path
-    for profile in ("debug", "release"):
-        path = REPO_ROOT / "target" / profile / "plugwire"
-        if path.is_file():
-            return path
+    targets = [REPO_ROOT / "target"]
+    if os.environ.get("CARGO_TARGET_DIR"):
+        targets.insert(0, Path(os.environ["CARGO_TARGET_DIR"]))
+    for target in targets:
+        for profile in ("debug", "release"):
+            path = target / profile / "plugwire"
+            if path.is_file():
+                return path
     pytest.fail("the plugwire binary is not built: run cargo build --bin plugwire, or set PLUGWIRE_SERVE")
     raise AssertionError  # unreachable
 

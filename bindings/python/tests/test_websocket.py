@@ -71,9 +71,13 @@ async def test_websocket_errors(serve_nora: Serve) -> None:
 
 CTRL_C_SCRIPT = textwrap.dedent(
     """
-    import asyncio, sys, time
+    import asyncio, signal, sys, time
     import plugwire
     from plugwire import _native
+
+    # A shell that starts the tests in the background (nohup, `cmd &`) hands SIGINT down
+    # ignored, and Python then installs no KeyboardInterrupt handler: restore it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     async def main(url):
         async with plugwire.Client("ctrl-c") as client:
@@ -95,9 +99,11 @@ CTRL_C_SCRIPT = textwrap.dedent(
 
 CTRL_C_SYNC_SCRIPT = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     import plugwire.sync
     from plugwire import _native
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # see CTRL_C_SCRIPT
 
     try:
         with plugwire.sync.Client("ctrl-c sync") as client:

@@ -6,27 +6,27 @@ use std::time::Duration;
 use plugwire::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::{ButtplugClient, ButtplugServer, InputType, OutputType, OutputValue};
 
+use crate::cli::DemoOptions;
+use crate::startup;
+
 const DEFAULT_DEVICES: [&str; 4] = ["LVS-Lush", "LVS-Nora", "LVS-Edge", "LVS-Max"];
 
-pub async fn run(args: &[String]) -> ExitCode {
-    let mut names: Vec<String> = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match (a.as_str(), it.next()) {
-            ("--device", Some(name)) => names.push(name.clone()),
-            _ => {
-                eprintln!("demo: unknown argument {a}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+pub async fn run(options: DemoOptions) -> ExitCode {
+    let mut names = options.devices;
     if names.is_empty() {
         names = DEFAULT_DEVICES.iter().map(|s| s.to_string()).collect();
+    }
+    // A name no protocol knows would simply never appear: say so before starting.
+    let checked = startup::load_configs(None, None)
+        .and_then(|configs| startup::check_toy_names("--device", &names, &configs));
+    if let Err(e) = checked {
+        eprintln!("plugwire demo: {e}");
+        return ExitCode::from(2);
     }
     match drive(&names).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("demo failed: {e}");
+            eprintln!("plugwire demo failed: {e}");
             ExitCode::FAILURE
         }
     }
@@ -51,7 +51,8 @@ async fn drive(names: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         names.len()
     );
     client.scan(Duration::from_secs(10)).await?;
-    let devices = client.devices();
+    let mut devices = client.devices();
+    devices.sort_by_key(|d| d.index());
     if devices.len() != names.len() {
         return Err(format!("expected {} devices, found {}", names.len(), devices.len()).into());
     }

@@ -1,39 +1,36 @@
 //! The `plugwire` command.
 //!
 //! `plugwire demo`: runs an embedded server with simulated toys, drives each through its
-//! features and prints the bytes every device received.
+//! features and prints the bytes every device received. `plugwire serve`: a Buttplug
+//! server for websocket clients, taking Intiface Engine's flags. Parsing is in `cli`,
+//! checks before start-up in `startup`, each command in its own file.
 
+mod cli;
 mod demo;
 mod serve;
+mod startup;
 
 use std::process::ExitCode;
 
-fn usage() -> ExitCode {
-    eprintln!("usage: plugwire demo [--device NAME]...");
-    eprintln!(
-        "       plugwire serve [--websocket-port N] [--simulate NAME[@ADDRESS]]... (see --help)"
-    );
-    eprintln!("  demo   embedded server with simulated devices; prints what each device received");
-    eprintln!("  serve  Buttplug server for websocket clients (Intiface Engine's flags)");
-    ExitCode::from(2)
-}
+use clap::Parser;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(command) = args.first() else {
-        return usage();
-    };
+    // Help and version go to stdout with exit 0; mistakes to stderr with exit 2.
+    let cli = cli::Cli::parse();
     // `--log LEVEL` (Intiface's flag) wins over PLUGWIRE_LOG; warnings by default.
-    let log_flag = args
-        .iter()
-        .position(|a| a == "--log")
-        .and_then(|i| args.get(i + 1))
-        .map(|level| tracing_subscriber::EnvFilter::new(level.to_ascii_lowercase()));
+    let filter = match (cli.log, std::env::var("PLUGWIRE_LOG")) {
+        (Some(level), _) => tracing_subscriber::EnvFilter::new(level.filter()),
+        (None, Ok(directives)) => match tracing_subscriber::EnvFilter::try_new(&directives) {
+            Ok(filter) => filter,
+            Err(e) => {
+                eprintln!("plugwire: PLUGWIRE_LOG={directives:?} is not a log filter: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        (None, Err(_)) => tracing_subscriber::EnvFilter::new("warn"),
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(log_flag.unwrap_or_else(|| {
-            tracing_subscriber::EnvFilter::try_from_env("PLUGWIRE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
-        }))
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -43,13 +40,12 @@ fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("cannot start the runtime: {e}");
+            eprintln!("plugwire: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
-    match command.as_str() {
-        "demo" => runtime.block_on(demo::run(&args[1..])),
-        "serve" => runtime.block_on(serve::run(&args[1..])),
-        _ => usage(),
+    match cli.command {
+        cli::Command::Demo(options) => runtime.block_on(demo::run(options)),
+        cli::Command::Serve(options) => runtime.block_on(serve::run(*options)),
     }
 }

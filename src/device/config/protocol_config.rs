@@ -7,11 +7,14 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::ConfigError;
+use super::strict_json::{
+    self, BaudRate, Byte, CompanyId, DataBits, DurationRange, FeatureIndex, Millis, Parity,
+    StepRange, StopBits,
+};
 use crate::device::feature::{
-    DeviceFeature, InputLimits, InputType, OutputLimits, OutputType, json_range,
+    DeviceFeature, InputCommand, InputLimits, InputType, OutputLimits, OutputType,
 };
 
 /// How devices of a protocol are found.
@@ -137,18 +140,29 @@ impl DeviceConfigDb {
         db
     }
 
-    /// Parses a device configuration file (ecosystem format, major version 4 or 5).
+    /// Parses a device configuration (ecosystem format, major version 4 or 5). Errors call
+    /// it "device configuration"; see [`DeviceConfigDb::from_named_json`].
     pub fn from_json(text: &str) -> Result<DeviceConfigDb, ConfigError> {
-        let raw: RawFile = serde_json::from_str(text)?;
-        let version = raw.version.map(|v| (v.major, v.minor)).unwrap_or((4, 0));
-        if !(4..=5).contains(&version.0) {
-            return Err(ConfigError::UnsupportedVersion(version.0));
-        }
-        let mut protocols = BTreeMap::new();
-        for (name, raw_protocol) in raw.protocols.unwrap_or_default() {
-            let def = parse_protocol(&name, raw_protocol)?;
-            protocols.insert(name, def);
-        }
+        DeviceConfigDb::from_named_json(super::DEVICE_CONFIG, text)
+    }
+
+    /// Parses a device configuration; errors name it `file`, the JSON path at fault and
+    /// what was expected there.
+    pub fn from_named_json(file: &str, text: &str) -> Result<DeviceConfigDb, ConfigError> {
+        let raw: RawFile = strict_json::parse(
+            file,
+            "a device configuration: an object with `version` and `protocols`",
+            text,
+        )?;
+        let version = raw.version.check(file)?;
+        let protocols = raw
+            .protocols
+            .into_iter()
+            .map(|(name, p)| {
+                let def = p.into_def(&name);
+                (name, def)
+            })
+            .collect();
         Ok(DeviceConfigDb { version, protocols })
     }
 
@@ -187,28 +201,227 @@ impl DeviceConfigDb {
 }
 
 #[derive(Deserialize)]
-struct RawVersion {
+#[serde(expecting = "a version: an object with `major` and `minor` numbers")]
+pub(crate) struct RawVersion {
     major: u32,
     #[serde(default)]
     minor: u32,
 }
 
-#[derive(Deserialize)]
-struct RawFile {
-    version: Option<RawVersion>,
-    protocols: Option<BTreeMap<String, RawProtocol>>,
+impl RawVersion {
+    /// Checks the major version is one plugwire reads (4 or 5).
+    pub(crate) fn check(&self, file: &str) -> Result<(u32, u32), ConfigError> {
+        if !(4..=5).contains(&self.major) {
+            return Err(ConfigError::Invalid {
+                file: file.to_string(),
+                path: "version.major".into(),
+                message: format!(
+                    "major version {} is not supported (4 and 5 are)",
+                    self.major
+                ),
+            });
+        }
+        Ok((self.major, self.minor))
+    }
 }
 
 #[derive(Deserialize)]
-struct RawProtocol {
+#[serde(expecting = "a device configuration: an object with `version` and `protocols`")]
+struct RawFile {
+    version: RawVersion,
+    protocols: BTreeMap<String, RawProtocol>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a protocol: an object with `communication`, `defaults` and `configurations`")]
+pub(crate) struct RawProtocol {
     #[serde(default)]
-    communication: Vec<BTreeMap<String, Value>>,
+    communication: Vec<RawCommunication>,
     defaults: Option<RawDefinition>,
     #[serde(default)]
     configurations: Vec<RawDefinition>,
 }
 
+impl RawProtocol {
+    /// A user config's protocol additions ignore `defaults`.
+    pub(crate) fn without_defaults(mut self) -> Self {
+        self.defaults = None;
+        self
+    }
+
+    pub(crate) fn into_def(self, name: &str) -> ProtocolDef {
+        let communication = self.communication.into_iter().flat_map(|c| c.0).collect();
+        ProtocolDef {
+            name: name.to_string(),
+            communication,
+            defaults: self.defaults.map(RawDefinition::into_definition),
+            configurations: self
+                .configurations
+                .into_iter()
+                .map(RawDefinition::into_definition)
+                .collect(),
+        }
+    }
+}
+
+/// One entry of `communication`: `{"btle": {...}}`, `{"serial": {...}}`, ... Kinds plugwire
+/// has no manager for (hid, usb, xinput, sdl-gamepad, ...) are kept by name only.
+struct RawCommunication(Vec<Communication>);
+
+impl<'de> Deserialize<'de> for RawCommunication {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawCommunication;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a communication entry: an object such as {\"btle\": {...}}")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawCommunication, A::Error> {
+                let mut out = Vec::new();
+                while let Some(kind) = map.next_key::<String>()? {
+                    out.push(match kind.as_str() {
+                        "btle" => Communication::Btle(map.next_value::<RawBtle>()?.into()),
+                        "serial" => Communication::Serial(map.next_value::<RawSerial>()?.into()),
+                        "websocket" => {
+                            let w: RawWebsocket = map.next_value()?;
+                            let mut names = w.names;
+                            names.extend(w.name);
+                            Communication::Websocket { names }
+                        }
+                        "simulated" => Communication::Simulated {
+                            names: map.next_value::<RawNames>()?.names,
+                        },
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            Communication::Other(kind)
+                        }
+                    });
+                }
+                Ok(RawCommunication(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a Bluetooth LE specifier: an object with `names` and `services`")]
+struct RawBtle {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    advertised_services: Vec<String>,
+    #[serde(default)]
+    manufacturer_data: Vec<RawManufacturerData>,
+    #[serde(default)]
+    services: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl From<RawBtle> for BtleSpecifier {
+    fn from(raw: RawBtle) -> Self {
+        BtleSpecifier {
+            names: raw.names,
+            advertised_services: raw
+                .advertised_services
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
+            manufacturer_data: raw
+                .manufacturer_data
+                .into_iter()
+                .map(|m| ManufacturerData {
+                    company: m.company.0,
+                    data: m.data.map(|d| d.into_iter().map(|b| b.0).collect()),
+                })
+                .collect(),
+            services: raw
+                .services
+                .into_iter()
+                .map(|(service, chars)| {
+                    let chars = chars
+                        .into_iter()
+                        .map(|(e, u)| (e.to_ascii_lowercase(), u.to_ascii_lowercase()))
+                        .collect();
+                    (service.to_ascii_lowercase(), chars)
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "manufacturer data: an object with `company` and optionally `data`")]
+struct RawManufacturerData {
+    company: CompanyId,
+    data: Option<Vec<Byte>>,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    expecting = "a serial port specifier: an object with `port`, `baud_rate`, `data_bits`, `parity` and `stop_bits`"
+)]
+struct RawSerial {
+    #[serde(default = "default_port")]
+    port: String,
+    #[serde(default = "default_baud")]
+    baud_rate: BaudRate,
+    #[serde(default = "default_data_bits")]
+    data_bits: DataBits,
+    #[serde(default = "default_parity")]
+    parity: Parity,
+    #[serde(default = "default_stop_bits")]
+    stop_bits: StopBits,
+}
+
+fn default_port() -> String {
+    "default".into()
+}
+fn default_baud() -> BaudRate {
+    BaudRate(115_200)
+}
+fn default_data_bits() -> DataBits {
+    DataBits(8)
+}
+fn default_parity() -> Parity {
+    Parity('N')
+}
+fn default_stop_bits() -> StopBits {
+    StopBits(1)
+}
+
+impl From<RawSerial> for SerialSpecifier {
+    fn from(raw: RawSerial) -> Self {
+        SerialSpecifier {
+            port: raw.port,
+            baud_rate: raw.baud_rate.0,
+            data_bits: raw.data_bits.0,
+            parity: raw.parity.0,
+            stop_bits: raw.stop_bits.0,
+        }
+    }
+}
+
+/// Both `{"name": "x"}` and `{"names": [...]}` occur in user configs.
+#[derive(Deserialize)]
+#[serde(expecting = "a websocket specifier: an object with `name` or `names`")]
+struct RawWebsocket {
+    #[serde(default)]
+    names: Vec<String>,
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "an object with `names`")]
+struct RawNames {
+    #[serde(default)]
+    names: Vec<String>,
+}
+
 #[derive(Deserialize, Default)]
+#[serde(expecting = "a device definition: an object with `id`, `name` and `features`")]
 pub(crate) struct RawDefinition {
     #[serde(default)]
     id: String,
@@ -218,212 +431,163 @@ pub(crate) struct RawDefinition {
     identifier: Vec<String>,
     #[serde(default)]
     features: Vec<RawFeature>,
-    message_gap_ms: Option<u32>,
+    message_gap_ms: Option<Millis>,
     protocol_variant: Option<String>,
 }
 
+impl RawDefinition {
+    fn into_definition(self) -> DeviceDefinition {
+        let mut features: Vec<DeviceFeature> = self
+            .features
+            .into_iter()
+            .zip(0u32..)
+            .map(|(f, position)| f.into_feature(position))
+            .collect();
+        features.sort_by_key(|f| f.index);
+        DeviceDefinition {
+            id: self.id,
+            name: self.name,
+            identifiers: self.identifier,
+            features,
+            message_gap_ms: self.message_gap_ms.map(|m| m.0),
+            protocol_variant: self.protocol_variant,
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
+#[serde(expecting = "a feature: an object with `index` and `output` or `input`")]
 pub(crate) struct RawFeature {
     #[serde(default)]
     id: String,
-    index: Option<u32>,
+    index: Option<FeatureIndex>,
     #[serde(default)]
     description: String,
     #[serde(default)]
-    output: BTreeMap<String, Value>,
+    output: RawOutputs,
     #[serde(default)]
-    input: BTreeMap<String, Value>,
+    input: RawInputs,
 }
 
-fn parse_protocol(name: &str, raw: RawProtocol) -> Result<ProtocolDef, ConfigError> {
-    let mut communication = Vec::new();
-    for entry in raw.communication {
-        for (kind, value) in entry {
-            communication.push(parse_communication(name, &kind, value)?);
+impl RawFeature {
+    fn into_feature(self, position: u32) -> DeviceFeature {
+        DeviceFeature {
+            index: self.index.map_or(position, |i| i.0),
+            id: self.id,
+            description: self.description,
+            outputs: self.output.0,
+            inputs: self.input.0,
         }
     }
-    let defaults = raw
-        .defaults
-        .map(|d| parse_definition(name, d))
-        .transpose()?;
-    let configurations = raw
-        .configurations
-        .into_iter()
-        .map(|c| parse_definition(name, c))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(ProtocolDef {
-        name: name.to_string(),
-        communication,
-        defaults,
-        configurations,
-    })
 }
 
-fn bad(protocol: &str, what: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        protocol: protocol.to_string(),
-        what: what.into(),
-    }
+/// `output`: kind -> `{value: [min, max], duration?: [min, max]}`. Kinds plugwire does not
+/// know are skipped (a newer file may add some); the values of known ones are checked.
+#[derive(Default)]
+struct RawOutputs(BTreeMap<OutputType, OutputLimits>);
+
+#[derive(Deserialize)]
+#[serde(expecting = "an output: an object with `value` ([min, max] steps)")]
+struct RawOutput {
+    value: StepRange,
+    duration: Option<DurationRange>,
 }
 
-pub(crate) fn parse_communication(
-    protocol: &str,
-    kind: &str,
-    value: Value,
-) -> Result<Communication, ConfigError> {
-    let names = |v: &Value| -> Vec<String> {
-        v.get("names")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    Ok(match kind {
-        "btle" => {
-            let mut spec = BtleSpecifier {
-                names: names(&value),
-                ..Default::default()
-            };
-            if let Some(services) = value.get("advertised_services").and_then(Value::as_array) {
-                spec.advertised_services = services
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_ascii_lowercase)
-                    .collect();
+impl<'de> Deserialize<'de> for RawOutputs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawOutputs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("outputs: an object such as {\"vibrate\": {\"value\": [0, 20]}}")
             }
-            if let Some(md) = value.get("manufacturer_data").and_then(Value::as_array) {
-                for m in md {
-                    let company = m
-                        .get("company")
-                        .and_then(Value::as_u64)
-                        .and_then(|c| u16::try_from(c).ok())
-                        .ok_or_else(|| bad(protocol, "manufacturer_data without company"))?;
-                    let data = m.get("data").and_then(Value::as_array).map(|d| {
-                        d.iter()
-                            .filter_map(Value::as_u64)
-                            .map(|b| b as u8)
-                            .collect()
-                    });
-                    spec.manufacturer_data
-                        .push(ManufacturerData { company, data });
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawOutputs, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(kind) = map.next_key::<String>()? {
+                    let Some(output_type) = OutputType::from_config_name(&kind) else {
+                        tracing::debug!("ignoring unknown output kind {kind}");
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
+                    };
+                    let raw: RawOutput = map.next_value()?;
+                    out.insert(
+                        output_type,
+                        OutputLimits {
+                            value: (raw.value.0, raw.value.1),
+                            duration: raw.duration.map(|d| (d.0, d.1)),
+                            ..OutputLimits::new(0, 0)
+                        },
+                    );
                 }
+                Ok(RawOutputs(out))
             }
-            if let Some(services) = value.get("services").and_then(Value::as_object) {
-                for (service, chars) in services {
-                    let mut map = BTreeMap::new();
-                    if let Some(chars) = chars.as_object() {
-                        for (endpoint, uuid) in chars {
-                            let uuid = uuid
-                                .as_str()
-                                .ok_or_else(|| bad(protocol, "characteristic is not a string"))?;
-                            map.insert(endpoint.to_ascii_lowercase(), uuid.to_ascii_lowercase());
-                        }
-                    }
-                    spec.services.insert(service.to_ascii_lowercase(), map);
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// `input`: kind -> `{value: [[min, max], ...], command: ["Read", ...]}`.
+#[derive(Default)]
+struct RawInputs(BTreeMap<InputType, InputLimits>);
+
+#[derive(Deserialize)]
+#[serde(expecting = "an input: an object with `value` ([[min, max], ...]) and `command`")]
+struct RawInput {
+    #[serde(default)]
+    value: Vec<StepRange>,
+    #[serde(default)]
+    command: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for RawInputs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawInputs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "inputs: an object such as {\"battery\": {\"value\": [[0, 100]], \"command\": [\"Read\"]}}",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawInputs, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(kind) = map.next_key::<String>()? {
+                    let Some(input_type) = InputType::from_name(&kind) else {
+                        tracing::debug!("ignoring unknown input kind {kind}");
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
+                    };
+                    let raw: RawInput = map.next_value()?;
+                    let commands = raw
+                        .command
+                        .iter()
+                        .filter_map(|c| {
+                            let known = InputCommand::from_name(c);
+                            if known.is_none() {
+                                tracing::debug!("ignoring unknown input command {c}");
+                            }
+                            known
+                        })
+                        .collect();
+                    out.insert(
+                        input_type,
+                        InputLimits {
+                            value: raw.value.iter().map(|r| (r.0, r.1)).collect(),
+                            commands,
+                        },
+                    );
                 }
+                Ok(RawInputs(out))
             }
-            Communication::Btle(spec)
         }
-        "serial" => {
-            let get_u =
-                |k: &str, default: u64| value.get(k).and_then(Value::as_u64).unwrap_or(default);
-            Communication::Serial(SerialSpecifier {
-                port: value
-                    .get("port")
-                    .and_then(Value::as_str)
-                    .unwrap_or("default")
-                    .to_string(),
-                baud_rate: get_u("baud_rate", 115200) as u32,
-                data_bits: get_u("data_bits", 8) as u8,
-                parity: value
-                    .get("parity")
-                    .and_then(Value::as_str)
-                    .and_then(|p| p.chars().next())
-                    .unwrap_or('N'),
-                stop_bits: get_u("stop_bits", 1) as u8,
-            })
-        }
-        "websocket" => {
-            // Both `{"name": "x"}` and `{"names": [...]}` occur in user configs.
-            let mut n = names(&value);
-            if let Some(single) = value.get("name").and_then(Value::as_str) {
-                n.push(single.to_string());
-            }
-            Communication::Websocket { names: n }
-        }
-        "simulated" => Communication::Simulated {
-            names: names(&value),
-        },
-        other => Communication::Other(other.to_string()),
-    })
-}
-
-fn parse_definition(protocol: &str, raw: RawDefinition) -> Result<DeviceDefinition, ConfigError> {
-    let mut features = Vec::with_capacity(raw.features.len());
-    for (position, f) in raw.features.into_iter().enumerate() {
-        features.push(parse_feature(protocol, position as u32, f)?);
+        d.deserialize_map(V)
     }
-    features.sort_by_key(|f| f.index);
-    Ok(DeviceDefinition {
-        id: raw.id,
-        name: raw.name,
-        identifiers: raw.identifier,
-        features,
-        message_gap_ms: raw.message_gap_ms,
-        protocol_variant: raw.protocol_variant,
-    })
-}
-
-pub(crate) fn parse_feature(
-    protocol: &str,
-    position: u32,
-    raw: RawFeature,
-) -> Result<DeviceFeature, ConfigError> {
-    let mut outputs = BTreeMap::new();
-    for (kind, spec) in raw.output {
-        let Some(output_type) = OutputType::from_config_name(&kind) else {
-            tracing::debug!("{protocol}: ignoring unknown output kind {kind}");
-            continue;
-        };
-        let value = spec
-            .get("value")
-            .and_then(json_range)
-            .ok_or_else(|| bad(protocol, format!("output {kind} has no [min, max] value")))?;
-        let duration = spec
-            .get("duration")
-            .and_then(json_range)
-            .map(|(a, b)| (a.max(0) as u32, b.max(0) as u32));
-        outputs.insert(
-            output_type,
-            OutputLimits {
-                value,
-                duration,
-                ..OutputLimits::new(0, 0)
-            },
-        );
-    }
-    let mut inputs = BTreeMap::new();
-    for (kind, spec) in raw.input {
-        let Some(input_type) = InputType::from_name(&kind) else {
-            tracing::debug!("{protocol}: ignoring unknown input kind {kind}");
-            continue;
-        };
-        inputs.insert(
-            input_type,
-            InputLimits::from_json(&spec, "value", "command"),
-        );
-    }
-    Ok(DeviceFeature {
-        index: raw.index.unwrap_or(position),
-        id: raw.id,
-        description: raw.description,
-        outputs,
-        inputs,
-    })
 }
 
 #[cfg(test)]
@@ -477,7 +641,10 @@ mod tests {
     fn rejects_unknown_major_version() {
         let err = DeviceConfigDb::from_json(r#"{"version":{"major":9,"minor":0},"protocols":{}}"#)
             .unwrap_err();
-        assert!(matches!(err, ConfigError::UnsupportedVersion(9)));
+        assert_eq!(
+            err.to_string(),
+            "device configuration: at version.major: major version 9 is not supported (4 and 5 are)"
+        );
     }
 
     #[test]

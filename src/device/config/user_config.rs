@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde::Deserialize;
 
-use super::protocol_config::{RawDefinition, parse_communication};
+use super::protocol_config::{RawProtocol, RawVersion};
+use super::strict_json::{self, DeviceIndex, Millis, UserRange};
 use super::{ConfigError, DeviceConfigDb, DeviceDefinition};
 use crate::device::feature::{DeviceFeature, OutputType};
 
@@ -49,32 +50,42 @@ pub struct UserConfig {
     pub protocol_additions: DeviceConfigDb,
 }
 
-fn invalid(what: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        protocol: "user config".into(),
-        what: what.into(),
+fn does_not_fit(address: &str, message: String) -> ConfigError {
+    ConfigError::DoesNotFit {
+        address: address.to_string(),
+        message,
     }
 }
 
 impl UserConfig {
+    /// Parses a user device configuration. Errors call it "user device configuration";
+    /// see [`UserConfig::from_named_json`].
     pub fn from_json(text: &str) -> Result<UserConfig, ConfigError> {
-        let root: Value = serde_json::from_str(text)?;
-        if let Some(major) = root.pointer("/version/major").and_then(Value::as_u64) {
-            if !(4..=5).contains(&major) {
-                return Err(ConfigError::UnsupportedVersion(major as u32));
-            }
-        }
+        UserConfig::from_named_json(super::USER_CONFIG, text)
+    }
+
+    /// Parses a user device configuration; errors name it `file`, the JSON path at fault
+    /// and what was expected there.
+    pub fn from_named_json(file: &str, text: &str) -> Result<UserConfig, ConfigError> {
+        let raw: RawUserFile = strict_json::parse(
+            file,
+            "a user device configuration: an object with `version` and `user_configs`",
+            text,
+        )?;
+        raw.version.check(file)?;
         let mut config = UserConfig::default();
-        let Some(user) = root.get("user_configs").filter(|v| !v.is_null()) else {
+        let Some(user) = raw.user_configs else {
             return Ok(config);
         };
-        if let Some(protocols) = user.get("protocols").and_then(Value::as_object) {
-            config.protocol_additions = parse_protocol_additions(protocols)?;
+        let mut additions = DeviceConfigDb::default();
+        for (name, protocol) in user.protocols.unwrap_or_default() {
+            additions.insert(protocol.without_defaults().into_def(&name));
         }
-        if let Some(devices) = user.get("devices").and_then(Value::as_array) {
-            for entry in devices {
-                config.devices.push(parse_device(entry)?);
-            }
+        config.protocol_additions = additions;
+        for (position, device) in user.devices.unwrap_or_default().into_iter().enumerate() {
+            config
+                .devices
+                .push(device.into_config(file, &format!("user_configs.devices[{position}]"))?);
         }
         Ok(config)
     }
@@ -104,6 +115,24 @@ impl UserConfig {
         !any_allowed || entries().any(|d| d.allow)
     }
 
+    /// Adds this config's protocol additions to `config`: communication specifiers and
+    /// models extend the protocols they name; protocols it alone names are added.
+    pub fn add_protocols_to(&self, config: &mut DeviceConfigDb) {
+        for addition in self.protocol_additions.protocols() {
+            match config.protocol_mut(&addition.name) {
+                Some(existing) => {
+                    existing
+                        .communication
+                        .extend(addition.communication.iter().cloned());
+                    existing
+                        .configurations
+                        .extend(addition.configurations.iter().cloned());
+                }
+                None => config.insert(addition.clone()),
+            }
+        }
+    }
+
     /// Indices users reserved, with their addresses.
     pub fn reserved_indices(&self) -> impl Iterator<Item = (u32, &str)> {
         self.devices
@@ -122,12 +151,14 @@ impl UserDeviceConfig {
             return Ok(());
         }
         if self.features.len() != definition.features.len() {
-            return Err(invalid(format!(
-                "device {} lists {} features, its definition has {}",
-                self.address,
-                self.features.len(),
-                definition.features.len()
-            )));
+            return Err(does_not_fit(
+                &self.address,
+                format!(
+                    "it lists {} features, the device's definition has {}",
+                    self.features.len(),
+                    definition.features.len()
+                ),
+            ));
         }
         let base_ids: Vec<String> = definition.features.iter().map(|f| f.id.clone()).collect();
         for (position, o) in self.features.iter().enumerate() {
@@ -138,13 +169,17 @@ impl UserDeviceConfig {
                 }
                 _ => position,
             };
-            apply_feature(&mut definition.features[target], o)?;
+            apply_feature(&self.address, &mut definition.features[target], o)?;
         }
         Ok(())
     }
 }
 
-fn apply_feature(feature: &mut DeviceFeature, o: &FeatureOverride) -> Result<(), ConfigError> {
+fn apply_feature(
+    address: &str,
+    feature: &mut DeviceFeature,
+    o: &FeatureOverride,
+) -> Result<(), ConfigError> {
     for (kind, change) in &o.outputs {
         if change.disabled {
             feature.outputs.remove(kind);
@@ -154,120 +189,149 @@ fn apply_feature(feature: &mut DeviceFeature, o: &FeatureOverride) -> Result<(),
             continue;
         };
         if let Some((lo, hi)) = change.value {
-            let base_max = limits.value.1.max(0) as u32;
-            if lo >= hi || hi > base_max {
-                return Err(invalid(format!(
-                    "feature {} {kind} range [{lo}, {hi}] is not inside [0, {base_max}]",
-                    feature.index
-                )));
-            }
-            let count = (hi - lo) as i32;
+            let base_max = limits.value.1.max(0).unsigned_abs();
+            // base_max fits an i32, so inside [0, base_max] both conversions succeed.
+            let fits = lo < hi && hi <= base_max;
+            let (Ok(lo_step), Ok(count), true) = (
+                i32::try_from(lo),
+                i32::try_from(hi.saturating_sub(lo)),
+                fits,
+            ) else {
+                return Err(does_not_fit(
+                    address,
+                    format!(
+                        "feature {} {kind} range [{lo}, {hi}] is not inside [0, {base_max}]",
+                        feature.index
+                    ),
+                ));
+            };
             let signed = limits.value.0 < 0;
             limits.value = (if signed { -count } else { 0 }, count);
-            limits.offset = lo as i32;
+            limits.offset = lo_step;
         }
         limits.reverse = change.reverse;
     }
     Ok(())
 }
 
-fn parse_protocol_additions(
-    protocols: &serde_json::Map<String, Value>,
-) -> Result<DeviceConfigDb, ConfigError> {
-    // The additions have the shape of a device config file; reuse that parser.
-    let mut file = serde_json::Map::new();
-    file.insert(
-        "version".into(),
-        serde_json::json!({"major": 4, "minor": 0}),
-    );
-    let mut cleaned = serde_json::Map::new();
-    for (name, p) in protocols {
-        let mut p = p.clone();
-        if let Some(obj) = p.as_object_mut() {
-            // `defaults` in a user file is ignored.
-            obj.remove("defaults");
-            if let Some(comms) = obj.get("communication").and_then(Value::as_array) {
-                for c in comms {
-                    for (kind, body) in c.as_object().into_iter().flatten() {
-                        parse_communication(name, kind, body.clone())?;
-                    }
-                }
-            }
-            if let Some(configs) = obj.get("configurations").and_then(Value::as_array) {
-                for c in configs {
-                    let _: RawDefinition = serde_json::from_value(c.clone())?;
-                }
-            }
-        }
-        cleaned.insert(name.clone(), p);
-    }
-    file.insert("protocols".into(), Value::Object(cleaned));
-    DeviceConfigDb::from_json(&Value::Object(file).to_string())
+#[derive(Deserialize)]
+#[serde(expecting = "a user device configuration: an object with `version` and `user_configs`")]
+struct RawUserFile {
+    version: RawVersion,
+    user_configs: Option<RawUserConfigs>,
 }
 
-fn parse_device(entry: &Value) -> Result<UserDeviceConfig, ConfigError> {
-    let identifier = entry
-        .get("identifier")
-        .ok_or_else(|| invalid("device entry without identifier"))?;
-    let address = identifier
-        .get("address")
-        .and_then(Value::as_str)
-        .ok_or_else(|| invalid("device identifier without address"))?;
-    let config = entry.get("config").cloned().unwrap_or(Value::Null);
-    let settings = config.get("user_config").cloned().unwrap_or(Value::Null);
-    let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    let bool_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
-    let mut features = Vec::new();
-    for f in config
-        .get("features")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let mut o = FeatureOverride {
-            base_id: str_of(f, "base_id"),
-            outputs: BTreeMap::new(),
-        };
-        for (kind, body) in f
-            .get("output")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let kind = OutputType::from_config_name(kind)
-                .ok_or_else(|| invalid(format!("unknown output type {kind}")))?;
-            let value = body
-                .get("value")
-                .and_then(Value::as_array)
-                .and_then(|a| Some((a.first()?.as_u64()? as u32, a.get(1)?.as_u64()? as u32)));
-            o.outputs.insert(
-                kind,
-                OutputOverride {
-                    value,
-                    disabled: bool_of(body, "disabled"),
-                    reverse: bool_of(body, "reverse"),
-                },
-            );
+#[derive(Deserialize)]
+#[serde(expecting = "user configs: an object with `protocols` and `devices`")]
+struct RawUserConfigs {
+    protocols: Option<BTreeMap<String, RawProtocol>>,
+    devices: Option<Vec<RawUserDevice>>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a user device entry: an object with `identifier` and `config`")]
+struct RawUserDevice {
+    identifier: RawUserIdentifier,
+    config: Option<RawUserDeviceConfig>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a device identifier: an object with `address`, `protocol` and `identifier`")]
+struct RawUserIdentifier {
+    address: String,
+    protocol: Option<String>,
+    identifier: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a device's settings: an object with `features` and `user_config`")]
+struct RawUserDeviceConfig {
+    #[serde(default)]
+    features: Vec<RawUserFeature>,
+    user_config: Option<RawUserSettings>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a feature's settings: an object with `base_id` and `output`")]
+struct RawUserFeature {
+    base_id: Option<String>,
+    #[serde(default)]
+    output: BTreeMap<String, RawUserOutput>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "an output's settings: an object with `value`, `disabled` or `reverse`")]
+struct RawUserOutput {
+    value: Option<UserRange>,
+    #[serde(default)]
+    disabled: bool,
+    #[serde(default)]
+    reverse: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(
+    expecting = "user settings: an object with `allow`, `deny`, `index`, `display_name` or `message_gap_ms`"
+)]
+struct RawUserSettings {
+    #[serde(default)]
+    allow: bool,
+    #[serde(default)]
+    deny: bool,
+    index: Option<DeviceIndex>,
+    display_name: Option<String>,
+    message_gap_ms: Option<Millis>,
+}
+
+impl RawUserDevice {
+    fn into_config(self, file: &str, path: &str) -> Result<UserDeviceConfig, ConfigError> {
+        let config = self.config.unwrap_or(RawUserDeviceConfig {
+            features: Vec::new(),
+            user_config: None,
+        });
+        let mut features = Vec::new();
+        for (position, f) in config.features.into_iter().enumerate() {
+            let mut o = FeatureOverride {
+                base_id: f.base_id,
+                outputs: BTreeMap::new(),
+            };
+            for (kind, body) in f.output {
+                let output_type =
+                    OutputType::from_config_name(&kind).ok_or_else(|| ConfigError::Invalid {
+                        file: file.to_string(),
+                        path: format!("{path}.config.features[{position}].output.{kind}"),
+                        message: format!(
+                            "unknown output type `{kind}`, expected one of {}",
+                            OutputType::ALL.map(OutputType::config_name).join(", ")
+                        ),
+                    })?;
+                o.outputs.insert(
+                    output_type,
+                    OutputOverride {
+                        value: body.value.map(|r| (r.0, r.1)),
+                        disabled: body.disabled,
+                        reverse: body.reverse,
+                    },
+                );
+            }
+            features.push(o);
         }
-        features.push(o);
+        let settings = config.user_config;
+        Ok(UserDeviceConfig {
+            address: self.identifier.address,
+            protocol: self.identifier.protocol,
+            identifier: self.identifier.identifier,
+            allow: settings.as_ref().is_some_and(|s| s.allow),
+            deny: settings.as_ref().is_some_and(|s| s.deny),
+            index: settings.as_ref().and_then(|s| s.index).map(|i| i.0),
+            display_name: settings.as_ref().and_then(|s| s.display_name.clone()),
+            message_gap_ms: settings
+                .as_ref()
+                .and_then(|s| s.message_gap_ms)
+                .map(|g| g.0),
+            features,
+        })
     }
-    Ok(UserDeviceConfig {
-        address: address.to_string(),
-        protocol: str_of(identifier, "protocol"),
-        identifier: str_of(identifier, "identifier"),
-        allow: bool_of(&settings, "allow"),
-        deny: bool_of(&settings, "deny"),
-        index: settings
-            .get("index")
-            .and_then(Value::as_u64)
-            .map(|i| i as u32),
-        display_name: str_of(&settings, "display_name"),
-        message_gap_ms: settings
-            .get("message_gap_ms")
-            .and_then(Value::as_u64)
-            .map(|g| g as u32),
-        features,
-    })
 }
 
 #[cfg(test)]
@@ -345,7 +409,7 @@ mod tests {
             .unwrap();
         let vib = &def.features[0].outputs[&OutputType::Vibrate];
         assert_eq!(vib.value, (0, 10));
-        assert_eq!(vib.to_hardware(OutputType::Vibrate, 1), 6);
+        assert_eq!(vib.to_hardware(OutputType::Vibrate, 1), Some(6));
         assert!(def.features[1].outputs.is_empty());
     }
 

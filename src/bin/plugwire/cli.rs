@@ -1,0 +1,251 @@
+//! The command line: what `plugwire` accepts, with descriptions and defaults (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use plugwire::hardware::websocket_devices::DEFAULT_DEVICE_WEBSOCKET_PORT;
+
+const LOG_HELP: &str = "Without --log, the PLUGWIRE_LOG environment variable sets the log filter \
+(a level such as `debug`, or tracing directives such as `plugwire=debug,warn`); the default is \
+`warn`. Logs go to stderr.";
+
+/// plugwire: a Buttplug server and client for intimate hardware.
+#[derive(Debug, Parser)]
+#[command(name = "plugwire", version, propagate_version = true, after_help = LOG_HELP)]
+pub struct Cli {
+    /// Log level for every command; overrides PLUGWIRE_LOG.
+    #[arg(long, value_name = "LEVEL", global = true, ignore_case = true)]
+    pub log: Option<LogLevel>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn filter(self) -> &'static str {
+        match self {
+            LogLevel::Off => "off",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run an embedded server with simulated toys, drive every feature of each and print
+    /// the bytes each toy received.
+    Demo(DemoOptions),
+    /// Serve Buttplug clients over websocket; takes Intiface Engine's flags.
+    Serve(Box<ServeOptions>),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = LOG_HELP)]
+pub struct DemoOptions {
+    /// A simulated toy by its advertised name (repeatable), e.g. `LVS-Nora`, `J-Melody`.
+    /// Default: LVS-Lush, LVS-Nora, LVS-Edge and LVS-Max.
+    #[arg(long = "device", value_name = "NAME")]
+    pub devices: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = LOG_HELP)]
+pub struct ServeOptions {
+    /// Port for Buttplug clients (0 picks a free one).
+    #[arg(
+        long,
+        value_name = "PORT",
+        default_value_t = 12345,
+        allow_negative_numbers = true
+    )]
+    pub websocket_port: u16,
+
+    /// Listen on all network interfaces instead of loopback only.
+    #[arg(long)]
+    pub websocket_use_all_interfaces: bool,
+
+    /// Server name sent to clients.
+    #[arg(long, value_name = "NAME", default_value = "plugwire")]
+    pub server_name: String,
+
+    /// Ping timeout for clients in milliseconds (0: off).
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    pub max_ping_time: u32,
+
+    /// Device configuration file (ecosystem format v4 or v5); its protocols replace the
+    /// built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub device_config_file: Option<PathBuf>,
+
+    /// User device configuration file (Intiface format).
+    #[arg(long, value_name = "FILE")]
+    pub user_device_config_file: Option<PathBuf>,
+
+    /// Find Bluetooth LE toys (BlueZ on Linux).
+    #[arg(long)]
+    pub use_bluetooth_le: bool,
+
+    /// Watch the serial ports the device and user configurations name.
+    #[arg(long)]
+    pub use_serial: bool,
+
+    /// Accept devices that connect over websocket.
+    #[arg(long)]
+    pub use_device_websocket_server: bool,
+
+    /// Port for devices connecting over websocket.
+    #[arg(long, value_name = "PORT", default_value_t = DEFAULT_DEVICE_WEBSOCKET_PORT, allow_negative_numbers = true)]
+    pub device_websocket_server_port: u16,
+
+    /// A simulated toy, by advertised name and optional address (repeatable).
+    #[arg(long, value_name = "NAME[@ADDRESS]")]
+    pub simulate: Vec<String>,
+
+    /// At exit, write what every simulated toy received to FILE (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub simulated_log: Option<PathBuf>,
+
+    /// Print the version number only and exit (Intiface Engine's flag).
+    #[arg(long)]
+    pub server_version: bool,
+
+    #[command(flatten)]
+    pub unsupported: UnsupportedFlags,
+}
+
+/// Intiface Engine flags for things plugwire does not have: accepted so launch scripts
+/// work unchanged; each one given is named in a warning.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Intiface Engine flags plugwire lacks (accepted with a warning)")]
+pub struct UnsupportedFlags {
+    /// Not supported: HID devices.
+    #[arg(long)]
+    pub use_hid: bool,
+    /// Not supported: the Lovense USB dongle in serial mode.
+    #[arg(long)]
+    pub use_lovense_dongle_serial: bool,
+    /// Not supported: the Lovense USB dongle in HID mode.
+    #[arg(long)]
+    pub use_lovense_dongle_hid: bool,
+    /// Not supported: XInput gamepads.
+    #[arg(long)]
+    pub use_xinput: bool,
+    /// Not supported: the Lovense Connect app.
+    #[arg(long)]
+    pub use_lovense_connect: bool,
+    /// Not supported: mDNS announcement.
+    #[arg(long)]
+    pub broadcast_server_mdns: bool,
+    /// Not supported: mDNS name suffix.
+    #[arg(long, value_name = "SUFFIX")]
+    pub mdns_suffix: Option<String>,
+    /// Not supported: crash reporting.
+    #[arg(long)]
+    pub crash_reporting: bool,
+    /// Not supported: the Intiface GUI's frontend channel.
+    #[arg(long, value_name = "PORT")]
+    pub frontend_websocket_port: Option<u16>,
+    /// Not supported: raw device messages.
+    #[arg(long)]
+    pub allow_raw: bool,
+    /// Not supported: connecting out to a websocket server instead of listening.
+    #[arg(long, value_name = "ADDRESS")]
+    pub websocket_client_address: Option<String>,
+    /// Not supported: repeater mode.
+    #[arg(long)]
+    pub repeater: bool,
+    /// Not supported: repeater mode's local port.
+    #[arg(long, value_name = "PORT")]
+    pub repeater_port: Option<u16>,
+    /// Not supported: repeater mode's remote address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub repeater_remote_address: Option<String>,
+}
+
+impl UnsupportedFlags {
+    /// Each flag given, with what it would have turned on.
+    pub fn given(&self) -> Vec<(&'static str, &'static str)> {
+        let flags = [
+            (self.use_hid, "--use-hid", "HID devices"),
+            (
+                self.use_lovense_dongle_serial,
+                "--use-lovense-dongle-serial",
+                "the Lovense dongle (serial)",
+            ),
+            (
+                self.use_lovense_dongle_hid,
+                "--use-lovense-dongle-hid",
+                "the Lovense dongle (HID)",
+            ),
+            (self.use_xinput, "--use-xinput", "XInput gamepads"),
+            (
+                self.use_lovense_connect,
+                "--use-lovense-connect",
+                "the Lovense Connect app",
+            ),
+            (
+                self.broadcast_server_mdns,
+                "--broadcast-server-mdns",
+                "mDNS announcement",
+            ),
+            (
+                self.mdns_suffix.is_some(),
+                "--mdns-suffix",
+                "mDNS announcement",
+            ),
+            (self.crash_reporting, "--crash-reporting", "crash reporting"),
+            (
+                self.frontend_websocket_port.is_some(),
+                "--frontend-websocket-port",
+                "the Intiface GUI frontend",
+            ),
+            (self.allow_raw, "--allow-raw", "raw device messages"),
+            (
+                self.websocket_client_address.is_some(),
+                "--websocket-client-address",
+                "connecting out to a server",
+            ),
+            (self.repeater, "--repeater", "repeater mode"),
+            (
+                self.repeater_port.is_some(),
+                "--repeater-port",
+                "repeater mode",
+            ),
+            (
+                self.repeater_remote_address.is_some(),
+                "--repeater-remote-address",
+                "repeater mode",
+            ),
+        ];
+        flags
+            .into_iter()
+            .filter(|(on, _, _)| *on)
+            .map(|(_, flag, what)| (flag, what))
+            .collect()
+    }
+}
+
+/// `NAME[@ADDRESS]` of `--simulate`.
+pub fn split_simulate(value: &str) -> (String, String) {
+    let (name, address) = value.split_once('@').unwrap_or((value, ""));
+    (name.to_string(), address.to_string())
+}

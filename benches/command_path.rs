@@ -393,7 +393,7 @@ fn throughput() {
             }
         }
     }
-    let mut stream = ws.into_inner();
+    let mut stream = ws.get_ref().try_clone().expect("raw socket");
     let total: u64 = 500_000;
     let window: u64 = 2_000;
     let chunk: u64 = 250;

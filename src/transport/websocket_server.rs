@@ -180,6 +180,11 @@ async fn serve_connection(
 ) -> Result<(), tungstenite::Error> {
     let started = Instant::now();
     let handshake_deadline = started + options.handshake_timeout;
+    // Replies are small and latency matters more than packing them (Nagle would hold a
+    // reply until the client's delayed ACK).
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!("cannot set TCP_NODELAY: {e}");
+    }
     let ws = match tokio::time::timeout_at(
         handshake_deadline,
         tokio_tungstenite::accept_async_with_config(stream, Some(config())),

@@ -230,3 +230,67 @@ mod through_the_c_abi {
         assert!(child.wait().unwrap().success());
     }
 }
+
+/// `--websocket-client-timeout`: a client that stops reading (no pong) is dropped within
+/// the timeout and its toy stopped, and the next client gets in.
+#[tokio::test]
+async fn a_silent_client_is_dropped_after_the_client_timeout() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plugwire"))
+        .args([
+            "serve",
+            "--websocket-port",
+            "0",
+            "--websocket-client-timeout",
+            "400",
+            "--simulate",
+            "LVS-Lush@AA:BB:CC:00:00:02",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("plugwire serve starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("plugwire serve: listening on ")
+        .unwrap()
+        .to_string();
+    let hello = json!([{"RequestServerInfo": {"Id": 1, "ClientName": "t",
+        "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])
+    .to_string();
+    let (mut silent, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    silent.send(Message::text(hello.clone())).await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(5), silent.next())
+        .await
+        .unwrap();
+    assert!(matches!(first, Some(Ok(Message::Text(t))) if t.contains("ServerInfo")));
+    // From here `silent` is never read again: it answers no ping.
+    let started = std::time::Instant::now();
+    loop {
+        let (mut next, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+        next.send(Message::text(hello.clone())).await.unwrap();
+        let reply = tokio::time::timeout(Duration::from_secs(5), next.next())
+            .await
+            .unwrap();
+        if matches!(&reply, Some(Ok(Message::Text(t))) if t.contains("ServerInfo")) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the silent client still holds the server"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(silent);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}

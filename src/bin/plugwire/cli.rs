@@ -91,6 +91,27 @@ pub struct ServeOptions {
     )]
     pub max_ping_time: u32,
 
+    /// Websocket liveness: a client from which nothing (not even a pong to the server's
+    /// pings) was heard for this long, or that does not take what it is sent within it,
+    /// is dropped and its devices stopped. The server pings at half this interval.
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u32).range(200..=3_600_000)
+    )]
+    pub websocket_client_timeout: u32,
+
+    /// Bound on each hardware operation (write, subscribe, read); a device whose write does
+    /// not complete within it is treated as lost (disconnected, reconnected when found).
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 3_000,
+        value_parser = clap::value_parser!(u32).range(50..=600_000)
+    )]
+    pub hardware_timeout: u32,
+
     /// Device configuration file (ecosystem format v4 or v5); its protocols replace the
     /// built-in ones.
     #[arg(long, value_name = "FILE")]

@@ -2,11 +2,12 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use plugwire::ButtplugServer;
 use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::hardware::websocket_devices::DeviceWebsocketManager;
-use plugwire::transport::WebsocketServer;
+use plugwire::transport::{WebsocketOptions, WebsocketServer};
 
 use crate::cli::{ServeOptions, split_simulate};
 use crate::startup::{self, RunError};
@@ -49,6 +50,7 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
         .bluetooth_le(o.use_bluetooth_le)
         .name(o.server_name)
         .max_ping_time_ms(o.max_ping_time)
+        .hardware_timeout(Duration::from_millis(u64::from(o.hardware_timeout)))
         .device_config(configs.devices)
         .user_config(configs.user);
     if !simulate.is_empty() {
@@ -86,7 +88,13 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
     }
     let server = builder.build()?;
     let address = SocketAddr::new(ip, o.websocket_port);
-    let ws = WebsocketServer::start(server.clone(), address)
+    let liveness = Duration::from_millis(u64::from(o.websocket_client_timeout));
+    let options = WebsocketOptions {
+        ping_interval: liveness / 2,
+        pong_timeout: liveness,
+        ..WebsocketOptions::default()
+    };
+    let ws = WebsocketServer::start_with(server.clone(), address, options)
         .await
         .map_err(|source| RunError::Listen {
             flag: "--websocket-port",

@@ -218,15 +218,26 @@ impl LovenseHandler {
             (Variant::Max, Constrict) => out.push(tx(format!("Air:Level:{};", c.value))),
             (Variant::RotateVibrator, Vibrate) => out.push(tx(format!("Vibrate:{};", c.value))),
             (Variant::RotateVibrator, Rotate) => {
-                if c.value != 0 {
-                    let mut clockwise = self.clockwise.lock().unwrap_or_else(|e| e.into_inner());
+                // `RotateChange;` toggles the toy's direction; the handler tracks it. A
+                // stopped rotation goes back to the power-on direction while stopped, so
+                // toy and handler agree after every stop (even if the toy is switched off
+                // and on), and the next turn the other way toggles again, as the
+                // reference does.
+                let mut clockwise = self.clockwise.lock().unwrap_or_else(|e| e.into_inner());
+                if c.value == 0 {
+                    out.push(tx("Rotate:0;".into()));
+                    if !*clockwise {
+                        *clockwise = true;
+                        out.push(tx("RotateChange;".into()));
+                    }
+                } else {
                     let wanted = c.value > 0;
                     if wanted != *clockwise {
                         *clockwise = wanted;
                         out.push(tx("RotateChange;".into()));
                     }
+                    out.push(tx(format!("Rotate:{};", c.value.abs())));
                 }
-                out.push(tx(format!("Rotate:{};", c.value.abs())));
             }
             (Variant::Stroker { zero_stops_range }, Oscillate) => {
                 let range = if c.value == 0 && *zero_stops_range {

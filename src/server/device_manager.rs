@@ -373,7 +373,8 @@ impl Inner {
                 handler,
                 events: self.task_events.clone(),
                 hw_timeout: self.hw_timeout,
-            });
+            })
+            .await;
             let added = device.info().clone();
             self.devices
                 .write()

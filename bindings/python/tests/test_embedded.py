@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 import plugwire
 from plugwire import InputType, OutputType, SimulatedDevice
 
@@ -309,3 +311,24 @@ async def test_ping_watchdog_kept_alive_by_the_library() -> None:
         await asyncio.sleep(1.0)  # several watchdog periods: the library pings for us
         await client.ping()
         assert client.connected and disconnected == []
+
+
+async def test_several_outputs_are_one_batch() -> None:
+    # A Lovehoney Desire with two motors packs equal levels into one packet for both: it
+    # can do that only when it gets both changes at once.
+    client = await connected("PROSTATE VIBE@FF:00:00:00:00:41")
+    try:
+        await client.scan(timeout=10)
+        toy = await client.wait_for_device("Lovehoney Desire Prostate Vibrator")
+        await client.simulation.writes("FF:00:00:00:00:41", clear=True)
+        await toy.outputs((0, "vibrate", 0.5), (1, OutputType.VIBRATE, 0.5))
+        assert await client.simulation.writes("FF:00:00:00:00:41", clear=True) == [bytes([0xF3, 0x00, 0x40])]
+        # vibrate() on every motor is one batch too.
+        await toy.vibrate(1.0)
+        assert await client.simulation.writes("FF:00:00:00:00:41", clear=True) == [bytes([0xF3, 0x00, 0x7F])]
+        # One bad entry sends nothing.
+        with pytest.raises(plugwire.InvalidArgumentError):
+            await toy.outputs((0, "vibrate", 0.1), (7, "vibrate", 0.1))
+        assert await client.simulation.writes("FF:00:00:00:00:41") == []
+    finally:
+        client.close()

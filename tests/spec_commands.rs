@@ -91,7 +91,13 @@ async fn spec_v0_messages() {
     // toggles back to the power-on direction.
     assert_eq!(
         commands(&rig.device("LVS-Nora")),
-        vec!["RotateChange;", "Rotate:20;", "Vibrate:0;", "Rotate:0;", "RotateChange;"]
+        vec![
+            "RotateChange;",
+            "Rotate:20;",
+            "Vibrate:0;",
+            "Rotate:0;",
+            "RotateChange;"
+        ]
     );
     // Only Nora stopped: the Edge still runs.
     assert_eq!(commands(&rig.device("LVS-Edge")).len(), 2);
@@ -318,7 +324,13 @@ async fn spec_v4_messages() {
     );
     assert_eq!(
         commands(&rig.device("LVS-Nora")),
-        vec!["Vibrate:7;", "RotateChange;", "Rotate:4;", "Rotate:0;", "RotateChange;"]
+        vec![
+            "Vibrate:7;",
+            "RotateChange;",
+            "Rotate:4;",
+            "Rotate:0;",
+            "RotateChange;"
+        ]
     );
 
     assert_eq!(
@@ -430,8 +442,10 @@ async fn a_multi_entry_command_is_one_packet() {
     let toy = rig.index_of("4plus");
     rig.device("4plus").clear_log();
     let reply = s
-        .one(json!({"VibrateCmd": {"Id": 3, "DeviceIndex": toy, "Speeds": [
-            {"Index": 0, "Speed": 0.5}, {"Index": 1, "Speed": 0.25}]}}))
+        .one(
+            json!({"VibrateCmd": {"Id": 3, "DeviceIndex": toy, "Speeds": [
+            {"Index": 0, "Speed": 0.5}, {"Index": 1, "Speed": 0.25}]}}),
+        )
         .await;
     assert_eq!(reply, json!({"Ok": {"Id": 3}}));
     let packets: Vec<Vec<u8>> = rig

@@ -38,6 +38,7 @@ mod picobong;
 mod pink_punch;
 mod sakuraneko;
 mod satisfyer;
+mod scripted;
 mod sensee_v2;
 mod settings;
 mod sexverse_v1;

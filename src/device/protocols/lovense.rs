@@ -133,8 +133,15 @@ impl Protocol for Lovense {
             .chars()
             .filter(|c| c.is_ascii_hexdigit())
             .collect();
+        // "EI-FW3" stands for a Flexer with firmware 3; otherwise firmware 11 (new enough for
+        // every feature) unless the spec names one.
+        let (model, default_firmware) = match model.as_str() {
+            "EI-FW3" => ("EI".to_string(), 3),
+            _ => (model, 11),
+        };
         Some(Box::new(SimulatedLovense {
             model,
+            firmware: spec.firmware.unwrap_or(default_firmware),
             mac,
             battery: spec.battery_level.unwrap_or(90),
         }))
@@ -405,6 +412,7 @@ impl PositionMover {
 /// A simulated Lovense toy: answers `DeviceType;` and `Battery;` like the real one.
 struct SimulatedLovense {
     model: String,
+    firmware: u32,
     mac: String,
     battery: u8,
 }
@@ -415,14 +423,7 @@ impl SimulatedResponder for SimulatedLovense {
             return Vec::new();
         }
         let answer = match data {
-            b"DeviceType;" => {
-                // Flexer answers with a firmware new enough for independent motors.
-                let (model, firmware) = match self.model.as_str() {
-                    "EI-FW3" => ("EI", 3),
-                    m => (m, 11),
-                };
-                format!("{model}:{firmware}:{};", self.mac)
-            }
+            b"DeviceType;" => format!("{}:{}:{};", self.model, self.firmware, self.mac),
             b"Battery;" => format!("{};", self.battery),
             _ => "OK;".to_string(),
         };

@@ -237,9 +237,10 @@ fn connect_scan_vibrate_read_battery_stop() {
         device_index: nora.index,
         feature: None,
     }));
+    // The rotation ran the other way: the stop toggles it back while stopped.
     assert_eq!(
         c.writes("FF:00:00:00:00:00")[3..],
-        ["Battery;", "Vibrate:0;", "Rotate:0;"]
+        ["Battery;", "Vibrate:0;", "Rotate:0;", "RotateChange;"]
     );
     let list = c.request(pb::request::Kind::RequestDeviceList(
         pb::RequestDeviceList {},

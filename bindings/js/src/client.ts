@@ -96,6 +96,26 @@ function configText(value: string | object | undefined, what: string): string {
   throw new InvalidArgumentError(`${what} must be JSON text or an object`);
 }
 
+/** "LVS-Lush" or "LVS-Lush@AA:00:00:00:00:01" (name and address), or full options. */
+function simulatedDevice(d: string | SimulatedDeviceOptions) {
+  let o: SimulatedDeviceOptions;
+  if (typeof d === "string") {
+    const at = d.lastIndexOf("@");
+    o = at > 0 ? { name: d.slice(0, at), address: d.slice(at + 1) } : { name: d };
+  } else if (d && typeof d === "object" && typeof d.name === "string") {
+    o = d;
+  } else {
+    throw new InvalidArgumentError("a simulated device is a name (optionally NAME@ADDRESS) or { name, ... }");
+  }
+  return {
+    name: o.name,
+    address: o.address ?? "",
+    model: o.model ?? "",
+    serialPort: o.serialPort ?? "",
+    battery: o.battery === undefined ? undefined : { case: "batteryLevel" as const, value: o.battery },
+  };
+}
+
 function bytesOf(data: Uint8Array | string): Uint8Array {
   return typeof data === "string" ? new TextEncoder().encode(data) : data;
 }
@@ -218,16 +238,7 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
 
   /** Starts a server inside the library (simulated toys, Bluetooth LE, serial...) and connects to it. */
   async connectEmbedded(options: EmbeddedOptions = {}): Promise<void> {
-    const devices = (options.simulatedDevices ?? []).map((d) => {
-      const o: SimulatedDeviceOptions = typeof d === "string" ? { name: d } : d;
-      return {
-        name: o.name,
-        address: o.address ?? "",
-        model: o.model ?? "",
-        serialPort: o.serialPort ?? "",
-        battery: o.battery === undefined ? undefined : { case: "batteryLevel" as const, value: o.battery },
-      };
-    });
+    const devices = (options.simulatedDevices ?? []).map(simulatedDevice);
     await this.requestOk({
       case: "connectEmbedded",
       value: {
@@ -414,21 +425,9 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
 export class Simulation {
   constructor(private readonly client: PlugwireClient) {}
 
-  /** Adds a simulated toy; it is found at the next scan. Resolves with its address. */
+  /** Adds a simulated toy ("NAME", "NAME@ADDRESS" or options); it is found at the next scan. Resolves with its address. */
   async addDevice(device: string | SimulatedDeviceOptions): Promise<string> {
-    const o: SimulatedDeviceOptions = typeof device === "string" ? { name: device } : device;
-    const reply = await this.client.request({
-      case: "simulatedAddDevice",
-      value: {
-        device: {
-          name: o.name,
-          address: o.address ?? "",
-          model: o.model ?? "",
-          serialPort: o.serialPort ?? "",
-          battery: o.battery === undefined ? undefined : { case: "batteryLevel", value: o.battery },
-        },
-      },
-    });
+    const reply = await this.client.request({ case: "simulatedAddDevice", value: { device: simulatedDevice(device) } });
     return reply.kind.case === "simulatedDeviceAdded" ? reply.kind.value.address : "";
   }
 

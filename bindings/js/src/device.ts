@@ -36,12 +36,11 @@ export interface OutputCommand {
   durationMs?: number;
 }
 
-function checkFraction(value: unknown, signed: boolean): number {
+// Ranges (0..1, -1..1) are checked by the library, whose refusal carries its error code.
+function checkFraction(value: unknown): number {
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new InvalidArgumentError(`the value must be a finite number, not ${String(value)}`);
   }
-  const lo = signed ? -1 : 0;
-  if (value < lo || value > 1) throw new InvalidArgumentError(`the value ${value} is outside ${lo}..1`);
   return value;
 }
 
@@ -101,7 +100,7 @@ export class PlugwireDevice {
     }
     const value =
       command.value !== undefined
-        ? { case: "fraction" as const, value: checkFraction(command.value, type === OutputType.ROTATE) }
+        ? { case: "fraction" as const, value: checkFraction(command.value) }
         : { case: "steps" as const, value: checkStep(command.steps) };
     const duration =
       command.durationMs === undefined

@@ -82,6 +82,20 @@ function build() {
   return built;
 }
 
+function npm(args) {
+  const cli = process.env.npm_execpath;
+  const run = cli ? spawnSync(process.execPath, [cli, ...args], { cwd: here, stdio: "inherit" }) : spawnSync("npm", args, { cwd: here, stdio: "inherit", shell: process.platform === "win32" });
+  if (run.status !== 0) fail(`npm ${args.join(" ")} failed`);
+}
+
+// Installed from the source folder (`npm install ./bindings/js`), the JS is not compiled
+// yet: compile it with the package's pinned TypeScript.
+if (!bundle && !fs.existsSync(path.join(here, "dist", "cjs", "index.js")) && fs.existsSync(path.join(here, "src", "index.ts"))) {
+  say("compiling the TypeScript sources (npm ci --ignore-scripts, npm run build)");
+  npm(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]);
+  npm(["run", "build"]);
+}
+
 if (!bundle) {
   if (process.env.PLUGWIRE_LIBRARY) {
     say(`using PLUGWIRE_LIBRARY=${process.env.PLUGWIRE_LIBRARY}`);

@@ -19,3 +19,6 @@ export function libraryVersion(): string {
 export function libraryPath(): string {
   return library().path;
 }
+
+/** The generated protobuf-es code of protobuf/plugwire.proto (schemas, message types, enums). */
+export * as proto from "./gen/plugwire_pb.js";

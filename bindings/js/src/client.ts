@@ -120,7 +120,10 @@ function bytesOf(data: Uint8Array | string): Uint8Array {
   return typeof data === "string" ? new TextEncoder().encode(data) : data;
 }
 
-/** Open clients, freed by the process 'exit' hook if still open then. */
+/** How long the 'exit' hook lets the library stop the devices of a client it cannot free. */
+const EXIT_GRACE_MS = 250;
+
+/** Open clients, disconnected by the process 'exit' hook if still open then. */
 const openClients = new Set<PlugwireClient>();
 let exitHookInstalled = false;
 
@@ -128,7 +131,12 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const client of [...openClients].reverse()) client.closeAtExit();
+    const disconnect = toBinary(RequestSchema, create(RequestSchema, { kind: { case: "disconnect", value: {} } }));
+    let abandoned = false;
+    for (const client of [...openClients].reverse()) abandoned = !client.closeAtExit(disconnect) || abandoned;
+    // A client that could not be freed got a fire-and-forget Disconnect, run on the
+    // library's threads: give it a bounded moment to stop the devices.
+    if (abandoned) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EXIT_GRACE_MS);
   });
 }
 
@@ -322,13 +330,16 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     await this.close();
   }
 
-  /** @internal The process 'exit' hook: frees the native client on the JS thread. */
-  closeAtExit(): void {
-    if (this.native && !this.closing) {
-      this.closing = Promise.resolve();
-      this.native.freeSync(() => new ClientClosedError("the process exited"));
-      this.released();
-    }
+  /**
+   * @internal The process 'exit' hook (see NativeClient.closeAtExit). Returns false when
+   * the native client could only be disconnected, not freed.
+   */
+  closeAtExit(disconnect: Uint8Array): boolean {
+    if (!this.native || this.closing) return true;
+    this.closing = Promise.resolve();
+    const freed = this.native.closeAtExit(disconnect);
+    this.released();
+    return freed;
   }
 
   private released(): void {

@@ -7,7 +7,7 @@
 // function has returned. So the JS thread must never wait on the library while a callback
 // may be pending: every ABI function that can block (plugwire_client_free, which waits for
 // a running callback; plugwire_shutdown) is called through koffi's `.async`, on a libuv
-// worker thread. The one exception is the process 'exit' hook (see client.ts).
+// worker thread. The process 'exit' hook is the exception (NativeClient.closeAtExit).
 //
 // Callbacks. Two koffi callbacks are registered, one for events and one for replies; the
 // `user_data` the library hands back is a plain integer (a client id or a request id),
@@ -94,7 +94,10 @@ export interface Library {
   clientNew(eventCallback: unknown, userData: number, out: unknown[]): number;
   /** `plugwire_client_request(const PlugwireClient *, const uint8_t *, size_t, PlugwireCallback, void *)` */
   clientRequest(client: unknown, request: Uint8Array, len: number, replyCallback: unknown, userData: number): number;
-  /** `plugwire_client_free(PlugwireClient *)`, synchronously: only from the 'exit' hook. */
+  /**
+   * `plugwire_client_free(PlugwireClient *)` on the JS thread: only from the process
+   * 'exit' hook, and only when no reply can be waiting for the JS thread.
+   */
   clientFreeSync(client: unknown): number;
   /** `plugwire_client_free(PlugwireClient *)` on a libuv worker thread. */
   clientFreeAsync(client: unknown): Promise<number>;
@@ -300,18 +303,43 @@ export class NativeClient {
     return this.freeing;
   }
 
+  /** Requests sent whose reply has not reached JS yet. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
   /**
-   * Frees the handle on the JS thread. Only for the process 'exit' hook, where no event
-   * loop turn will come again: a callback already waiting for the JS thread at that
-   * moment would block this call (see the README's notes on exit).
+   * For the process 'exit' hook, where no event loop turn will come again (and koffi
+   * must not call into JS any more: an async call's completion or a relayed callback
+   * arriving during Node's teardown aborts the process).
+   *
+   * With no request in flight, no reply can be waiting for the JS thread: the handle is
+   * freed synchronously (the library stops the devices, ends the callback thread and,
+   * for the last client, its runtime). With requests in flight, a reply may be blocked
+   * in koffi's relay to the JS thread, and freeing (which waits for a running callback)
+   * would hang the exit: the client then gets a fire-and-forget `Disconnect` (the server
+   * stops every device) and the handle is left to the process's end. Returns whether
+   * the handle was freed.
    */
-  freeSync(dropped: () => Error): void {
-    if (this.handle === undefined || this.freeing) return;
+  closeAtExit(disconnect: Uint8Array): boolean {
     const handle = this.handle;
-    this.handle = undefined;
+    if (handle === undefined || this.freeing) return true;
     this.freeing = Promise.resolve();
-    library().clientFreeSync(handle);
-    this.afterFree(dropped());
+    this.handle = undefined;
+    const freed = this.pending.size === 0;
+    if (freed) {
+      library().clientFreeSync(handle);
+    } else {
+      library().clientRequest(handle, disconnect, disconnect.length, null, 0);
+    }
+    events.delete(this.eventId);
+    for (const id of this.pending.keys()) replies.delete(id);
+    this.pending.clear();
+    if (freed) {
+      liveClients--;
+      unregisterIfIdle();
+    }
+    return freed;
   }
 }
 

@@ -77,6 +77,19 @@ test("a process that exits with a client still open exits cleanly (the exit hook
   assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
 });
 
+test("process.exit() with 2000 requests in flight neither hangs nor crashes", async () => {
+  // Replies are waiting for the JS thread when the process exits: they can never be
+  // delivered, and the exit must not wait for them.
+  const r = await runChild(
+    SESSION +
+      `for (let i = 0; i < 2000; i++) lush.vibrate((i % 20) / 20).catch(() => {});
+       process.exit(0);`,
+  );
+  assert.equal(r.signal, null, r.err);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
+});
+
 test("an unref()'d open client lets the process end; the exit hook frees it", async () => {
   // This 'exit' listener runs after the package's own (installed with the first client).
   const r = await runChild(SESSION + `client.unref(); process.on("exit", () => console.log("at exit: closed=" + client.closed));`);

@@ -20,7 +20,11 @@ use prost::Message;
 fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let mut v: Vec<(&'static str, &'static str, Vec<u8>)> = Vec::new();
     let mut req = |name: &'static str, kind: request::Kind| {
-        v.push((name, "plugwire.v1.Request", proto::Request { kind: Some(kind) }.encode_to_vec()));
+        v.push((
+            name,
+            "plugwire.v1.Request",
+            proto::Request { kind: Some(kind) }.encode_to_vec(),
+        ));
     };
     req(
         "request_connect_embedded",
@@ -60,7 +64,10 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             url: "ws://127.0.0.1:12345".into(),
         }),
     );
-    req("request_start_scanning", request::Kind::StartScanning(proto::StartScanning {}));
+    req(
+        "request_start_scanning",
+        request::Kind::StartScanning(proto::StartScanning {}),
+    );
     req(
         "request_device_output_fraction",
         request::Kind::DeviceOutput(proto::DeviceOutput {
@@ -136,7 +143,11 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     );
 
     let mut rep = |name: &'static str, kind: reply::Kind| {
-        v.push((name, "plugwire.v1.Reply", proto::Reply { kind: Some(kind) }.encode_to_vec()));
+        v.push((
+            name,
+            "plugwire.v1.Reply",
+            proto::Reply { kind: Some(kind) }.encode_to_vec(),
+        ));
     };
     rep("reply_ok", reply::Kind::Ok(proto::Ok {}));
     rep(
@@ -178,13 +189,22 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
                         r#type: proto::OutputType::HwPositionWithDuration as i32,
                         min: 0,
                         max: 100,
-                        duration: Some(proto::Range { min: 0, max: 100_000 }),
+                        duration: Some(proto::Range {
+                            min: 0,
+                            max: 100_000,
+                        }),
                     },
                 ],
                 inputs: vec![proto::Input {
                     r#type: proto::InputType::Battery as i32,
-                    ranges: vec![proto::Range { min: 0, max: 100 }, proto::Range { min: -5, max: 5 }],
-                    commands: vec![proto::InputCommand::Read as i32, proto::InputCommand::Subscribe as i32],
+                    ranges: vec![
+                        proto::Range { min: 0, max: 100 },
+                        proto::Range { min: -5, max: 5 },
+                    ],
+                    commands: vec![
+                        proto::InputCommand::Read as i32,
+                        proto::InputCommand::Subscribe as i32,
+                    ],
                 }],
             },
         ],
@@ -192,7 +212,13 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     rep(
         "reply_device_list",
         reply::Kind::DeviceList(proto::DeviceList {
-            devices: vec![lush.clone(), proto::Device { index: 7, ..Default::default() }],
+            devices: vec![
+                lush.clone(),
+                proto::Device {
+                    index: 7,
+                    ..Default::default()
+                },
+            ],
         }),
     );
     rep(
@@ -227,14 +253,24 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     );
 
     let mut ev = |name: &'static str, kind: event::Kind| {
-        v.push((name, "plugwire.v1.Event", proto::Event { kind: Some(kind) }.encode_to_vec()));
+        v.push((
+            name,
+            "plugwire.v1.Event",
+            proto::Event { kind: Some(kind) }.encode_to_vec(),
+        ));
     };
     ev("event_device_added", event::Kind::DeviceAdded(lush));
     ev(
         "event_device_removed",
-        event::Kind::DeviceRemoved(proto::DeviceRemoved { index: 2, name: "Lovense Nora".into() }),
+        event::Kind::DeviceRemoved(proto::DeviceRemoved {
+            index: 2,
+            name: "Lovense Nora".into(),
+        }),
     );
-    ev("event_scanning_finished", event::Kind::ScanningFinished(proto::ScanningFinished {}));
+    ev(
+        "event_scanning_finished",
+        event::Kind::ScanningFinished(proto::ScanningFinished {}),
+    );
     ev(
         "event_error",
         event::Kind::Error(proto::Error {
@@ -248,7 +284,9 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
 
 fn main() {
     let check = std::env::args().any(|a| a == "--check");
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("protobuf").join("test-vectors");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("protobuf")
+        .join("test-vectors");
     let mut index = BTreeMap::new();
     let mut wanted: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (name, message, bytes) in vectors() {
@@ -256,7 +294,10 @@ fn main() {
         wanted.insert(format!("{name}.bin"), bytes);
     }
     let mut index_text = String::from("{\n");
-    let entries: Vec<String> = index.iter().map(|(f, m)| format!("  \"{f}\": \"{m}\"")).collect();
+    let entries: Vec<String> = index
+        .iter()
+        .map(|(f, m)| format!("  \"{f}\": \"{m}\""))
+        .collect();
     index_text.push_str(&entries.join(",\n"));
     index_text.push_str("\n}\n");
     wanted.insert("index.json".into(), index_text.into_bytes());
@@ -269,7 +310,10 @@ fn main() {
             }
         }
         if !stale.is_empty() {
-            eprintln!("protobuf/test-vectors is stale ({}): rerun this example", stale.join(", "));
+            eprintln!(
+                "protobuf/test-vectors is stale ({}): rerun this example",
+                stale.join(", ")
+            );
             std::process::exit(1);
         }
         println!("protobuf/test-vectors: {} files current", wanted.len());

@@ -280,7 +280,10 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     this._connected = true;
     const reply = await this.request({ case: "requestDeviceList", value: {} });
     if (reply.kind.case === "deviceList") {
-      for (const d of reply.kind.value.devices) this.addDevice(d);
+      for (const d of reply.kind.value.devices) {
+        const device = this.addDevice(d);
+        if (device) this.emit("deviceadded", device);
+      }
     }
   }
 

@@ -59,7 +59,7 @@ status=0
 PLUGWIRE_EXPECT_BUNDLED=1 \
 PLUGWIRE_SERVE="$target_dir/debug/plugwire" \
 PLUGWIRE_TEST_VECTORS="$root/protobuf/test-vectors" \
-    node --test --test-concurrency=1 "$@" test/*.test.mjs || status=$?
+    node --test --test-concurrency=1 --test-timeout=120000 "$@" test/*.test.mjs || status=$?
 if [ "$status" -ne 0 ]; then
     echo "node --test failed (exit $status)" >&2
     exit "$status"

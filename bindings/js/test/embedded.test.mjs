@@ -17,6 +17,8 @@ test("connect embedded, scan, devices added with their features", async () => {
   assert.equal(client.devices.size, 0);
   const added = [];
   client.on("deviceadded", (d) => added.push(d));
+  // One 'scanningfinished' per scan: when every manager is done, or at the latest after stopScanning.
+  const finished = new Promise((resolve) => client.once("scanningfinished", resolve));
   await client.startScanning();
   assert.equal(client.isScanning, true);
   await eventually(() => client.devices.size === 2, 10_000, "two devices");
@@ -33,6 +35,7 @@ test("connect embedded, scan, devices added with their features", async () => {
   assert.ok(nora.hasInput(InputType.BATTERY));
   await client.stopScanning();
   assert.equal(client.isScanning, false);
+  await finished;
 });
 
 test("vibrate reaches the toy; every vibrating feature without a feature index", async () => {

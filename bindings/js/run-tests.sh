@@ -40,7 +40,8 @@ trap 'rm -rf "$work"' EXIT
 echo "-- npm pack (bundles the ${PLUGWIRE_CARGO_PROFILE:-release} library)"
 rm -rf native
 tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
-tar -tzf "$work/$tarball" | grep -q "package/native/$(node -p 'process.platform + "-" + process.arch')/" || {
+tar -tzf "$work/$tarball" > "$work/contents"
+grep -q "package/native/$(node -p 'process.platform + "-" + process.arch')/" "$work/contents" || {
     echo "the tarball $tarball has no library for this platform" >&2
     exit 1
 }

@@ -45,6 +45,34 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
                     model: String::new(),
                     battery: Some(proto::simulated_device::Battery::BatteryLevel(77)),
                     serial_port: String::new(),
+                    firmware_version: Some(proto::simulated_device::FirmwareVersion::Firmware(2)),
+                    key: vec![1, 2, 3, 4],
+                    script: vec![proto::ScriptRule {
+                        when: Some(proto::script_rule::When::Write(proto::ScriptWrite {
+                            endpoint: "tx".into(),
+                            bytes: b"Battery;".to_vec(),
+                            prefix: true,
+                        })),
+                        then: vec![
+                            proto::ScriptAction {
+                                kind: Some(proto::script_action::Kind::Notify(
+                                    proto::EndpointBytes {
+                                        endpoint: "rx".into(),
+                                        bytes: b"42;".to_vec(),
+                                    },
+                                )),
+                            },
+                            proto::ScriptAction {
+                                kind: Some(proto::script_action::Kind::QueueRead(
+                                    proto::EndpointBytes {
+                                        endpoint: "rxblebattery".into(),
+                                        bytes: vec![42],
+                                    },
+                                )),
+                            },
+                        ],
+                    }],
+                    no_builtin_responder: true,
                 },
                 proto::SimulatedDevice {
                     name: "tcode".into(),
@@ -52,6 +80,7 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
                     model: "OSR2".into(),
                     battery: Some(proto::simulated_device::Battery::BatteryLevel(0)),
                     serial_port: "/dev/ttyUSB0".into(),
+                    ..Default::default()
                 },
             ],
             default_gap: Some(proto::connect_embedded::DefaultGap::DefaultMessageGapMs(0)),

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file plugwire.proto.
  */
 export const file_plugwire: GenFile = /*@__PURE__*/
-  fileDesc("Cg5wbHVnd2lyZS5wcm90bxILcGx1Z3dpcmUudjEi5QcKB1JlcXVlc3QSOAoQY29ubmVjdF9lbWJlZGRlZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkNvbm5lY3RFbWJlZGRlZEgAEjoKEWNvbm5lY3Rfd2Vic29ja2V0GAIgASgLMh0ucGx1Z3dpcmUudjEuQ29ubmVjdFdlYnNvY2tldEgAEjQKDnN0YXJ0X3NjYW5uaW5nGAMgASgLMhoucGx1Z3dpcmUudjEuU3RhcnRTY2FubmluZ0gAEjIKDXN0b3Bfc2Nhbm5pbmcYBCABKAsyGS5wbHVnd2lyZS52MS5TdG9wU2Nhbm5pbmdIABI9ChNyZXF1ZXN0X2RldmljZV9saXN0GAUgASgLMh4ucGx1Z3dpcmUudjEuUmVxdWVzdERldmljZUxpc3RIABIyCg1kZXZpY2Vfb3V0cHV0GAYgASgLMhkucGx1Z3dpcmUudjEuRGV2aWNlT3V0cHV0SAASMAoMZGV2aWNlX2lucHV0GAcgASgLMhgucGx1Z3dpcmUudjEuRGV2aWNlSW5wdXRIABIuCgtzdG9wX2RldmljZRgIIAEoCzIXLnBsdWd3aXJlLnYxLlN0b3BEZXZpY2VIABIoCghzdG9wX2FsbBgJIAEoCzIULnBsdWd3aXJlLnYxLlN0b3BBbGxIABIhCgRwaW5nGAogASgLMhEucGx1Z3dpcmUudjEuUGluZ0gAEi0KCmRpc2Nvbm5lY3QYCyABKAsyFy5wbHVnd2lyZS52MS5EaXNjb25uZWN0SAASNAoOZGV2aWNlX291dHB1dHMYDCABKAsyGi5wbHVnd2lyZS52MS5EZXZpY2VPdXRwdXRzSAASPwoUc2ltdWxhdGVkX2FkZF9kZXZpY2UYFCABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRBZGREZXZpY2VIABI4ChBzaW11bGF0ZWRfbm90aWZ5GBUgASgLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkTm90aWZ5SAASPwoUc2ltdWxhdGVkX3F1ZXVlX3JlYWQYFiABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRRdWV1ZVJlYWRIABI0Cg5zaW11bGF0ZWRfZHJvcBgXIAEoCzIaLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERyb3BIABI6ChFzaW11bGF0ZWRfcmVzdG9yZRgYIAEoCzIdLnBsdWd3aXJlLnYxLlNpbXVsYXRlZFJlc3RvcmVIABI9ChNzaW11bGF0ZWRfd3JpdGVfbG9nGBkgASgLMh4ucGx1Z3dpcmUudjEuU2ltdWxhdGVkV3JpdGVMb2dIAEIGCgRraW5kIsgCCg9Db25uZWN0RW1iZWRkZWQSEwoLY2xpZW50X25hbWUYASABKAkSEwoLc2VydmVyX25hbWUYAiABKAkSGAoQbWF4X3BpbmdfdGltZV9tcxgDIAEoDRIRCglzaW11bGF0ZWQYBCABKAgSFAoMYmx1ZXRvb3RoX2xlGAUgASgIEg4KBnNlcmlhbBgGIAEoCBIYChBkZXZpY2Vfd2Vic29ja2V0GAcgASgIEhoKEmRldmljZV9jb25maWdfanNvbhgIIAEoCRIYChB1c2VyX2NvbmZpZ19qc29uGAkgASgJEjcKEXNpbXVsYXRlZF9kZXZpY2VzGAogAygLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkRGV2aWNlEiAKFmRlZmF1bHRfbWVzc2FnZV9nYXBfbXMYCyABKA1IAEINCgtkZWZhdWx0X2dhcCI0ChBDb25uZWN0V2Vic29ja2V0EhMKC2NsaWVudF9uYW1lGAEgASgJEgsKA3VybBgCIAEoCSIPCg1TdGFydFNjYW5uaW5nIg4KDFN0b3BTY2FubmluZyITChFSZXF1ZXN0RGV2aWNlTGlzdCK1AQoMRGV2aWNlT3V0cHV0EhQKDGRldmljZV9pbmRleBgBIAEoDRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEicKBm91dHB1dBgDIAEoDjIXLnBsdWd3aXJlLnYxLk91dHB1dFR5cGUSEgoIZnJhY3Rpb24YBCABKAFIABIPCgVzdGVwcxgFIAEoBUgAEhUKC2R1cmF0aW9uX21zGAYgASgNSAFCBwoFdmFsdWVCCgoIZHVyYXRpb24iUQoNRGV2aWNlT3V0cHV0cxIUCgxkZXZpY2VfaW5kZXgYASABKA0SKgoHb3V0cHV0cxgCIAMoCzIZLnBsdWd3aXJlLnYxLkRldmljZU91dHB1dCKNAQoLRGV2aWNlSW5wdXQSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJQoFaW5wdXQYAyABKA4yFi5wbHVnd2lyZS52MS5JbnB1dFR5cGUSKgoHY29tbWFuZBgEIAEoDjIZLnBsdWd3aXJlLnYxLklucHV0Q29tbWFuZCJGCgpTdG9wRGV2aWNlEhQKDGRldmljZV9pbmRleBgBIAEoDRIXCg1mZWF0dXJlX2luZGV4GAIgASgNSABCCQoHZmVhdHVyZSIJCgdTdG9wQWxsIgYKBFBpbmciDAoKRGlzY29ubmVjdCJ4Cg9TaW11bGF0ZWREZXZpY2USDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJEg0KBW1vZGVsGAMgASgJEhcKDWJhdHRlcnlfbGV2ZWwYBCABKA1IABITCgtzZXJpYWxfcG9ydBgFIAEoCUIJCgdiYXR0ZXJ5IkIKElNpbXVsYXRlZEFkZERldmljZRIsCgZkZXZpY2UYASABKAsyHC5wbHVnd2lyZS52MS5TaW11bGF0ZWREZXZpY2UiQgoPU2ltdWxhdGVkTm90aWZ5Eg8KB2FkZHJlc3MYASABKAkSEAoIZW5kcG9pbnQYAiABKAkSDAoEZGF0YRgDIAEoDCJFChJTaW11bGF0ZWRRdWV1ZVJlYWQSDwoHYWRkcmVzcxgBIAEoCRIQCghlbmRwb2ludBgCIAEoCRIMCgRkYXRhGAMgASgMIiAKDVNpbXVsYXRlZERyb3ASDwoHYWRkcmVzcxgBIAEoCSIjChBTaW11bGF0ZWRSZXN0b3JlEg8KB2FkZHJlc3MYASABKAkiMwoRU2ltdWxhdGVkV3JpdGVMb2cSDwoHYWRkcmVzcxgBIAEoCRINCgVjbGVhchgCIAEoCCKoAgoFUmVwbHkSHQoCb2sYASABKAsyDy5wbHVnd2lyZS52MS5Pa0gAEiMKBWVycm9yGAIgASgLMhIucGx1Z3dpcmUudjEuRXJyb3JIABIuCgtkZXZpY2VfbGlzdBgDIAEoCzIXLnBsdWd3aXJlLnYxLkRldmljZUxpc3RIABIyCg1pbnB1dF9yZWFkaW5nGAQgASgLMhkucGx1Z3dpcmUudjEuSW5wdXRSZWFkaW5nSAASKgoJd3JpdGVfbG9nGAUgASgLMhUucGx1Z3dpcmUudjEuV3JpdGVMb2dIABJDChZzaW11bGF0ZWRfZGV2aWNlX2FkZGVkGAYgASgLMiEucGx1Z3dpcmUudjEuU2ltdWxhdGVkRGV2aWNlQWRkZWRIAEIGCgRraW5kIgQKAk9rImwKBUVycm9yEiQKBGNvZGUYASABKA4yFi5wbHVnd2lyZS52MS5FcnJvckNvZGUSLAoIY2F0ZWdvcnkYAiABKA4yGi5wbHVnd2lyZS52MS5FcnJvckNhdGVnb3J5Eg8KB21lc3NhZ2UYAyABKAkiMgoKRGV2aWNlTGlzdBIkCgdkZXZpY2VzGAEgAygLMhMucGx1Z3dpcmUudjEuRGV2aWNlInEKDElucHV0UmVhZGluZxIUCgxkZXZpY2VfaW5kZXgYASABKA0SFQoNZmVhdHVyZV9pbmRleBgCIAEoDRIlCgVpbnB1dBgDIAEoDjIWLnBsdWd3aXJlLnYxLklucHV0VHlwZRINCgV2YWx1ZRgEIAEoBSI1CghXcml0ZUxvZxIpCgdyZWNvcmRzGAEgAygLMhgucGx1Z3dpcmUudjEuV3JpdGVSZWNvcmQiegoLV3JpdGVSZWNvcmQSJQoEa2luZBgBIAEoDjIXLnBsdWd3aXJlLnYxLlJlY29yZEtpbmQSEAoIZW5kcG9pbnQYAiABKAkSDAoEZGF0YRgDIAEoDBIVCg13aXRoX3Jlc3BvbnNlGAQgASgIEg0KBWF0X3VzGAUgASgEIicKFFNpbXVsYXRlZERldmljZUFkZGVkEg8KB2FkZHJlc3MYASABKAki+QIKBUV2ZW50EisKDGRldmljZV9hZGRlZBgBIAEoCzITLnBsdWd3aXJlLnYxLkRldmljZUgAEjQKDmRldmljZV9yZW1vdmVkGAIgASgLMhoucGx1Z3dpcmUudjEuRGV2aWNlUmVtb3ZlZEgAEjoKEXNjYW5uaW5nX2ZpbmlzaGVkGAMgASgLMh0ucGx1Z3dpcmUudjEuU2Nhbm5pbmdGaW5pc2hlZEgAEjIKDWlucHV0X3JlYWRpbmcYBCABKAsyGS5wbHVnd2lyZS52MS5JbnB1dFJlYWRpbmdIABI+ChNzZXJ2ZXJfZGlzY29ubmVjdGVkGAUgASgLMh8ucGx1Z3dpcmUudjEuU2VydmVyRGlzY29ubmVjdGVkSAASIwoFZXJyb3IYBiABKAsyEi5wbHVnd2lyZS52MS5FcnJvckgAEjAKDHBpbmdfdGltZW91dBgHIAEoCzIYLnBsdWd3aXJlLnYxLlBpbmdUaW1lb3V0SABCBgoEa2luZCIsCg1EZXZpY2VSZW1vdmVkEg0KBWluZGV4GAEgASgNEgwKBG5hbWUYAiABKAkiEgoQU2Nhbm5pbmdGaW5pc2hlZCIUChJTZXJ2ZXJEaXNjb25uZWN0ZWQiDQoLUGluZ1RpbWVvdXQiewoGRGV2aWNlEg0KBWluZGV4GAEgASgNEgwKBG5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhYKDm1lc3NhZ2VfZ2FwX21zGAQgASgNEiYKCGZlYXR1cmVzGAUgAygLMhQucGx1Z3dpcmUudjEuRmVhdHVyZSJ3CgdGZWF0dXJlEg0KBWluZGV4GAEgASgNEhMKC2Rlc2NyaXB0aW9uGAIgASgJEiQKB291dHB1dHMYAyADKAsyEy5wbHVnd2lyZS52MS5PdXRwdXQSIgoGaW5wdXRzGAQgAygLMhIucGx1Z3dpcmUudjEuSW5wdXQidQoGT3V0cHV0EiUKBHR5cGUYASABKA4yFy5wbHVnd2lyZS52MS5PdXRwdXRUeXBlEgsKA21pbhgCIAEoBRILCgNtYXgYAyABKAUSJAoIZHVyYXRpb24YBCABKAsyEi5wbHVnd2lyZS52MS5SYW5nZUoECAUQBiJ+CgVJbnB1dBIkCgR0eXBlGAEgASgOMhYucGx1Z3dpcmUudjEuSW5wdXRUeXBlEiIKBnJhbmdlcxgCIAMoCzISLnBsdWd3aXJlLnYxLlJhbmdlEisKCGNvbW1hbmRzGAMgAygOMhkucGx1Z3dpcmUudjEuSW5wdXRDb21tYW5kIiEKBVJhbmdlEgsKA21pbhgBIAEoBRILCgNtYXgYAiABKAUqgQQKCUVycm9yQ29kZRIaChZFUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASHgoaRVJST1JfQ09ERV9JTlZBTElEX1JFUVVFU1QQARIcChhFUlJPUl9DT0RFX05PVF9DT05ORUNURUQQAhIgChxFUlJPUl9DT0RFX0FMUkVBRFlfQ09OTkVDVEVEEAMSIAocRVJST1JfQ09ERV9DT05ORUNUSU9OX0ZBSUxFRBAEEh8KG0VSUk9SX0NPREVfSU5WQUxJRF9BUkdVTUVOVBAFEh0KGUVSUk9SX0NPREVfVU5LTk9XTl9ERVZJQ0UQBhIkCiBFUlJPUl9DT0RFX05PX1NJTVVMQVRFRF9IQVJEV0FSRRAHEhoKFkVSUk9SX0NPREVfVU5TVVBQT1JURUQQCBIcChhFUlJPUl9DT0RFX0NPTkZJR1VSQVRJT04QCRIdChlFUlJPUl9DT0RFX0VWRU5UU19EUk9QUEVEEAoSHQoZRVJST1JfQ09ERV9TRVJWRVJfVU5LTk9XThAUEh8KG0VSUk9SX0NPREVfU0VSVkVSX0hBTkRTSEFLRRAVEhoKFkVSUk9SX0NPREVfU0VSVkVSX1BJTkcQFhIdChlFUlJPUl9DT0RFX1NFUlZFUl9NRVNTQUdFEBcSHAoYRVJST1JfQ09ERV9TRVJWRVJfREVWSUNFEBgqoAEKDUVycm9yQ2F0ZWdvcnkSHgoaRVJST1JfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DQVRFR09SWV9SRVFVRVNUEAESHQoZRVJST1JfQ0FURUdPUllfQ09OTkVDVElPThACEhkKFUVSUk9SX0NBVEVHT1JZX1NFUlZFUhADEhkKFUVSUk9SX0NBVEVHT1JZX0RFVklDRRAEKo4BCgpSZWNvcmRLaW5kEhsKF1JFQ09SRF9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRUkVDT1JEX0tJTkRfV1JJVEUQARIUChBSRUNPUkRfS0lORF9SRUFEEAISGQoVUkVDT1JEX0tJTkRfU1VCU0NSSUJFEAMSGwoXUkVDT1JEX0tJTkRfVU5TVUJTQ1JJQkUQBCqeAgoKT3V0cHV0VHlwZRIbChdPVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEhcKE09VVFBVVF9UWVBFX1ZJQlJBVEUQARIWChJPVVRQVVRfVFlQRV9ST1RBVEUQAhIZChVPVVRQVVRfVFlQRV9PU0NJTExBVEUQAxIZChVPVVRQVVRfVFlQRV9DT05TVFJJQ1QQBBIVChFPVVRQVVRfVFlQRV9TUFJBWRAFEhsKF09VVFBVVF9UWVBFX1RFTVBFUkFUVVJFEAYSEwoPT1VUUFVUX1RZUEVfTEVEEAcSGAoUT1VUUFVUX1RZUEVfUE9TSVRJT04QCBIpCiVPVVRQVVRfVFlQRV9IV19QT1NJVElPTl9XSVRIX0RVUkFUSU9OEAkqswEKCUlucHV0VHlwZRIaChZJTlBVVF9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSSU5QVVRfVFlQRV9CQVRURVJZEAESEwoPSU5QVVRfVFlQRV9SU1NJEAISFQoRSU5QVVRfVFlQRV9CVVRUT04QAxIXChNJTlBVVF9UWVBFX1BSRVNTVVJFEAQSFAoQSU5QVVRfVFlQRV9ERVBUSBAFEhcKE0lOUFVUX1RZUEVfUE9TSVRJT04QBiqBAQoMSW5wdXRDb21tYW5kEh0KGUlOUFVUX0NPTU1BTkRfVU5TUEVDSUZJRUQQABIWChJJTlBVVF9DT01NQU5EX1JFQUQQARIbChdJTlBVVF9DT01NQU5EX1NVQlNDUklCRRACEh0KGUlOUFVUX0NPTU1BTkRfVU5TVUJTQ1JJQkUQA2IGcHJvdG8z");
+  fileDesc("Cg5wbHVnd2lyZS5wcm90bxILcGx1Z3dpcmUudjEi5QcKB1JlcXVlc3QSOAoQY29ubmVjdF9lbWJlZGRlZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkNvbm5lY3RFbWJlZGRlZEgAEjoKEWNvbm5lY3Rfd2Vic29ja2V0GAIgASgLMh0ucGx1Z3dpcmUudjEuQ29ubmVjdFdlYnNvY2tldEgAEjQKDnN0YXJ0X3NjYW5uaW5nGAMgASgLMhoucGx1Z3dpcmUudjEuU3RhcnRTY2FubmluZ0gAEjIKDXN0b3Bfc2Nhbm5pbmcYBCABKAsyGS5wbHVnd2lyZS52MS5TdG9wU2Nhbm5pbmdIABI9ChNyZXF1ZXN0X2RldmljZV9saXN0GAUgASgLMh4ucGx1Z3dpcmUudjEuUmVxdWVzdERldmljZUxpc3RIABIyCg1kZXZpY2Vfb3V0cHV0GAYgASgLMhkucGx1Z3dpcmUudjEuRGV2aWNlT3V0cHV0SAASMAoMZGV2aWNlX2lucHV0GAcgASgLMhgucGx1Z3dpcmUudjEuRGV2aWNlSW5wdXRIABIuCgtzdG9wX2RldmljZRgIIAEoCzIXLnBsdWd3aXJlLnYxLlN0b3BEZXZpY2VIABIoCghzdG9wX2FsbBgJIAEoCzIULnBsdWd3aXJlLnYxLlN0b3BBbGxIABIhCgRwaW5nGAogASgLMhEucGx1Z3dpcmUudjEuUGluZ0gAEi0KCmRpc2Nvbm5lY3QYCyABKAsyFy5wbHVnd2lyZS52MS5EaXNjb25uZWN0SAASNAoOZGV2aWNlX291dHB1dHMYDCABKAsyGi5wbHVnd2lyZS52MS5EZXZpY2VPdXRwdXRzSAASPwoUc2ltdWxhdGVkX2FkZF9kZXZpY2UYFCABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRBZGREZXZpY2VIABI4ChBzaW11bGF0ZWRfbm90aWZ5GBUgASgLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkTm90aWZ5SAASPwoUc2ltdWxhdGVkX3F1ZXVlX3JlYWQYFiABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRRdWV1ZVJlYWRIABI0Cg5zaW11bGF0ZWRfZHJvcBgXIAEoCzIaLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERyb3BIABI6ChFzaW11bGF0ZWRfcmVzdG9yZRgYIAEoCzIdLnBsdWd3aXJlLnYxLlNpbXVsYXRlZFJlc3RvcmVIABI9ChNzaW11bGF0ZWRfd3JpdGVfbG9nGBkgASgLMh4ucGx1Z3dpcmUudjEuU2ltdWxhdGVkV3JpdGVMb2dIAEIGCgRraW5kIsgCCg9Db25uZWN0RW1iZWRkZWQSEwoLY2xpZW50X25hbWUYASABKAkSEwoLc2VydmVyX25hbWUYAiABKAkSGAoQbWF4X3BpbmdfdGltZV9tcxgDIAEoDRIRCglzaW11bGF0ZWQYBCABKAgSFAoMYmx1ZXRvb3RoX2xlGAUgASgIEg4KBnNlcmlhbBgGIAEoCBIYChBkZXZpY2Vfd2Vic29ja2V0GAcgASgIEhoKEmRldmljZV9jb25maWdfanNvbhgIIAEoCRIYChB1c2VyX2NvbmZpZ19qc29uGAkgASgJEjcKEXNpbXVsYXRlZF9kZXZpY2VzGAogAygLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkRGV2aWNlEiAKFmRlZmF1bHRfbWVzc2FnZV9nYXBfbXMYCyABKA1IAEINCgtkZWZhdWx0X2dhcCI0ChBDb25uZWN0V2Vic29ja2V0EhMKC2NsaWVudF9uYW1lGAEgASgJEgsKA3VybBgCIAEoCSIPCg1TdGFydFNjYW5uaW5nIg4KDFN0b3BTY2FubmluZyITChFSZXF1ZXN0RGV2aWNlTGlzdCK1AQoMRGV2aWNlT3V0cHV0EhQKDGRldmljZV9pbmRleBgBIAEoDRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEicKBm91dHB1dBgDIAEoDjIXLnBsdWd3aXJlLnYxLk91dHB1dFR5cGUSEgoIZnJhY3Rpb24YBCABKAFIABIPCgVzdGVwcxgFIAEoBUgAEhUKC2R1cmF0aW9uX21zGAYgASgNSAFCBwoFdmFsdWVCCgoIZHVyYXRpb24iUQoNRGV2aWNlT3V0cHV0cxIUCgxkZXZpY2VfaW5kZXgYASABKA0SKgoHb3V0cHV0cxgCIAMoCzIZLnBsdWd3aXJlLnYxLkRldmljZU91dHB1dCKNAQoLRGV2aWNlSW5wdXQSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJQoFaW5wdXQYAyABKA4yFi5wbHVnd2lyZS52MS5JbnB1dFR5cGUSKgoHY29tbWFuZBgEIAEoDjIZLnBsdWd3aXJlLnYxLklucHV0Q29tbWFuZCJGCgpTdG9wRGV2aWNlEhQKDGRldmljZV9pbmRleBgBIAEoDRIXCg1mZWF0dXJlX2luZGV4GAIgASgNSABCCQoHZmVhdHVyZSIJCgdTdG9wQWxsIgYKBFBpbmciDAoKRGlzY29ubmVjdCL0AQoPU2ltdWxhdGVkRGV2aWNlEgwKBG5hbWUYASABKAkSDwoHYWRkcmVzcxgCIAEoCRINCgVtb2RlbBgDIAEoCRIXCg1iYXR0ZXJ5X2xldmVsGAQgASgNSAASEwoLc2VyaWFsX3BvcnQYBSABKAkSEgoIZmlybXdhcmUYBiABKA1IARILCgNrZXkYByABKAwSJwoGc2NyaXB0GAggAygLMhcucGx1Z3dpcmUudjEuU2NyaXB0UnVsZRIcChRub19idWlsdGluX3Jlc3BvbmRlchgJIAEoCEIJCgdiYXR0ZXJ5QhIKEGZpcm13YXJlX3ZlcnNpb24ifQoKU2NyaXB0UnVsZRIpCgV3cml0ZRgBIAEoCzIYLnBsdWd3aXJlLnYxLlNjcmlwdFdyaXRlSAASEwoJc3Vic2NyaWJlGAIgASgJSAASJwoEdGhlbhgDIAMoCzIZLnBsdWd3aXJlLnYxLlNjcmlwdEFjdGlvbkIGCgR3aGVuIj4KC1NjcmlwdFdyaXRlEhAKCGVuZHBvaW50GAEgASgJEg0KBWJ5dGVzGAIgASgMEg4KBnByZWZpeBgDIAEoCCJ2CgxTY3JpcHRBY3Rpb24SLAoGbm90aWZ5GAEgASgLMhoucGx1Z3dpcmUudjEuRW5kcG9pbnRCeXRlc0gAEjAKCnF1ZXVlX3JlYWQYAiABKAsyGi5wbHVnd2lyZS52MS5FbmRwb2ludEJ5dGVzSABCBgoEa2luZCIwCg1FbmRwb2ludEJ5dGVzEhAKCGVuZHBvaW50GAEgASgJEg0KBWJ5dGVzGAIgASgMIkIKElNpbXVsYXRlZEFkZERldmljZRIsCgZkZXZpY2UYASABKAsyHC5wbHVnd2lyZS52MS5TaW11bGF0ZWREZXZpY2UiQgoPU2ltdWxhdGVkTm90aWZ5Eg8KB2FkZHJlc3MYASABKAkSEAoIZW5kcG9pbnQYAiABKAkSDAoEZGF0YRgDIAEoDCJFChJTaW11bGF0ZWRRdWV1ZVJlYWQSDwoHYWRkcmVzcxgBIAEoCRIQCghlbmRwb2ludBgCIAEoCRIMCgRkYXRhGAMgASgMIiAKDVNpbXVsYXRlZERyb3ASDwoHYWRkcmVzcxgBIAEoCSIjChBTaW11bGF0ZWRSZXN0b3JlEg8KB2FkZHJlc3MYASABKAkiMwoRU2ltdWxhdGVkV3JpdGVMb2cSDwoHYWRkcmVzcxgBIAEoCRINCgVjbGVhchgCIAEoCCKoAgoFUmVwbHkSHQoCb2sYASABKAsyDy5wbHVnd2lyZS52MS5Pa0gAEiMKBWVycm9yGAIgASgLMhIucGx1Z3dpcmUudjEuRXJyb3JIABIuCgtkZXZpY2VfbGlzdBgDIAEoCzIXLnBsdWd3aXJlLnYxLkRldmljZUxpc3RIABIyCg1pbnB1dF9yZWFkaW5nGAQgASgLMhkucGx1Z3dpcmUudjEuSW5wdXRSZWFkaW5nSAASKgoJd3JpdGVfbG9nGAUgASgLMhUucGx1Z3dpcmUudjEuV3JpdGVMb2dIABJDChZzaW11bGF0ZWRfZGV2aWNlX2FkZGVkGAYgASgLMiEucGx1Z3dpcmUudjEuU2ltdWxhdGVkRGV2aWNlQWRkZWRIAEIGCgRraW5kIgQKAk9rImwKBUVycm9yEiQKBGNvZGUYASABKA4yFi5wbHVnd2lyZS52MS5FcnJvckNvZGUSLAoIY2F0ZWdvcnkYAiABKA4yGi5wbHVnd2lyZS52MS5FcnJvckNhdGVnb3J5Eg8KB21lc3NhZ2UYAyABKAkiMgoKRGV2aWNlTGlzdBIkCgdkZXZpY2VzGAEgAygLMhMucGx1Z3dpcmUudjEuRGV2aWNlInEKDElucHV0UmVhZGluZxIUCgxkZXZpY2VfaW5kZXgYASABKA0SFQoNZmVhdHVyZV9pbmRleBgCIAEoDRIlCgVpbnB1dBgDIAEoDjIWLnBsdWd3aXJlLnYxLklucHV0VHlwZRINCgV2YWx1ZRgEIAEoBSI1CghXcml0ZUxvZxIpCgdyZWNvcmRzGAEgAygLMhgucGx1Z3dpcmUudjEuV3JpdGVSZWNvcmQiegoLV3JpdGVSZWNvcmQSJQoEa2luZBgBIAEoDjIXLnBsdWd3aXJlLnYxLlJlY29yZEtpbmQSEAoIZW5kcG9pbnQYAiABKAkSDAoEZGF0YRgDIAEoDBIVCg13aXRoX3Jlc3BvbnNlGAQgASgIEg0KBWF0X3VzGAUgASgEIicKFFNpbXVsYXRlZERldmljZUFkZGVkEg8KB2FkZHJlc3MYASABKAki+QIKBUV2ZW50EisKDGRldmljZV9hZGRlZBgBIAEoCzITLnBsdWd3aXJlLnYxLkRldmljZUgAEjQKDmRldmljZV9yZW1vdmVkGAIgASgLMhoucGx1Z3dpcmUudjEuRGV2aWNlUmVtb3ZlZEgAEjoKEXNjYW5uaW5nX2ZpbmlzaGVkGAMgASgLMh0ucGx1Z3dpcmUudjEuU2Nhbm5pbmdGaW5pc2hlZEgAEjIKDWlucHV0X3JlYWRpbmcYBCABKAsyGS5wbHVnd2lyZS52MS5JbnB1dFJlYWRpbmdIABI+ChNzZXJ2ZXJfZGlzY29ubmVjdGVkGAUgASgLMh8ucGx1Z3dpcmUudjEuU2VydmVyRGlzY29ubmVjdGVkSAASIwoFZXJyb3IYBiABKAsyEi5wbHVnd2lyZS52MS5FcnJvckgAEjAKDHBpbmdfdGltZW91dBgHIAEoCzIYLnBsdWd3aXJlLnYxLlBpbmdUaW1lb3V0SABCBgoEa2luZCIsCg1EZXZpY2VSZW1vdmVkEg0KBWluZGV4GAEgASgNEgwKBG5hbWUYAiABKAkiEgoQU2Nhbm5pbmdGaW5pc2hlZCIUChJTZXJ2ZXJEaXNjb25uZWN0ZWQiDQoLUGluZ1RpbWVvdXQiewoGRGV2aWNlEg0KBWluZGV4GAEgASgNEgwKBG5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhYKDm1lc3NhZ2VfZ2FwX21zGAQgASgNEiYKCGZlYXR1cmVzGAUgAygLMhQucGx1Z3dpcmUudjEuRmVhdHVyZSJ3CgdGZWF0dXJlEg0KBWluZGV4GAEgASgNEhMKC2Rlc2NyaXB0aW9uGAIgASgJEiQKB291dHB1dHMYAyADKAsyEy5wbHVnd2lyZS52MS5PdXRwdXQSIgoGaW5wdXRzGAQgAygLMhIucGx1Z3dpcmUudjEuSW5wdXQidQoGT3V0cHV0EiUKBHR5cGUYASABKA4yFy5wbHVnd2lyZS52MS5PdXRwdXRUeXBlEgsKA21pbhgCIAEoBRILCgNtYXgYAyABKAUSJAoIZHVyYXRpb24YBCABKAsyEi5wbHVnd2lyZS52MS5SYW5nZUoECAUQBiJ+CgVJbnB1dBIkCgR0eXBlGAEgASgOMhYucGx1Z3dpcmUudjEuSW5wdXRUeXBlEiIKBnJhbmdlcxgCIAMoCzISLnBsdWd3aXJlLnYxLlJhbmdlEisKCGNvbW1hbmRzGAMgAygOMhkucGx1Z3dpcmUudjEuSW5wdXRDb21tYW5kIiEKBVJhbmdlEgsKA21pbhgBIAEoBRILCgNtYXgYAiABKAUqgQQKCUVycm9yQ29kZRIaChZFUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASHgoaRVJST1JfQ09ERV9JTlZBTElEX1JFUVVFU1QQARIcChhFUlJPUl9DT0RFX05PVF9DT05ORUNURUQQAhIgChxFUlJPUl9DT0RFX0FMUkVBRFlfQ09OTkVDVEVEEAMSIAocRVJST1JfQ09ERV9DT05ORUNUSU9OX0ZBSUxFRBAEEh8KG0VSUk9SX0NPREVfSU5WQUxJRF9BUkdVTUVOVBAFEh0KGUVSUk9SX0NPREVfVU5LTk9XTl9ERVZJQ0UQBhIkCiBFUlJPUl9DT0RFX05PX1NJTVVMQVRFRF9IQVJEV0FSRRAHEhoKFkVSUk9SX0NPREVfVU5TVVBQT1JURUQQCBIcChhFUlJPUl9DT0RFX0NPTkZJR1VSQVRJT04QCRIdChlFUlJPUl9DT0RFX0VWRU5UU19EUk9QUEVEEAoSHQoZRVJST1JfQ09ERV9TRVJWRVJfVU5LTk9XThAUEh8KG0VSUk9SX0NPREVfU0VSVkVSX0hBTkRTSEFLRRAVEhoKFkVSUk9SX0NPREVfU0VSVkVSX1BJTkcQFhIdChlFUlJPUl9DT0RFX1NFUlZFUl9NRVNTQUdFEBcSHAoYRVJST1JfQ09ERV9TRVJWRVJfREVWSUNFEBgqoAEKDUVycm9yQ2F0ZWdvcnkSHgoaRVJST1JfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DQVRFR09SWV9SRVFVRVNUEAESHQoZRVJST1JfQ0FURUdPUllfQ09OTkVDVElPThACEhkKFUVSUk9SX0NBVEVHT1JZX1NFUlZFUhADEhkKFUVSUk9SX0NBVEVHT1JZX0RFVklDRRAEKo4BCgpSZWNvcmRLaW5kEhsKF1JFQ09SRF9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRUkVDT1JEX0tJTkRfV1JJVEUQARIUChBSRUNPUkRfS0lORF9SRUFEEAISGQoVUkVDT1JEX0tJTkRfU1VCU0NSSUJFEAMSGwoXUkVDT1JEX0tJTkRfVU5TVUJTQ1JJQkUQBCqeAgoKT3V0cHV0VHlwZRIbChdPVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEhcKE09VVFBVVF9UWVBFX1ZJQlJBVEUQARIWChJPVVRQVVRfVFlQRV9ST1RBVEUQAhIZChVPVVRQVVRfVFlQRV9PU0NJTExBVEUQAxIZChVPVVRQVVRfVFlQRV9DT05TVFJJQ1QQBBIVChFPVVRQVVRfVFlQRV9TUFJBWRAFEhsKF09VVFBVVF9UWVBFX1RFTVBFUkFUVVJFEAYSEwoPT1VUUFVUX1RZUEVfTEVEEAcSGAoUT1VUUFVUX1RZUEVfUE9TSVRJT04QCBIpCiVPVVRQVVRfVFlQRV9IV19QT1NJVElPTl9XSVRIX0RVUkFUSU9OEAkqswEKCUlucHV0VHlwZRIaChZJTlBVVF9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSSU5QVVRfVFlQRV9CQVRURVJZEAESEwoPSU5QVVRfVFlQRV9SU1NJEAISFQoRSU5QVVRfVFlQRV9CVVRUT04QAxIXChNJTlBVVF9UWVBFX1BSRVNTVVJFEAQSFAoQSU5QVVRfVFlQRV9ERVBUSBAFEhcKE0lOUFVUX1RZUEVfUE9TSVRJT04QBiqBAQoMSW5wdXRDb21tYW5kEh0KGUlOUFVUX0NPTU1BTkRfVU5TUEVDSUZJRUQQABIWChJJTlBVVF9DT01NQU5EX1JFQUQQARIbChdJTlBVVF9DT01NQU5EX1NVQlNDUklCRRACEh0KGUlOUFVUX0NPTU1BTkRfVU5TVUJTQ1JJQkUQA2IGcHJvdG8z");
 
 /**
  * @generated from message plugwire.v1.Request
@@ -526,6 +526,41 @@ export type SimulatedDevice = Message<"plugwire.v1.SimulatedDevice"> & {
    * @generated from field: string serial_port = 5;
    */
   serialPort: string;
+
+  /**
+   * Firmware version the toy reports where its protocol asks (Lovense DeviceType;).
+   *
+   * @generated from oneof plugwire.v1.SimulatedDevice.firmware_version
+   */
+  firmwareVersion: {
+    /**
+     * @generated from field: uint32 firmware = 6;
+     */
+    value: number;
+    case: "firmware";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * A secret the toy hands out or expects in its handshake (Lelo pairing token,
+   * HoneyPlayBox session key); empty: the protocol's default.
+   *
+   * @generated from field: bytes key = 7;
+   */
+  key: Uint8Array;
+
+  /**
+   * Rules the toy answers by, checked in order before the built-in answers.
+   *
+   * @generated from field: repeated plugwire.v1.ScriptRule script = 8;
+   */
+  script: ScriptRule[];
+
+  /**
+   * The built-in answers are off: only the script speaks for the toy.
+   *
+   * @generated from field: bool no_builtin_responder = 9;
+   */
+  noBuiltinResponder: boolean;
 };
 
 /**
@@ -534,6 +569,128 @@ export type SimulatedDevice = Message<"plugwire.v1.SimulatedDevice"> & {
  */
 export const SimulatedDeviceSchema: GenMessage<SimulatedDevice> = /*@__PURE__*/
   messageDesc(file_plugwire, 13);
+
+/**
+ * When a simulated toy's rule fires, and what it then does.
+ *
+ * @generated from message plugwire.v1.ScriptRule
+ */
+export type ScriptRule = Message<"plugwire.v1.ScriptRule"> & {
+  /**
+   * @generated from oneof plugwire.v1.ScriptRule.when
+   */
+  when: {
+    /**
+     * A write to an endpoint of these bytes (or starting with them, with prefix).
+     *
+     * @generated from field: plugwire.v1.ScriptWrite write = 1;
+     */
+    value: ScriptWrite;
+    case: "write";
+  } | {
+    /**
+     * A subscription to this endpoint.
+     *
+     * @generated from field: string subscribe = 2;
+     */
+    value: string;
+    case: "subscribe";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * @generated from field: repeated plugwire.v1.ScriptAction then = 3;
+   */
+  then: ScriptAction[];
+};
+
+/**
+ * Describes the message plugwire.v1.ScriptRule.
+ * Use `create(ScriptRuleSchema)` to create a new message.
+ */
+export const ScriptRuleSchema: GenMessage<ScriptRule> = /*@__PURE__*/
+  messageDesc(file_plugwire, 14);
+
+/**
+ * @generated from message plugwire.v1.ScriptWrite
+ */
+export type ScriptWrite = Message<"plugwire.v1.ScriptWrite"> & {
+  /**
+   * @generated from field: string endpoint = 1;
+   */
+  endpoint: string;
+
+  /**
+   * @generated from field: bytes bytes = 2;
+   */
+  bytes: Uint8Array;
+
+  /**
+   * @generated from field: bool prefix = 3;
+   */
+  prefix: boolean;
+};
+
+/**
+ * Describes the message plugwire.v1.ScriptWrite.
+ * Use `create(ScriptWriteSchema)` to create a new message.
+ */
+export const ScriptWriteSchema: GenMessage<ScriptWrite> = /*@__PURE__*/
+  messageDesc(file_plugwire, 15);
+
+/**
+ * @generated from message plugwire.v1.ScriptAction
+ */
+export type ScriptAction = Message<"plugwire.v1.ScriptAction"> & {
+  /**
+   * @generated from oneof plugwire.v1.ScriptAction.kind
+   */
+  kind: {
+    /**
+     * A notification (delivered when the endpoint is subscribed, as on BLE).
+     *
+     * @generated from field: plugwire.v1.EndpointBytes notify = 1;
+     */
+    value: EndpointBytes;
+    case: "notify";
+  } | {
+    /**
+     * The next read of the endpoint returns these bytes.
+     *
+     * @generated from field: plugwire.v1.EndpointBytes queue_read = 2;
+     */
+    value: EndpointBytes;
+    case: "queueRead";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message plugwire.v1.ScriptAction.
+ * Use `create(ScriptActionSchema)` to create a new message.
+ */
+export const ScriptActionSchema: GenMessage<ScriptAction> = /*@__PURE__*/
+  messageDesc(file_plugwire, 16);
+
+/**
+ * @generated from message plugwire.v1.EndpointBytes
+ */
+export type EndpointBytes = Message<"plugwire.v1.EndpointBytes"> & {
+  /**
+   * @generated from field: string endpoint = 1;
+   */
+  endpoint: string;
+
+  /**
+   * @generated from field: bytes bytes = 2;
+   */
+  bytes: Uint8Array;
+};
+
+/**
+ * Describes the message plugwire.v1.EndpointBytes.
+ * Use `create(EndpointBytesSchema)` to create a new message.
+ */
+export const EndpointBytesSchema: GenMessage<EndpointBytes> = /*@__PURE__*/
+  messageDesc(file_plugwire, 17);
 
 /**
  * @generated from message plugwire.v1.SimulatedAddDevice
@@ -550,7 +707,7 @@ export type SimulatedAddDevice = Message<"plugwire.v1.SimulatedAddDevice"> & {
  * Use `create(SimulatedAddDeviceSchema)` to create a new message.
  */
 export const SimulatedAddDeviceSchema: GenMessage<SimulatedAddDevice> = /*@__PURE__*/
-  messageDesc(file_plugwire, 14);
+  messageDesc(file_plugwire, 18);
 
 /**
  * @generated from message plugwire.v1.SimulatedNotify
@@ -577,7 +734,7 @@ export type SimulatedNotify = Message<"plugwire.v1.SimulatedNotify"> & {
  * Use `create(SimulatedNotifySchema)` to create a new message.
  */
 export const SimulatedNotifySchema: GenMessage<SimulatedNotify> = /*@__PURE__*/
-  messageDesc(file_plugwire, 15);
+  messageDesc(file_plugwire, 19);
 
 /**
  * @generated from message plugwire.v1.SimulatedQueueRead
@@ -604,7 +761,7 @@ export type SimulatedQueueRead = Message<"plugwire.v1.SimulatedQueueRead"> & {
  * Use `create(SimulatedQueueReadSchema)` to create a new message.
  */
 export const SimulatedQueueReadSchema: GenMessage<SimulatedQueueRead> = /*@__PURE__*/
-  messageDesc(file_plugwire, 16);
+  messageDesc(file_plugwire, 20);
 
 /**
  * @generated from message plugwire.v1.SimulatedDrop
@@ -621,7 +778,7 @@ export type SimulatedDrop = Message<"plugwire.v1.SimulatedDrop"> & {
  * Use `create(SimulatedDropSchema)` to create a new message.
  */
 export const SimulatedDropSchema: GenMessage<SimulatedDrop> = /*@__PURE__*/
-  messageDesc(file_plugwire, 17);
+  messageDesc(file_plugwire, 21);
 
 /**
  * @generated from message plugwire.v1.SimulatedRestore
@@ -638,7 +795,7 @@ export type SimulatedRestore = Message<"plugwire.v1.SimulatedRestore"> & {
  * Use `create(SimulatedRestoreSchema)` to create a new message.
  */
 export const SimulatedRestoreSchema: GenMessage<SimulatedRestore> = /*@__PURE__*/
-  messageDesc(file_plugwire, 18);
+  messageDesc(file_plugwire, 22);
 
 /**
  * @generated from message plugwire.v1.SimulatedWriteLog
@@ -662,7 +819,7 @@ export type SimulatedWriteLog = Message<"plugwire.v1.SimulatedWriteLog"> & {
  * Use `create(SimulatedWriteLogSchema)` to create a new message.
  */
 export const SimulatedWriteLogSchema: GenMessage<SimulatedWriteLog> = /*@__PURE__*/
-  messageDesc(file_plugwire, 19);
+  messageDesc(file_plugwire, 23);
 
 /**
  * @generated from message plugwire.v1.Reply
@@ -715,7 +872,7 @@ export type Reply = Message<"plugwire.v1.Reply"> & {
  * Use `create(ReplySchema)` to create a new message.
  */
 export const ReplySchema: GenMessage<Reply> = /*@__PURE__*/
-  messageDesc(file_plugwire, 20);
+  messageDesc(file_plugwire, 24);
 
 /**
  * @generated from message plugwire.v1.Ok
@@ -728,7 +885,7 @@ export type Ok = Message<"plugwire.v1.Ok"> & {
  * Use `create(OkSchema)` to create a new message.
  */
 export const OkSchema: GenMessage<Ok> = /*@__PURE__*/
-  messageDesc(file_plugwire, 21);
+  messageDesc(file_plugwire, 25);
 
 /**
  * @generated from message plugwire.v1.Error
@@ -755,7 +912,7 @@ export type Error = Message<"plugwire.v1.Error"> & {
  * Use `create(ErrorSchema)` to create a new message.
  */
 export const ErrorSchema: GenMessage<Error> = /*@__PURE__*/
-  messageDesc(file_plugwire, 22);
+  messageDesc(file_plugwire, 26);
 
 /**
  * @generated from message plugwire.v1.DeviceList
@@ -772,7 +929,7 @@ export type DeviceList = Message<"plugwire.v1.DeviceList"> & {
  * Use `create(DeviceListSchema)` to create a new message.
  */
 export const DeviceListSchema: GenMessage<DeviceList> = /*@__PURE__*/
-  messageDesc(file_plugwire, 23);
+  messageDesc(file_plugwire, 27);
 
 /**
  * @generated from message plugwire.v1.InputReading
@@ -804,7 +961,7 @@ export type InputReading = Message<"plugwire.v1.InputReading"> & {
  * Use `create(InputReadingSchema)` to create a new message.
  */
 export const InputReadingSchema: GenMessage<InputReading> = /*@__PURE__*/
-  messageDesc(file_plugwire, 24);
+  messageDesc(file_plugwire, 28);
 
 /**
  * @generated from message plugwire.v1.WriteLog
@@ -821,7 +978,7 @@ export type WriteLog = Message<"plugwire.v1.WriteLog"> & {
  * Use `create(WriteLogSchema)` to create a new message.
  */
 export const WriteLogSchema: GenMessage<WriteLog> = /*@__PURE__*/
-  messageDesc(file_plugwire, 25);
+  messageDesc(file_plugwire, 29);
 
 /**
  * @generated from message plugwire.v1.WriteRecord
@@ -860,7 +1017,7 @@ export type WriteRecord = Message<"plugwire.v1.WriteRecord"> & {
  * Use `create(WriteRecordSchema)` to create a new message.
  */
 export const WriteRecordSchema: GenMessage<WriteRecord> = /*@__PURE__*/
-  messageDesc(file_plugwire, 26);
+  messageDesc(file_plugwire, 30);
 
 /**
  * @generated from message plugwire.v1.SimulatedDeviceAdded
@@ -877,7 +1034,7 @@ export type SimulatedDeviceAdded = Message<"plugwire.v1.SimulatedDeviceAdded"> &
  * Use `create(SimulatedDeviceAddedSchema)` to create a new message.
  */
 export const SimulatedDeviceAddedSchema: GenMessage<SimulatedDeviceAdded> = /*@__PURE__*/
-  messageDesc(file_plugwire, 27);
+  messageDesc(file_plugwire, 31);
 
 /**
  * @generated from message plugwire.v1.Event
@@ -936,7 +1093,7 @@ export type Event = Message<"plugwire.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_plugwire, 28);
+  messageDesc(file_plugwire, 32);
 
 /**
  * @generated from message plugwire.v1.DeviceRemoved
@@ -958,7 +1115,7 @@ export type DeviceRemoved = Message<"plugwire.v1.DeviceRemoved"> & {
  * Use `create(DeviceRemovedSchema)` to create a new message.
  */
 export const DeviceRemovedSchema: GenMessage<DeviceRemoved> = /*@__PURE__*/
-  messageDesc(file_plugwire, 29);
+  messageDesc(file_plugwire, 33);
 
 /**
  * @generated from message plugwire.v1.ScanningFinished
@@ -971,7 +1128,7 @@ export type ScanningFinished = Message<"plugwire.v1.ScanningFinished"> & {
  * Use `create(ScanningFinishedSchema)` to create a new message.
  */
 export const ScanningFinishedSchema: GenMessage<ScanningFinished> = /*@__PURE__*/
-  messageDesc(file_plugwire, 30);
+  messageDesc(file_plugwire, 34);
 
 /**
  * @generated from message plugwire.v1.ServerDisconnected
@@ -984,7 +1141,7 @@ export type ServerDisconnected = Message<"plugwire.v1.ServerDisconnected"> & {
  * Use `create(ServerDisconnectedSchema)` to create a new message.
  */
 export const ServerDisconnectedSchema: GenMessage<ServerDisconnected> = /*@__PURE__*/
-  messageDesc(file_plugwire, 31);
+  messageDesc(file_plugwire, 35);
 
 /**
  * @generated from message plugwire.v1.PingTimeout
@@ -997,7 +1154,7 @@ export type PingTimeout = Message<"plugwire.v1.PingTimeout"> & {
  * Use `create(PingTimeoutSchema)` to create a new message.
  */
 export const PingTimeoutSchema: GenMessage<PingTimeout> = /*@__PURE__*/
-  messageDesc(file_plugwire, 32);
+  messageDesc(file_plugwire, 36);
 
 /**
  * @generated from message plugwire.v1.Device
@@ -1036,7 +1193,7 @@ export type Device = Message<"plugwire.v1.Device"> & {
  * Use `create(DeviceSchema)` to create a new message.
  */
 export const DeviceSchema: GenMessage<Device> = /*@__PURE__*/
-  messageDesc(file_plugwire, 33);
+  messageDesc(file_plugwire, 37);
 
 /**
  * @generated from message plugwire.v1.Feature
@@ -1068,7 +1225,7 @@ export type Feature = Message<"plugwire.v1.Feature"> & {
  * Use `create(FeatureSchema)` to create a new message.
  */
 export const FeatureSchema: GenMessage<Feature> = /*@__PURE__*/
-  messageDesc(file_plugwire, 34);
+  messageDesc(file_plugwire, 38);
 
 /**
  * @generated from message plugwire.v1.Output
@@ -1104,7 +1261,7 @@ export type Output = Message<"plugwire.v1.Output"> & {
  * Use `create(OutputSchema)` to create a new message.
  */
 export const OutputSchema: GenMessage<Output> = /*@__PURE__*/
-  messageDesc(file_plugwire, 35);
+  messageDesc(file_plugwire, 39);
 
 /**
  * @generated from message plugwire.v1.Input
@@ -1131,7 +1288,7 @@ export type Input = Message<"plugwire.v1.Input"> & {
  * Use `create(InputSchema)` to create a new message.
  */
 export const InputSchema: GenMessage<Input> = /*@__PURE__*/
-  messageDesc(file_plugwire, 36);
+  messageDesc(file_plugwire, 40);
 
 /**
  * @generated from message plugwire.v1.Range
@@ -1153,7 +1310,7 @@ export type Range = Message<"plugwire.v1.Range"> & {
  * Use `create(RangeSchema)` to create a new message.
  */
 export const RangeSchema: GenMessage<Range> = /*@__PURE__*/
-  messageDesc(file_plugwire, 37);
+  messageDesc(file_plugwire, 41);
 
 /**
  * Stable error codes; values are never reused.

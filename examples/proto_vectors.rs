@@ -282,7 +282,12 @@ fn vectors() -> Vec<(&'static str, &'static str, &'static str, Vec<u8>)> {
             "StopAll",
             request(R::StopAll(pb::StopAll {})),
         ),
-        ("request-ping", "Request", "Ping", request(R::Ping(pb::Ping {}))),
+        (
+            "request-ping",
+            "Request",
+            "Ping",
+            request(R::Ping(pb::Ping {})),
+        ),
         (
             "request-disconnect",
             "Request",

@@ -41,6 +41,10 @@ echo "-- compiling with mcs"
 mcs_flags=(-langversion:7.2 -nologo -warnaserror+ -debug -r:System.Core.dll)
 mcs "${mcs_flags[@]}" -target:library -doc:"$out/Plugwire.xml" -nowarn:1591 -out:"$out/Plugwire.dll" "$here"/src/*.cs "$here"/src/Unity/*.cs
 mcs "${mcs_flags[@]}" -target:exe -out:"$out/Plugwire.Tests.exe" -r:"$out/Plugwire.dll" "$here"/tests/*.cs
+# The Unity lifecycle helper and the example component compile against stand-ins of the
+# Unity APIs they use.
+mcs "${mcs_flags[@]}" -define:UNITY_5_3_OR_NEWER -define:UNITY_EDITOR -target:library -out:"$out/unity-check.dll" \
+    "$here"/src/*.cs "$here"/src/Unity/*.cs "$here"/tests/unity-stubs/*.cs "$here"/examples/Unity/*.cs
 mcs "${mcs_flags[@]}" -target:exe -out:"$out/Quickstart.exe" -r:"$out/Plugwire.dll" "$here"/examples/Quickstart.cs
 
 echo "-- tests"

@@ -32,9 +32,9 @@ public static class Quickstart
 
             foreach (var device in client.Devices)
             {
-                if (device.HasOutput(Plugwire.Proto.OutputType.Vibrate)) await device.VibrateAsync(0.5);
-                if (device.HasOutput(Plugwire.Proto.OutputType.Rotate)) await device.RotateAsync(-0.25);
-                if (device.HasInput(Plugwire.Proto.InputType.Battery))
+                if (device.HasOutput(OutputType.Vibrate)) await device.VibrateAsync(0.5);
+                if (device.HasOutput(OutputType.Rotate)) await device.RotateAsync(-0.25);
+                if (device.HasInput(InputType.Battery))
                     Console.WriteLine(device.Name + " battery: " + (await device.BatteryAsync()).ToString("P0"));
             }
             await client.StopAllDevicesAsync();
@@ -43,7 +43,7 @@ public static class Quickstart
             foreach (var address in new[] { "lush-1", "nora-1" })
             {
                 var log = await client.Simulation.WriteLogAsync(address);
-                Console.WriteLine("  " + address + ": " + string.Join(" ", log.Where(r => r.Kind == Plugwire.Proto.RecordKind.Write).Select(r => r.Text)));
+                Console.WriteLine("  " + address + ": " + string.Join(" ", log.Where(r => r.Kind == RecordKind.Write).Select(r => r.Text)));
             }
         }
         Console.WriteLine("every toy stopped, client disposed");

@@ -17,7 +17,8 @@ wrong code.
 
 Mapping:
 - message -> `public sealed partial class`, field -> property (PascalCase);
-- enum -> `public enum` with the type prefix dropped (ERROR_CODE_NOT_CONNECTED -> NotConnected);
+- enum -> `public enum` in namespace Plugwire (the API's), with the type prefix dropped
+  (ERROR_CODE_NOT_CONNECTED -> NotConnected); messages go in Plugwire.Proto;
 - a oneof member -> a nullable property; setting one clears the others of its oneof; a
   oneof with several members also gets a `<Name>Case` property;
 - repeated -> `List<T>` (never null); packed on encode, packed or not on decode.
@@ -41,6 +42,7 @@ REPO_ROOT = BINDING.parent.parent
 PROTO = REPO_ROOT / "protobuf" / "plugwire.proto"
 OUT = BINDING / "src" / "Proto.g.cs"
 NAMESPACE = "Plugwire.Proto"
+ENUM_NAMESPACE = "Plugwire"
 
 try:
     from google.protobuf import descriptor_pb2 as d
@@ -152,10 +154,17 @@ class Gen:
         self.w("using System;")
         self.w("using System.Collections.Generic;")
         self.w()
-        self.w(f"namespace {NAMESPACE}")
+        # Enums are part of the public API (OutputType, InputType, ErrorCode...): they go in
+        # the API's namespace, so users never import Plugwire.Proto, whose message names
+        # (Input, Output, Event, Error...) would clash with UnityEngine.Input and others.
+        self.w(f"namespace {ENUM_NAMESPACE}")
         self.w("{")
         for e in f.enum_type:
             self.gen_enum(e)
+        self.w("}")
+        self.w()
+        self.w(f"namespace {NAMESPACE}")
+        self.w("{")
         for m in f.message_type:
             self.gen_message(m)
         self.w("}")

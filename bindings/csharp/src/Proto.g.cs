@@ -5,7 +5,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Plugwire.Proto
+namespace Plugwire
 {
     /// <summary>plugwire.v1.ErrorCode</summary>
     public enum ErrorCode
@@ -84,6 +84,10 @@ namespace Plugwire.Proto
         Unsubscribe = 3,
     }
 
+}
+
+namespace Plugwire.Proto
+{
     /// <summary>plugwire.v1.Request</summary>
     public sealed partial class Request : IProtoMessage
     {

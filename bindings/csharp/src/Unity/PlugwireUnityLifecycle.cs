@@ -36,6 +36,15 @@ namespace Plugwire.Unity
 
         private static bool s_installed;
 
+#if UNITY_EDITOR
+        // Also in edit mode (editor scripts may use the library without entering play mode).
+        [UnityEditor.InitializeOnLoadMethod]
+        private static void InstallInEditor()
+        {
+            Install();
+        }
+#endif
+
         [RuntimeInitializeOnLoadMethod(RuntimeInitializeLoadType.BeforeSceneLoad)]
         private static void Install()
         {

@@ -217,7 +217,34 @@ namespace Plugwire
                 throw new PlugwireException(ErrorCode.Unsupported, ErrorCategory.Request,
                     "the native plugwire library implements ABI version " + abi + " but this binding needs " + AbiVersion);
             }
+            if (Interlocked.Exchange(ref s_exitHooked, 1) == 0)
+            {
+                // A client still open when the process exits (or the domain unloads) would
+                // otherwise be freed by its SafeHandle's critical finalizer during runtime
+                // shutdown, when its callback thread can no longer enter managed code: the
+                // process would hang. Shutting the library down first stops the toys, closes
+                // every client and ends the library's threads within the timeout.
+                AppDomain.CurrentDomain.ProcessExit += OnExit;
+                AppDomain.CurrentDomain.DomainUnload += OnExit;
+            }
             Volatile.Write(ref s_loaded, 1);
+        }
+
+        private static int s_exitHooked;
+
+        /// <summary>How long shutting down at process exit may take.</summary>
+        internal const uint ExitTimeoutMs = 1500;
+
+        private static void OnExit(object sender, EventArgs e)
+        {
+            try
+            {
+                plugwire_shutdown(ExitTimeoutMs);
+            }
+            catch
+            {
+                // Exiting: nothing more can be done.
+            }
         }
 
         internal static string SearchDescription()

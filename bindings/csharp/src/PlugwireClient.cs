@@ -146,6 +146,9 @@ namespace Plugwire
         private readonly object _raiseLock = new object();
         private volatile bool _disposed;
         private int _disposeState;
+        private readonly ManualResetEventSlim _disposeDone = new ManualResetEventSlim(false);
+        // The client whose handler the current thread is running, if any.
+        [ThreadStatic] private static PlugwireClient t_inHandlerOf;
         private volatile bool _connected;
         private readonly Simulation _simulation;
 
@@ -339,6 +342,8 @@ namespace Plugwire
             lock (_raiseLock)
             {
                 if (_disposed) return;
+                var outer = t_inHandlerOf;
+                t_inHandlerOf = this;
                 try
                 {
                     call();
@@ -365,6 +370,10 @@ namespace Plugwire
                         Diagnostics.Report("an ErrorReceived handler", inner);
                     }
                 }
+                finally
+                {
+                    t_inHandlerOf = outer;
+                }
             }
         }
 
@@ -383,13 +392,26 @@ namespace Plugwire
         /// </summary>
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposeState, 1) != 0) return;
-            _disposed = true;
-            _connected = false;
-            // Wait for a handler running on another thread (re-entrant from inside one).
-            lock (_raiseLock) { }
-            _core.Close();
-            GC.SuppressFinalize(this);
+            if (Interlocked.Exchange(ref _disposeState, 1) != 0)
+            {
+                // Another thread is disposing: return when it is done, unless this thread
+                // runs one of our handlers (the first Dispose may be waiting for it).
+                if (t_inHandlerOf != this) _disposeDone.Wait();
+                return;
+            }
+            try
+            {
+                _disposed = true;
+                _connected = false;
+                // Wait for a handler running on another thread (re-entrant from inside one).
+                lock (_raiseLock) { }
+                _core.Close();
+                GC.SuppressFinalize(this);
+            }
+            finally
+            {
+                _disposeDone.Set();
+            }
         }
     }
 }

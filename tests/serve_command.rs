@@ -287,3 +287,71 @@ async fn a_silent_client_is_dropped_after_the_client_timeout() {
         .status();
     let _ = child.wait();
 }
+
+/// `--simulate-script`: toys with a chosen identity and rules, from a JSON file.
+#[tokio::test]
+async fn scripted_toys_from_a_file() {
+    let dir = std::env::temp_dir().join(format!("plugwire-script-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("toys.json");
+    std::fs::write(
+        &script,
+        r#"{"toys": [{"name": "LVS-Flexer", "address": "AA:BB:CC:00:00:03", "model": "EI", "firmware": 2}]}"#,
+    )
+    .unwrap();
+    let (mut child, _stdout, url) = start_serve(&[
+        "--websocket-port",
+        "0",
+        "--simulate-script",
+        script.to_str().unwrap(),
+    ]);
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let mut call = async |v: Value| -> Vec<Value> {
+        ws.send(Message::text(v.to_string())).await.unwrap();
+        loop {
+            if let Message::Text(t) = tokio::time::timeout(Duration::from_secs(5), ws.next())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap()
+            {
+                return serde_json::from_str(&t).unwrap();
+            }
+        }
+    };
+    call(json!([{"RequestServerInfo": {"Id": 1, "ClientName": "t", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])).await;
+    call(json!([{"StartScanning": {"Id": 2}}])).await;
+    let mut name = Value::Null;
+    for _ in 0..50 {
+        let list = call(json!([{"RequestDeviceList": {"Id": 3}}])).await;
+        name = list[0]["DeviceList"]["Devices"]["0"]["DeviceName"].clone();
+        if !name.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(name, "Lovense Flexer (Firmware update needed)");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+
+    // A broken script is refused at start-up, naming the file and the place.
+    std::fs::write(
+        &script,
+        r#"{"toys": [{"name": "LVS-Nora", "rules": [{"when": {"subscribe": {"endpoint": "nope"}}, "then": []}]}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plugwire"))
+        .args(["serve", "--websocket-port", "0", "--simulate-script"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("toys.json: at toys[0].rules[0]: unknown endpoint \"nope\""),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

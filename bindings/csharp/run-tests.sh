@@ -35,7 +35,7 @@ fi
 "$venv/bin/python" "$here/scripts/gen_proto.py" --check
 
 echo "-- shared protobuf test vectors are current"
-(cd "$root" && cargo run --quiet --example proto_vectors -- --check)
+(cd "$root" && cargo run --quiet --example protobuf_test_vectors -- --check)
 
 echo "-- compiling with mcs"
 mcs_flags=(-langversion:7.2 -nologo -warnaserror+ -debug -r:System.Core.dll)

@@ -1728,6 +1728,29 @@ namespace Plugwire.Proto
         private string _serial_port = "";
         public string SerialPort { get { return _serial_port; } set { _serial_port = value ?? ""; } }
 
+        private uint? _firmware;
+        /// <summary>Member of oneof firmware_version; null when another member (or none) is set.</summary>
+        public uint? Firmware
+        {
+            get { return _firmware; }
+            set
+            {
+                _firmware = value;
+            }
+        }
+
+        private byte[] _key = new byte[0];
+        public byte[] Key { get { return _key; } set { _key = value ?? new byte[0]; } }
+
+        private List<ScriptRule> _script = new List<ScriptRule>();
+        public List<ScriptRule> Script
+        {
+            get { return _script; }
+            set { _script = value ?? new List<ScriptRule>(); }
+        }
+
+        public bool NoBuiltinResponder { get; set; }
+
         /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
         public void WriteTo(ProtoWriter w)
         {
@@ -1736,6 +1759,10 @@ namespace Plugwire.Proto
             if (Model.Length != 0) w.WriteString(3, Model);
             if (_battery_level.HasValue) w.WriteUInt32(4, _battery_level.Value);
             if (SerialPort.Length != 0) w.WriteString(5, SerialPort);
+            if (_firmware.HasValue) w.WriteUInt32(6, _firmware.Value);
+            if (Key.Length != 0) w.WriteBytes(7, Key);
+            foreach (var v in _script) w.WriteMessage(8, v);
+            if (NoBuiltinResponder) w.WriteBool(9, NoBuiltinResponder);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -1761,6 +1788,22 @@ namespace Plugwire.Proto
                     case 42:
                         SerialPort = r.ReadString();
                         break;
+                    case 48:
+                        Firmware = r.ReadUInt32();
+                        break;
+                    case 58:
+                        Key = r.ReadBytes();
+                        break;
+                    case 66:
+                    {
+                        var v = new ScriptRule();
+                        r.ReadMessage(v);
+                        _script.Add(v);
+                        break;
+                    }
+                    case 72:
+                        NoBuiltinResponder = r.ReadBool();
+                        break;
                     default:
                         r.SkipField(tag);
                         break;
@@ -1780,6 +1823,351 @@ namespace Plugwire.Proto
         public static SimulatedDevice Parse(byte[] data)
         {
             var m = new SimulatedDevice();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.ScriptRule</summary>
+    public sealed partial class ScriptRule : IProtoMessage
+    {
+        /// <summary>Which member of oneof when is set.</summary>
+        public enum WhenOneofCase
+        {
+            None = 0,
+            Write = 1,
+            Subscribe = 2,
+        }
+
+        private WhenOneofCase _whenCase;
+        /// <summary>Which member of oneof when is set.</summary>
+        public WhenOneofCase WhenCase { get { return _whenCase; } }
+
+        private ScriptWrite _write;
+        /// <summary>Member of oneof when; null when another member (or none) is set.</summary>
+        public ScriptWrite Write
+        {
+            get { return _write; }
+            set
+            {
+                _write = value;
+                if (value != null)
+                {
+                    _subscribe = null;
+                    _whenCase = WhenOneofCase.Write;
+                }
+                else if (_whenCase == WhenOneofCase.Write)
+                {
+                    _whenCase = WhenOneofCase.None;
+                }
+            }
+        }
+
+        private string _subscribe;
+        /// <summary>Member of oneof when; null when another member (or none) is set.</summary>
+        public string Subscribe
+        {
+            get { return _subscribe; }
+            set
+            {
+                _subscribe = value;
+                if (value != null)
+                {
+                    _write = null;
+                    _whenCase = WhenOneofCase.Subscribe;
+                }
+                else if (_whenCase == WhenOneofCase.Subscribe)
+                {
+                    _whenCase = WhenOneofCase.None;
+                }
+            }
+        }
+
+        private List<ScriptAction> _then = new List<ScriptAction>();
+        public List<ScriptAction> Then
+        {
+            get { return _then; }
+            set { _then = value ?? new List<ScriptAction>(); }
+        }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (_write != null) w.WriteMessage(1, _write);
+            if (_subscribe != null) w.WriteString(2, _subscribe);
+            foreach (var v in _then) w.WriteMessage(3, v);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 10:
+                    {
+                        var v = Write ?? new ScriptWrite();
+                        r.ReadMessage(v);
+                        Write = v;
+                        break;
+                    }
+                    case 18:
+                        Subscribe = r.ReadString();
+                        break;
+                    case 26:
+                    {
+                        var v = new ScriptAction();
+                        r.ReadMessage(v);
+                        _then.Add(v);
+                        break;
+                    }
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static ScriptRule Parse(byte[] data)
+        {
+            var m = new ScriptRule();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.ScriptWrite</summary>
+    public sealed partial class ScriptWrite : IProtoMessage
+    {
+        private string _endpoint = "";
+        public string Endpoint { get { return _endpoint; } set { _endpoint = value ?? ""; } }
+
+        private byte[] _bytes = new byte[0];
+        public byte[] Bytes { get { return _bytes; } set { _bytes = value ?? new byte[0]; } }
+
+        public bool Prefix { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (Endpoint.Length != 0) w.WriteString(1, Endpoint);
+            if (Bytes.Length != 0) w.WriteBytes(2, Bytes);
+            if (Prefix) w.WriteBool(3, Prefix);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 10:
+                        Endpoint = r.ReadString();
+                        break;
+                    case 18:
+                        Bytes = r.ReadBytes();
+                        break;
+                    case 24:
+                        Prefix = r.ReadBool();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static ScriptWrite Parse(byte[] data)
+        {
+            var m = new ScriptWrite();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.ScriptAction</summary>
+    public sealed partial class ScriptAction : IProtoMessage
+    {
+        /// <summary>Which member of oneof kind is set.</summary>
+        public enum KindOneofCase
+        {
+            None = 0,
+            Notify = 1,
+            QueueRead = 2,
+        }
+
+        private KindOneofCase _kindCase;
+        /// <summary>Which member of oneof kind is set.</summary>
+        public KindOneofCase KindCase { get { return _kindCase; } }
+
+        private EndpointBytes _notify;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public EndpointBytes Notify
+        {
+            get { return _notify; }
+            set
+            {
+                _notify = value;
+                if (value != null)
+                {
+                    _queue_read = null;
+                    _kindCase = KindOneofCase.Notify;
+                }
+                else if (_kindCase == KindOneofCase.Notify)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private EndpointBytes _queue_read;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public EndpointBytes QueueRead
+        {
+            get { return _queue_read; }
+            set
+            {
+                _queue_read = value;
+                if (value != null)
+                {
+                    _notify = null;
+                    _kindCase = KindOneofCase.QueueRead;
+                }
+                else if (_kindCase == KindOneofCase.QueueRead)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (_notify != null) w.WriteMessage(1, _notify);
+            if (_queue_read != null) w.WriteMessage(2, _queue_read);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 10:
+                    {
+                        var v = Notify ?? new EndpointBytes();
+                        r.ReadMessage(v);
+                        Notify = v;
+                        break;
+                    }
+                    case 18:
+                    {
+                        var v = QueueRead ?? new EndpointBytes();
+                        r.ReadMessage(v);
+                        QueueRead = v;
+                        break;
+                    }
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static ScriptAction Parse(byte[] data)
+        {
+            var m = new ScriptAction();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.EndpointBytes</summary>
+    public sealed partial class EndpointBytes : IProtoMessage
+    {
+        private string _endpoint = "";
+        public string Endpoint { get { return _endpoint; } set { _endpoint = value ?? ""; } }
+
+        private byte[] _bytes = new byte[0];
+        public byte[] Bytes { get { return _bytes; } set { _bytes = value ?? new byte[0]; } }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (Endpoint.Length != 0) w.WriteString(1, Endpoint);
+            if (Bytes.Length != 0) w.WriteBytes(2, Bytes);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 10:
+                        Endpoint = r.ReadString();
+                        break;
+                    case 18:
+                        Bytes = r.ReadBytes();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static EndpointBytes Parse(byte[] data)
+        {
+            var m = new EndpointBytes();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;

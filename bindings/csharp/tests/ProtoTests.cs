@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
@@ -16,60 +17,63 @@ namespace Plugwire.Tests
         {
             switch (type)
             {
-                case "Request": return Request.Parse(bytes);
-                case "Reply": return Reply.Parse(bytes);
-                case "Event": return Event.Parse(bytes);
-                default: throw new AssertionException("unknown message type " + type + " in the manifest");
+                case "plugwire.v1.Request": return Request.Parse(bytes);
+                case "plugwire.v1.Reply": return Reply.Parse(bytes);
+                case "plugwire.v1.Event": return Event.Parse(bytes);
+                default: throw new AssertionException("unknown message type " + type + " in index.json");
             }
+        }
+
+        /// <summary>index.json: {"file.bin": "plugwire.v1.Type", ...} (flat, written by examples/protobuf_test_vectors.rs).</summary>
+        static List<KeyValuePair<string, string>> Index()
+        {
+            string json = File.ReadAllText(Path.Combine(VectorDir, "index.json"));
+            return System.Text.RegularExpressions.Regex.Matches(json, "\"([^\"]+)\"\\s*:\\s*\"([^\"]+)\"")
+                .Cast<System.Text.RegularExpressions.Match>()
+                .Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, m.Groups[2].Value)).ToList();
         }
 
         [Test]
         public void VectorsRoundTripByteForByte()
         {
-            var lines = File.ReadAllLines(Path.Combine(VectorDir, "manifest.txt")).Where(l => l.Length > 0 && !l.StartsWith("#")).ToList();
-            Assert.True(lines.Count >= 30, "the manifest lists the vectors (" + lines.Count + ")");
-            foreach (var line in lines)
+            var entries = Index();
+            Assert.True(entries.Count >= 15, "index.json lists the vectors (" + entries.Count + ")");
+            Assert.Equal(Directory.GetFiles(VectorDir, "*.bin").Length, entries.Count, "every .bin file is listed");
+            foreach (var entry in entries)
             {
-                var parts = line.Split(new[] { ' ' }, 3);
-                byte[] bytes = File.ReadAllBytes(Path.Combine(VectorDir, parts[0]));
-                byte[] again = Parse(parts[1], bytes).ToByteArray();
-                Assert.Sequence(bytes, again, parts[0] + " re-encoded");
+                byte[] bytes = File.ReadAllBytes(Path.Combine(VectorDir, entry.Key));
+                byte[] again = Parse(entry.Value, bytes).ToByteArray();
+                Assert.Sequence(bytes, again, entry.Key + " re-encoded");
             }
         }
 
-        static Request Vector(string name) { return Request.Parse(File.ReadAllBytes(Path.Combine(VectorDir, name + ".bin"))); }
+        static byte[] Bytes(string name) { return File.ReadAllBytes(Path.Combine(VectorDir, name + ".bin")); }
 
         [Test]
         public void VectorsDecodeToTheirValues()
         {
-            var connect = Vector("request-connect-embedded").ConnectEmbedded;
-            Assert.Equal("C# ✓", connect.ClientName, "client name (UTF-8)");
-            Assert.Equal(4000000000u, connect.MaxPingTimeMs, "uint32 above int.MaxValue");
-            Assert.Equal(0u, connect.DefaultMessageGapMs, "a set oneof member at zero");
-            Assert.Equal(3, connect.SimulatedDevices.Count, "simulated devices");
-            Assert.Equal(0u, connect.SimulatedDevices[0].BatteryLevel, "battery 0 is set");
-            Assert.Equal(null, connect.SimulatedDevices[1].BatteryLevel, "battery unset");
-            Assert.Equal(null, Vector("request-connect-embedded-empty").ConnectEmbedded.DefaultMessageGapMs, "unset oneof");
-
-            var steps = Vector("request-output-negative-steps").DeviceOutput;
-            Assert.Equal(-7, steps.Steps, "negative steps");
-            Assert.Equal(DeviceOutput.ValueOneofCase.Steps, steps.ValueCase, "value case");
-            Assert.Equal(null, steps.Fraction, "the other member");
-            var zero = Vector("request-output-fraction-zero").DeviceOutput;
-            Assert.Equal(0.0, zero.Fraction, "a zero fraction is set");
-            Assert.Equal(500u, Vector("request-output-timed-position").DeviceOutput.DurationMs, "duration");
-
-            var log = Reply.Parse(File.ReadAllBytes(Path.Combine(VectorDir, "reply-write-log.bin"))).WriteLog;
-            Assert.Equal(ulong.MaxValue, log.Records[1].AtUs, "uint64 max");
-            Assert.Equal("Vibrate:10;", System.Text.Encoding.ASCII.GetString(log.Records[0].Data), "bytes");
-            Assert.True(log.Records[1].WithResponse, "bool");
-
-            var device = Event.Parse(File.ReadAllBytes(Path.Combine(VectorDir, "event-device-added.bin"))).DeviceAdded;
-            Assert.Equal("Édge ✓ 夜", device.DisplayName, "display name");
-            Assert.Equal(-20, device.Features[1].Outputs[0].Min, "negative min");
-            Assert.Sequence(new[] { InputCommand.Read, InputCommand.Subscribe, InputCommand.Unsubscribe }, device.Features[3].Inputs[0].Commands, "packed enums");
-            Assert.Equal(int.MinValue, device.Features[4].Inputs[0].Ranges[0].Min, "int.MinValue");
-            Assert.Equal(100000, device.Features[2].Outputs[0].Duration.Max, "duration range");
+            var connect = Request.Parse(Bytes("request_connect_embedded")).ConnectEmbedded;
+            Assert.Equal("vectors", connect.ClientName, "client name");
+            Assert.Equal("plugwire ✓", connect.ServerName, "server name (UTF-8)");
+            var timed = Request.Parse(Bytes("request_device_output_steps_duration")).DeviceOutput;
+            Assert.Equal(-7, timed.Steps, "negative steps");
+            Assert.Equal(DeviceOutput.ValueOneofCase.Steps, timed.ValueCase, "value case");
+            Assert.Equal(null, timed.Fraction, "the other member");
+            Assert.Equal(500u, timed.DurationMs, "duration");
+            Assert.Equal(OutputType.HwPositionWithDuration, timed.Output, "output type");
+            Assert.Equal(-0.25, Request.Parse(Bytes("request_device_output_fraction")).DeviceOutput.Fraction, "negative fraction");
+            var batch = Request.Parse(Bytes("request_device_outputs")).DeviceOutputs;
+            Assert.Equal(2, batch.Outputs.Count, "two outputs");
+            Assert.Equal(20, batch.Outputs[1].Steps, "steps");
+            Assert.Equal(-123456, Reply.Parse(Bytes("reply_input_reading")).InputReading.Value, "negative reading");
+            var log = Reply.Parse(Bytes("reply_write_log")).WriteLog;
+            Assert.True(log.Records.Any(r => r.AtUs == 18000000000000000000UL), "a uint64 above long.MaxValue");
+            var list = Reply.Parse(Bytes("reply_device_list")).DeviceList;
+            var device = list.Devices[0];
+            Assert.Equal("my toy", device.DisplayName, "display name");
+            var battery = device.Features.SelectMany(f => f.Inputs).First(i => i.Type == InputType.Battery);
+            Assert.Sequence(new[] { InputCommand.Read, InputCommand.Subscribe }, battery.Commands, "packed enums");
+            Assert.Equal(-5, battery.Ranges[1].Min, "negative range");
         }
 
         [Test]
@@ -103,9 +107,9 @@ namespace Plugwire.Tests
         [Test]
         public void GeneratedCodeEncodesLikeProst()
         {
-            // The request the binding builds for a vibrate equals the Rust side's vector.
-            var request = new Request { DeviceOutput = new DeviceOutput { DeviceIndex = 1, FeatureIndex = 2, Output = OutputType.Vibrate, Fraction = 0.5 } };
-            Assert.Sequence(File.ReadAllBytes(Path.Combine(VectorDir, "request-output-fraction.bin")), request.ToByteArray(), "vibrate request");
+            // The request the binding builds for a rotation equals the Rust side's vector.
+            var request = new Request { DeviceOutput = new DeviceOutput { DeviceIndex = 3, FeatureIndex = 1, Output = OutputType.Rotate, Fraction = -0.25 } };
+            Assert.Sequence(Bytes("request_device_output_fraction"), request.ToByteArray(), "rotate request");
         }
     }
 

@@ -1,8 +1,10 @@
 """The shared protobuf test vectors (protobuf/test-vectors, encoded by the Rust side with
-prost; see examples/proto_vectors.rs) decode with the package's generated code and
-re-encode byte for byte, as the C# binding's own codec must too."""
+prost; see examples/protobuf_test_vectors.rs) decode with the package's generated code and
+re-encode byte for byte, as the JS and C# bindings' own code must too."""
 
 from __future__ import annotations
+
+import json
 
 from plugwire._proto import plugwire_pb2 as pb
 
@@ -11,35 +13,25 @@ from conftest import REPO_ROOT
 VECTORS = REPO_ROOT / "protobuf" / "test-vectors"
 
 
-def manifest() -> list[tuple[str, str]]:
-    entries = []
-    for line in (VECTORS / "manifest.txt").read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        file, message, _description = line.split(" ", 2)
-        entries.append((file, message))
-    return entries
-
-
 def test_vectors_round_trip_byte_for_byte() -> None:
-    entries = manifest()
-    assert len(entries) >= 30
-    for file, message in entries:
+    index = json.loads((VECTORS / "index.json").read_text(encoding="utf-8"))
+    assert len(index) >= 15
+    assert sorted(index) == sorted(p.name for p in VECTORS.glob("*.bin"))
+    for file, message in index.items():
         data = (VECTORS / file).read_bytes()
-        decoded = getattr(pb, message).FromString(data)
+        decoded = getattr(pb, message.rsplit(".", 1)[-1]).FromString(data)
         # Deterministic serialization writes fields in number order, like prost.
         assert decoded.SerializeToString(deterministic=True) == data, file
 
 
 def test_vectors_decode_to_their_values() -> None:
-    connect = pb.Request.FromString((VECTORS / "request-connect-embedded.bin").read_bytes()).connect_embedded
-    assert connect.client_name == "C# ✓"
-    assert connect.max_ping_time_ms == 4_000_000_000
-    assert connect.WhichOneof("default_gap") == "default_message_gap_ms"
-    output = pb.Request.FromString((VECTORS / "request-output-negative-steps.bin").read_bytes()).device_output
-    assert output.steps == -7
-    device = pb.Event.FromString((VECTORS / "event-device-added.bin").read_bytes()).device_added
-    assert device.display_name == "Édge ✓ 夜"
-    assert list(device.features[3].inputs[0].commands) == [1, 2, 3]
-    log = pb.Reply.FromString((VECTORS / "reply-write-log.bin").read_bytes()).write_log
-    assert log.records[1].at_us == 2**64 - 1
+    def load(name: str, message: type):  # type: ignore[no-untyped-def]
+        return message.FromString((VECTORS / f"{name}.bin").read_bytes())
+
+    connect = load("request_connect_embedded", pb.Request).connect_embedded
+    assert connect.server_name == "plugwire ✓"
+    timed = load("request_device_output_steps_duration", pb.Request).device_output
+    assert timed.steps == -7 and timed.duration_ms == 500
+    assert load("reply_input_reading", pb.Reply).input_reading.value == -123_456
+    log = load("reply_write_log", pb.Reply).write_log
+    assert any(r.at_us == 18_000_000_000_000_000_000 for r in log.records)

@@ -1,0 +1,267 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Plugwire.Proto;
+
+namespace Plugwire
+{
+    /// <summary>A request waiting for its reply callback; its GCHandle is the native user_data.</summary>
+    internal sealed class PendingRequest
+    {
+        private readonly ClientCore _core;
+        private readonly TaskCompletionSource<Reply> _tcs =
+            new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        internal IntPtr Context;
+
+        internal PendingRequest(ClientCore core) { _core = core; }
+
+        internal Task<Reply> Task { get { return _tcs.Task; } }
+
+        /// <summary>On the callback thread: decodes the reply and completes the task.</summary>
+        internal void Complete(byte[] bytes)
+        {
+            if (!_core.Forget(this)) return;
+            try
+            {
+                _tcs.TrySetResult(Reply.Parse(bytes));
+            }
+            catch (Exception e)
+            {
+                _tcs.TrySetException(e);
+            }
+        }
+
+        internal void Abandon(Exception e)
+        {
+            _tcs.TrySetException(e);
+        }
+    }
+
+    /// <summary>
+    /// The part of a client native code knows about: the handle, the pending requests and
+    /// the event context. It never references the public <see cref="PlugwireClient"/>
+    /// strongly, so a client nobody holds can be collected (its finalizer closes this).
+    /// </summary>
+    internal sealed class ClientCore
+    {
+        private readonly object _lock = new object();
+        private readonly HashSet<PendingRequest> _pending = new HashSet<PendingRequest>();
+        private readonly WeakReference _owner;
+        private ClientSafeHandle _handle;
+        private IntPtr _context;
+        private bool _closed;
+        internal readonly bool PullMode;
+
+        internal ClientCore(PlugwireClient owner, bool pullMode)
+        {
+            Native.EnsureLoaded();
+            _owner = new WeakReference(owner);
+            PullMode = pullMode;
+            // The context roots this core (and so the handle) until Close: the SafeHandle
+            // is never finalized behind our back, and never on the finalizer thread.
+            _context = Native.NewContext(this);
+            ClientSafeHandle handle;
+            int status = Native.plugwire_client_new(pullMode ? null : Native.EventCallback, _context, out handle);
+            if (status != (int)NativeStatus.Ok)
+            {
+                Native.FreeContext(_context);
+                _context = IntPtr.Zero;
+                throw PlugwireNativeException.FromStatus(status, "plugwire_client_new");
+            }
+            _handle = handle;
+        }
+
+        internal bool IsClosed { get { lock (_lock) return _closed; } }
+
+        internal Task<Reply> SendAsync(Request request)
+        {
+            byte[] bytes = request.ToByteArray();
+            var pending = new PendingRequest(this);
+            ClientSafeHandle handle;
+            lock (_lock)
+            {
+                if (_closed) throw new ObjectDisposedException("PlugwireClient");
+                pending.Context = Native.NewContext(pending);
+                _pending.Add(pending);
+                handle = _handle;
+            }
+            int status;
+            try
+            {
+                // The SafeHandle parameter holds a reference for the call, so a concurrent
+                // Dispose cannot free the native client under it.
+                status = Native.plugwire_client_request(handle, bytes, (UIntPtr)bytes.Length, Native.ReplyCallback, pending.Context);
+            }
+            catch (ObjectDisposedException)
+            {
+                status = (int)NativeStatus.ClientClosed;
+            }
+            if (status != (int)NativeStatus.Ok)
+            {
+                var error = PlugwireNativeException.FromStatus(status, "plugwire_client_request");
+                if (Forget(pending)) pending.Abandon(error);
+                throw error;
+            }
+            return pending.Task;
+        }
+
+        /// <summary>Removes a pending request and frees its context; false if already done.</summary>
+        internal bool Forget(PendingRequest pending)
+        {
+            lock (_lock)
+            {
+                if (!_pending.Remove(pending)) return false;
+                Native.FreeContext(pending.Context);
+                pending.Context = IntPtr.Zero;
+                return true;
+            }
+        }
+
+        /// <summary>On the callback thread (push mode).</summary>
+        internal void OnNativeEvent(byte[] bytes)
+        {
+            var owner = _owner.Target as PlugwireClient;
+            if (owner == null) return;
+            owner.OnEvent(Event.Parse(bytes), false);
+        }
+
+        /// <summary>Pull mode: takes the next queued event, or null.</summary>
+        internal Event NextEvent(uint timeoutMs)
+        {
+            ClientSafeHandle handle;
+            lock (_lock)
+            {
+                if (_closed) throw new ObjectDisposedException("PlugwireClient");
+                handle = _handle;
+            }
+            IntPtr buffer;
+            UIntPtr len;
+            int status;
+            try
+            {
+                status = Native.plugwire_client_next_event(handle, timeoutMs, out buffer, out len);
+            }
+            catch (ObjectDisposedException)
+            {
+                return null;
+            }
+            if (status == (int)NativeStatus.Timeout || status == (int)NativeStatus.ClientClosed) return null;
+            if (status != (int)NativeStatus.Ok) throw PlugwireNativeException.FromStatus(status, "plugwire_client_next_event");
+            try
+            {
+                return Event.Parse(Native.Copy(buffer, len));
+            }
+            finally
+            {
+                Native.plugwire_buffer_free(buffer, len);
+            }
+        }
+
+        /// <summary>
+        /// Frees the native client (which stops the toys and waits for a running callback),
+        /// then the contexts. When it returns no callback of this client runs again.
+        /// Requests still pending fail with ObjectDisposedException.
+        /// </summary>
+        internal void Close()
+        {
+            ClientSafeHandle handle;
+            lock (_lock)
+            {
+                if (_closed) return;
+                _closed = true;
+                handle = _handle;
+            }
+            handle.Dispose();
+            List<PendingRequest> abandoned;
+            lock (_lock)
+            {
+                abandoned = new List<PendingRequest>(_pending);
+                foreach (var p in abandoned)
+                {
+                    Native.FreeContext(p.Context);
+                    p.Context = IntPtr.Zero;
+                }
+                _pending.Clear();
+                if (_context != IntPtr.Zero)
+                {
+                    Native.FreeContext(_context);
+                    _context = IntPtr.Zero;
+                }
+            }
+            foreach (var p in abandoned) p.Abandon(new ObjectDisposedException("PlugwireClient", "the client was disposed before the reply came"));
+        }
+
+        /// <summary>For the finalizer: closes on a background thread, never blocking the finalizer thread.</summary>
+        internal void CloseInBackground()
+        {
+            try
+            {
+                ThreadPool.QueueUserWorkItem(state => ((ClientCore)state).CloseQuietly(), this);
+            }
+            catch
+            {
+                // Shutting down: the process is ending anyway.
+            }
+        }
+
+        private void CloseQuietly()
+        {
+            try
+            {
+                Close();
+            }
+            catch (Exception e)
+            {
+                Diagnostics.Report("closing a collected client", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Raises a client's events in order: on the SynchronizationContext captured when the
+    /// client was made, else on one thread-pool work item at a time.
+    /// </summary>
+    internal sealed class EventDispatcher
+    {
+        private readonly SynchronizationContext _context;
+        private readonly Queue<Action> _queue = new Queue<Action>();
+        private bool _draining;
+
+        internal EventDispatcher(SynchronizationContext context) { _context = context; }
+
+        internal void Post(Action action)
+        {
+            if (_context != null)
+            {
+                _context.Post(state => ((Action)state)(), action);
+                return;
+            }
+            lock (_queue)
+            {
+                _queue.Enqueue(action);
+                if (_draining) return;
+                _draining = true;
+            }
+            ThreadPool.QueueUserWorkItem(_ => Drain());
+        }
+
+        private void Drain()
+        {
+            while (true)
+            {
+                Action next;
+                lock (_queue)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        _draining = false;
+                        return;
+                    }
+                    next = _queue.Dequeue();
+                }
+                next();
+            }
+        }
+    }
+}

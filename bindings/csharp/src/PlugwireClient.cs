@@ -1,0 +1,417 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Plugwire.Proto;
+
+namespace Plugwire
+{
+    /// <summary>A simulated toy to create with the embedded server.</summary>
+    public sealed class SimulatedDeviceOptions
+    {
+        public SimulatedDeviceOptions(string name) { Name = name; }
+        /// <summary>Advertised name, e.g. "LVS-Nora".</summary>
+        public string Name { get; set; }
+        /// <summary>Address; null or empty: generated.</summary>
+        public string Address { get; set; }
+        /// <summary>Model the toy reports when identified; null: from the name.</summary>
+        public string Model { get; set; }
+        /// <summary>Battery level 0-100 the toy reports; null: the simulator's default.</summary>
+        public uint? BatteryLevel { get; set; }
+        /// <summary>Present as a serial port of this name instead of a BLE advertisement.</summary>
+        public string SerialPort { get; set; }
+
+        internal SimulatedDevice ToProto()
+        {
+            return new SimulatedDevice
+            {
+                Name = Name ?? "",
+                Address = Address ?? "",
+                Model = Model ?? "",
+                BatteryLevel = BatteryLevel,
+                SerialPort = SerialPort ?? "",
+            };
+        }
+    }
+
+    /// <summary>How the embedded server (inside the native library) is set up.</summary>
+    public sealed class EmbeddedOptions
+    {
+        public string ClientName { get; set; }
+        public string ServerName { get; set; }
+        /// <summary>Milliseconds; 0 (the default) turns the ping watchdog off. The library pings for you.</summary>
+        public uint MaxPingTimeMs { get; set; }
+        /// <summary>Simulated hardware (implied by <see cref="SimulatedDevices"/>).</summary>
+        public bool Simulated { get; set; }
+        public List<SimulatedDeviceOptions> SimulatedDevices { get; private set; }
+        public bool BluetoothLE { get; set; }
+        public bool Serial { get; set; }
+        public bool DeviceWebsocket { get; set; }
+        /// <summary>Ecosystem device configuration JSON (v4 or v5); null keeps the built-in one.</summary>
+        public string DeviceConfigJson { get; set; }
+        /// <summary>Intiface user device configuration JSON; null for none.</summary>
+        public string UserConfigJson { get; set; }
+        /// <summary>Gap between writes for devices whose configuration names none; null keeps 75 ms.</summary>
+        public uint? DefaultMessageGapMs { get; set; }
+
+        public EmbeddedOptions() { SimulatedDevices = new List<SimulatedDeviceOptions>(); }
+
+        /// <summary>Adds simulated toys by advertised name (e.g. "LVS-Lush").</summary>
+        public EmbeddedOptions WithSimulatedDevices(params string[] names)
+        {
+            foreach (var n in names) SimulatedDevices.Add(new SimulatedDeviceOptions(n));
+            return this;
+        }
+
+        internal ConnectEmbedded ToProto(string fallbackName)
+        {
+            var c = new ConnectEmbedded
+            {
+                ClientName = ClientName ?? fallbackName,
+                ServerName = ServerName ?? "",
+                MaxPingTimeMs = MaxPingTimeMs,
+                Simulated = Simulated,
+                BluetoothLe = BluetoothLE,
+                Serial = Serial,
+                DeviceWebsocket = DeviceWebsocket,
+                DeviceConfigJson = DeviceConfigJson ?? "",
+                UserConfigJson = UserConfigJson ?? "",
+                DefaultMessageGapMs = DefaultMessageGapMs,
+            };
+            foreach (var d in SimulatedDevices) c.SimulatedDevices.Add(d.ToProto());
+            return c;
+        }
+    }
+
+    public sealed class DeviceAddedEventArgs : EventArgs
+    {
+        public DeviceAddedEventArgs(PlugwireDevice device) { Device = device; }
+        public PlugwireDevice Device { get; private set; }
+    }
+
+    public sealed class DeviceRemovedEventArgs : EventArgs
+    {
+        public DeviceRemovedEventArgs(PlugwireDevice device) { Device = device; }
+        /// <summary>The device as it was (its commands now fail).</summary>
+        public PlugwireDevice Device { get; private set; }
+    }
+
+    public sealed class InputReadingEventArgs : EventArgs
+    {
+        public InputReadingEventArgs(uint deviceIndex, uint featureIndex, InputType input, int value)
+        {
+            DeviceIndex = deviceIndex;
+            FeatureIndex = featureIndex;
+            Input = input;
+            Value = value;
+        }
+        public uint DeviceIndex { get; private set; }
+        public uint FeatureIndex { get; private set; }
+        public InputType Input { get; private set; }
+        public int Value { get; private set; }
+    }
+
+    public sealed class ErrorEventArgs : EventArgs
+    {
+        public ErrorEventArgs(Exception exception) { Exception = exception; }
+        /// <summary>A <see cref="PlugwireException"/> from the library, or an exception an event handler threw.</summary>
+        public Exception Exception { get; private set; }
+    }
+
+    /// <summary>An exception thrown by one of your event handlers, reported through ErrorReceived.</summary>
+    public sealed class PlugwireHandlerException : Exception
+    {
+        public PlugwireHandlerException(string eventName, Exception inner)
+            : base("a handler of " + eventName + " threw: " + inner.Message, inner) { }
+    }
+
+    /// <summary>
+    /// A Buttplug client backed by the native plugwire library: connect to the embedded
+    /// server (simulated toys, Bluetooth LE, serial...) or to any Buttplug server over
+    /// websocket, find devices and drive them.
+    ///
+    /// Events are raised on the SynchronizationContext current when the client was created
+    /// (Unity's main thread, a UI thread), else on the thread pool, one at a time and in
+    /// order; with <c>pullMode: true</c> they are raised only by <see cref="PollEvents"/>, on
+    /// its caller's thread. Dispose stops every toy and returns when no callback can run.
+    /// </summary>
+    public sealed class PlugwireClient : IDisposable
+    {
+        private readonly string _name;
+        private readonly ClientCore _core;
+        private readonly EventDispatcher _dispatcher;
+        private readonly object _devicesLock = new object();
+        private readonly Dictionary<uint, PlugwireDevice> _devices = new Dictionary<uint, PlugwireDevice>();
+        private readonly object _raiseLock = new object();
+        private volatile bool _disposed;
+        private int _disposeState;
+        private readonly ManualResetEventSlim _disposeDone = new ManualResetEventSlim(false);
+        // The client whose handler the current thread is running, if any.
+        [ThreadStatic] private static PlugwireClient t_inHandlerOf;
+        private volatile bool _connected;
+        private readonly Simulation _simulation;
+
+        /// <param name="name">Client name sent to the server.</param>
+        /// <param name="pullMode">Queue events for <see cref="PollEvents"/> instead of raising them by themselves.</param>
+        public PlugwireClient(string name = "plugwire C#", bool pullMode = false)
+        {
+            _name = name ?? "plugwire C#";
+            _dispatcher = new EventDispatcher(SynchronizationContext.Current);
+            _core = new ClientCore(this, pullMode);
+            _simulation = new Simulation(this);
+        }
+
+        ~PlugwireClient()
+        {
+            // Never block the finalizer thread on native work: close elsewhere.
+            if (!_disposed && _core != null) _core.CloseInBackground();
+        }
+
+        public string Name { get { return _name; } }
+        public bool Connected { get { return _connected && !_disposed; } }
+        public bool PullMode { get { return _core.PullMode; } }
+
+        /// <summary>The devices currently known, by index order.</summary>
+        public PlugwireDevice[] Devices
+        {
+            get
+            {
+                lock (_devicesLock) return _devices.Values.OrderBy(d => d.Index).ToArray();
+            }
+        }
+
+        /// <summary>Simulated-hardware control (embedded connections with simulated toys).</summary>
+        public Simulation Simulation { get { return _simulation; } }
+
+        public event EventHandler<DeviceAddedEventArgs> DeviceAdded;
+        public event EventHandler<DeviceRemovedEventArgs> DeviceRemoved;
+        public event EventHandler ScanningFinished;
+        public event EventHandler<InputReadingEventArgs> InputReadingReceived;
+        public event EventHandler ServerDisconnect;
+        public event EventHandler PingTimeout;
+        public event EventHandler<ErrorEventArgs> ErrorReceived;
+
+        // ------------------------------------------------------------ requests
+
+        internal async Task<Reply> RequestAsync(Request request)
+        {
+            ThrowIfDisposed();
+            Reply reply = await _core.SendAsync(request).ConfigureAwait(false);
+            if (reply.KindCase == Reply.KindOneofCase.Error) throw PlugwireException.FromError(reply.Error);
+            return reply;
+        }
+
+        public async Task ConnectEmbeddedAsync(EmbeddedOptions options = null)
+        {
+            options = options ?? new EmbeddedOptions();
+            await RequestAsync(new Request { ConnectEmbedded = options.ToProto(_name) }).ConfigureAwait(false);
+            _connected = true;
+        }
+
+        /// <summary>Connects to a Buttplug server over websocket, e.g. ws://127.0.0.1:12345.</summary>
+        public async Task ConnectAsync(Uri server)
+        {
+            if (server == null) throw new ArgumentNullException("server");
+            await RequestAsync(new Request { ConnectWebsocket = new ConnectWebsocket { ClientName = _name, Url = server.ToString() } }).ConfigureAwait(false);
+            _connected = true;
+        }
+
+        public Task StartScanningAsync()
+        {
+            return RequestAsync(new Request { StartScanning = new StartScanning() });
+        }
+
+        public Task StopScanningAsync()
+        {
+            return RequestAsync(new Request { StopScanning = new StopScanning() });
+        }
+
+        public Task StopAllDevicesAsync()
+        {
+            return RequestAsync(new Request { StopAll = new StopAll() });
+        }
+
+        public Task PingAsync()
+        {
+            return RequestAsync(new Request { Ping = new Ping() });
+        }
+
+        public async Task DisconnectAsync()
+        {
+            await RequestAsync(new Request { Disconnect = new Disconnect() }).ConfigureAwait(false);
+            _connected = false;
+            lock (_devicesLock) _devices.Clear();
+        }
+
+        // ------------------------------------------------------------ events
+
+        /// <summary>
+        /// Pull mode: raises every queued event on the calling thread (call it from a game
+        /// loop's Update) and returns how many were raised. Waits up to
+        /// <paramref name="timeoutMs"/> for the first one (0: never waits).
+        /// </summary>
+        public int PollEvents(uint timeoutMs = 0)
+        {
+            if (!_core.PullMode) throw new InvalidOperationException("PollEvents needs a client created with pullMode: true");
+            int count = 0;
+            uint wait = timeoutMs;
+            while (!_disposed)
+            {
+                Event e = _core.NextEvent(wait);
+                if (e == null) break;
+                wait = 0;
+                OnEvent(e, true);
+                count++;
+            }
+            return count;
+        }
+
+        /// <summary>An event from native code (callback thread) or from PollEvents (caller's thread).</summary>
+        internal void OnEvent(Event e, bool raiseHere)
+        {
+            if (_disposed) return;
+            Action raise = null;
+            switch (e.KindCase)
+            {
+                case Event.KindOneofCase.DeviceAdded:
+                {
+                    var device = new PlugwireDevice(this, e.DeviceAdded);
+                    lock (_devicesLock) _devices[device.Index] = device;
+                    raise = () => Invoke("DeviceAdded", DeviceAdded, new DeviceAddedEventArgs(device));
+                    break;
+                }
+                case Event.KindOneofCase.DeviceRemoved:
+                {
+                    PlugwireDevice device;
+                    lock (_devicesLock)
+                    {
+                        if (_devices.TryGetValue(e.DeviceRemoved.Index, out device)) _devices.Remove(e.DeviceRemoved.Index);
+                    }
+                    if (device == null) device = new PlugwireDevice(this, new Device { Index = e.DeviceRemoved.Index, Name = e.DeviceRemoved.Name });
+                    var d = device;
+                    raise = () => Invoke("DeviceRemoved", DeviceRemoved, new DeviceRemovedEventArgs(d));
+                    break;
+                }
+                case Event.KindOneofCase.ScanningFinished:
+                    raise = () => Invoke("ScanningFinished", ScanningFinished, EventArgs.Empty);
+                    break;
+                case Event.KindOneofCase.InputReading:
+                {
+                    var r = e.InputReading;
+                    var args = new InputReadingEventArgs(r.DeviceIndex, r.FeatureIndex, r.Input, r.Value);
+                    raise = () => Invoke("InputReadingReceived", InputReadingReceived, args);
+                    break;
+                }
+                case Event.KindOneofCase.ServerDisconnected:
+                    _connected = false;
+                    lock (_devicesLock) _devices.Clear();
+                    raise = () => Invoke("ServerDisconnect", ServerDisconnect, EventArgs.Empty);
+                    break;
+                case Event.KindOneofCase.PingTimeout:
+                    raise = () => Invoke("PingTimeout", PingTimeout, EventArgs.Empty);
+                    break;
+                case Event.KindOneofCase.Error:
+                {
+                    var args = new ErrorEventArgs(PlugwireException.FromError(e.Error));
+                    raise = () => Invoke("ErrorReceived", ErrorReceived, args);
+                    break;
+                }
+                default:
+                    return; // An event kind newer than this binding.
+            }
+            if (raiseHere) raise();
+            else _dispatcher.Post(raise);
+        }
+
+        private void Invoke<T>(string name, EventHandler<T> handler, T args) where T : EventArgs
+        {
+            Invoke(name, handler == null ? (Action)null : () => handler(this, args));
+        }
+
+        private void Invoke(string name, EventHandler handler, EventArgs args)
+        {
+            Invoke(name, handler == null ? (Action)null : () => handler(this, args));
+        }
+
+        // Handlers run under _raiseLock so Dispose can wait for one running elsewhere;
+        // exceptions they throw go to ErrorReceived, never further.
+        private void Invoke(string name, Action call)
+        {
+            if (call == null || _disposed) return;
+            lock (_raiseLock)
+            {
+                if (_disposed) return;
+                var outer = t_inHandlerOf;
+                t_inHandlerOf = this;
+                try
+                {
+                    call();
+                }
+                catch (Exception ex)
+                {
+                    if (name == "ErrorReceived")
+                    {
+                        Diagnostics.Report("an ErrorReceived handler", ex);
+                        return;
+                    }
+                    var errors = ErrorReceived;
+                    if (errors == null)
+                    {
+                        Diagnostics.Report("a " + name + " handler", ex);
+                        return;
+                    }
+                    try
+                    {
+                        errors(this, new ErrorEventArgs(new PlugwireHandlerException(name, ex)));
+                    }
+                    catch (Exception inner)
+                    {
+                        Diagnostics.Report("an ErrorReceived handler", inner);
+                    }
+                }
+                finally
+                {
+                    t_inHandlerOf = outer;
+                }
+            }
+        }
+
+        // ------------------------------------------------------------ lifetime
+
+        private void ThrowIfDisposed()
+        {
+            if (_disposed) throw new ObjectDisposedException("PlugwireClient");
+        }
+
+        /// <summary>
+        /// Stops every toy (the server stops them as the client disconnects), frees the
+        /// native client and returns when no callback or event handler of this client can
+        /// run any more (except the handler that called Dispose, if any). Safe to call
+        /// twice and from inside an event handler.
+        /// </summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposeState, 1) != 0)
+            {
+                // Another thread is disposing: return when it is done, unless this thread
+                // runs one of our handlers (the first Dispose may be waiting for it).
+                if (t_inHandlerOf != this) _disposeDone.Wait();
+                return;
+            }
+            try
+            {
+                _disposed = true;
+                _connected = false;
+                // Wait for a handler running on another thread (re-entrant from inside one).
+                lock (_raiseLock) { }
+                _core.Close();
+                GC.SuppressFinalize(this);
+            }
+            finally
+            {
+                _disposeDone.Set();
+            }
+        }
+    }
+}

@@ -165,7 +165,11 @@ pub unsafe extern "C" fn plugwire_client_request(
             requests::submit(&core, kind)
         };
         handle.spawn(async move {
-            let reply = pending.await;
+            // A panic while the request runs still answers, exactly once.
+            let reply = requests::settle(pending).await;
+            if let pb::reply::Kind::Error(e) = &reply {
+                tracing::debug!("request failed: {} ({:?})", e.message, e.code());
+            }
             core.reply(callback, requests::encode_reply(reply));
         });
         PlugwireStatus::Ok

@@ -13,7 +13,7 @@ use std::pin::Pin;
 use crate::client::{ButtplugClient, ClientDevice, ClientError, ClientEvent, OutputValue};
 use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
 use crate::hardware::Endpoint;
-use crate::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
+use crate::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware, WriteFault};
 use crate::proto as pb;
 use crate::server::ButtplugServer;
 use crate::server::ResponseFuture;
@@ -220,6 +220,28 @@ fn now(reply: Reply) -> PendingReply {
     Box::pin(std::future::ready(reply))
 }
 
+/// Awaits a reply; a panic while it runs becomes an `ERROR_CODE_INTERNAL` reply, so the
+/// reply callback is still called exactly once.
+pub(crate) async fn settle(pending: PendingReply) -> Reply {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(pending).catch_unwind().await {
+        Ok(reply) => reply,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            tracing::error!("internal error while carrying out a request: {message}");
+            error(
+                pb::ErrorCode::Internal,
+                pb::ErrorCategory::Server,
+                format!("internal error: {message}"),
+            )
+        }
+    }
+}
+
 /// Submits one request for a client, on the caller's thread: when this returns, a device
 /// command is on its way to the device, in the order of the caller's calls. The future
 /// resolves with the reply.
@@ -411,6 +433,30 @@ fn simulation(conn: &Connection, request: pb::request::Kind) -> Reply {
                         })
                         .collect(),
                 })
+            }
+        }),
+        K::SimulatedSetWriteFault(f) => simulated(conn, |hw| {
+            let fault = match pb::WriteFault::try_from(f.fault) {
+                Ok(pb::WriteFault::None) => WriteFault::None,
+                Ok(pb::WriteFault::Fail) => WriteFault::Fail,
+                Ok(pb::WriteFault::Hang) => WriteFault::Hang,
+                Ok(pb::WriteFault::Delay) => {
+                    WriteFault::Delay(Duration::from_millis(u64::from(f.delay_ms)))
+                }
+                Err(_) => {
+                    return error(
+                        pb::ErrorCode::InvalidArgument,
+                        pb::ErrorCategory::Request,
+                        format!("unknown write fault {}", f.fault),
+                    );
+                }
+            };
+            match hw.device(&f.address) {
+                None => unknown_sim(&f.address),
+                Some(d) => {
+                    d.set_write_fault(fault);
+                    ok()
+                }
             }
         }),
         _ => invalid("not a simulation request"),
@@ -607,6 +653,16 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
     if let Some(pb::connect_embedded::DefaultGap::DefaultMessageGapMs(gap)) = c.default_gap {
         builder = builder.default_message_gap_ms(gap);
     }
+    if let Some(pb::connect_embedded::HardwareTimeout::HardwareTimeoutMs(ms)) = c.hardware_timeout {
+        if ms == 0 {
+            return error(
+                E::InvalidArgument,
+                C::Request,
+                "hardware_timeout_ms must be more than 0",
+            );
+        }
+        builder = builder.hardware_timeout(Duration::from_millis(u64::from(ms)));
+    }
     if !c.device_config_json.is_empty() {
         builder = match builder.device_config_json(&c.device_config_json) {
             Ok(b) => b,
@@ -718,3 +774,28 @@ fn spawn_forwarder(core: &Arc<ClientCore>, client: &ButtplugClient) -> tokio::ta
 
 /// How long `plugwire_client_free` waits for the client's devices to stop.
 pub(crate) const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Defect 9 of issue 12: a panic inside a spawned request still produces exactly one
+    /// reply, an internal error.
+    #[tokio::test]
+    async fn a_panicking_request_settles_with_an_internal_error() {
+        let pending: PendingReply = Box::pin(async {
+            if std::hint::black_box(true) {
+                panic!("request exploded");
+            }
+            ok()
+        });
+        match settle(pending).await {
+            Reply::Error(e) => {
+                assert_eq!(e.code, pb::ErrorCode::Internal as i32);
+                assert!(e.message.contains("request exploded"), "{}", e.message);
+            }
+            other => panic!("expected an error reply, got {other:?}"),
+        }
+        assert!(matches!(settle(now(ok())).await, Reply::Ok(_)));
+    }
+}

@@ -57,7 +57,8 @@ typedef enum PlugwireStatus {
 } PlugwireStatus;
 
 /**
- * Log levels, most severe first. `Off` silences the callback.
+ * Log levels, most severe first. `Off` silences the callback. The functions that take a
+ * level take it as an integer (`uint32_t`) and refuse values outside 0..=5.
  */
 typedef enum PlugwireLogLevel {
   PLUGWIRE_LOG_LEVEL_OFF = 0,
@@ -191,28 +192,43 @@ enum PlugwireStatus plugwire_buffer_free(uint8_t *buffer, size_t len);
 enum PlugwireStatus plugwire_client_free(struct PlugwireClient *client);
 
 /**
- * Sets (or with NULL removes) the log callback and its level. Callable at any time, any
- * number of times.
+ * Sets (or with NULL removes) the log callback and its level (`PLUGWIRE_LOG_LEVEL_*`,
+ * 0 = off ... 5 = trace). Callable at any time, any number of times, from any thread,
+ * including from inside the log callback.
  *
- * Ownership: `user_data` must stay valid until the callback is replaced.
- * Threads: any; the callback runs on whichever library thread logs.
+ * Records are delivered one at a time, in order, on the library's log thread (which runs
+ * while a callback is set), never on the caller's thread or a runtime thread; a callback
+ * may call any plugwire function. Records that arrive while 1024 wait for a slow callback
+ * are dropped; the callback is then told how many (a WARN record).
+ *
+ * Ownership: when this returns, the previous callback is not running and is never called
+ * again (unless this is called from inside it), so its `user_data` may be freed at once.
+ * `user_data` must stay valid until the callback is replaced or removed.
+ * Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for a level above 5 (nothing changes);
+ * `PLUGWIRE_STATUS_RUNTIME_FAILED` if the log thread cannot be started.
  */
 enum PlugwireStatus plugwire_set_log_callback(PlugwireLogCallback callback,
                                               void *user_data,
-                                              enum PlugwireLogLevel level);
+                                              uint32_t level);
 
 /**
- * Changes the log level. Callable at any time.
+ * Changes the log level (`PLUGWIRE_LOG_LEVEL_*`, 0 = off ... 5 = trace). Callable at any
+ * time, from any thread. Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for a level above 5
+ * (the level stays as it was).
  */
-enum PlugwireStatus plugwire_set_log_level(enum PlugwireLogLevel level);
+enum PlugwireStatus plugwire_set_log_level(uint32_t level);
 
 /**
  * Shuts the library down: every client is disconnected (its devices stopped) and closed,
- * and the runtime's threads end within `timeout_ms`. Handles stay valid for
- * `plugwire_client_free` only; other calls on them return `PLUGWIRE_STATUS_SHUT_DOWN` or
- * `PLUGWIRE_STATUS_CLIENT_CLOSED`. A later `plugwire_client_new` starts afresh.
+ * all at once, and the runtime's threads end, within `timeout_ms` in all (plus the time
+ * running callbacks take to return). When it returns no client callback runs again.
+ * Handles stay valid for `plugwire_client_free` only; other calls on them return
+ * `PLUGWIRE_STATUS_SHUT_DOWN` or `PLUGWIRE_STATUS_CLIENT_CLOSED` (`next_event` too, even
+ * with events queued before). A later `plugwire_client_new` starts afresh. The log
+ * callback, if set, stays set.
  *
- * Threads: any thread except a callback thread.
+ * Threads: any, including from inside a client's callback or the log callback (the
+ * calling callback's own client is closed without waiting for that callback).
  */
 enum PlugwireStatus plugwire_shutdown(uint32_t timeout_ms);
 

@@ -525,7 +525,7 @@ fn the_log_callback_can_be_changed_any_time() {
         plugwire_set_log_callback(
             Some(log_to_inbox),
             inbox as *mut Inbox as *mut c_void,
-            PlugwireLogLevel::Info
+            PlugwireLogLevel::Info as u32
         ),
         PlugwireStatus::Ok
     );
@@ -535,11 +535,17 @@ fn the_log_callback_can_be_changed_any_time() {
     let line = rx.recv_timeout(WAIT).expect("an info line (device added)");
     assert!(!line.is_empty());
     assert_eq!(
-        plugwire_set_log_level(PlugwireLogLevel::Off),
+        plugwire_set_log_level(PlugwireLogLevel::Off as u32),
         PlugwireStatus::Ok
     );
+    // Levels come from C as integers: out of range is refused, not undefined behaviour.
+    assert_eq!(plugwire_set_log_level(42), PlugwireStatus::InvalidArgument);
     assert_eq!(
-        plugwire_set_log_callback(None, ptr::null_mut(), PlugwireLogLevel::Off),
+        plugwire_set_log_callback(None, ptr::null_mut(), 6),
+        PlugwireStatus::InvalidArgument
+    );
+    assert_eq!(
+        plugwire_set_log_callback(None, ptr::null_mut(), PlugwireLogLevel::Off as u32),
         PlugwireStatus::Ok
     );
 }

@@ -289,30 +289,25 @@ impl ClientCore {
         let deadline = Instant::now() + timeout;
         {
             let mut closing = lock(&self.closing);
-            loop {
-                match *closing {
-                    Closing::Done => return,
-                    Closing::Open => {
-                        *closing = Closing::By(std::thread::current().id());
-                        break;
-                    }
-                    Closing::By(closer) => {
-                        if self.is_dispatcher() {
-                            // Freed from its own callback while being closed elsewhere:
-                            // the closer waits for this callback, which must return.
-                            return;
-                        }
-                        // Wait for the other closer, unless it waits for this thread.
-                        wait_for_thread(closer, || {
-                            while *closing != Closing::Done {
-                                closing = self
-                                    .closing_done
-                                    .wait(closing)
-                                    .unwrap_or_else(|e| e.into_inner());
-                            }
-                        });
+            match *closing {
+                Closing::Done => return,
+                Closing::Open => *closing = Closing::By(std::thread::current().id()),
+                Closing::By(closer) => {
+                    if self.is_dispatcher() {
+                        // Freed from its own callback while being closed elsewhere: the
+                        // closer waits for this callback, which must return.
                         return;
                     }
+                    // Wait for the other closer, unless it waits for this thread.
+                    wait_for_thread(closer, || {
+                        while *closing != Closing::Done {
+                            closing = self
+                                .closing_done
+                                .wait(closing)
+                                .unwrap_or_else(|e| e.into_inner());
+                        }
+                    });
+                    return;
                 }
             }
         }

@@ -727,3 +727,70 @@ fn a_stalled_event_callback_gets_a_dropped_events_notice() {
     assert!(notice.contains("events were dropped"), "{notice}");
     drop(c);
 }
+
+fn error_of(reply: pb::reply::Kind) -> pb::Error {
+    match reply {
+        pb::reply::Kind::Error(e) => e,
+        other => panic!("expected an error reply, got {other:?}"),
+    }
+}
+
+/// One error vocabulary (issue 12) over a remote server: a refused connection is
+/// CONNECTION_FAILED with the server's reason, and once the server went away every
+/// device request is NOT_CONNECTED, whatever the request.
+#[test]
+fn a_refused_or_lost_remote_server_is_a_connection_error() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ws = rt.block_on(async {
+        let server = plugwire::ButtplugServer::builder().build().unwrap();
+        plugwire::transport::WebsocketServer::start(server, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap()
+    });
+    let url = format!("ws://{}", ws.local_addr());
+    let connect = |name: &str| {
+        pb::request::Kind::ConnectWebsocket(pb::ConnectWebsocket {
+            client_name: name.into(),
+            url: url.clone(),
+        })
+    };
+    let first = Client::push();
+    first.ok(connect("first"));
+    let second = Client::push();
+    let refused = error_of(second.request(connect("second")));
+    assert_eq!(
+        refused.code,
+        pb::ErrorCode::ConnectionFailed as i32,
+        "{refused:?}"
+    );
+    assert_eq!(refused.category, pb::ErrorCategory::Connection as i32);
+    assert!(
+        refused.message.contains("another client is connected"),
+        "{}",
+        refused.message
+    );
+
+    rt.block_on(ws.shutdown());
+    loop {
+        if let pb::event::Kind::ServerDisconnected(_) = first.next_event() {
+            break;
+        }
+    }
+    let requests = [
+        vibrate(0, 0.5),
+        pb::request::Kind::DeviceInput(pb::DeviceInput {
+            device_index: 0,
+            feature_index: 0,
+            input: pb::InputType::Battery as i32,
+            command: pb::InputCommand::Read as i32,
+        }),
+        pb::request::Kind::StopDevice(pb::StopDevice {
+            device_index: 0,
+            feature: None,
+        }),
+    ];
+    for request in requests {
+        let e = error_of(first.request(request));
+        assert_eq!(e.code, pb::ErrorCode::NotConnected as i32, "{e:?}");
+    }
+}

@@ -307,19 +307,23 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
                 .map(|d| device_to_pb(d.info()))
                 .collect(),
         })),
-        K::DeviceOutput(o) => device_output(client, o),
-        K::DeviceOutputs(o) => device_outputs(client, o),
-        K::DeviceInput(i) => device_input(client, i),
+        K::DeviceOutput(o) => device_output(&conn, o),
+        K::DeviceOutputs(o) => device_outputs(&conn, o),
+        K::DeviceInput(i) => device_input(&conn, i),
         K::StopDevice(s) => {
             let feature = s.feature.map(|pb::stop_device::Feature::FeatureIndex(f)| f);
             match known_device(client, s.device_index, feature) {
                 Err(reply) => now(reply),
-                Ok(_) => submitted(client.submit(CoreRequest::Stop {
-                    device: Some(s.device_index),
-                    feature,
-                    inputs: true,
-                    outputs: true,
-                })),
+                Ok(_) => device_submitted(
+                    &conn,
+                    s.device_index,
+                    client.submit(CoreRequest::Stop {
+                        device: Some(s.device_index),
+                        feature,
+                        inputs: true,
+                        outputs: true,
+                    }),
+                ),
             }
         }
         K::StopAll(_) => submitted(client.submit(CoreRequest::Stop {
@@ -332,6 +336,50 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
         K::Disconnect(_) => Box::pin(async move { done(conn.client.disconnect().await) }),
         other => now(simulation(&conn, other)),
     }
+}
+
+/// A device request submitted to the server. A device it no longer has (gone while the
+/// request was on its way) is `UNKNOWN_DEVICE`, as the client's own check says for it, not
+/// the server's generic device error; if the connection went meanwhile, `NOT_CONNECTED`.
+fn device_submitted(
+    conn: &Arc<Connection>,
+    index: u32,
+    r: Result<ResponseFuture, ClientError>,
+) -> PendingReply {
+    match r {
+        Err(e) => now(device_error(conn, index, e)),
+        Ok(pending) => {
+            let conn = conn.clone();
+            Box::pin(async move {
+                match pending.await {
+                    Ok(_) => ok(),
+                    Err(e) => device_error(&conn, index, e.into()),
+                }
+            })
+        }
+    }
+}
+
+fn device_error(conn: &Connection, index: u32, e: ClientError) -> Reply {
+    if let ClientError::Server(s) = &e {
+        if s.code == ServerCode::Device {
+            if !conn.client.is_connected() {
+                return not_connected();
+            }
+            // The Buttplug protocol has no code of its own for an unknown device: a server
+            // says so in a device error (plugwire's own server with exactly this message).
+            let gone = conn.client.device(index).is_none()
+                || s.message == crate::spec::ButtplugError::no_device(index).message;
+            if gone {
+                return error(
+                    pb::ErrorCode::UnknownDevice,
+                    pb::ErrorCategory::Request,
+                    format!("no device at index {index}"),
+                );
+            }
+        }
+    }
+    from_client_error(e)
 }
 
 /// Checks, before anything is sent, that the client is connected and knows the device
@@ -537,19 +585,19 @@ fn output_entry(
     Ok((feature, output, value, duration))
 }
 
-fn device_output(client: &ButtplugClient, o: pb::DeviceOutput) -> PendingReply {
-    let device = match known_device(client, o.device_index, None) {
+fn device_output(conn: &Arc<Connection>, o: pb::DeviceOutput) -> PendingReply {
+    let device = match known_device(&conn.client, o.device_index, None) {
         Ok(d) => d,
         Err(reply) => return now(reply),
     };
     match output_entry(&device, o.feature_index, o.output, o.value, o.duration) {
-        Ok(entry) => submitted(device.submit_outputs(&[entry])),
+        Ok(entry) => device_submitted(conn, o.device_index, device.submit_outputs(&[entry])),
         Err(reply) => now(reply),
     }
 }
 
-fn device_outputs(client: &ButtplugClient, o: pb::DeviceOutputs) -> PendingReply {
-    let device = match known_device(client, o.device_index, None) {
+fn device_outputs(conn: &Arc<Connection>, o: pb::DeviceOutputs) -> PendingReply {
+    let device = match known_device(&conn.client, o.device_index, None) {
         Ok(d) => d,
         Err(reply) => return now(reply),
     };
@@ -571,12 +619,13 @@ fn device_outputs(client: &ButtplugClient, o: pb::DeviceOutputs) -> PendingReply
         })
         .collect();
     match entries {
-        Ok(entries) => submitted(device.submit_outputs(&entries)),
+        Ok(entries) => device_submitted(conn, index, device.submit_outputs(&entries)),
         Err(reply) => now(reply),
     }
 }
 
-fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> PendingReply {
+fn device_input(conn: &Arc<Connection>, i: pb::DeviceInput) -> PendingReply {
+    let client = &conn.client;
     let (Some(input), Some(command)) = (input_from_pb(i.input), command_from_pb(i.command)) else {
         return now(invalid("DeviceInput needs an input type and a command"));
     };
@@ -590,8 +639,10 @@ fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> PendingReply {
         command,
     }) {
         Ok(p) => p,
-        Err(e) => return now(from_client_error(e)),
+        Err(e) => return now(device_error(conn, i.device_index, e)),
     };
+    let conn = conn.clone();
+    let index = i.device_index;
     Box::pin(async move {
         match pending.await {
             Ok(Response::InputReading {
@@ -606,7 +657,7 @@ fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> PendingReply {
                 value,
             }),
             Ok(_) => ok(),
-            Err(e) => from_client_error(e.into()),
+            Err(e) => device_error(&conn, index, e.into()),
         }
     })
 }

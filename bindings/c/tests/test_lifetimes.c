@@ -635,6 +635,59 @@ static void test_error_vocabulary(void) {
     CHECK(error_code(client, &req) == NOT_CONNECTED);
     stop_device_request(&req, &stop, 0);
     CHECK(error_code(client, &req) == NOT_CONNECTED);
+    Plugwire__V1__StopAll all = PLUGWIRE__V1__STOP_ALL__INIT;
+    plugwire__v1__request__init(&req);
+    req.kind_case = PLUGWIRE__V1__REQUEST__KIND_STOP_ALL;
+    req.stop_all = &all;
+    CHECK(error_code(client, &req) == NOT_CONNECTED);
+    Plugwire__V1__StartScanning s = PLUGWIRE__V1__START_SCANNING__INIT;
+    plugwire__v1__request__init(&req);
+    req.kind_case = PLUGWIRE__V1__REQUEST__KIND_START_SCANNING;
+    req.start_scanning = &s;
+    CHECK(error_code(client, &req) == NOT_CONNECTED);
+    CHECK(plugwire_client_free(client) == PLUGWIRE_STATUS_OK);
+}
+
+static int simulated_request(PlugwireClient *client, int drop) {
+    Plugwire__V1__SimulatedDrop d = PLUGWIRE__V1__SIMULATED_DROP__INIT;
+    Plugwire__V1__SimulatedRestore r = PLUGWIRE__V1__SIMULATED_RESTORE__INIT;
+    d.address = r.address = (char *)LUSH;
+    Plugwire__V1__Request req = PLUGWIRE__V1__REQUEST__INIT;
+    if (drop) {
+        req.kind_case = PLUGWIRE__V1__REQUEST__KIND_SIMULATED_DROP;
+        req.simulated_drop = &d;
+    } else {
+        req.kind_case = PLUGWIRE__V1__REQUEST__KIND_SIMULATED_RESTORE;
+        req.simulated_restore = &r;
+    }
+    return call_ok(client, &req);
+}
+
+/* A device that went away just before a command: whether the client or the server notices
+ * first, the answer is UNKNOWN_DEVICE, as for any unknown device. */
+static void test_device_gone_is_unknown_device(void) {
+    PlugwireClient *client = new_client(NULL, NULL);
+    CHECK(connect_lush(client, 0));
+    CHECK(scan(client));
+    CHECK(pull_device_added(client));
+    Plugwire__V1__Request req;
+    Plugwire__V1__DeviceOutput out;
+    Plugwire__V1__DeviceInput in;
+    Plugwire__V1__StopDevice stop;
+    int rounds = 30, unknown = 0;
+    for (int i = 0; i < rounds; i++) {
+        CHECK(simulated_request(client, 1));
+        int kind = i % 3;
+        if (kind == 0) vibrate_request(&req, &out, 0, 0, 0.5);
+        if (kind == 1) battery_request(&req, &in, 0, 1);
+        if (kind == 2) stop_device_request(&req, &stop, 0);
+        int code = error_code(client, &req);
+        if (code == PLUGWIRE__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_DEVICE) unknown++;
+        else fprintf(stderr, "device gone, request %d: code %d\n", kind, code);
+        CHECK(simulated_request(client, 0));
+        CHECK(pull_device_added(client));
+    }
+    CHECK(unknown == rounds);
     CHECK(plugwire_client_free(client) == PLUGWIRE_STATUS_OK);
 }
 
@@ -745,6 +798,7 @@ int main(int argc, char **argv) {
     RUN(free_racing_shutdown);
     RUN(clients_free_each_other);
     RUN(error_vocabulary);
+    RUN(device_gone_is_unknown_device);
     RUN(hanging_device);
     RUN(serial_port_closed_after_free);
     CHECK(plugwire_shutdown(2000) == PLUGWIRE_STATUS_OK);

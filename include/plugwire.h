@@ -155,11 +155,15 @@ enum PlugwireStatus plugwire_client_request(const struct PlugwireClient *client,
 /**
  * Pull mode: waits up to `timeout_ms` for the next event of a client created without an
  * event callback. On OK, `*out_event`/`*out_len` hold an encoded `plugwire.v1.Event`;
- * on `PLUGWIRE_STATUS_TIMEOUT` there was none.
+ * on `PLUGWIRE_STATUS_TIMEOUT` there was none. Once the client is closed (freed from
+ * another thread while this waits, or `plugwire_shutdown`), it returns
+ * `PLUGWIRE_STATUS_CLIENT_CLOSED` at once, even if events were queued before.
  *
  * Ownership: the event buffer belongs to the caller; release it with
  * `plugwire_buffer_free(*out_event, *out_len)`.
- * Threads: any; meant for a host's own loop (e.g. a game engine's main thread).
+ * Threads: any; meant for a host's own loop (e.g. a game engine's main thread). A
+ * `plugwire_client_free` from another thread wakes this call and waits for it to return
+ * before releasing the handle.
  *
  * # Safety
  * `client` must be a live handle; `out_event` and `out_len` must be writable.
@@ -179,12 +183,17 @@ enum PlugwireStatus plugwire_client_next_event(const struct PlugwireClient *clie
 enum PlugwireStatus plugwire_buffer_free(uint8_t *buffer, size_t len);
 
 /**
- * Frees a client: disconnects (the server stops every device), waits for a callback that
- * is running on another thread to return, and releases the handle. After it returns no
- * callback of this client runs. Safe to call from inside one of the client's own
- * callbacks. The last client freed shuts the library's runtime down. NULL does nothing.
+ * Frees a client: disconnects (the server stops every device, waiting at most 5 s),
+ * waits for a callback that is running on another thread to return, wakes and waits for
+ * calls on this handle still running on other threads (`next_event` returns
+ * `PLUGWIRE_STATUS_CLIENT_CLOSED`), and releases the handle. After it returns no callback
+ * of this client runs (one exception: when callbacks of two clients free each other,
+ * the free that would deadlock does not wait). If `plugwire_shutdown` is closing the
+ * client at the same time, it returns only once that close finished. The last client
+ * freed shuts the library's runtime down (and closes its serial ports). NULL does
+ * nothing.
  *
- * Threads: any.
+ * Threads: any, including from inside any client's callback or the log callback.
  *
  * # Safety
  * `client` must be NULL or a live handle; it is invalid afterwards.

@@ -17,7 +17,7 @@ use std::ffi::CString;
 use std::os::raw::{c_char, c_void};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, Once};
-use std::thread::{JoinHandle, ThreadId};
+use std::thread::JoinHandle;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -77,7 +77,9 @@ struct State {
     generation: u64,
     /// The log thread is inside the callback of this generation.
     busy: Option<u64>,
-    thread: Option<(JoinHandle<()>, ThreadId)>,
+    /// Bumped when the log thread is let go; a thread of an older epoch ends.
+    epoch: u64,
+    thread: Option<JoinHandle<()>>,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
@@ -86,6 +88,7 @@ static STATE: Mutex<State> = Mutex::new(State {
     dropped: 0,
     generation: 0,
     busy: None,
+    epoch: 0,
     thread: None,
 });
 /// Signalled when a record is queued, the sink changes, or the callback returns.
@@ -160,11 +163,22 @@ impl<S: Subscriber> Layer<S> for CallbackLayer {
     }
 }
 
+thread_local! {
+    /// Set on log threads: a call from inside the callback must not wait for itself.
+    static ON_LOG_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The log thread: delivers queued records to the current sink, one at a time, until the
 /// sink is removed.
-fn deliver() {
+fn deliver(epoch: u64) {
+    ON_LOG_THREAD.with(|t| t.set(true));
     let mut s = state();
     loop {
+        // A thread replaced (its callback removed) ends even if a new callback was set
+        // since: the new one gets a thread of its own, so records stay one at a time.
+        if s.epoch != epoch {
+            return;
+        }
         let Some(sink) = s.sink else { return };
         let record = if s.dropped > 0 {
             let n = std::mem::take(&mut s.dropped);
@@ -211,11 +225,7 @@ pub(crate) fn set_callback(
     level: PlugwireLogLevel,
 ) -> Result<(), String> {
     install();
-    let on_log_thread = |s: &State| {
-        s.thread
-            .as_ref()
-            .is_some_and(|(_, id)| *id == std::thread::current().id())
-    };
+    let on_log_thread = ON_LOG_THREAD.with(|t| t.get());
     let mut s = state();
     s.sink = callback.map(|func| Sink { func, user_data });
     s.generation += 1;
@@ -225,32 +235,31 @@ pub(crate) fn set_callback(
     if s.sink.is_none() {
         s.queue.clear();
         s.dropped = 0;
-        // The thread ends (it sees no sink); join it unless this is it.
-        if !on_log_thread(&s) {
-            let thread = s.thread.take();
+        // Let the thread go: it ends at its next turn. Wait for a running callback and
+        // join the thread, unless this is that callback.
+        s.epoch += 1;
+        let thread = s.thread.take();
+        if !on_log_thread {
+            while s.busy.is_some() {
+                s = CHANGED.wait(s).unwrap_or_else(|e| e.into_inner());
+            }
             drop(s);
-            if let Some((thread, _)) = thread {
+            if let Some(thread) = thread {
                 let _ = thread.join();
             }
         }
         return Ok(());
     }
-    if s.thread.as_ref().is_some_and(|(t, _)| t.is_finished()) {
-        // Removed from inside the callback earlier: that thread has ended since.
-        if let Some((t, _)) = s.thread.take() {
-            let _ = t.join();
-        }
-    }
     if s.thread.is_none() {
+        let epoch = s.epoch;
         let thread = std::thread::Builder::new()
             .name("plugwire-log".into())
-            .spawn(deliver)
+            .spawn(move || deliver(epoch))
             .map_err(|e| format!("cannot start the log thread: {e}"))?;
-        let id = thread.thread().id();
-        s.thread = Some((thread, id));
+        s.thread = Some(thread);
     }
-    // Wait for a call to the previous callback to return, unless this is that call.
-    if !on_log_thread(&s) {
+    // Wait for a call to an older callback to return, unless this is that call.
+    if !on_log_thread {
         while s.busy.is_some_and(|g| g != generation) {
             s = CHANGED.wait(s).unwrap_or_else(|e| e.into_inner());
         }

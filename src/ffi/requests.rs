@@ -338,9 +338,11 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
     }
 }
 
-/// A device request submitted to the server. A device it no longer has (gone while the
-/// request was on its way) is `UNKNOWN_DEVICE`, as the client's own check says for it, not
-/// the server's generic device error; if the connection went meanwhile, `NOT_CONNECTED`.
+/// A device request submitted to the server. A device it no longer has, or whose hardware
+/// is disconnected (gone while the request was on its way), is `UNKNOWN_DEVICE`, as the
+/// client's own check says for it, not the server's generic device error; if the
+/// connection went meanwhile, `NOT_CONNECTED`. Other device failures (a write that timed
+/// out or failed) stay `SERVER_DEVICE`.
 fn device_submitted(
     conn: &Arc<Connection>,
     index: u32,
@@ -367,9 +369,15 @@ fn device_error(conn: &Connection, index: u32, e: ClientError) -> Reply {
                 return not_connected();
             }
             // The Buttplug protocol has no code of its own for an unknown device: a server
-            // says so in a device error (plugwire's own server with exactly this message).
+            // says so in a device error. plugwire's own server says exactly "no device at
+            // index N" once the device is removed, and "device is not connected" while
+            // its removal is under way (the command met the disconnected hardware).
+            let disconnected = crate::spec::ButtplugError::from(crate::device::DeviceError::from(
+                crate::hardware::HardwareError::Disconnected,
+            ));
             let gone = conn.client.device(index).is_none()
-                || s.message == crate::spec::ButtplugError::no_device(index).message;
+                || s.message == crate::spec::ButtplugError::no_device(index).message
+                || s.message == disconnected.message;
             if gone {
                 return error(
                     pb::ErrorCode::UnknownDevice,

@@ -681,9 +681,12 @@ static void test_device_gone_is_unknown_device(void) {
         if (kind == 0) vibrate_request(&req, &out, 0, 0, 0.5);
         if (kind == 1) battery_request(&req, &in, 0, 1);
         if (kind == 2) stop_device_request(&req, &stop, 0);
-        int code = error_code(client, &req);
+        Plugwire__V1__Reply *reply = call(client, &req);
+        int code = reply && reply->kind_case == PLUGWIRE__V1__REPLY__KIND_ERROR ? (int)reply->error->code : -1;
         if (code == PLUGWIRE__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_DEVICE) unknown++;
-        else fprintf(stderr, "device gone, request %d: code %d\n", kind, code);
+        else fprintf(stderr, "device gone, request %d: code %d (%s)\n", kind, code,
+                     code >= 0 ? reply->error->message : "not an error");
+        if (reply) plugwire__v1__reply__free_unpacked(reply, NULL);
         CHECK(simulated_request(client, 0));
         CHECK(pull_device_added(client));
     }

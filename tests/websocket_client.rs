@@ -60,9 +60,10 @@ async fn drives_a_remote_server() {
     // The client pings at half of MaxPingTime, so the session outlives it.
     tokio::time::sleep(Duration::from_millis(500)).await;
     nora.stop().await.unwrap();
+    // The rotation ran the other way: the stop toggles it back while stopped.
     assert_eq!(
         commands(&rig.device("LVS-Nora"))[3..],
-        ["Battery;", "Vibrate:3;", "Vibrate:0;", "Rotate:0;"]
+        ["Battery;", "Vibrate:3;", "Vibrate:0;", "Rotate:0;", "RotateChange;"]
     );
     // Server-side errors come back as errors.
     let err = nora.read_input(0, InputType::Battery).await.unwrap_err();

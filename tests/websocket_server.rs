@@ -8,43 +8,12 @@ use common::*;
 use futures_util::{SinkExt, StreamExt};
 use plugwire::transport::WebsocketServer;
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 async fn listen(rig: &Rig) -> WebsocketServer {
     WebsocketServer::start(rig.server.clone(), "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap()
-}
-
-async fn connect(ws: &WebsocketServer) -> Ws {
-    let url = format!("ws://{}", ws.local_addr());
-    tokio_tungstenite::connect_async(url)
-        .await
-        .expect("connects")
-        .0
-}
-
-/// Next JSON text frame as its array of messages.
-async fn recv(ws: &mut Ws) -> Vec<Value> {
-    loop {
-        let msg = tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("frame in time")
-            .expect("open")
-            .expect("ok");
-        if let Message::Text(t) = msg {
-            return serde_json::from_str::<Vec<Value>>(&t).expect("JSON array");
-        }
-    }
-}
-
-async fn send(ws: &mut Ws, v: Value) -> Vec<Value> {
-    ws.send(Message::text(v.to_string())).await.unwrap();
-    recv(ws).await
 }
 
 async fn handshake(ws: &mut Ws, version: u32) -> Value {
@@ -54,19 +23,19 @@ async fn handshake(ws: &mut Ws, version: u32) -> Value {
         }
         v => json!({"Id": 1, "ClientName": "ws test", "MessageVersion": v}),
     };
-    send(ws, json!([{"RequestServerInfo": body}]))
+    ws_send(ws, json!([{"RequestServerInfo": body}]))
         .await
         .remove(0)
 }
 
 async fn scan(ws: &mut Ws) -> Vec<Value> {
     assert_eq!(
-        send(ws, json!([{"StartScanning": {"Id": 2}}])).await,
+        ws_send(ws, json!([{"StartScanning": {"Id": 2}}])).await,
         vec![json!({"Ok": {"Id": 2}})]
     );
     let mut seen = Vec::new();
     loop {
-        for m in recv(ws).await {
+        for m in ws_recv(ws).await {
             if m.get("ScanningFinished").is_some() {
                 return seen;
             }
@@ -80,7 +49,7 @@ async fn every_version_over_the_wire() {
     for version in 0..=4u32 {
         let rig = rig(&["LVS-Nora"]);
         let server = listen(&rig).await;
-        let mut ws = connect(&server).await;
+        let mut ws = ws_connect(&server).await;
         let info = handshake(&mut ws, version).await;
         assert!(info.get("ServerInfo").is_some(), "v{version}: {info}");
         let added = scan(&mut ws).await;
@@ -99,7 +68,7 @@ async fn every_version_over_the_wire() {
             }
         };
         assert_eq!(
-            send(&mut ws, json!([command])).await,
+            ws_send(&mut ws, json!([command])).await,
             vec![json!({"Ok": {"Id": 3}})],
             "v{version}"
         );
@@ -115,16 +84,16 @@ async fn every_version_over_the_wire() {
 async fn malformed_frames_get_errors_and_the_connection_stays() {
     let rig = rig(&[]);
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     ws.send(Message::text("this is not json")).await.unwrap();
-    let reply = recv(&mut ws).await;
+    let reply = ws_recv(&mut ws).await;
     assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
     ws.send(Message::binary(vec![1, 2, 3])).await.unwrap();
-    let reply = recv(&mut ws).await;
+    let reply = ws_recv(&mut ws).await;
     assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
     assert_eq!(
-        send(&mut ws, json!([{"RequestDeviceList": {"Id": 5}}])).await[0]["DeviceList"]["Id"],
+        ws_send(&mut ws, json!([{"RequestDeviceList": {"Id": 5}}])).await[0]["DeviceList"]["Id"],
         5
     );
 }
@@ -133,7 +102,7 @@ async fn malformed_frames_get_errors_and_the_connection_stays() {
 async fn oversized_frames_are_refused() {
     let rig = rig(&[]);
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     let huge = "x".repeat(plugwire::transport::MAX_FRAME_BYTES + 10);
     let _ = ws.send(Message::text(huge)).await;
@@ -154,15 +123,15 @@ async fn oversized_frames_are_refused() {
 async fn a_second_client_is_refused_and_a_leaving_client_stops_its_devices() {
     let rig = rig(&["LVS-Lush"]);
     let server = listen(&rig).await;
-    let mut first = connect(&server).await;
+    let mut first = ws_connect(&server).await;
     handshake(&mut first, 3).await;
     scan(&mut first).await;
     let lush = rig.index_of("LVS-Lush");
-    send(&mut first, json!([{"ScalarCmd": {"Id": 3, "DeviceIndex": lush, "Scalars": [{"Index": 0, "Scalar": 1.0, "ActuatorType": "Vibrate"}]}}])).await;
+    ws_send(&mut first, json!([{"ScalarCmd": {"Id": 3, "DeviceIndex": lush, "Scalars": [{"Index": 0, "Scalar": 1.0, "ActuatorType": "Vibrate"}]}}])).await;
 
     // A second client's RequestServerInfo is answered with a handshake Error carrying its
     // Id and the reason, then the connection closes with 1013 (try again later).
-    let mut second = connect(&server).await;
+    let mut second = ws_connect(&server).await;
     second
         .send(Message::text(
             json!([{"RequestServerInfo": {"Id": 7, "ClientName": "second", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])
@@ -170,7 +139,7 @@ async fn a_second_client_is_refused_and_a_leaving_client_stops_its_devices() {
         ))
         .await
         .unwrap();
-    let refusal = recv(&mut second).await;
+    let refusal = ws_recv(&mut second).await;
     assert_eq!(error_code(&refusal[0]), Some(1), "{refusal:?}");
     assert_eq!(refusal[0]["Error"]["Id"], 7);
     assert!(
@@ -200,14 +169,14 @@ async fn a_second_client_is_refused_and_a_leaving_client_stops_its_devices() {
 
     // The next client sees the same device at the same index.
     let mut third = loop {
-        let mut ws = connect(&server).await;
+        let mut ws = ws_connect(&server).await;
         let info = handshake(&mut ws, 4).await;
         if info.get("ServerInfo").is_some() {
             break ws;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    let list = send(&mut third, json!([{"RequestDeviceList": {"Id": 2}}])).await;
+    let list = ws_send(&mut third, json!([{"RequestDeviceList": {"Id": 2}}])).await;
     assert_eq!(
         list[0]["DeviceList"]["Devices"][lush.to_string()]["DeviceName"],
         "Lovense Lush"
@@ -220,11 +189,11 @@ async fn ping_timeout_over_the_wire() {
         b.default_message_gap_ms(0).max_ping_time_ms(150)
     });
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     scan(&mut ws).await;
-    send(&mut ws, json!([{"OutputCmd": {"Id": 3, "DeviceIndex": 0, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 4}}}}])).await;
-    let event = recv(&mut ws).await;
+    ws_send(&mut ws, json!([{"OutputCmd": {"Id": 3, "DeviceIndex": 0, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 4}}}}])).await;
+    let event = ws_recv(&mut ws).await;
     assert_eq!(event[0]["Error"]["ErrorCode"], 2, "{event:?}");
     assert_eq!(
         commands(&rig.device("LVS-Lush")),

@@ -53,7 +53,7 @@ impl Drop for ServerDevice {
 
 impl ServerDevice {
     /// Starts the device task and returns the device.
-    pub fn start(new: NewDevice) -> Arc<ServerDevice> {
+    pub async fn start(new: NewDevice) -> Arc<ServerDevice> {
         let mailbox = Arc::new(Mailbox::default());
         DeviceTask {
             index: new.info.index,
@@ -65,7 +65,8 @@ impl ServerDevice {
             mailbox: mailbox.clone(),
             events: new.events,
         }
-        .spawn();
+        .start()
+        .await;
         let routed = Arc::new(RoutedHardware {
             hw: new.hw.clone(),
             mailbox: mailbox.clone(),

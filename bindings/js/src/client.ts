@@ -1,0 +1,489 @@
+// PlugwireClient: the Buttplug client, shaped like npm `buttplug`'s ButtplugClient, over
+// the C ABI (protobuf requests in, replies and events out through callbacks).
+
+import { EventEmitter } from "node:events";
+import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
+
+import {
+  ClientClosedError,
+  ErrorCategory,
+  ErrorCode,
+  InvalidArgumentError,
+  PlugwireError,
+  errorFromCode,
+} from "./errors.js";
+import {
+  EventSchema,
+  RecordKind,
+  ReplySchema,
+  RequestSchema,
+  type Device as DeviceMessage,
+  type Reply,
+} from "./gen/plugwire_pb.js";
+import { NativeClient } from "./native.js";
+import { PlugwireDevice, type InputReading } from "./device.js";
+
+type RequestInit = MessageInitShape<typeof RequestSchema>;
+type RequestKind = NonNullable<RequestInit["kind"]>;
+
+/** A simulated toy for `connectEmbedded({ simulatedDevices })` or `simulation.addDevice`. */
+export interface SimulatedDeviceOptions {
+  /** Advertised name a built-in protocol knows, e.g. "LVS-Lush". */
+  name: string;
+  /** Address; generated when omitted. */
+  address?: string;
+  /** Model the toy reports during identification; from the name when omitted. */
+  model?: string;
+  /** Battery level 0..100 the toy reports. */
+  battery?: number;
+  /** Present the toy as a serial port of this name instead of a BLE advertisement. */
+  serialPort?: string;
+}
+
+export interface EmbeddedOptions {
+  clientName?: string;
+  serverName?: string;
+  /** Ping watchdog in ms (0: off). The library pings for the client. */
+  maxPingTimeMs?: number;
+  /** The simulated hardware manager (implied by `simulatedDevices`). */
+  simulated?: boolean;
+  /** Simulated toys to create: names, or full descriptions. */
+  simulatedDevices?: Array<string | SimulatedDeviceOptions>;
+  bluetoothLE?: boolean;
+  serial?: boolean;
+  /** Devices connecting over websocket (the device websocket manager). */
+  deviceWebsocket?: boolean;
+  /** Ecosystem device configuration (v4/v5 JSON): text or a parsed object. */
+  deviceConfig?: string | object;
+  /** Intiface user device configuration: text or a parsed object. */
+  userConfig?: string | object;
+  /** Gap between writes for devices whose configuration names none (default 75 ms). */
+  defaultMessageGapMs?: number;
+}
+
+/** One thing a simulated toy saw: a write (with its bytes), read, subscribe, unsubscribe. */
+export interface WriteRecord {
+  kind: "write" | "read" | "subscribe" | "unsubscribe" | "unspecified";
+  endpoint: string;
+  data: Uint8Array;
+  /** The bytes as Latin-1 text (Lovense and friends speak ASCII). */
+  text: string;
+  withResponse: boolean;
+  /** Microseconds since the simulated device was created. */
+  atUs: bigint;
+}
+
+export interface PlugwireClientEvents {
+  deviceadded: [device: PlugwireDevice];
+  deviceremoved: [device: PlugwireDevice];
+  scanningfinished: [];
+  inputreading: [reading: InputReading];
+  disconnect: [];
+  error: [error: PlugwireError];
+}
+
+const RECORD_KINDS: Record<number, WriteRecord["kind"]> = {
+  [RecordKind.WRITE]: "write",
+  [RecordKind.READ]: "read",
+  [RecordKind.SUBSCRIBE]: "subscribe",
+  [RecordKind.UNSUBSCRIBE]: "unsubscribe",
+};
+
+function configText(value: string | object | undefined, what: string): string {
+  if (value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
+  throw new InvalidArgumentError(`${what} must be JSON text or an object`);
+}
+
+/** "LVS-Lush" or "LVS-Lush@AA:00:00:00:00:01" (name and address), or full options. */
+function simulatedDevice(d: string | SimulatedDeviceOptions) {
+  let o: SimulatedDeviceOptions;
+  if (typeof d === "string") {
+    const at = d.lastIndexOf("@");
+    o = at > 0 ? { name: d.slice(0, at), address: d.slice(at + 1) } : { name: d };
+  } else if (d && typeof d === "object" && typeof d.name === "string") {
+    o = d;
+  } else {
+    throw new InvalidArgumentError("a simulated device is a name (optionally NAME@ADDRESS) or { name, ... }");
+  }
+  return {
+    name: o.name,
+    address: o.address ?? "",
+    model: o.model ?? "",
+    serialPort: o.serialPort ?? "",
+    battery: o.battery === undefined ? undefined : { case: "batteryLevel" as const, value: o.battery },
+  };
+}
+
+function bytesOf(data: Uint8Array | string): Uint8Array {
+  return typeof data === "string" ? new TextEncoder().encode(data) : data;
+}
+
+/** How long the 'exit' hook lets the library stop the devices of a client it cannot free. */
+const EXIT_GRACE_MS = 250;
+
+/** Open clients, disconnected by the process 'exit' hook if still open then. */
+const openClients = new Set<PlugwireClient>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    const disconnect = toBinary(RequestSchema, create(RequestSchema, { kind: { case: "disconnect", value: {} } }));
+    let abandoned = false;
+    for (const client of [...openClients].reverse()) abandoned = !client.closeAtExit(disconnect) || abandoned;
+    // A client that could not be freed got a fire-and-forget Disconnect, run on the
+    // library's threads: give it a bounded moment to stop the devices.
+    if (abandoned) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EXIT_GRACE_MS);
+  });
+}
+
+/**
+ * A Buttplug client. Connect it to a server embedded in the library
+ * (`connectEmbedded`) or to any Buttplug server over websocket (`connect(url)`).
+ *
+ * An open client keeps Node running, as an open socket does (`unref()` opts out);
+ * `close()` (or `await using`) releases it.
+ */
+export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
+  readonly name: string;
+  /** Devices by index. */
+  readonly devices = new Map<number, PlugwireDevice>();
+  /** Simulated-device control, for tests (needs `connectEmbedded` with simulation). */
+  readonly simulation: Simulation;
+  private native: NativeClient | undefined;
+  private _connected = false;
+  private _isScanning = false;
+  private closing: Promise<void> | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private refed = true;
+
+  constructor(name = "plugwire") {
+    super();
+    this.name = name;
+    this.simulation = new Simulation(this);
+  }
+
+  /** Whether a connection is open. */
+  get connected(): boolean {
+    return this._connected;
+  }
+
+  /** Whether a scan is running (until `stopScanning` or 'scanningfinished'). */
+  get isScanning(): boolean {
+    return this._isScanning;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Lets Node exit while this client is open (like `socket.unref()`). */
+  unref(): this {
+    this.refed = false;
+    this.keepAlive?.unref();
+    return this;
+  }
+
+  /** Keeps Node running while this client is open (the default). */
+  ref(): this {
+    this.refed = true;
+    this.keepAlive?.ref();
+    return this;
+  }
+
+  private ensureNative(): NativeClient {
+    if (this.closing) throw new ClientClosedError("the client is closed");
+    if (!this.native) {
+      this.native = new NativeClient((payload) => this.onNativeEvent(payload));
+      openClients.add(this);
+      installExitHook();
+      // An interval with nothing to do: the handle that keeps the event loop alive.
+      this.keepAlive = setInterval(() => {}, 1 << 30);
+      if (!this.refed) this.keepAlive.unref();
+    }
+    return this.native;
+  }
+
+  /** Sends one request and resolves with its reply (rejects with the reply's error). */
+  request(kind: RequestKind): Promise<Reply> {
+    let native: NativeClient;
+    try {
+      native = this.ensureNative();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const bytes = toBinary(RequestSchema, create(RequestSchema, { kind }));
+    return new Promise<Reply>((resolve, reject) => {
+      native.request(
+        bytes,
+        (payload) => {
+          let reply: Reply;
+          try {
+            reply = fromBinary(ReplySchema, payload);
+          } catch (e) {
+            reject(new PlugwireError(`undecodable reply: ${(e as Error).message}`));
+            return;
+          }
+          if (reply.kind.case === "error") {
+            const err = reply.kind.value;
+            reject(errorFromCode(err.code, err.category, err.message));
+          } else {
+            resolve(reply);
+          }
+        },
+        reject,
+      );
+    });
+  }
+
+  private async requestOk(kind: RequestKind): Promise<void> {
+    await this.request(kind);
+  }
+
+  /** Starts a server inside the library (simulated toys, Bluetooth LE, serial...) and connects to it. */
+  async connectEmbedded(options: EmbeddedOptions = {}): Promise<void> {
+    const devices = (options.simulatedDevices ?? []).map(simulatedDevice);
+    await this.requestOk({
+      case: "connectEmbedded",
+      value: {
+        clientName: options.clientName ?? this.name,
+        serverName: options.serverName ?? "",
+        maxPingTimeMs: options.maxPingTimeMs ?? 0,
+        simulated: options.simulated ?? devices.length > 0,
+        bluetoothLe: options.bluetoothLE ?? false,
+        serial: options.serial ?? false,
+        deviceWebsocket: options.deviceWebsocket ?? false,
+        deviceConfigJson: configText(options.deviceConfig, "deviceConfig"),
+        userConfigJson: configText(options.userConfig, "userConfig"),
+        simulatedDevices: devices,
+        defaultGap:
+          options.defaultMessageGapMs === undefined
+            ? undefined
+            : { case: "defaultMessageGapMs", value: options.defaultMessageGapMs },
+      },
+    });
+    await this.afterConnect();
+  }
+
+  /** Connects to a Buttplug server over websocket, e.g. "ws://127.0.0.1:12345". */
+  async connect(url: string): Promise<void> {
+    if (typeof url !== "string") throw new InvalidArgumentError("connect(url) takes the server's ws:// address");
+    await this.requestOk({ case: "connectWebsocket", value: { clientName: this.name, url } });
+    await this.afterConnect();
+  }
+
+  private async afterConnect(): Promise<void> {
+    this._connected = true;
+    const reply = await this.request({ case: "requestDeviceList", value: {} });
+    if (reply.kind.case === "deviceList") {
+      for (const d of reply.kind.value.devices) {
+        const device = this.addDevice(d);
+        if (device) this.emit("deviceadded", device);
+      }
+    }
+  }
+
+  async startScanning(): Promise<void> {
+    await this.requestOk({ case: "startScanning", value: {} });
+    this._isScanning = true;
+  }
+
+  async stopScanning(): Promise<void> {
+    await this.requestOk({ case: "stopScanning", value: {} });
+    this._isScanning = false;
+  }
+
+  /** Stops every device. */
+  async stopAllDevices(): Promise<void> {
+    await this.requestOk({ case: "stopAll", value: {} });
+  }
+
+  async ping(): Promise<void> {
+    await this.requestOk({ case: "ping", value: {} });
+  }
+
+  /** Disconnects (the server stops every device); the client can connect again. */
+  async disconnect(): Promise<void> {
+    if (!this._connected) return;
+    await this.requestOk({ case: "disconnect", value: {} });
+    this.lostConnection(true);
+  }
+
+  /**
+   * Disconnects, stops every device, and releases the native client and its callback
+   * thread. Requests still in flight reject with ClientClosedError. Idempotent.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    const native = this.native;
+    this.closing = (async () => {
+      if (native) {
+        await native.free(() => new ClientClosedError("the client was closed before the reply came"));
+      }
+      this.released();
+    })();
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /**
+   * @internal The process 'exit' hook (see NativeClient.closeAtExit). Returns false when
+   * the native client could only be disconnected, not freed.
+   */
+  closeAtExit(disconnect: Uint8Array): boolean {
+    if (!this.native || this.closing) return true;
+    this.closing = Promise.resolve();
+    const freed = this.native.closeAtExit(disconnect);
+    this.released();
+    return freed;
+  }
+
+  private released(): void {
+    openClients.delete(this);
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+    this._connected = false;
+    this._isScanning = false;
+  }
+
+  private lostConnection(emit: boolean): void {
+    const wasConnected = this._connected;
+    this._connected = false;
+    this._isScanning = false;
+    this.devices.clear();
+    if (emit && wasConnected) this.emit("disconnect");
+  }
+
+  private addDevice(message: DeviceMessage): PlugwireDevice | undefined {
+    const existing = this.devices.get(message.index);
+    if (existing && existing.name === message.name) return undefined;
+    const device = new PlugwireDevice(this, message);
+    this.devices.set(message.index, device);
+    return device;
+  }
+
+  /** Emits 'error' when someone listens; otherwise a process warning (never a throw). */
+  private reportError(error: PlugwireError): void {
+    if (this.listenerCount("error") > 0) this.emit("error", error);
+    else process.emitWarning(`plugwire: ${error.message}`, { code: `PLUGWIRE_${ErrorCode[error.code]}` });
+  }
+
+  private onNativeEvent(payload: Uint8Array): void {
+    // Runs inside koffi's relay of the library's callback: decode, and hand the event to
+    // the listeners in a microtask, so the library's callback thread is released at once
+    // and a listener's exception is an ordinary uncaught exception, not a native one.
+    let event;
+    try {
+      event = fromBinary(EventSchema, payload);
+    } catch (e) {
+      queueMicrotask(() => this.reportError(new PlugwireError(`undecodable event: ${(e as Error).message}`)));
+      return;
+    }
+    queueMicrotask(() => {
+      if (this.closing) return;
+      const kind = event.kind;
+      switch (kind.case) {
+        case "deviceAdded": {
+          const device = this.addDevice(kind.value);
+          if (device) this.emit("deviceadded", device);
+          break;
+        }
+        case "deviceRemoved": {
+          const device = this.devices.get(kind.value.index);
+          if (device) {
+            this.devices.delete(kind.value.index);
+            this.emit("deviceremoved", device);
+          }
+          break;
+        }
+        case "scanningFinished":
+          this._isScanning = false;
+          this.emit("scanningfinished");
+          break;
+        case "inputReading": {
+          const r = kind.value;
+          this.emit("inputreading", {
+            device: this.devices.get(r.deviceIndex),
+            deviceIndex: r.deviceIndex,
+            featureIndex: r.featureIndex,
+            type: r.input,
+            value: r.value,
+          });
+          break;
+        }
+        case "serverDisconnected":
+          this.lostConnection(true);
+          break;
+        case "pingTimeout":
+          this.reportError(errorFromCode(ErrorCode.SERVER_PING, ErrorCategory.CONNECTION, "ping timeout"));
+          this.lostConnection(true);
+          break;
+        case "error":
+          this.reportError(errorFromCode(kind.value.code, kind.value.category, kind.value.message));
+          break;
+        default:
+          break;
+      }
+    });
+  }
+}
+
+/** `client.simulation`: add simulated toys, make them notify, see the bytes they got. */
+export class Simulation {
+  constructor(private readonly client: PlugwireClient) {}
+
+  /** Adds a simulated toy ("NAME", "NAME@ADDRESS" or options); it is found at the next scan. Resolves with its address. */
+  async addDevice(device: string | SimulatedDeviceOptions): Promise<string> {
+    const reply = await this.client.request({ case: "simulatedAddDevice", value: { device: simulatedDevice(device) } });
+    return reply.kind.case === "simulatedDeviceAdded" ? reply.kind.value.address : "";
+  }
+
+  /** The toy sends a notification on an endpoint (e.g. a sensor reading). */
+  async notify(address: string, endpoint: string, data: Uint8Array | string): Promise<void> {
+    await this.client.request({ case: "simulatedNotify", value: { address, endpoint, data: bytesOf(data) } });
+  }
+
+  /** Queues the answer to the toy's next read of an endpoint. */
+  async queueRead(address: string, endpoint: string, data: Uint8Array | string): Promise<void> {
+    await this.client.request({ case: "simulatedQueueRead", value: { address, endpoint, data: bytesOf(data) } });
+  }
+
+  /** The toy goes out of range (its device is removed). */
+  async drop(address: string): Promise<void> {
+    await this.client.request({ case: "simulatedDrop", value: { address } });
+  }
+
+  /** The toy comes back. */
+  async restore(address: string): Promise<void> {
+    await this.client.request({ case: "simulatedRestore", value: { address } });
+  }
+
+  /** What the toy received, in order; `clear` forgets it afterwards. */
+  async writeLog(address: string, options: { clear?: boolean } = {}): Promise<WriteRecord[]> {
+    const reply = await this.client.request({
+      case: "simulatedWriteLog",
+      value: { address, clear: options.clear ?? false },
+    });
+    if (reply.kind.case !== "writeLog") return [];
+    return reply.kind.value.records.map((r) => ({
+      kind: RECORD_KINDS[r.kind] ?? "unspecified",
+      endpoint: r.endpoint,
+      data: r.data,
+      text: Buffer.from(r.data).toString("latin1"),
+      withResponse: r.withResponse,
+      atUs: r.atUs,
+    }));
+  }
+
+  /** The texts of the writes only (what the toy was told to do). */
+  async writes(address: string, options: { clear?: boolean } = {}): Promise<string[]> {
+    return (await this.writeLog(address, options)).filter((r) => r.kind === "write").map((r) => r.text);
+  }
+}

@@ -1,0 +1,24 @@
+// plugwire for Node.js: a Buttplug client (embedded server or websocket) over plugwire's
+// C library. See README.md.
+
+export { PlugwireClient, Simulation } from "./client.js";
+export type { EmbeddedOptions, PlugwireClientEvents, SimulatedDeviceOptions, WriteRecord } from "./client.js";
+export { PlugwireDevice, InputCommand, InputType, OutputType } from "./device.js";
+export type { InputReading, OutputCommand } from "./device.js";
+export * from "./errors.js";
+export { ABI_VERSION, callbacksRegistered, candidatePaths, library, libraryFileName, platformTag } from "./native.js";
+
+import { library } from "./native.js";
+
+/** The loaded library's version, e.g. "0.1.0". */
+export function libraryVersion(): string {
+  return library().version();
+}
+
+/** The path of the loaded library. */
+export function libraryPath(): string {
+  return library().path;
+}
+
+/** The generated protobuf-es code of protobuf/plugwire.proto (schemas, message types, enums). */
+export * as proto from "./gen/plugwire_pb.js";

@@ -1,0 +1,80 @@
+// Shared helpers of the node:test suite. The tests import the package by its name, so
+// run-tests.sh runs them against the package installed from the `npm pack` tarball.
+import { afterEach } from "node:test";
+import { PlugwireClient } from "plugwire";
+
+const tracked = [];
+
+/** Closes the client when the current test ends (what \`await using\` does in TypeScript). */
+export function track(client) {
+  tracked.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  const clients = tracked.splice(0);
+  await Promise.all(clients.map((c) => c[Symbol.asyncDispose]()));
+});
+
+export const LUSH = "AA:00:00:00:00:01";
+export const NORA = "AA:00:00:00:00:02";
+export const MAX = "AA:00:00:00:00:03";
+export const SOLACE = "AA:00:00:00:00:04";
+export const SOLACE_PRO = "AA:00:00:00:00:05";
+export const EDGE = "AA:00:00:00:00:06";
+export const GALAKU = "AA:00:00:00:00:10";
+
+/** A client connected to an embedded server with these simulated toys (gap off). */
+export async function connected(devices = [], options = {}) {
+  const client = new PlugwireClient("js-tests");
+  await client.connectEmbedded({ simulatedDevices: devices, defaultMessageGapMs: 0, ...options });
+  return client;
+}
+
+/** Resolves with the first device named `name` (now or when it is added). */
+export function deviceNamed(client, name, timeoutMs = 10_000) {
+  for (const d of client.devices.values()) if (d.name === name) return Promise.resolve(d);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("deviceadded", on);
+      reject(new Error(`no device named ${name} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const on = (d) => {
+      if (d.name === name) {
+        clearTimeout(timer);
+        client.off("deviceadded", on);
+        resolve(d);
+      }
+    };
+    client.on("deviceadded", on);
+  });
+}
+
+/** Scans until every named device is there. */
+export async function scanFor(client, ...names) {
+  const waits = names.map((n) => deviceNamed(client, n));
+  await client.startScanning();
+  return Promise.all(waits);
+}
+
+/** Polls `check` (sync or async) until it is truthy. */
+export async function eventually(check, timeoutMs = 5_000, what = "condition") {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Threads of this process (Linux). */
+export async function threadCount() {
+  const { readdirSync } = await import("node:fs");
+  return readdirSync("/proc/self/task").length;
+}
+
+/** Open file descriptors of this process (Linux). */
+export async function fdCount() {
+  const { readdirSync } = await import("node:fs");
+  return readdirSync("/proc/self/fd").length;
+}

@@ -45,6 +45,7 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
                     model: String::new(),
                     battery: Some(proto::simulated_device::Battery::BatteryLevel(77)),
                     serial_port: String::new(),
+                    ..Default::default()
                 },
                 proto::SimulatedDevice {
                     name: "tcode".into(),
@@ -52,9 +53,11 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
                     model: "OSR2".into(),
                     battery: Some(proto::simulated_device::Battery::BatteryLevel(0)),
                     serial_port: "/dev/ttyUSB0".into(),
+                    ..Default::default()
                 },
             ],
             default_gap: Some(proto::connect_embedded::DefaultGap::DefaultMessageGapMs(0)),
+            hardware_timeout: None,
         }),
     );
     req(

@@ -84,6 +84,7 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
                 },
             ],
             default_gap: Some(proto::connect_embedded::DefaultGap::DefaultMessageGapMs(0)),
+            hardware_timeout: None,
         }),
     );
     req(

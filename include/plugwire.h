@@ -57,7 +57,8 @@ typedef enum PlugwireStatus {
 } PlugwireStatus;
 
 /**
- * Log levels, most severe first. `Off` silences the callback.
+ * Log levels, most severe first. `Off` silences the callback. The functions that take a
+ * level take it as an integer (`uint32_t`) and refuse values outside 0..=5.
  */
 typedef enum PlugwireLogLevel {
   PLUGWIRE_LOG_LEVEL_OFF = 0,
@@ -154,11 +155,15 @@ enum PlugwireStatus plugwire_client_request(const struct PlugwireClient *client,
 /**
  * Pull mode: waits up to `timeout_ms` for the next event of a client created without an
  * event callback. On OK, `*out_event`/`*out_len` hold an encoded `plugwire.v1.Event`;
- * on `PLUGWIRE_STATUS_TIMEOUT` there was none.
+ * on `PLUGWIRE_STATUS_TIMEOUT` there was none. Once the client is closed (freed from
+ * another thread while this waits, or `plugwire_shutdown`), it returns
+ * `PLUGWIRE_STATUS_CLIENT_CLOSED` at once, even if events were queued before.
  *
  * Ownership: the event buffer belongs to the caller; release it with
  * `plugwire_buffer_free(*out_event, *out_len)`.
- * Threads: any; meant for a host's own loop (e.g. a game engine's main thread).
+ * Threads: any; meant for a host's own loop (e.g. a game engine's main thread). A
+ * `plugwire_client_free` from another thread wakes this call and waits for it to return
+ * before releasing the handle.
  *
  * # Safety
  * `client` must be a live handle; `out_event` and `out_len` must be writable.
@@ -178,12 +183,17 @@ enum PlugwireStatus plugwire_client_next_event(const struct PlugwireClient *clie
 enum PlugwireStatus plugwire_buffer_free(uint8_t *buffer, size_t len);
 
 /**
- * Frees a client: disconnects (the server stops every device), waits for a callback that
- * is running on another thread to return, and releases the handle. After it returns no
- * callback of this client runs. Safe to call from inside one of the client's own
- * callbacks. The last client freed shuts the library's runtime down. NULL does nothing.
+ * Frees a client: disconnects (the server stops every device, waiting at most 5 s),
+ * waits for a callback that is running on another thread to return, wakes and waits for
+ * calls on this handle still running on other threads (`next_event` returns
+ * `PLUGWIRE_STATUS_CLIENT_CLOSED`), and releases the handle. After it returns no callback
+ * of this client runs (one exception: when callbacks of two clients free each other,
+ * the free that would deadlock does not wait). If `plugwire_shutdown` is closing the
+ * client at the same time, it returns only once that close finished. The last client
+ * freed shuts the library's runtime down (and closes its serial ports). NULL does
+ * nothing.
  *
- * Threads: any.
+ * Threads: any, including from inside any client's callback or the log callback.
  *
  * # Safety
  * `client` must be NULL or a live handle; it is invalid afterwards.
@@ -191,28 +201,43 @@ enum PlugwireStatus plugwire_buffer_free(uint8_t *buffer, size_t len);
 enum PlugwireStatus plugwire_client_free(struct PlugwireClient *client);
 
 /**
- * Sets (or with NULL removes) the log callback and its level. Callable at any time, any
- * number of times.
+ * Sets (or with NULL removes) the log callback and its level (`PLUGWIRE_LOG_LEVEL_*`,
+ * 0 = off ... 5 = trace). Callable at any time, any number of times, from any thread,
+ * including from inside the log callback.
  *
- * Ownership: `user_data` must stay valid until the callback is replaced.
- * Threads: any; the callback runs on whichever library thread logs.
+ * Records are delivered one at a time, in order, on the library's log thread (which runs
+ * while a callback is set), never on the caller's thread or a runtime thread; a callback
+ * may call any plugwire function. Records that arrive while 1024 wait for a slow callback
+ * are dropped; the callback is then told how many (a WARN record).
+ *
+ * Ownership: when this returns, the previous callback is not running and is never called
+ * again (unless this is called from inside it), so its `user_data` may be freed at once.
+ * `user_data` must stay valid until the callback is replaced or removed.
+ * Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for a level above 5 (nothing changes);
+ * `PLUGWIRE_STATUS_RUNTIME_FAILED` if the log thread cannot be started.
  */
 enum PlugwireStatus plugwire_set_log_callback(PlugwireLogCallback callback,
                                               void *user_data,
-                                              enum PlugwireLogLevel level);
+                                              uint32_t level);
 
 /**
- * Changes the log level. Callable at any time.
+ * Changes the log level (`PLUGWIRE_LOG_LEVEL_*`, 0 = off ... 5 = trace). Callable at any
+ * time, from any thread. Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for a level above 5
+ * (the level stays as it was).
  */
-enum PlugwireStatus plugwire_set_log_level(enum PlugwireLogLevel level);
+enum PlugwireStatus plugwire_set_log_level(uint32_t level);
 
 /**
  * Shuts the library down: every client is disconnected (its devices stopped) and closed,
- * and the runtime's threads end within `timeout_ms`. Handles stay valid for
- * `plugwire_client_free` only; other calls on them return `PLUGWIRE_STATUS_SHUT_DOWN` or
- * `PLUGWIRE_STATUS_CLIENT_CLOSED`. A later `plugwire_client_new` starts afresh.
+ * all at once, and the runtime's threads end, within `timeout_ms` in all (plus the time
+ * running callbacks take to return). When it returns no client callback runs again.
+ * Handles stay valid for `plugwire_client_free` only; other calls on them return
+ * `PLUGWIRE_STATUS_SHUT_DOWN` or `PLUGWIRE_STATUS_CLIENT_CLOSED` (`next_event` too, even
+ * with events queued before). A later `plugwire_client_new` starts afresh. The log
+ * callback, if set, stays set.
  *
- * Threads: any thread except a callback thread.
+ * Threads: any, including from inside a client's callback or the log callback (the
+ * calling callback's own client is closed without waiting for that callback).
  */
 enum PlugwireStatus plugwire_shutdown(uint32_t timeout_ms);
 

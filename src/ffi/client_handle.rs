@@ -5,7 +5,7 @@
 //! that calls its callbacks in order. So a callback may block, call back into the library,
 //! or free its own client, without stalling or deadlocking the library.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::os::raw::c_void;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
@@ -69,10 +69,26 @@ impl Drop for Connection {
     }
 }
 
+/// Where closing a client is.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Closing {
+    Open,
+    /// This thread is closing it.
+    By(ThreadId),
+    Done,
+}
+
 pub(crate) struct ClientCore {
     pub(crate) lease: Mutex<Option<Lease>>,
     event_callback: Option<CCallback>,
+    /// Set when closing starts: requests and events are refused from then on.
     closed: AtomicBool,
+    closing: Mutex<Closing>,
+    closing_done: Condvar,
+    /// Callers inside an export that uses this client's handle (e.g. blocked in
+    /// `next_event`); `plugwire_client_free` waits for them before releasing the handle.
+    calls: Mutex<usize>,
+    calls_done: Condvar,
     jobs: Mutex<Option<std_mpsc::Sender<Job>>>,
     dispatcher: Mutex<Option<(JoinHandle<()>, ThreadId)>>,
     queue: Mutex<VecDeque<Vec<u8>>>,
@@ -103,6 +119,10 @@ impl ClientCore {
             lease: Mutex::new(None),
             event_callback,
             closed: AtomicBool::new(false),
+            closing: Mutex::new(Closing::Open),
+            closing_done: Condvar::new(),
+            calls: Mutex::new(0),
+            calls_done: Condvar::new(),
             jobs: Mutex::new(Some(tx)),
             dispatcher: Mutex::new(None),
             queue: Mutex::new(VecDeque::new()),
@@ -113,9 +133,11 @@ impl ClientCore {
             connection: Mutex::new(None),
         });
         let weak = Arc::downgrade(&core);
+        let address = Arc::as_ptr(&core) as usize;
         let thread = std::thread::Builder::new()
             .name("plugwire-callbacks".into())
             .spawn(move || {
+                DISPATCHER_OF.with(|d| d.set(Some(address)));
                 for job in rx {
                     let Some(core) = weak.upgrade() else { return };
                     if core.closed.load(Ordering::Acquire) {
@@ -218,11 +240,16 @@ impl ClientCore {
         let deadline = Instant::now() + timeout;
         let mut q = lock(&self.queue);
         loop {
+            // A closed client (freed, or the library shut down) hands out nothing more,
+            // not even events queued before.
+            if self.is_closed() {
+                return None;
+            }
             if let Some(e) = q.pop_front() {
                 return Some(e);
             }
             let now = Instant::now();
-            if now >= deadline || self.is_closed() {
+            if now >= deadline {
                 return None;
             }
             q = self
@@ -233,13 +260,58 @@ impl ClientCore {
         }
     }
 
-    /// Disconnects (stopping every device), stops callbacks and waits for a running one
-    /// to finish unless it is the caller. After this returns no callback of this client
-    /// runs again.
-    pub(crate) fn close(&self, timeout: Duration) {
-        if self.closed.swap(true, Ordering::AcqRel) {
-            return;
+    /// Marks a caller inside an export using this client's handle until the guard drops.
+    pub(crate) fn enter(self: &Arc<Self>) -> CallGuard {
+        *lock(&self.calls) += 1;
+        CallGuard(self.clone())
+    }
+
+    /// Waits until no caller is inside an export using this client's handle.
+    pub(crate) fn wait_for_calls(&self) {
+        let mut calls = lock(&self.calls);
+        while *calls > 0 {
+            calls = self
+                .calls_done
+                .wait(calls)
+                .unwrap_or_else(|e| e.into_inner());
         }
+    }
+
+    /// Disconnects (stopping every device, within `timeout`), stops callbacks and waits
+    /// for a running one to finish unless it is the caller. After this returns no callback
+    /// of this client runs again, with one exception that would otherwise deadlock: when
+    /// the callback is itself waiting (directly or through other clients' callbacks) for
+    /// the caller's thread, this returns without waiting for it.
+    ///
+    /// A second close (say `plugwire_client_free` racing `plugwire_shutdown`) waits for the
+    /// first to finish, so it too returns only when the client is quiet.
+    pub(crate) fn close(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        {
+            let mut closing = lock(&self.closing);
+            match *closing {
+                Closing::Done => return,
+                Closing::Open => *closing = Closing::By(std::thread::current().id()),
+                Closing::By(closer) => {
+                    if self.is_dispatcher() {
+                        // Freed from its own callback while being closed elsewhere: the
+                        // closer waits for this callback, which must return.
+                        return;
+                    }
+                    // Wait for the other closer, unless it waits for this thread.
+                    wait_for_thread(closer, || {
+                        while *closing != Closing::Done {
+                            closing = self
+                                .closing_done
+                                .wait(closing)
+                                .unwrap_or_else(|e| e.into_inner());
+                        }
+                    });
+                    return;
+                }
+            }
+        }
+        self.closed.store(true, Ordering::Release);
         if let Some(handle) = self.handle() {
             let disconnect = async {
                 let connection = lock(&self.connection).take();
@@ -248,23 +320,96 @@ impl ClientCore {
                     drop(c);
                 }
             };
-            // Never called on a runtime thread: callbacks run on the dispatcher thread.
+            // Never called on a runtime thread: callbacks (and log callbacks) run on
+            // threads of their own.
             let _ = handle.block_on(async { tokio::time::timeout(timeout, disconnect).await });
         }
         self.dispatch(Job::Stop);
         lock(&self.jobs).take();
-        self.queue_ready.notify_all();
+        {
+            // Under the queue's lock, so a waiter between its check and its wait is woken.
+            let mut q = lock(&self.queue);
+            q.clear();
+            self.queue_ready.notify_all();
+        }
         let dispatcher = lock(&self.dispatcher).take();
         if let Some((thread, id)) = dispatcher {
             if id != std::thread::current().id() {
-                let _ = thread.join();
+                let mut thread = Some(thread);
+                let joined = wait_for_thread(id, || {
+                    if let Some(t) = thread.take() {
+                        let _ = t.join();
+                    }
+                });
+                if !joined {
+                    // It ends by itself once its callback returns (it sees `closed`).
+                    drop(thread);
+                }
             }
         }
         let lease = lock(&self.lease).take();
         if let Some(lease) = lease {
-            runtime::release(lease.generation);
+            runtime::release(
+                lease.generation,
+                deadline.saturating_duration_since(Instant::now()),
+            );
+        }
+        *lock(&self.closing) = Closing::Done;
+        self.closing_done.notify_all();
+    }
+
+    /// Whether the calling thread is this client's callback thread.
+    pub(crate) fn is_dispatcher(&self) -> bool {
+        DISPATCHER_OF.with(|d| d.get()) == Some(self as *const ClientCore as usize)
+    }
+}
+
+/// A caller inside an export using a client's handle; see `ClientCore::enter`.
+pub(crate) struct CallGuard(Arc<ClientCore>);
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        let mut calls = lock(&self.0.calls);
+        *calls -= 1;
+        if *calls == 0 {
+            self.0.calls_done.notify_all();
         }
     }
+}
+
+thread_local! {
+    /// On a client's callback thread: that client's address.
+    static DISPATCHER_OF: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Which thread each thread is waiting for (in `close`), to refuse a wait that closes a
+/// cycle: two clients whose callbacks free each other would otherwise deadlock.
+static WAITS: Mutex<Option<HashMap<ThreadId, ThreadId>>> = Mutex::new(None);
+
+/// Runs `wait` (which blocks until `target` has done something) unless `target` is, through
+/// a chain of such waits, waiting for this thread. Returns whether it ran.
+fn wait_for_thread(target: ThreadId, wait: impl FnOnce()) -> bool {
+    let me = std::thread::current().id();
+    {
+        let mut waits = lock(&WAITS);
+        let waits = waits.get_or_insert_with(HashMap::new);
+        let mut t = target;
+        loop {
+            if t == me {
+                return false;
+            }
+            match waits.get(&t) {
+                Some(next) => t = *next,
+                None => break,
+            }
+        }
+        waits.insert(me, target);
+    }
+    wait();
+    if let Some(waits) = lock(&WAITS).as_mut() {
+        waits.remove(&me);
+    }
+    true
 }
 
 /// The event telling a host that `n` events were dropped.

@@ -128,6 +128,8 @@ pub unsafe extern "C" fn plugwire_client_request(
         }
         // SAFETY: checked non-NULL; the caller guarantees a live handle.
         let core = unsafe { &(*client).core };
+        // A free racing this call waits for it to return before releasing the handle.
+        let _call = core.enter();
         let bytes = if request_len == 0 {
             &[][..]
         } else {
@@ -155,6 +157,7 @@ pub unsafe extern "C" fn plugwire_client_request(
             set_last_error("the library was shut down");
             return PlugwireStatus::ShutDown;
         };
+        tracing::trace!("request: {kind:?}");
         let callback = CCallback::new(reply_callback, reply_user_data);
         let core = core.clone();
         // Submitted here, on the caller's thread: requests from one thread reach each
@@ -165,7 +168,11 @@ pub unsafe extern "C" fn plugwire_client_request(
             requests::submit(&core, kind)
         };
         handle.spawn(async move {
-            let reply = pending.await;
+            // A panic while the request runs still answers, exactly once.
+            let reply = requests::settle(pending).await;
+            if let pb::reply::Kind::Error(e) = &reply {
+                tracing::debug!("request failed: {} ({:?})", e.message, e.code());
+            }
             core.reply(callback, requests::encode_reply(reply));
         });
         PlugwireStatus::Ok
@@ -174,11 +181,15 @@ pub unsafe extern "C" fn plugwire_client_request(
 
 /// Pull mode: waits up to `timeout_ms` for the next event of a client created without an
 /// event callback. On OK, `*out_event`/`*out_len` hold an encoded `plugwire.v1.Event`;
-/// on `PLUGWIRE_STATUS_TIMEOUT` there was none.
+/// on `PLUGWIRE_STATUS_TIMEOUT` there was none. Once the client is closed (freed from
+/// another thread while this waits, or `plugwire_shutdown`), it returns
+/// `PLUGWIRE_STATUS_CLIENT_CLOSED` at once, even if events were queued before.
 ///
 /// Ownership: the event buffer belongs to the caller; release it with
 /// `plugwire_buffer_free(*out_event, *out_len)`.
-/// Threads: any; meant for a host's own loop (e.g. a game engine's main thread).
+/// Threads: any; meant for a host's own loop (e.g. a game engine's main thread). A
+/// `plugwire_client_free` from another thread wakes this call and waits for it to return
+/// before releasing the handle.
 ///
 /// # Safety
 /// `client` must be a live handle; `out_event` and `out_len` must be writable.
@@ -195,6 +206,9 @@ pub unsafe extern "C" fn plugwire_client_next_event(
         require!(out_len, "out_len");
         // SAFETY: checked non-NULL; the caller guarantees a live handle.
         let core = unsafe { &(*client).core };
+        // A free from another thread wakes this call (CLIENT_CLOSED) and waits for it to
+        // return before releasing the handle.
+        let _call = core.enter();
         match core.next_event(Duration::from_millis(u64::from(timeout_ms))) {
             Some(event) => {
                 let boxed = event.into_boxed_slice();
@@ -229,12 +243,17 @@ pub unsafe extern "C" fn plugwire_buffer_free(buffer: *mut u8, len: usize) -> Pl
     })
 }
 
-/// Frees a client: disconnects (the server stops every device), waits for a callback that
-/// is running on another thread to return, and releases the handle. After it returns no
-/// callback of this client runs. Safe to call from inside one of the client's own
-/// callbacks. The last client freed shuts the library's runtime down. NULL does nothing.
+/// Frees a client: disconnects (the server stops every device, waiting at most 5 s),
+/// waits for a callback that is running on another thread to return, wakes and waits for
+/// calls on this handle still running on other threads (`next_event` returns
+/// `PLUGWIRE_STATUS_CLIENT_CLOSED`), and releases the handle. After it returns no callback
+/// of this client runs (one exception: when callbacks of two clients free each other,
+/// the free that would deadlock does not wait). If `plugwire_shutdown` is closing the
+/// client at the same time, it returns only once that close finished. The last client
+/// freed shuts the library's runtime down (and closes its serial ports). NULL does
+/// nothing.
 ///
-/// Threads: any.
+/// Threads: any, including from inside any client's callback or the log callback.
 ///
 /// # Safety
 /// `client` must be NULL or a live handle; it is invalid afterwards.
@@ -247,43 +266,83 @@ pub unsafe extern "C" fn plugwire_client_free(client: *mut PlugwireClient) -> Pl
         // SAFETY: the caller passes a live handle from plugwire_client_new, once.
         let handle = unsafe { Box::from_raw(client) };
         handle.core.close(requests::CLOSE_TIMEOUT);
+        // Calls on this handle still inside the library (a next_event woken by the close)
+        // return before the handle goes.
+        handle.core.wait_for_calls();
         drop(handle);
         PlugwireStatus::Ok
     })
 }
 
-/// Sets (or with NULL removes) the log callback and its level. Callable at any time, any
-/// number of times.
+/// Sets (or with NULL removes) the log callback and its level (`PLUGWIRE_LOG_LEVEL_*`,
+/// 0 = off ... 5 = trace). Callable at any time, any number of times, from any thread,
+/// including from inside the log callback.
 ///
-/// Ownership: `user_data` must stay valid until the callback is replaced.
-/// Threads: any; the callback runs on whichever library thread logs.
+/// Records are delivered one at a time, in order, on the library's log thread (which runs
+/// while a callback is set), never on the caller's thread or a runtime thread; a callback
+/// may call any plugwire function. Records that arrive while 1024 wait for a slow callback
+/// are dropped; the callback is then told how many (a WARN record).
+///
+/// Ownership: when this returns, the previous callback is not running and is never called
+/// again (unless this is called from inside it), so its `user_data` may be freed at once.
+/// `user_data` must stay valid until the callback is replaced or removed.
+/// Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for a level above 5 (nothing changes);
+/// `PLUGWIRE_STATUS_RUNTIME_FAILED` if the log thread cannot be started.
 #[unsafe(no_mangle)]
 pub extern "C" fn plugwire_set_log_callback(
     callback: PlugwireLogCallback,
     user_data: *mut c_void,
-    level: PlugwireLogLevel,
+    level: u32,
 ) -> PlugwireStatus {
     ffi_boundary!({
-        logging::set_callback(callback, user_data, level);
-        PlugwireStatus::Ok
+        let Some(level) = log_level(level) else {
+            return PlugwireStatus::InvalidArgument;
+        };
+        match logging::set_callback(callback, user_data, level) {
+            Ok(()) => PlugwireStatus::Ok,
+            Err(e) => {
+                set_last_error(e);
+                PlugwireStatus::RuntimeFailed
+            }
+        }
     })
 }
 
-/// Changes the log level. Callable at any time.
+/// Changes the log level (`PLUGWIRE_LOG_LEVEL_*`, 0 = off ... 5 = trace). Callable at any
+/// time, from any thread. Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for a level above 5
+/// (the level stays as it was).
 #[unsafe(no_mangle)]
-pub extern "C" fn plugwire_set_log_level(level: PlugwireLogLevel) -> PlugwireStatus {
+pub extern "C" fn plugwire_set_log_level(level: u32) -> PlugwireStatus {
     ffi_boundary!({
+        let Some(level) = log_level(level) else {
+            return PlugwireStatus::InvalidArgument;
+        };
         logging::set_level(level);
         PlugwireStatus::Ok
     })
 }
 
+/// A log level from C, validated; records the error otherwise.
+fn log_level(level: u32) -> Option<PlugwireLogLevel> {
+    let parsed = PlugwireLogLevel::from_u32(level);
+    if parsed.is_none() {
+        set_last_error(format!(
+            "{level} is not a log level (0 = off, 1 = error ... 5 = trace)"
+        ));
+    }
+    parsed
+}
+
 /// Shuts the library down: every client is disconnected (its devices stopped) and closed,
-/// and the runtime's threads end within `timeout_ms`. Handles stay valid for
-/// `plugwire_client_free` only; other calls on them return `PLUGWIRE_STATUS_SHUT_DOWN` or
-/// `PLUGWIRE_STATUS_CLIENT_CLOSED`. A later `plugwire_client_new` starts afresh.
+/// all at once, and the runtime's threads end, within `timeout_ms` in all (plus the time
+/// running callbacks take to return). When it returns no client callback runs again.
+/// Handles stay valid for `plugwire_client_free` only; other calls on them return
+/// `PLUGWIRE_STATUS_SHUT_DOWN` or `PLUGWIRE_STATUS_CLIENT_CLOSED` (`next_event` too, even
+/// with events queued before). A later `plugwire_client_new` starts afresh. The log
+/// callback, if set, stays set.
 ///
-/// Threads: any thread except a callback thread.
+/// Threads: any, including from inside a client's callback or the log callback (the
+/// calling callback's own client is closed without waiting for that callback).
 #[unsafe(no_mangle)]
 pub extern "C" fn plugwire_shutdown(timeout_ms: u32) -> PlugwireStatus {
     ffi_boundary!({

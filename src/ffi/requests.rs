@@ -15,6 +15,7 @@ use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType}
 use crate::hardware::Endpoint;
 use crate::hardware::simulated::{
     RecordKind, ScriptAction, ScriptRule, ScriptTrigger, SimulatedDeviceSpec, SimulatedHardware,
+    WriteFault,
 };
 use crate::proto as pb;
 use crate::server::ButtplugServer;
@@ -222,6 +223,28 @@ fn now(reply: Reply) -> PendingReply {
     Box::pin(std::future::ready(reply))
 }
 
+/// Awaits a reply; a panic while it runs becomes an `ERROR_CODE_INTERNAL` reply, so the
+/// reply callback is still called exactly once.
+pub(crate) async fn settle(pending: PendingReply) -> Reply {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(pending).catch_unwind().await {
+        Ok(reply) => reply,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            tracing::error!("internal error while carrying out a request: {message}");
+            error(
+                pb::ErrorCode::Internal,
+                pb::ErrorCategory::Server,
+                format!("internal error: {message}"),
+            )
+        }
+    }
+}
+
 /// Submits one request for a client, on the caller's thread: when this returns, a device
 /// command is on its way to the device, in the order of the caller's calls. The future
 /// resolves with the reply.
@@ -287,19 +310,23 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
                 .map(|d| device_to_pb(d.info()))
                 .collect(),
         })),
-        K::DeviceOutput(o) => device_output(client, o),
-        K::DeviceOutputs(o) => device_outputs(client, o),
-        K::DeviceInput(i) => device_input(client, i),
+        K::DeviceOutput(o) => device_output(&conn, o),
+        K::DeviceOutputs(o) => device_outputs(&conn, o),
+        K::DeviceInput(i) => device_input(&conn, i),
         K::StopDevice(s) => {
             let feature = s.feature.map(|pb::stop_device::Feature::FeatureIndex(f)| f);
             match known_device(client, s.device_index, feature) {
                 Err(reply) => now(reply),
-                Ok(_) => submitted(client.submit(CoreRequest::Stop {
-                    device: Some(s.device_index),
-                    feature,
-                    inputs: true,
-                    outputs: true,
-                })),
+                Ok(_) => device_submitted(
+                    &conn,
+                    s.device_index,
+                    client.submit(CoreRequest::Stop {
+                        device: Some(s.device_index),
+                        feature,
+                        inputs: true,
+                        outputs: true,
+                    }),
+                ),
             }
         }
         K::StopAll(_) => submitted(client.submit(CoreRequest::Stop {
@@ -312,6 +339,58 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
         K::Disconnect(_) => Box::pin(async move { done(conn.client.disconnect().await) }),
         other => now(simulation(&conn, other)),
     }
+}
+
+/// A device request submitted to the server. A device it no longer has, or whose hardware
+/// is disconnected (gone while the request was on its way), is `UNKNOWN_DEVICE`, as the
+/// client's own check says for it, not the server's generic device error; if the
+/// connection went meanwhile, `NOT_CONNECTED`. Other device failures (a write that timed
+/// out or failed) stay `SERVER_DEVICE`.
+fn device_submitted(
+    conn: &Arc<Connection>,
+    index: u32,
+    r: Result<ResponseFuture, ClientError>,
+) -> PendingReply {
+    match r {
+        Err(e) => now(device_error(conn, index, e)),
+        Ok(pending) => {
+            let conn = conn.clone();
+            Box::pin(async move {
+                match pending.await {
+                    Ok(_) => ok(),
+                    Err(e) => device_error(&conn, index, e.into()),
+                }
+            })
+        }
+    }
+}
+
+fn device_error(conn: &Connection, index: u32, e: ClientError) -> Reply {
+    if let ClientError::Server(s) = &e {
+        if s.code == ServerCode::Device {
+            if !conn.client.is_connected() {
+                return not_connected();
+            }
+            // The Buttplug protocol has no code of its own for an unknown device: a server
+            // says so in a device error. plugwire's own server says exactly "no device at
+            // index N" once the device is removed, and "device is not connected" while
+            // its removal is under way (the command met the disconnected hardware).
+            let disconnected = crate::spec::ButtplugError::from(crate::device::DeviceError::from(
+                crate::hardware::HardwareError::Disconnected,
+            ));
+            let gone = conn.client.device(index).is_none()
+                || s.message == crate::spec::ButtplugError::no_device(index).message
+                || s.message == disconnected.message;
+            if gone {
+                return error(
+                    pb::ErrorCode::UnknownDevice,
+                    pb::ErrorCategory::Request,
+                    format!("no device at index {index}"),
+                );
+            }
+        }
+    }
+    from_client_error(e)
 }
 
 /// Checks, before anything is sent, that the client is connected and knows the device
@@ -416,6 +495,30 @@ fn simulation(conn: &Connection, request: pb::request::Kind) -> Reply {
                         })
                         .collect(),
                 })
+            }
+        }),
+        K::SimulatedSetWriteFault(f) => simulated(conn, |hw| {
+            let fault = match pb::WriteFault::try_from(f.fault) {
+                Ok(pb::WriteFault::None) => WriteFault::None,
+                Ok(pb::WriteFault::Fail) => WriteFault::Fail,
+                Ok(pb::WriteFault::Hang) => WriteFault::Hang,
+                Ok(pb::WriteFault::Delay) => {
+                    WriteFault::Delay(Duration::from_millis(u64::from(f.delay_ms)))
+                }
+                Err(_) => {
+                    return error(
+                        pb::ErrorCode::InvalidArgument,
+                        pb::ErrorCategory::Request,
+                        format!("unknown write fault {}", f.fault),
+                    );
+                }
+            };
+            match hw.device(&f.address) {
+                None => unknown_sim(&f.address),
+                Some(d) => {
+                    d.set_write_fault(fault);
+                    ok()
+                }
             }
         }),
         _ => invalid("not a simulation request"),
@@ -544,19 +647,19 @@ fn output_entry(
     Ok((feature, output, value, duration))
 }
 
-fn device_output(client: &ButtplugClient, o: pb::DeviceOutput) -> PendingReply {
-    let device = match known_device(client, o.device_index, None) {
+fn device_output(conn: &Arc<Connection>, o: pb::DeviceOutput) -> PendingReply {
+    let device = match known_device(&conn.client, o.device_index, None) {
         Ok(d) => d,
         Err(reply) => return now(reply),
     };
     match output_entry(&device, o.feature_index, o.output, o.value, o.duration) {
-        Ok(entry) => submitted(device.submit_outputs(&[entry])),
+        Ok(entry) => device_submitted(conn, o.device_index, device.submit_outputs(&[entry])),
         Err(reply) => now(reply),
     }
 }
 
-fn device_outputs(client: &ButtplugClient, o: pb::DeviceOutputs) -> PendingReply {
-    let device = match known_device(client, o.device_index, None) {
+fn device_outputs(conn: &Arc<Connection>, o: pb::DeviceOutputs) -> PendingReply {
+    let device = match known_device(&conn.client, o.device_index, None) {
         Ok(d) => d,
         Err(reply) => return now(reply),
     };
@@ -578,12 +681,13 @@ fn device_outputs(client: &ButtplugClient, o: pb::DeviceOutputs) -> PendingReply
         })
         .collect();
     match entries {
-        Ok(entries) => submitted(device.submit_outputs(&entries)),
+        Ok(entries) => device_submitted(conn, index, device.submit_outputs(&entries)),
         Err(reply) => now(reply),
     }
 }
 
-fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> PendingReply {
+fn device_input(conn: &Arc<Connection>, i: pb::DeviceInput) -> PendingReply {
+    let client = &conn.client;
     let (Some(input), Some(command)) = (input_from_pb(i.input), command_from_pb(i.command)) else {
         return now(invalid("DeviceInput needs an input type and a command"));
     };
@@ -597,8 +701,10 @@ fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> PendingReply {
         command,
     }) {
         Ok(p) => p,
-        Err(e) => return now(from_client_error(e)),
+        Err(e) => return now(device_error(conn, i.device_index, e)),
     };
+    let conn = conn.clone();
+    let index = i.device_index;
     Box::pin(async move {
         match pending.await {
             Ok(Response::InputReading {
@@ -613,7 +719,7 @@ fn device_input(client: &ButtplugClient, i: pb::DeviceInput) -> PendingReply {
                 value,
             }),
             Ok(_) => ok(),
-            Err(e) => from_client_error(e.into()),
+            Err(e) => device_error(&conn, index, e.into()),
         }
     })
 }
@@ -664,6 +770,16 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
     }
     if let Some(pb::connect_embedded::DefaultGap::DefaultMessageGapMs(gap)) = c.default_gap {
         builder = builder.default_message_gap_ms(gap);
+    }
+    if let Some(pb::connect_embedded::HardwareTimeout::HardwareTimeoutMs(ms)) = c.hardware_timeout {
+        if ms == 0 {
+            return error(
+                E::InvalidArgument,
+                C::Request,
+                "hardware_timeout_ms must be more than 0",
+            );
+        }
+        builder = builder.hardware_timeout(Duration::from_millis(u64::from(ms)));
     }
     if !c.device_config_json.is_empty() {
         builder = match builder.device_config_json(&c.device_config_json) {
@@ -776,3 +892,28 @@ fn spawn_forwarder(core: &Arc<ClientCore>, client: &ButtplugClient) -> tokio::ta
 
 /// How long `plugwire_client_free` waits for the client's devices to stop.
 pub(crate) const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Defect 9 of issue 12: a panic inside a spawned request still produces exactly one
+    /// reply, an internal error.
+    #[tokio::test]
+    async fn a_panicking_request_settles_with_an_internal_error() {
+        let pending: PendingReply = Box::pin(async {
+            if std::hint::black_box(true) {
+                panic!("request exploded");
+            }
+            ok()
+        });
+        match settle(pending).await {
+            Reply::Error(e) => {
+                assert_eq!(e.code, pb::ErrorCode::Internal as i32);
+                assert!(e.message.contains("request exploded"), "{}", e.message);
+            }
+            other => panic!("expected an error reply, got {other:?}"),
+        }
+        assert!(matches!(settle(now(ok())).await, Reply::Ok(_)));
+    }
+}

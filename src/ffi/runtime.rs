@@ -5,7 +5,7 @@
 //! This is the library's one piece of global state.
 
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::client_handle::ClientCore;
 
@@ -67,8 +67,9 @@ pub(crate) fn is_current(generation: u64) -> bool {
     s.generation == generation && s.runtime.is_some()
 }
 
-/// A client of `generation` closed; the last one shuts the runtime down.
-pub(crate) fn release(generation: u64) {
+/// A client of `generation` closed; the last one shuts the runtime down, waiting at most
+/// `timeout` for its threads.
+pub(crate) fn release(generation: u64, timeout: Duration) {
     let runtime = {
         let mut s = state();
         if s.generation != generation {
@@ -83,19 +84,46 @@ pub(crate) fn release(generation: u64) {
         s.runtime.take()
     };
     if let Some(runtime) = runtime {
-        runtime.shutdown_timeout(Duration::from_secs(2));
+        runtime.shutdown_timeout(timeout.min(Duration::from_secs(2)));
     }
 }
 
-/// Stops every client's devices, closes them, and shuts the runtime down.
+/// Stops every client's devices and closes them, all at once, then shuts the runtime down:
+/// within `timeout` in all (plus the time a running callback takes to return).
 pub(crate) fn shutdown(timeout: Duration) {
+    let deadline = Instant::now() + timeout;
     let clients: Vec<Arc<ClientCore>> = {
         let s = state();
         s.clients.iter().filter_map(Weak::upgrade).collect()
     };
-    for client in &clients {
-        client.close(timeout);
-    }
+    // Each client on a thread of its own: one client's hanging devices do not delay the
+    // next, and a client's close waiting for its callback does not hold the others up.
+    // The caller's thread takes the first client, so a thread that cannot be started
+    // still gets its client closed (in turn).
+    std::thread::scope(|scope| {
+        // Called from a client's callback: that client is closed here (a closer thread
+        // would wait for this callback, which waits for the closer).
+        let own = clients.iter().position(|c| c.is_dispatcher()).unwrap_or(0);
+        let first = clients.get(own);
+        let mut inline = Vec::new();
+        for (i, client) in clients.iter().enumerate() {
+            if i == own {
+                continue;
+            }
+            let spawned = std::thread::Builder::new()
+                .name("plugwire-close".into())
+                .spawn_scoped(scope, || client.close(timeout));
+            if spawned.is_err() {
+                inline.push(client);
+            }
+        }
+        if let Some(client) = first {
+            client.close(timeout);
+        }
+        for client in inline {
+            client.close(deadline.saturating_duration_since(Instant::now()));
+        }
+    });
     let runtime = {
         let mut s = state();
         s.generation += 1;
@@ -104,6 +132,6 @@ pub(crate) fn shutdown(timeout: Duration) {
         s.runtime.take()
     };
     if let Some(runtime) = runtime {
-        runtime.shutdown_timeout(timeout);
+        runtime.shutdown_timeout(deadline.saturating_duration_since(Instant::now()));
     }
 }

@@ -180,9 +180,10 @@ impl HardwareConnector for SerialConnector {
             events: events.clone(),
             connected: Arc::new(AtomicBool::new(true)),
             manager: self.manager.clone(),
+            reader: Mutex::new(None),
         });
         lock(&self.manager.open).push(self.port.clone());
-        spawn_reader(
+        *lock(&device.reader) = spawn_reader(
             reader,
             events,
             device.connected.clone(),
@@ -194,14 +195,14 @@ impl HardwareConnector for SerialConnector {
 }
 
 /// Reads what the device sends, on its own thread (the port API blocks), until the port
-/// goes away.
+/// goes away or the device is disconnected or dropped.
 fn spawn_reader(
     mut port: Box<dyn serialport::SerialPort>,
     events: broadcast::Sender<HardwareEvent>,
     connected: Arc<AtomicBool>,
     manager: Arc<Inner>,
     path: String,
-) {
+) -> Option<std::thread::JoinHandle<()>> {
     let spawned = std::thread::Builder::new()
         .name("plugwire-serial".into())
         .spawn(move || {
@@ -229,8 +230,12 @@ fn spawn_reader(
             lock(&manager.open).retain(|p| p != &path);
             let _ = events.send(HardwareEvent::Disconnected);
         });
-    if let Err(e) = spawned {
-        tracing::warn!("cannot start the serial reader: {e}");
+    match spawned {
+        Ok(thread) => Some(thread),
+        Err(e) => {
+            tracing::warn!("cannot start the serial reader: {e}");
+            None
+        }
     }
 }
 
@@ -240,6 +245,26 @@ pub struct SerialDevice {
     events: broadcast::Sender<HardwareEvent>,
     connected: Arc<AtomicBool>,
     manager: Arc<Inner>,
+    /// The reader thread, which holds its own handle on the port.
+    reader: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl Drop for SerialDevice {
+    /// A device dropped without `disconnect` (its task dropped when a runtime shuts down,
+    /// e.g. the C ABI's last client freed) still closes its port: the reader sees
+    /// `connected` cleared within its read timeout (100 ms) and ends, closing its handle,
+    /// before this returns; the writer's handle closes with the device. A host that
+    /// restarts can reopen the port at once.
+    fn drop(&mut self) {
+        self.connected.store(false, Ordering::Release);
+        lock(&self.manager.open).retain(|p| p != &self.path);
+        let reader = lock(&self.reader).take();
+        if let Some(reader) = reader {
+            if reader.thread().id() != std::thread::current().id() {
+                let _ = reader.join();
+            }
+        }
+    }
 }
 
 #[async_trait]

@@ -7,6 +7,15 @@ using System.Collections.Generic;
 
 namespace Plugwire
 {
+    /// <summary>plugwire.v1.WriteFault</summary>
+    public enum WriteFault
+    {
+        None = 0,
+        Fail = 1,
+        Hang = 2,
+        Delay = 3,
+    }
+
     /// <summary>plugwire.v1.ErrorCode</summary>
     public enum ErrorCode
     {
@@ -21,6 +30,7 @@ namespace Plugwire
         Unsupported = 8,
         Configuration = 9,
         EventsDropped = 10,
+        Internal = 11,
         ServerUnknown = 20,
         ServerHandshake = 21,
         ServerPing = 22,
@@ -113,6 +123,7 @@ namespace Plugwire.Proto
             SimulatedDrop = 23,
             SimulatedRestore = 24,
             SimulatedWriteLog = 25,
+            SimulatedSetWriteFault = 26,
         }
 
         private KindOneofCase _kindCase;
@@ -146,6 +157,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.ConnectEmbedded;
                 }
                 else if (_kindCase == KindOneofCase.ConnectEmbedded)
@@ -182,6 +194,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.ConnectWebsocket;
                 }
                 else if (_kindCase == KindOneofCase.ConnectWebsocket)
@@ -218,6 +231,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.StartScanning;
                 }
                 else if (_kindCase == KindOneofCase.StartScanning)
@@ -254,6 +268,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.StopScanning;
                 }
                 else if (_kindCase == KindOneofCase.StopScanning)
@@ -290,6 +305,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.RequestDeviceList;
                 }
                 else if (_kindCase == KindOneofCase.RequestDeviceList)
@@ -326,6 +342,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.DeviceOutput;
                 }
                 else if (_kindCase == KindOneofCase.DeviceOutput)
@@ -362,6 +379,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.DeviceInput;
                 }
                 else if (_kindCase == KindOneofCase.DeviceInput)
@@ -398,6 +416,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.StopDevice;
                 }
                 else if (_kindCase == KindOneofCase.StopDevice)
@@ -434,6 +453,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.StopAll;
                 }
                 else if (_kindCase == KindOneofCase.StopAll)
@@ -470,6 +490,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.Ping;
                 }
                 else if (_kindCase == KindOneofCase.Ping)
@@ -506,6 +527,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.Disconnect;
                 }
                 else if (_kindCase == KindOneofCase.Disconnect)
@@ -542,6 +564,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.DeviceOutputs;
                 }
                 else if (_kindCase == KindOneofCase.DeviceOutputs)
@@ -578,6 +601,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.SimulatedAddDevice;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedAddDevice)
@@ -614,6 +638,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.SimulatedNotify;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedNotify)
@@ -650,6 +675,7 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.SimulatedQueueRead;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedQueueRead)
@@ -686,6 +712,7 @@ namespace Plugwire.Proto
                     _simulated_queue_read = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.SimulatedDrop;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedDrop)
@@ -722,6 +749,7 @@ namespace Plugwire.Proto
                     _simulated_queue_read = null;
                     _simulated_drop = null;
                     _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.SimulatedRestore;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedRestore)
@@ -758,9 +786,47 @@ namespace Plugwire.Proto
                     _simulated_queue_read = null;
                     _simulated_drop = null;
                     _simulated_restore = null;
+                    _simulated_set_write_fault = null;
                     _kindCase = KindOneofCase.SimulatedWriteLog;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedWriteLog)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private SimulatedSetWriteFault _simulated_set_write_fault;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public SimulatedSetWriteFault SimulatedSetWriteFault
+        {
+            get { return _simulated_set_write_fault; }
+            set
+            {
+                _simulated_set_write_fault = value;
+                if (value != null)
+                {
+                    _connect_embedded = null;
+                    _connect_websocket = null;
+                    _start_scanning = null;
+                    _stop_scanning = null;
+                    _request_device_list = null;
+                    _device_output = null;
+                    _device_input = null;
+                    _stop_device = null;
+                    _stop_all = null;
+                    _ping = null;
+                    _disconnect = null;
+                    _device_outputs = null;
+                    _simulated_add_device = null;
+                    _simulated_notify = null;
+                    _simulated_queue_read = null;
+                    _simulated_drop = null;
+                    _simulated_restore = null;
+                    _simulated_write_log = null;
+                    _kindCase = KindOneofCase.SimulatedSetWriteFault;
+                }
+                else if (_kindCase == KindOneofCase.SimulatedSetWriteFault)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -788,6 +854,7 @@ namespace Plugwire.Proto
             if (_simulated_drop != null) w.WriteMessage(23, _simulated_drop);
             if (_simulated_restore != null) w.WriteMessage(24, _simulated_restore);
             if (_simulated_write_log != null) w.WriteMessage(25, _simulated_write_log);
+            if (_simulated_set_write_fault != null) w.WriteMessage(26, _simulated_set_write_fault);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -924,6 +991,13 @@ namespace Plugwire.Proto
                         SimulatedWriteLog = v;
                         break;
                     }
+                    case 210:
+                    {
+                        var v = SimulatedSetWriteFault ?? new SimulatedSetWriteFault();
+                        r.ReadMessage(v);
+                        SimulatedSetWriteFault = v;
+                        break;
+                    }
                     default:
                         r.SkipField(tag);
                         break;
@@ -992,6 +1066,17 @@ namespace Plugwire.Proto
             }
         }
 
+        private uint? _hardware_timeout_ms;
+        /// <summary>Member of oneof hardware_timeout; null when another member (or none) is set.</summary>
+        public uint? HardwareTimeoutMs
+        {
+            get { return _hardware_timeout_ms; }
+            set
+            {
+                _hardware_timeout_ms = value;
+            }
+        }
+
         /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
         public void WriteTo(ProtoWriter w)
         {
@@ -1006,6 +1091,7 @@ namespace Plugwire.Proto
             if (UserConfigJson.Length != 0) w.WriteString(9, UserConfigJson);
             foreach (var v in _simulated_devices) w.WriteMessage(10, v);
             if (_default_message_gap_ms.HasValue) w.WriteUInt32(11, _default_message_gap_ms.Value);
+            if (_hardware_timeout_ms.HasValue) w.WriteUInt32(12, _hardware_timeout_ms.Value);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -1052,6 +1138,9 @@ namespace Plugwire.Proto
                     }
                     case 88:
                         DefaultMessageGapMs = r.ReadUInt32();
+                        break;
+                    case 96:
+                        HardwareTimeoutMs = r.ReadUInt32();
                         break;
                     default:
                         r.SkipField(tag);
@@ -2493,6 +2582,66 @@ namespace Plugwire.Proto
         public static SimulatedWriteLog Parse(byte[] data)
         {
             var m = new SimulatedWriteLog();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.SimulatedSetWriteFault</summary>
+    public sealed partial class SimulatedSetWriteFault : IProtoMessage
+    {
+        private string _address = "";
+        public string Address { get { return _address; } set { _address = value ?? ""; } }
+
+        public WriteFault Fault { get; set; }
+
+        public uint DelayMs { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (Address.Length != 0) w.WriteString(1, Address);
+            if ((int)Fault != 0) w.WriteInt32(2, (int)Fault);
+            if (DelayMs != 0) w.WriteUInt32(3, DelayMs);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 10:
+                        Address = r.ReadString();
+                        break;
+                    case 16:
+                        Fault = (WriteFault)r.ReadInt32();
+                        break;
+                    case 24:
+                        DelayMs = r.ReadUInt32();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static SimulatedSetWriteFault Parse(byte[] data)
+        {
+            var m = new SimulatedSetWriteFault();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;

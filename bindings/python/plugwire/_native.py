@@ -101,9 +101,9 @@ class _Library:
         lib.plugwire_client_request.restype = c_int
         lib.plugwire_client_free.argtypes = [c_void_p]
         lib.plugwire_client_free.restype = c_int
-        lib.plugwire_set_log_callback.argtypes = [LOG_CALLBACK, c_void_p, c_int]
+        lib.plugwire_set_log_callback.argtypes = [LOG_CALLBACK, c_void_p, ctypes.c_uint32]
         lib.plugwire_set_log_callback.restype = c_int
-        lib.plugwire_set_log_level.argtypes = [c_int]
+        lib.plugwire_set_log_level.argtypes = [ctypes.c_uint32]
         lib.plugwire_set_log_level.restype = c_int
         lib.plugwire_shutdown.argtypes = [ctypes.c_uint32]
         lib.plugwire_shutdown.restype = c_int

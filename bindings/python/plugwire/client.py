@@ -49,6 +49,7 @@ from .types import (
     ScanningFinished,
     ServerDisconnected,
     SimulatedDevice,
+    WriteFault,
     WriteRecord,
 )
 
@@ -367,6 +368,7 @@ class Client:
         max_ping_time: int = 0,
         default_message_gap_ms: Optional[int] = None,
         server_name: str = "",
+        hardware_timeout_ms: Optional[int] = None,
     ) -> None:
         """Starts a Buttplug server inside the library and connects to it.
 
@@ -379,6 +381,8 @@ class Client:
         ``max_ping_time``: the server's ping watchdog in milliseconds (0: off; the
         library pings for you). ``default_message_gap_ms``: gap between writes for
         devices whose configuration names none (75 ms when unset).
+        ``hardware_timeout_ms``: bound on each hardware operation (3 s when unset); a
+        command to a device whose write hangs fails within it.
         """
         for flag, what in ((bluetooth, "bluetooth"), (serial, "serial"), (device_websocket, "device_websocket")):
             _check_type(flag, bool, what)
@@ -403,6 +407,8 @@ class Client:
                 request.simulated_devices.append(SimulatedDevice.parse(spec)._to_pb())
         if default_message_gap_ms is not None:
             request.default_message_gap_ms = _index(default_message_gap_ms, "default_message_gap_ms")
+        if hardware_timeout_ms is not None:
+            request.hardware_timeout_ms = _index(hardware_timeout_ms, "hardware_timeout_ms")
         await self._request(connect_embedded=request)
         self._connected = True
 
@@ -883,6 +889,19 @@ class Simulation:
         """A dropped toy comes back (the server reconnects it, keeping its index)."""
         _check_type(address, str, "address")
         await self._client._request(simulated_restore=pb.SimulatedRestore(address=address))
+
+    async def set_write_fault(
+        self, address: str, fault: Union[WriteFault, str, int], *, delay_ms: int = 0
+    ) -> None:
+        """Makes the toy's writes fail, hang or lag from now on (``WriteFault.NONE``
+        heals it); ``delay_ms`` is the lag of ``WriteFault.DELAY``."""
+        _check_type(address, str, "address")
+        fault = _enum_arg(WriteFault, fault, "write fault")
+        await self._client._request(
+            simulated_set_write_fault=pb.SimulatedSetWriteFault(
+                address=address, fault=int(fault), delay_ms=_index(delay_ms, "delay_ms")
+            )
+        )
 
     async def write_log(self, address: str, *, clear: bool = False) -> list[WriteRecord]:
         """Everything the toy saw (writes, reads, subscriptions); ``clear`` forgets it."""

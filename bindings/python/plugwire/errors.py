@@ -12,7 +12,8 @@ gets back from the library carry the ABI's :class:`ErrorCode` and :class:`ErrorC
     ├── NoSimulatedHardwareError     ERROR_CODE_NO_SIMULATED_HARDWARE
     ├── UnsupportedError             ERROR_CODE_UNSUPPORTED (not in this build of the library)
     ├── ConfigurationError           ERROR_CODE_CONFIGURATION (bad device/user config JSON)
-    ├── ConnectionError              the connection failed or is gone
+    ├── ConnectionError              the connection failed or is gone (also the built-in
+    │   │                            ConnectionError, so ``except ConnectionError`` catches it)
     │   ├── NotConnectedError        ERROR_CODE_NOT_CONNECTED
     │   ├── ConnectionFailedError    ERROR_CODE_CONNECTION_FAILED
     │   └── ClientClosedError        the client was closed (requests in flight end here)
@@ -22,10 +23,16 @@ gets back from the library carry the ABI's :class:`ErrorCode` and :class:`ErrorC
     │   ├── PingError                ERROR_CODE_SERVER_PING
     │   ├── MessageError             ERROR_CODE_SERVER_MESSAGE
     │   └── DeviceError              ERROR_CODE_SERVER_DEVICE (a device failed or refused)
+    ├── InternalError                ERROR_CODE_INTERNAL (a bug inside the library)
     └── NativeError                  a C function returned a non-OK status
         └── LibraryNotFoundError     the shared library could not be found or loaded
 
-``plugwire.ConnectionError`` is not the built-in :class:`ConnectionError`.
+``plugwire.ConnectionError`` subclasses the built-in :class:`ConnectionError` (and so
+:class:`OSError`): reconnect loops that catch the built-in catch plugwire's too.
+
+An error the binding raises itself, before asking the library (an unknown device index,
+a feature the device does not have), carries the same ``code`` and ``category`` as the
+library's error for the same condition.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ class ErrorCode(enum.IntEnum):
     UNSUPPORTED = 8
     CONFIGURATION = 9
     EVENTS_DROPPED = 10
+    INTERNAL = 11
     SERVER_UNKNOWN = 20
     SERVER_HANDSHAKE = 21
     SERVER_PING = 22
@@ -89,17 +97,22 @@ class PlugwireError(Exception):
     code: ErrorCode
     category: ErrorCategory
 
+    #: The code and category an instance raised by the binding itself gets: those the
+    #: library gives for the same condition.
+    default_code: ErrorCode = ErrorCode.UNSPECIFIED
+    default_category: ErrorCategory = ErrorCategory.UNSPECIFIED
+
     def __init__(
         self,
         message: str,
         *,
-        code: ErrorCode = ErrorCode.UNSPECIFIED,
-        category: ErrorCategory = ErrorCategory.UNSPECIFIED,
+        code: Optional[ErrorCode] = None,
+        category: Optional[ErrorCategory] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.code = code
-        self.category = category
+        self.code = self.default_code if code is None else code
+        self.category = self.default_category if category is None else category
 
     def __str__(self) -> str:
         if self.code is ErrorCode.UNSPECIFIED:
@@ -110,13 +123,22 @@ class PlugwireError(Exception):
 class InvalidRequestError(PlugwireError):
     """The request could not be decoded or misses a required field."""
 
+    default_code = ErrorCode.INVALID_REQUEST
+    default_category = ErrorCategory.REQUEST
+
 
 class InvalidArgumentError(PlugwireError, ValueError):
     """A value, index or name was refused (e.g. a vibration of 1.5)."""
 
+    default_code = ErrorCode.INVALID_ARGUMENT
+    default_category = ErrorCategory.REQUEST
+
 
 class UnknownDeviceError(InvalidArgumentError, LookupError):
     """No device (or simulated device) at that index or address."""
+
+    default_code = ErrorCode.UNKNOWN_DEVICE
+    default_category = ErrorCategory.REQUEST
 
 
 class FeatureNotFoundError(InvalidArgumentError):
@@ -126,29 +148,53 @@ class FeatureNotFoundError(InvalidArgumentError):
 class AlreadyConnectedError(PlugwireError):
     """The client is already connected; disconnect first."""
 
+    default_code = ErrorCode.ALREADY_CONNECTED
+    default_category = ErrorCategory.REQUEST
+
 
 class NoSimulatedHardwareError(PlugwireError):
     """A simulated-device request on a connection without simulated hardware."""
+
+    default_code = ErrorCode.NO_SIMULATED_HARDWARE
+    default_category = ErrorCategory.REQUEST
 
 
 class UnsupportedError(PlugwireError):
     """Not available in this build of the library."""
 
+    default_code = ErrorCode.UNSUPPORTED
+    default_category = ErrorCategory.REQUEST
+
 
 class ConfigurationError(PlugwireError):
     """A device or user configuration could not be loaded."""
 
+    default_code = ErrorCode.CONFIGURATION
+    default_category = ErrorCategory.REQUEST
 
-class ConnectionError(PlugwireError):  # noqa: A001 - plugwire.ConnectionError on purpose
-    """The connection (embedded or remote) failed or is gone."""
+
+class ConnectionError(PlugwireError, builtins.ConnectionError):  # noqa: A001
+    """The connection (embedded or remote) failed or is gone. Also the built-in
+    :class:`ConnectionError`, so code that catches the built-in catches this."""
+
+    default_category = ErrorCategory.CONNECTION
+
+    def __str__(self) -> str:
+        return PlugwireError.__str__(self)
 
 
 class NotConnectedError(ConnectionError):
     """The client is not connected: call ``connect_embedded`` or ``connect_websocket``."""
 
+    default_code = ErrorCode.NOT_CONNECTED
+    default_category = ErrorCategory.CONNECTION
+
 
 class ConnectionFailedError(ConnectionError):
     """Connecting failed, or the connection broke."""
+
+    default_code = ErrorCode.CONNECTION_FAILED
+    default_category = ErrorCategory.CONNECTION
 
 
 class ClientClosedError(ConnectionError):
@@ -162,22 +208,44 @@ class ServerError(PlugwireError):
 class ServerUnknownError(ServerError):
     """The server reported an error of class Unknown."""
 
+    default_code = ErrorCode.SERVER_UNKNOWN
+    default_category = ErrorCategory.SERVER
+
 
 class HandshakeError(ServerError):
     """The server reported a handshake error."""
+
+    default_code = ErrorCode.SERVER_HANDSHAKE
+    default_category = ErrorCategory.SERVER
 
 
 class PingError(ServerError):
     """The server reported a ping error (watchdog)."""
 
+    default_code = ErrorCode.SERVER_PING
+    default_category = ErrorCategory.CONNECTION
+
 
 class MessageError(ServerError):
     """The server refused the message (wrong for the device, out of range...)."""
+
+    default_code = ErrorCode.SERVER_MESSAGE
+    default_category = ErrorCategory.SERVER
 
 
 class DeviceError(ServerError):
     """A device failed or refused the command, or scanning is impossible (for example
     no Bluetooth adapter and no other hardware manager)."""
+
+    default_code = ErrorCode.SERVER_DEVICE
+    default_category = ErrorCategory.DEVICE
+
+
+class InternalError(PlugwireError):
+    """A bug inside the library (it caught a panic); the request may not have run."""
+
+    default_code = ErrorCode.INTERNAL
+    default_category = ErrorCategory.SERVER
 
 
 class NativeError(PlugwireError):
@@ -212,6 +280,7 @@ _BY_CODE: dict[ErrorCode, type[PlugwireError]] = {
     ErrorCode.SERVER_PING: PingError,
     ErrorCode.SERVER_MESSAGE: MessageError,
     ErrorCode.SERVER_DEVICE: DeviceError,
+    ErrorCode.INTERNAL: InternalError,
 }
 
 _BY_CATEGORY: dict[ErrorCategory, type[PlugwireError]] = {
@@ -260,6 +329,7 @@ __all__ = [
     "ErrorCode",
     "FeatureNotFoundError",
     "HandshakeError",
+    "InternalError",
     "InvalidArgumentError",
     "InvalidRequestError",
     "LibraryNotFoundError",

@@ -33,6 +33,7 @@ from .types import (
     InputType,
     OutputType,
     SimulatedDevice,
+    WriteFault,
     WriteRecord,
 )
 
@@ -177,6 +178,7 @@ class Client:
         max_ping_time: int = 0,
         default_message_gap_ms: Optional[int] = None,
         server_name: str = "",
+        hardware_timeout_ms: Optional[int] = None,
     ) -> None:
         """See :meth:`plugwire.Client.connect_embedded`."""
         self._run(
@@ -190,6 +192,7 @@ class Client:
                 max_ping_time=max_ping_time,
                 default_message_gap_ms=default_message_gap_ms,
                 server_name=server_name,
+                hardware_timeout_ms=hardware_timeout_ms,
             )
         )
 
@@ -368,6 +371,9 @@ class Simulation:
 
     def restore(self, address: str) -> None:
         self._client._run(self._sim().restore(address))
+
+    def set_write_fault(self, address: str, fault: Union[WriteFault, str, int], *, delay_ms: int = 0) -> None:
+        self._client._run(self._sim().set_write_fault(address, fault, delay_ms=delay_ms))
 
     def write_log(self, address: str, *, clear: bool = False) -> list[WriteRecord]:
         return self._client._run(self._sim().write_log(address, clear=clear))

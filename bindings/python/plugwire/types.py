@@ -56,6 +56,15 @@ class RecordKind(enum.IntEnum):
     UNSUBSCRIBE = 4
 
 
+class WriteFault(enum.IntEnum):
+    """How a simulated device's writes misbehave (``plugwire.v1.WriteFault``)."""
+
+    NONE = 0  #: writes succeed (heals a fault)
+    FAIL = 1  #: every write fails; the toy receives nothing
+    HANG = 2  #: every write never completes (the hardware timeout ends it)
+    DELAY = 3  #: every write completes after ``delay_ms``
+
+
 def _enum(cls: Any, value: int) -> Any:
     try:
         return cls(value)

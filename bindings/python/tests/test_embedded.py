@@ -4,6 +4,7 @@ events, every output kind down to the bytes the toy received, inputs, stopping."
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -311,6 +312,32 @@ async def test_ping_watchdog_kept_alive_by_the_library() -> None:
         await asyncio.sleep(1.0)  # several watchdog periods: the library pings for us
         await client.ping()
         assert client.connected and disconnected == []
+
+
+async def test_a_hanging_write_fails_within_the_hardware_timeout() -> None:
+    async with plugwire.Client() as client:
+        await client.connect_embedded(
+            simulated=[f"LVS-Lush@{LUSH}"], default_message_gap_ms=0, hardware_timeout_ms=300
+        )
+        await client.scan(timeout=10)
+        lush = await client.wait_for_device()
+        await lush.vibrate(0.1)
+        await client.simulation.set_write_fault(LUSH, plugwire.WriteFault.HANG)
+        start = time.monotonic()
+        with pytest.raises(plugwire.PlugwireError):
+            await lush.vibrate(0.5)
+        assert time.monotonic() - start < 2.5
+        # Nothing reached the toy after the fault.
+        assert await texts(client, LUSH) == ["Vibrate:2;"]
+        # Faults by name or value; unknown ones are refused before the library sees them.
+        await client.simulation.set_write_fault(LUSH, "none")
+        await client.simulation.set_write_fault(LUSH, plugwire.WriteFault.DELAY, delay_ms=10)
+        with pytest.raises(ValueError, match="write fault"):
+            await client.simulation.set_write_fault(LUSH, "wobble")
+        with pytest.raises(plugwire.UnknownDeviceError):
+            await client.simulation.set_write_fault("nope", plugwire.WriteFault.FAIL)
+        with pytest.raises(ValueError):
+            await client.connect_embedded(hardware_timeout_ms=-1)
 
 
 async def test_several_outputs_are_one_batch() -> None:

@@ -4,6 +4,7 @@ library sees it."""
 
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 import plugwire
 from plugwire import ErrorCategory, ErrorCode, InputType, OutputType
+from plugwire._proto import plugwire_pb2 as pb
 from plugwire.errors import Status, error_from_reply, error_from_status
 
 from conftest import LUSH, NORA, eventually
@@ -225,3 +227,46 @@ async def test_closed_client_refuses_requests() -> None:
     await raises(plugwire.ClientClosedError, lush.vibrate(0.5))
     await raises(plugwire.ClientClosedError, client.connect_embedded())
     client.close()  # idempotent
+
+
+def test_connection_error_is_the_builtin_connection_error() -> None:
+    # Reconnect loops written against the built-in catch plugwire's connection errors.
+    assert plugwire.ConnectionError is not builtins.ConnectionError
+    for cls in (plugwire.ConnectionError, plugwire.NotConnectedError, plugwire.ConnectionFailedError, plugwire.ClientClosedError):
+        assert issubclass(cls, builtins.ConnectionError) and issubclass(cls, plugwire.PlugwireError)
+    try:
+        raise error_from_reply(ErrorCode.NOT_CONNECTED, ErrorCategory.CONNECTION, "not connected")
+    except builtins.ConnectionError as e:
+        assert isinstance(e, plugwire.NotConnectedError)
+        assert e.code is ErrorCode.NOT_CONNECTED and e.category is ErrorCategory.CONNECTION
+        assert str(e) == "not connected [NOT_CONNECTED]"
+    assert type(error_from_reply(ErrorCode.INTERNAL, ErrorCategory.SERVER, "bug")) is plugwire.InternalError
+
+
+async def test_errors_raised_by_the_binding_carry_the_library_codes() -> None:
+    client, lush = await session(f"LVS-Lush@{LUSH}")
+    try:
+        # An unknown device: the binding's own check and the library agree.
+        with pytest.raises(plugwire.UnknownDeviceError) as own:
+            client.device(42)
+        library = await raises(
+            plugwire.UnknownDeviceError,
+            client._request(device_output=pb.DeviceOutput(device_index=42, feature_index=0, output=OutputType.VIBRATE, fraction=0.5)),
+        )
+        assert own.value.code is library.code is ErrorCode.UNKNOWN_DEVICE
+        assert own.value.category is library.category is ErrorCategory.REQUEST
+        # A feature the device does not have: the same again.
+        own_feature = await raises(plugwire.FeatureNotFoundError, lush.rotate(0.5))
+        library = await raises(
+            plugwire.InvalidArgumentError,
+            client._request(device_input=pb.DeviceInput(device_index=lush.index, feature_index=9, input=InputType.BATTERY, command=1)),
+        )
+        assert own_feature.code is library.code is ErrorCode.INVALID_ARGUMENT
+        assert own_feature.category is library.category
+        # After disconnecting, device requests are "not connected", a built-in ConnectionError.
+        await client.disconnect()
+        for request in (lush.vibrate(0.5), lush.stop(), lush.battery()):
+            e = await raises(builtins.ConnectionError, request)
+            assert isinstance(e, plugwire.NotConnectedError) and e.code is ErrorCode.NOT_CONNECTED, repr(e)
+    finally:
+        client.close()

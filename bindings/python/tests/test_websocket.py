@@ -3,6 +3,7 @@ toys: the simulated toys live in the server, which writes what they received at 
 
 from __future__ import annotations
 
+import builtins
 import signal
 import subprocess
 import textwrap
@@ -14,7 +15,7 @@ import pytest
 import plugwire
 from plugwire import InputType
 
-from conftest import NORA, PYTHON, Serve, python_env
+from conftest import NORA, PYTHON, Serve, eventually, python_env
 
 
 async def test_connect_websocket(serve_nora: Serve) -> None:
@@ -149,3 +150,31 @@ def wait_for_text(path: Path, text: str, proc: subprocess.Popen, timeout: float 
             break
         time.sleep(0.05)
     raise AssertionError(f"{text!r} not printed; output: {path.read_text()!r}")
+
+
+async def test_refused_and_lost_server_are_connection_errors(serve_nora: Serve) -> None:
+    # One error vocabulary: a refusal carries the server's reason as a connection error,
+    # and after the server went away device requests are "not connected"; both are the
+    # built-in ConnectionError that reconnect loops catch.
+    async with plugwire.Client("first") as first:
+        await first.connect_websocket(serve_nora.url)
+        await first.scan(timeout=10)
+        nora = await first.wait_for_device()
+        async with plugwire.Client("second") as second:
+            try:
+                await second.connect_websocket(serve_nora.url)
+            except builtins.ConnectionError as e:
+                assert isinstance(e, plugwire.ConnectionFailedError), repr(e)
+                assert e.code is plugwire.ErrorCode.CONNECTION_FAILED
+                assert "another client is connected" in str(e)
+            else:
+                raise AssertionError("the second session should be refused")
+        serve_nora.stop()
+        await eventually(lambda: not first.connected, timeout=10)
+        for request in (nora.vibrate(0.5), nora.stop(), nora.battery()):
+            try:
+                await request
+            except builtins.ConnectionError as e:
+                assert isinstance(e, plugwire.NotConnectedError) and e.code is plugwire.ErrorCode.NOT_CONNECTED, repr(e)
+            else:
+                raise AssertionError("a request after the server went away should fail")

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file plugwire.proto.
  */
 export const file_plugwire: GenFile = /*@__PURE__*/
-  fileDesc("Cg5wbHVnd2lyZS5wcm90bxILcGx1Z3dpcmUudjEi5QcKB1JlcXVlc3QSOAoQY29ubmVjdF9lbWJlZGRlZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkNvbm5lY3RFbWJlZGRlZEgAEjoKEWNvbm5lY3Rfd2Vic29ja2V0GAIgASgLMh0ucGx1Z3dpcmUudjEuQ29ubmVjdFdlYnNvY2tldEgAEjQKDnN0YXJ0X3NjYW5uaW5nGAMgASgLMhoucGx1Z3dpcmUudjEuU3RhcnRTY2FubmluZ0gAEjIKDXN0b3Bfc2Nhbm5pbmcYBCABKAsyGS5wbHVnd2lyZS52MS5TdG9wU2Nhbm5pbmdIABI9ChNyZXF1ZXN0X2RldmljZV9saXN0GAUgASgLMh4ucGx1Z3dpcmUudjEuUmVxdWVzdERldmljZUxpc3RIABIyCg1kZXZpY2Vfb3V0cHV0GAYgASgLMhkucGx1Z3dpcmUudjEuRGV2aWNlT3V0cHV0SAASMAoMZGV2aWNlX2lucHV0GAcgASgLMhgucGx1Z3dpcmUudjEuRGV2aWNlSW5wdXRIABIuCgtzdG9wX2RldmljZRgIIAEoCzIXLnBsdWd3aXJlLnYxLlN0b3BEZXZpY2VIABIoCghzdG9wX2FsbBgJIAEoCzIULnBsdWd3aXJlLnYxLlN0b3BBbGxIABIhCgRwaW5nGAogASgLMhEucGx1Z3dpcmUudjEuUGluZ0gAEi0KCmRpc2Nvbm5lY3QYCyABKAsyFy5wbHVnd2lyZS52MS5EaXNjb25uZWN0SAASNAoOZGV2aWNlX291dHB1dHMYDCABKAsyGi5wbHVnd2lyZS52MS5EZXZpY2VPdXRwdXRzSAASPwoUc2ltdWxhdGVkX2FkZF9kZXZpY2UYFCABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRBZGREZXZpY2VIABI4ChBzaW11bGF0ZWRfbm90aWZ5GBUgASgLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkTm90aWZ5SAASPwoUc2ltdWxhdGVkX3F1ZXVlX3JlYWQYFiABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRRdWV1ZVJlYWRIABI0Cg5zaW11bGF0ZWRfZHJvcBgXIAEoCzIaLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERyb3BIABI6ChFzaW11bGF0ZWRfcmVzdG9yZRgYIAEoCzIdLnBsdWd3aXJlLnYxLlNpbXVsYXRlZFJlc3RvcmVIABI9ChNzaW11bGF0ZWRfd3JpdGVfbG9nGBkgASgLMh4ucGx1Z3dpcmUudjEuU2ltdWxhdGVkV3JpdGVMb2dIAEIGCgRraW5kIsgCCg9Db25uZWN0RW1iZWRkZWQSEwoLY2xpZW50X25hbWUYASABKAkSEwoLc2VydmVyX25hbWUYAiABKAkSGAoQbWF4X3BpbmdfdGltZV9tcxgDIAEoDRIRCglzaW11bGF0ZWQYBCABKAgSFAoMYmx1ZXRvb3RoX2xlGAUgASgIEg4KBnNlcmlhbBgGIAEoCBIYChBkZXZpY2Vfd2Vic29ja2V0GAcgASgIEhoKEmRldmljZV9jb25maWdfanNvbhgIIAEoCRIYChB1c2VyX2NvbmZpZ19qc29uGAkgASgJEjcKEXNpbXVsYXRlZF9kZXZpY2VzGAogAygLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkRGV2aWNlEiAKFmRlZmF1bHRfbWVzc2FnZV9nYXBfbXMYCyABKA1IAEINCgtkZWZhdWx0X2dhcCI0ChBDb25uZWN0V2Vic29ja2V0EhMKC2NsaWVudF9uYW1lGAEgASgJEgsKA3VybBgCIAEoCSIPCg1TdGFydFNjYW5uaW5nIg4KDFN0b3BTY2FubmluZyITChFSZXF1ZXN0RGV2aWNlTGlzdCK1AQoMRGV2aWNlT3V0cHV0EhQKDGRldmljZV9pbmRleBgBIAEoDRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEicKBm91dHB1dBgDIAEoDjIXLnBsdWd3aXJlLnYxLk91dHB1dFR5cGUSEgoIZnJhY3Rpb24YBCABKAFIABIPCgVzdGVwcxgFIAEoBUgAEhUKC2R1cmF0aW9uX21zGAYgASgNSAFCBwoFdmFsdWVCCgoIZHVyYXRpb24iUQoNRGV2aWNlT3V0cHV0cxIUCgxkZXZpY2VfaW5kZXgYASABKA0SKgoHb3V0cHV0cxgCIAMoCzIZLnBsdWd3aXJlLnYxLkRldmljZU91dHB1dCKNAQoLRGV2aWNlSW5wdXQSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJQoFaW5wdXQYAyABKA4yFi5wbHVnd2lyZS52MS5JbnB1dFR5cGUSKgoHY29tbWFuZBgEIAEoDjIZLnBsdWd3aXJlLnYxLklucHV0Q29tbWFuZCJGCgpTdG9wRGV2aWNlEhQKDGRldmljZV9pbmRleBgBIAEoDRIXCg1mZWF0dXJlX2luZGV4GAIgASgNSABCCQoHZmVhdHVyZSIJCgdTdG9wQWxsIgYKBFBpbmciDAoKRGlzY29ubmVjdCL0AQoPU2ltdWxhdGVkRGV2aWNlEgwKBG5hbWUYASABKAkSDwoHYWRkcmVzcxgCIAEoCRINCgVtb2RlbBgDIAEoCRIXCg1iYXR0ZXJ5X2xldmVsGAQgASgNSAASEwoLc2VyaWFsX3BvcnQYBSABKAkSEgoIZmlybXdhcmUYBiABKA1IARILCgNrZXkYByABKAwSJwoGc2NyaXB0GAggAygLMhcucGx1Z3dpcmUudjEuU2NyaXB0UnVsZRIcChRub19idWlsdGluX3Jlc3BvbmRlchgJIAEoCEIJCgdiYXR0ZXJ5QhIKEGZpcm13YXJlX3ZlcnNpb24ifQoKU2NyaXB0UnVsZRIpCgV3cml0ZRgBIAEoCzIYLnBsdWd3aXJlLnYxLlNjcmlwdFdyaXRlSAASEwoJc3Vic2NyaWJlGAIgASgJSAASJwoEdGhlbhgDIAMoCzIZLnBsdWd3aXJlLnYxLlNjcmlwdEFjdGlvbkIGCgR3aGVuIj4KC1NjcmlwdFdyaXRlEhAKCGVuZHBvaW50GAEgASgJEg0KBWJ5dGVzGAIgASgMEg4KBnByZWZpeBgDIAEoCCJ2CgxTY3JpcHRBY3Rpb24SLAoGbm90aWZ5GAEgASgLMhoucGx1Z3dpcmUudjEuRW5kcG9pbnRCeXRlc0gAEjAKCnF1ZXVlX3JlYWQYAiABKAsyGi5wbHVnd2lyZS52MS5FbmRwb2ludEJ5dGVzSABCBgoEa2luZCIwCg1FbmRwb2ludEJ5dGVzEhAKCGVuZHBvaW50GAEgASgJEg0KBWJ5dGVzGAIgASgMIkIKElNpbXVsYXRlZEFkZERldmljZRIsCgZkZXZpY2UYASABKAsyHC5wbHVnd2lyZS52MS5TaW11bGF0ZWREZXZpY2UiQgoPU2ltdWxhdGVkTm90aWZ5Eg8KB2FkZHJlc3MYASABKAkSEAoIZW5kcG9pbnQYAiABKAkSDAoEZGF0YRgDIAEoDCJFChJTaW11bGF0ZWRRdWV1ZVJlYWQSDwoHYWRkcmVzcxgBIAEoCRIQCghlbmRwb2ludBgCIAEoCRIMCgRkYXRhGAMgASgMIiAKDVNpbXVsYXRlZERyb3ASDwoHYWRkcmVzcxgBIAEoCSIjChBTaW11bGF0ZWRSZXN0b3JlEg8KB2FkZHJlc3MYASABKAkiMwoRU2ltdWxhdGVkV3JpdGVMb2cSDwoHYWRkcmVzcxgBIAEoCRINCgVjbGVhchgCIAEoCCKoAgoFUmVwbHkSHQoCb2sYASABKAsyDy5wbHVnd2lyZS52MS5Pa0gAEiMKBWVycm9yGAIgASgLMhIucGx1Z3dpcmUudjEuRXJyb3JIABIuCgtkZXZpY2VfbGlzdBgDIAEoCzIXLnBsdWd3aXJlLnYxLkRldmljZUxpc3RIABIyCg1pbnB1dF9yZWFkaW5nGAQgASgLMhkucGx1Z3dpcmUudjEuSW5wdXRSZWFkaW5nSAASKgoJd3JpdGVfbG9nGAUgASgLMhUucGx1Z3dpcmUudjEuV3JpdGVMb2dIABJDChZzaW11bGF0ZWRfZGV2aWNlX2FkZGVkGAYgASgLMiEucGx1Z3dpcmUudjEuU2ltdWxhdGVkRGV2aWNlQWRkZWRIAEIGCgRraW5kIgQKAk9rImwKBUVycm9yEiQKBGNvZGUYASABKA4yFi5wbHVnd2lyZS52MS5FcnJvckNvZGUSLAoIY2F0ZWdvcnkYAiABKA4yGi5wbHVnd2lyZS52MS5FcnJvckNhdGVnb3J5Eg8KB21lc3NhZ2UYAyABKAkiMgoKRGV2aWNlTGlzdBIkCgdkZXZpY2VzGAEgAygLMhMucGx1Z3dpcmUudjEuRGV2aWNlInEKDElucHV0UmVhZGluZxIUCgxkZXZpY2VfaW5kZXgYASABKA0SFQoNZmVhdHVyZV9pbmRleBgCIAEoDRIlCgVpbnB1dBgDIAEoDjIWLnBsdWd3aXJlLnYxLklucHV0VHlwZRINCgV2YWx1ZRgEIAEoBSI1CghXcml0ZUxvZxIpCgdyZWNvcmRzGAEgAygLMhgucGx1Z3dpcmUudjEuV3JpdGVSZWNvcmQiegoLV3JpdGVSZWNvcmQSJQoEa2luZBgBIAEoDjIXLnBsdWd3aXJlLnYxLlJlY29yZEtpbmQSEAoIZW5kcG9pbnQYAiABKAkSDAoEZGF0YRgDIAEoDBIVCg13aXRoX3Jlc3BvbnNlGAQgASgIEg0KBWF0X3VzGAUgASgEIicKFFNpbXVsYXRlZERldmljZUFkZGVkEg8KB2FkZHJlc3MYASABKAki+QIKBUV2ZW50EisKDGRldmljZV9hZGRlZBgBIAEoCzITLnBsdWd3aXJlLnYxLkRldmljZUgAEjQKDmRldmljZV9yZW1vdmVkGAIgASgLMhoucGx1Z3dpcmUudjEuRGV2aWNlUmVtb3ZlZEgAEjoKEXNjYW5uaW5nX2ZpbmlzaGVkGAMgASgLMh0ucGx1Z3dpcmUudjEuU2Nhbm5pbmdGaW5pc2hlZEgAEjIKDWlucHV0X3JlYWRpbmcYBCABKAsyGS5wbHVnd2lyZS52MS5JbnB1dFJlYWRpbmdIABI+ChNzZXJ2ZXJfZGlzY29ubmVjdGVkGAUgASgLMh8ucGx1Z3dpcmUudjEuU2VydmVyRGlzY29ubmVjdGVkSAASIwoFZXJyb3IYBiABKAsyEi5wbHVnd2lyZS52MS5FcnJvckgAEjAKDHBpbmdfdGltZW91dBgHIAEoCzIYLnBsdWd3aXJlLnYxLlBpbmdUaW1lb3V0SABCBgoEa2luZCIsCg1EZXZpY2VSZW1vdmVkEg0KBWluZGV4GAEgASgNEgwKBG5hbWUYAiABKAkiEgoQU2Nhbm5pbmdGaW5pc2hlZCIUChJTZXJ2ZXJEaXNjb25uZWN0ZWQiDQoLUGluZ1RpbWVvdXQiewoGRGV2aWNlEg0KBWluZGV4GAEgASgNEgwKBG5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhYKDm1lc3NhZ2VfZ2FwX21zGAQgASgNEiYKCGZlYXR1cmVzGAUgAygLMhQucGx1Z3dpcmUudjEuRmVhdHVyZSJ3CgdGZWF0dXJlEg0KBWluZGV4GAEgASgNEhMKC2Rlc2NyaXB0aW9uGAIgASgJEiQKB291dHB1dHMYAyADKAsyEy5wbHVnd2lyZS52MS5PdXRwdXQSIgoGaW5wdXRzGAQgAygLMhIucGx1Z3dpcmUudjEuSW5wdXQidQoGT3V0cHV0EiUKBHR5cGUYASABKA4yFy5wbHVnd2lyZS52MS5PdXRwdXRUeXBlEgsKA21pbhgCIAEoBRILCgNtYXgYAyABKAUSJAoIZHVyYXRpb24YBCABKAsyEi5wbHVnd2lyZS52MS5SYW5nZUoECAUQBiJ+CgVJbnB1dBIkCgR0eXBlGAEgASgOMhYucGx1Z3dpcmUudjEuSW5wdXRUeXBlEiIKBnJhbmdlcxgCIAMoCzISLnBsdWd3aXJlLnYxLlJhbmdlEisKCGNvbW1hbmRzGAMgAygOMhkucGx1Z3dpcmUudjEuSW5wdXRDb21tYW5kIiEKBVJhbmdlEgsKA21pbhgBIAEoBRILCgNtYXgYAiABKAUqgQQKCUVycm9yQ29kZRIaChZFUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASHgoaRVJST1JfQ09ERV9JTlZBTElEX1JFUVVFU1QQARIcChhFUlJPUl9DT0RFX05PVF9DT05ORUNURUQQAhIgChxFUlJPUl9DT0RFX0FMUkVBRFlfQ09OTkVDVEVEEAMSIAocRVJST1JfQ09ERV9DT05ORUNUSU9OX0ZBSUxFRBAEEh8KG0VSUk9SX0NPREVfSU5WQUxJRF9BUkdVTUVOVBAFEh0KGUVSUk9SX0NPREVfVU5LTk9XTl9ERVZJQ0UQBhIkCiBFUlJPUl9DT0RFX05PX1NJTVVMQVRFRF9IQVJEV0FSRRAHEhoKFkVSUk9SX0NPREVfVU5TVVBQT1JURUQQCBIcChhFUlJPUl9DT0RFX0NPTkZJR1VSQVRJT04QCRIdChlFUlJPUl9DT0RFX0VWRU5UU19EUk9QUEVEEAoSHQoZRVJST1JfQ09ERV9TRVJWRVJfVU5LTk9XThAUEh8KG0VSUk9SX0NPREVfU0VSVkVSX0hBTkRTSEFLRRAVEhoKFkVSUk9SX0NPREVfU0VSVkVSX1BJTkcQFhIdChlFUlJPUl9DT0RFX1NFUlZFUl9NRVNTQUdFEBcSHAoYRVJST1JfQ09ERV9TRVJWRVJfREVWSUNFEBgqoAEKDUVycm9yQ2F0ZWdvcnkSHgoaRVJST1JfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DQVRFR09SWV9SRVFVRVNUEAESHQoZRVJST1JfQ0FURUdPUllfQ09OTkVDVElPThACEhkKFUVSUk9SX0NBVEVHT1JZX1NFUlZFUhADEhkKFUVSUk9SX0NBVEVHT1JZX0RFVklDRRAEKo4BCgpSZWNvcmRLaW5kEhsKF1JFQ09SRF9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRUkVDT1JEX0tJTkRfV1JJVEUQARIUChBSRUNPUkRfS0lORF9SRUFEEAISGQoVUkVDT1JEX0tJTkRfU1VCU0NSSUJFEAMSGwoXUkVDT1JEX0tJTkRfVU5TVUJTQ1JJQkUQBCqeAgoKT3V0cHV0VHlwZRIbChdPVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEhcKE09VVFBVVF9UWVBFX1ZJQlJBVEUQARIWChJPVVRQVVRfVFlQRV9ST1RBVEUQAhIZChVPVVRQVVRfVFlQRV9PU0NJTExBVEUQAxIZChVPVVRQVVRfVFlQRV9DT05TVFJJQ1QQBBIVChFPVVRQVVRfVFlQRV9TUFJBWRAFEhsKF09VVFBVVF9UWVBFX1RFTVBFUkFUVVJFEAYSEwoPT1VUUFVUX1RZUEVfTEVEEAcSGAoUT1VUUFVUX1RZUEVfUE9TSVRJT04QCBIpCiVPVVRQVVRfVFlQRV9IV19QT1NJVElPTl9XSVRIX0RVUkFUSU9OEAkqswEKCUlucHV0VHlwZRIaChZJTlBVVF9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSSU5QVVRfVFlQRV9CQVRURVJZEAESEwoPSU5QVVRfVFlQRV9SU1NJEAISFQoRSU5QVVRfVFlQRV9CVVRUT04QAxIXChNJTlBVVF9UWVBFX1BSRVNTVVJFEAQSFAoQSU5QVVRfVFlQRV9ERVBUSBAFEhcKE0lOUFVUX1RZUEVfUE9TSVRJT04QBiqBAQoMSW5wdXRDb21tYW5kEh0KGUlOUFVUX0NPTU1BTkRfVU5TUEVDSUZJRUQQABIWChJJTlBVVF9DT01NQU5EX1JFQUQQARIbChdJTlBVVF9DT01NQU5EX1NVQlNDUklCRRACEh0KGUlOUFVUX0NPTU1BTkRfVU5TVUJTQ1JJQkUQA2IGcHJvdG8z");
+  fileDesc("Cg5wbHVnd2lyZS5wcm90bxILcGx1Z3dpcmUudjEirwgKB1JlcXVlc3QSOAoQY29ubmVjdF9lbWJlZGRlZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkNvbm5lY3RFbWJlZGRlZEgAEjoKEWNvbm5lY3Rfd2Vic29ja2V0GAIgASgLMh0ucGx1Z3dpcmUudjEuQ29ubmVjdFdlYnNvY2tldEgAEjQKDnN0YXJ0X3NjYW5uaW5nGAMgASgLMhoucGx1Z3dpcmUudjEuU3RhcnRTY2FubmluZ0gAEjIKDXN0b3Bfc2Nhbm5pbmcYBCABKAsyGS5wbHVnd2lyZS52MS5TdG9wU2Nhbm5pbmdIABI9ChNyZXF1ZXN0X2RldmljZV9saXN0GAUgASgLMh4ucGx1Z3dpcmUudjEuUmVxdWVzdERldmljZUxpc3RIABIyCg1kZXZpY2Vfb3V0cHV0GAYgASgLMhkucGx1Z3dpcmUudjEuRGV2aWNlT3V0cHV0SAASMAoMZGV2aWNlX2lucHV0GAcgASgLMhgucGx1Z3dpcmUudjEuRGV2aWNlSW5wdXRIABIuCgtzdG9wX2RldmljZRgIIAEoCzIXLnBsdWd3aXJlLnYxLlN0b3BEZXZpY2VIABIoCghzdG9wX2FsbBgJIAEoCzIULnBsdWd3aXJlLnYxLlN0b3BBbGxIABIhCgRwaW5nGAogASgLMhEucGx1Z3dpcmUudjEuUGluZ0gAEi0KCmRpc2Nvbm5lY3QYCyABKAsyFy5wbHVnd2lyZS52MS5EaXNjb25uZWN0SAASNAoOZGV2aWNlX291dHB1dHMYDCABKAsyGi5wbHVnd2lyZS52MS5EZXZpY2VPdXRwdXRzSAASPwoUc2ltdWxhdGVkX2FkZF9kZXZpY2UYFCABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRBZGREZXZpY2VIABI4ChBzaW11bGF0ZWRfbm90aWZ5GBUgASgLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkTm90aWZ5SAASPwoUc2ltdWxhdGVkX3F1ZXVlX3JlYWQYFiABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRRdWV1ZVJlYWRIABI0Cg5zaW11bGF0ZWRfZHJvcBgXIAEoCzIaLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERyb3BIABI6ChFzaW11bGF0ZWRfcmVzdG9yZRgYIAEoCzIdLnBsdWd3aXJlLnYxLlNpbXVsYXRlZFJlc3RvcmVIABI9ChNzaW11bGF0ZWRfd3JpdGVfbG9nGBkgASgLMh4ucGx1Z3dpcmUudjEuU2ltdWxhdGVkV3JpdGVMb2dIABJIChlzaW11bGF0ZWRfc2V0X3dyaXRlX2ZhdWx0GBogASgLMiMucGx1Z3dpcmUudjEuU2ltdWxhdGVkU2V0V3JpdGVGYXVsdEgAQgYKBGtpbmQi+wIKD0Nvbm5lY3RFbWJlZGRlZBITCgtjbGllbnRfbmFtZRgBIAEoCRITCgtzZXJ2ZXJfbmFtZRgCIAEoCRIYChBtYXhfcGluZ190aW1lX21zGAMgASgNEhEKCXNpbXVsYXRlZBgEIAEoCBIUCgxibHVldG9vdGhfbGUYBSABKAgSDgoGc2VyaWFsGAYgASgIEhgKEGRldmljZV93ZWJzb2NrZXQYByABKAgSGgoSZGV2aWNlX2NvbmZpZ19qc29uGAggASgJEhgKEHVzZXJfY29uZmlnX2pzb24YCSABKAkSNwoRc2ltdWxhdGVkX2RldmljZXMYCiADKAsyHC5wbHVnd2lyZS52MS5TaW11bGF0ZWREZXZpY2USIAoWZGVmYXVsdF9tZXNzYWdlX2dhcF9tcxgLIAEoDUgAEh0KE2hhcmR3YXJlX3RpbWVvdXRfbXMYDCABKA1IAUINCgtkZWZhdWx0X2dhcEISChBoYXJkd2FyZV90aW1lb3V0IjQKEENvbm5lY3RXZWJzb2NrZXQSEwoLY2xpZW50X25hbWUYASABKAkSCwoDdXJsGAIgASgJIg8KDVN0YXJ0U2Nhbm5pbmciDgoMU3RvcFNjYW5uaW5nIhMKEVJlcXVlc3REZXZpY2VMaXN0IrUBCgxEZXZpY2VPdXRwdXQSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJwoGb3V0cHV0GAMgASgOMhcucGx1Z3dpcmUudjEuT3V0cHV0VHlwZRISCghmcmFjdGlvbhgEIAEoAUgAEg8KBXN0ZXBzGAUgASgFSAASFQoLZHVyYXRpb25fbXMYBiABKA1IAUIHCgV2YWx1ZUIKCghkdXJhdGlvbiJRCg1EZXZpY2VPdXRwdXRzEhQKDGRldmljZV9pbmRleBgBIAEoDRIqCgdvdXRwdXRzGAIgAygLMhkucGx1Z3dpcmUudjEuRGV2aWNlT3V0cHV0Io0BCgtEZXZpY2VJbnB1dBIUCgxkZXZpY2VfaW5kZXgYASABKA0SFQoNZmVhdHVyZV9pbmRleBgCIAEoDRIlCgVpbnB1dBgDIAEoDjIWLnBsdWd3aXJlLnYxLklucHV0VHlwZRIqCgdjb21tYW5kGAQgASgOMhkucGx1Z3dpcmUudjEuSW5wdXRDb21tYW5kIkYKClN0b3BEZXZpY2USFAoMZGV2aWNlX2luZGV4GAEgASgNEhcKDWZlYXR1cmVfaW5kZXgYAiABKA1IAEIJCgdmZWF0dXJlIgkKB1N0b3BBbGwiBgoEUGluZyIMCgpEaXNjb25uZWN0IvQBCg9TaW11bGF0ZWREZXZpY2USDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJEg0KBW1vZGVsGAMgASgJEhcKDWJhdHRlcnlfbGV2ZWwYBCABKA1IABITCgtzZXJpYWxfcG9ydBgFIAEoCRISCghmaXJtd2FyZRgGIAEoDUgBEgsKA2tleRgHIAEoDBInCgZzY3JpcHQYCCADKAsyFy5wbHVnd2lyZS52MS5TY3JpcHRSdWxlEhwKFG5vX2J1aWx0aW5fcmVzcG9uZGVyGAkgASgIQgkKB2JhdHRlcnlCEgoQZmlybXdhcmVfdmVyc2lvbiJ9CgpTY3JpcHRSdWxlEikKBXdyaXRlGAEgASgLMhgucGx1Z3dpcmUudjEuU2NyaXB0V3JpdGVIABITCglzdWJzY3JpYmUYAiABKAlIABInCgR0aGVuGAMgAygLMhkucGx1Z3dpcmUudjEuU2NyaXB0QWN0aW9uQgYKBHdoZW4iPgoLU2NyaXB0V3JpdGUSEAoIZW5kcG9pbnQYASABKAkSDQoFYnl0ZXMYAiABKAwSDgoGcHJlZml4GAMgASgIInYKDFNjcmlwdEFjdGlvbhIsCgZub3RpZnkYASABKAsyGi5wbHVnd2lyZS52MS5FbmRwb2ludEJ5dGVzSAASMAoKcXVldWVfcmVhZBgCIAEoCzIaLnBsdWd3aXJlLnYxLkVuZHBvaW50Qnl0ZXNIAEIGCgRraW5kIjAKDUVuZHBvaW50Qnl0ZXMSEAoIZW5kcG9pbnQYASABKAkSDQoFYnl0ZXMYAiABKAwiQgoSU2ltdWxhdGVkQWRkRGV2aWNlEiwKBmRldmljZRgBIAEoCzIcLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERldmljZSJCCg9TaW11bGF0ZWROb3RpZnkSDwoHYWRkcmVzcxgBIAEoCRIQCghlbmRwb2ludBgCIAEoCRIMCgRkYXRhGAMgASgMIkUKElNpbXVsYXRlZFF1ZXVlUmVhZBIPCgdhZGRyZXNzGAEgASgJEhAKCGVuZHBvaW50GAIgASgJEgwKBGRhdGEYAyABKAwiIAoNU2ltdWxhdGVkRHJvcBIPCgdhZGRyZXNzGAEgASgJIiMKEFNpbXVsYXRlZFJlc3RvcmUSDwoHYWRkcmVzcxgBIAEoCSIzChFTaW11bGF0ZWRXcml0ZUxvZxIPCgdhZGRyZXNzGAEgASgJEg0KBWNsZWFyGAIgASgIImMKFlNpbXVsYXRlZFNldFdyaXRlRmF1bHQSDwoHYWRkcmVzcxgBIAEoCRImCgVmYXVsdBgCIAEoDjIXLnBsdWd3aXJlLnYxLldyaXRlRmF1bHQSEAoIZGVsYXlfbXMYAyABKA0iqAIKBVJlcGx5Eh0KAm9rGAEgASgLMg8ucGx1Z3dpcmUudjEuT2tIABIjCgVlcnJvchgCIAEoCzISLnBsdWd3aXJlLnYxLkVycm9ySAASLgoLZGV2aWNlX2xpc3QYAyABKAsyFy5wbHVnd2lyZS52MS5EZXZpY2VMaXN0SAASMgoNaW5wdXRfcmVhZGluZxgEIAEoCzIZLnBsdWd3aXJlLnYxLklucHV0UmVhZGluZ0gAEioKCXdyaXRlX2xvZxgFIAEoCzIVLnBsdWd3aXJlLnYxLldyaXRlTG9nSAASQwoWc2ltdWxhdGVkX2RldmljZV9hZGRlZBgGIAEoCzIhLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERldmljZUFkZGVkSABCBgoEa2luZCIECgJPayJsCgVFcnJvchIkCgRjb2RlGAEgASgOMhYucGx1Z3dpcmUudjEuRXJyb3JDb2RlEiwKCGNhdGVnb3J5GAIgASgOMhoucGx1Z3dpcmUudjEuRXJyb3JDYXRlZ29yeRIPCgdtZXNzYWdlGAMgASgJIjIKCkRldmljZUxpc3QSJAoHZGV2aWNlcxgBIAMoCzITLnBsdWd3aXJlLnYxLkRldmljZSJxCgxJbnB1dFJlYWRpbmcSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJQoFaW5wdXQYAyABKA4yFi5wbHVnd2lyZS52MS5JbnB1dFR5cGUSDQoFdmFsdWUYBCABKAUiNQoIV3JpdGVMb2cSKQoHcmVjb3JkcxgBIAMoCzIYLnBsdWd3aXJlLnYxLldyaXRlUmVjb3JkInoKC1dyaXRlUmVjb3JkEiUKBGtpbmQYASABKA4yFy5wbHVnd2lyZS52MS5SZWNvcmRLaW5kEhAKCGVuZHBvaW50GAIgASgJEgwKBGRhdGEYAyABKAwSFQoNd2l0aF9yZXNwb25zZRgEIAEoCBINCgVhdF91cxgFIAEoBCInChRTaW11bGF0ZWREZXZpY2VBZGRlZBIPCgdhZGRyZXNzGAEgASgJIvkCCgVFdmVudBIrCgxkZXZpY2VfYWRkZWQYASABKAsyEy5wbHVnd2lyZS52MS5EZXZpY2VIABI0Cg5kZXZpY2VfcmVtb3ZlZBgCIAEoCzIaLnBsdWd3aXJlLnYxLkRldmljZVJlbW92ZWRIABI6ChFzY2FubmluZ19maW5pc2hlZBgDIAEoCzIdLnBsdWd3aXJlLnYxLlNjYW5uaW5nRmluaXNoZWRIABIyCg1pbnB1dF9yZWFkaW5nGAQgASgLMhkucGx1Z3dpcmUudjEuSW5wdXRSZWFkaW5nSAASPgoTc2VydmVyX2Rpc2Nvbm5lY3RlZBgFIAEoCzIfLnBsdWd3aXJlLnYxLlNlcnZlckRpc2Nvbm5lY3RlZEgAEiMKBWVycm9yGAYgASgLMhIucGx1Z3dpcmUudjEuRXJyb3JIABIwCgxwaW5nX3RpbWVvdXQYByABKAsyGC5wbHVnd2lyZS52MS5QaW5nVGltZW91dEgAQgYKBGtpbmQiLAoNRGV2aWNlUmVtb3ZlZBINCgVpbmRleBgBIAEoDRIMCgRuYW1lGAIgASgJIhIKEFNjYW5uaW5nRmluaXNoZWQiFAoSU2VydmVyRGlzY29ubmVjdGVkIg0KC1BpbmdUaW1lb3V0InsKBkRldmljZRINCgVpbmRleBgBIAEoDRIMCgRuYW1lGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIWCg5tZXNzYWdlX2dhcF9tcxgEIAEoDRImCghmZWF0dXJlcxgFIAMoCzIULnBsdWd3aXJlLnYxLkZlYXR1cmUidwoHRmVhdHVyZRINCgVpbmRleBgBIAEoDRITCgtkZXNjcmlwdGlvbhgCIAEoCRIkCgdvdXRwdXRzGAMgAygLMhMucGx1Z3dpcmUudjEuT3V0cHV0EiIKBmlucHV0cxgEIAMoCzISLnBsdWd3aXJlLnYxLklucHV0InUKBk91dHB1dBIlCgR0eXBlGAEgASgOMhcucGx1Z3dpcmUudjEuT3V0cHV0VHlwZRILCgNtaW4YAiABKAUSCwoDbWF4GAMgASgFEiQKCGR1cmF0aW9uGAQgASgLMhIucGx1Z3dpcmUudjEuUmFuZ2VKBAgFEAYifgoFSW5wdXQSJAoEdHlwZRgBIAEoDjIWLnBsdWd3aXJlLnYxLklucHV0VHlwZRIiCgZyYW5nZXMYAiADKAsyEi5wbHVnd2lyZS52MS5SYW5nZRIrCghjb21tYW5kcxgDIAMoDjIZLnBsdWd3aXJlLnYxLklucHV0Q29tbWFuZCIhCgVSYW5nZRILCgNtaW4YASABKAUSCwoDbWF4GAIgASgFKmUKCldyaXRlRmF1bHQSFAoQV1JJVEVfRkFVTFRfTk9ORRAAEhQKEFdSSVRFX0ZBVUxUX0ZBSUwQARIUChBXUklURV9GQVVMVF9IQU5HEAISFQoRV1JJVEVfRkFVTFRfREVMQVkQAyqaBAoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIeChpFUlJPUl9DT0RFX0lOVkFMSURfUkVRVUVTVBABEhwKGEVSUk9SX0NPREVfTk9UX0NPTk5FQ1RFRBACEiAKHEVSUk9SX0NPREVfQUxSRUFEWV9DT05ORUNURUQQAxIgChxFUlJPUl9DT0RFX0NPTk5FQ1RJT05fRkFJTEVEEAQSHwobRVJST1JfQ09ERV9JTlZBTElEX0FSR1VNRU5UEAUSHQoZRVJST1JfQ09ERV9VTktOT1dOX0RFVklDRRAGEiQKIEVSUk9SX0NPREVfTk9fU0lNVUxBVEVEX0hBUkRXQVJFEAcSGgoWRVJST1JfQ09ERV9VTlNVUFBPUlRFRBAIEhwKGEVSUk9SX0NPREVfQ09ORklHVVJBVElPThAJEh0KGUVSUk9SX0NPREVfRVZFTlRTX0RST1BQRUQQChIXChNFUlJPUl9DT0RFX0lOVEVSTkFMEAsSHQoZRVJST1JfQ09ERV9TRVJWRVJfVU5LTk9XThAUEh8KG0VSUk9SX0NPREVfU0VSVkVSX0hBTkRTSEFLRRAVEhoKFkVSUk9SX0NPREVfU0VSVkVSX1BJTkcQFhIdChlFUlJPUl9DT0RFX1NFUlZFUl9NRVNTQUdFEBcSHAoYRVJST1JfQ09ERV9TRVJWRVJfREVWSUNFEBgqoAEKDUVycm9yQ2F0ZWdvcnkSHgoaRVJST1JfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DQVRFR09SWV9SRVFVRVNUEAESHQoZRVJST1JfQ0FURUdPUllfQ09OTkVDVElPThACEhkKFUVSUk9SX0NBVEVHT1JZX1NFUlZFUhADEhkKFUVSUk9SX0NBVEVHT1JZX0RFVklDRRAEKo4BCgpSZWNvcmRLaW5kEhsKF1JFQ09SRF9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRUkVDT1JEX0tJTkRfV1JJVEUQARIUChBSRUNPUkRfS0lORF9SRUFEEAISGQoVUkVDT1JEX0tJTkRfU1VCU0NSSUJFEAMSGwoXUkVDT1JEX0tJTkRfVU5TVUJTQ1JJQkUQBCqeAgoKT3V0cHV0VHlwZRIbChdPVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEhcKE09VVFBVVF9UWVBFX1ZJQlJBVEUQARIWChJPVVRQVVRfVFlQRV9ST1RBVEUQAhIZChVPVVRQVVRfVFlQRV9PU0NJTExBVEUQAxIZChVPVVRQVVRfVFlQRV9DT05TVFJJQ1QQBBIVChFPVVRQVVRfVFlQRV9TUFJBWRAFEhsKF09VVFBVVF9UWVBFX1RFTVBFUkFUVVJFEAYSEwoPT1VUUFVUX1RZUEVfTEVEEAcSGAoUT1VUUFVUX1RZUEVfUE9TSVRJT04QCBIpCiVPVVRQVVRfVFlQRV9IV19QT1NJVElPTl9XSVRIX0RVUkFUSU9OEAkqswEKCUlucHV0VHlwZRIaChZJTlBVVF9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSSU5QVVRfVFlQRV9CQVRURVJZEAESEwoPSU5QVVRfVFlQRV9SU1NJEAISFQoRSU5QVVRfVFlQRV9CVVRUT04QAxIXChNJTlBVVF9UWVBFX1BSRVNTVVJFEAQSFAoQSU5QVVRfVFlQRV9ERVBUSBAFEhcKE0lOUFVUX1RZUEVfUE9TSVRJT04QBiqBAQoMSW5wdXRDb21tYW5kEh0KGUlOUFVUX0NPTU1BTkRfVU5TUEVDSUZJRUQQABIWChJJTlBVVF9DT01NQU5EX1JFQUQQARIbChdJTlBVVF9DT01NQU5EX1NVQlNDUklCRRACEh0KGUlOUFVUX0NPTU1BTkRfVU5TVUJTQ1JJQkUQA2IGcHJvdG8z");
 
 /**
  * @generated from message plugwire.v1.Request
@@ -133,6 +133,12 @@ export type Request = Message<"plugwire.v1.Request"> & {
      */
     value: SimulatedWriteLog;
     case: "simulatedWriteLog";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.SimulatedSetWriteFault simulated_set_write_fault = 26;
+     */
+    value: SimulatedSetWriteFault;
+    case: "simulatedSetWriteFault";
   } | { case: undefined; value?: undefined };
 };
 
@@ -222,6 +228,20 @@ export type ConnectEmbedded = Message<"plugwire.v1.ConnectEmbedded"> & {
      */
     value: number;
     case: "defaultMessageGapMs";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * Bound on each hardware operation (write, read, subscribe); unset keeps 3 s. A device
+   * whose operation does not complete within it is treated as lost.
+   *
+   * @generated from oneof plugwire.v1.ConnectEmbedded.hardware_timeout
+   */
+  hardwareTimeout: {
+    /**
+     * @generated from field: uint32 hardware_timeout_ms = 12;
+     */
+    value: number;
+    case: "hardwareTimeoutMs";
   } | { case: undefined; value?: undefined };
 };
 
@@ -822,6 +842,35 @@ export const SimulatedWriteLogSchema: GenMessage<SimulatedWriteLog> = /*@__PURE_
   messageDesc(file_plugwire, 23);
 
 /**
+ * @generated from message plugwire.v1.SimulatedSetWriteFault
+ */
+export type SimulatedSetWriteFault = Message<"plugwire.v1.SimulatedSetWriteFault"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * @generated from field: plugwire.v1.WriteFault fault = 2;
+   */
+  fault: WriteFault;
+
+  /**
+   * For WRITE_FAULT_DELAY.
+   *
+   * @generated from field: uint32 delay_ms = 3;
+   */
+  delayMs: number;
+};
+
+/**
+ * Describes the message plugwire.v1.SimulatedSetWriteFault.
+ * Use `create(SimulatedSetWriteFaultSchema)` to create a new message.
+ */
+export const SimulatedSetWriteFaultSchema: GenMessage<SimulatedSetWriteFault> = /*@__PURE__*/
+  messageDesc(file_plugwire, 24);
+
+/**
  * @generated from message plugwire.v1.Reply
  */
 export type Reply = Message<"plugwire.v1.Reply"> & {
@@ -872,7 +921,7 @@ export type Reply = Message<"plugwire.v1.Reply"> & {
  * Use `create(ReplySchema)` to create a new message.
  */
 export const ReplySchema: GenMessage<Reply> = /*@__PURE__*/
-  messageDesc(file_plugwire, 24);
+  messageDesc(file_plugwire, 25);
 
 /**
  * @generated from message plugwire.v1.Ok
@@ -885,7 +934,7 @@ export type Ok = Message<"plugwire.v1.Ok"> & {
  * Use `create(OkSchema)` to create a new message.
  */
 export const OkSchema: GenMessage<Ok> = /*@__PURE__*/
-  messageDesc(file_plugwire, 25);
+  messageDesc(file_plugwire, 26);
 
 /**
  * @generated from message plugwire.v1.Error
@@ -912,7 +961,7 @@ export type Error = Message<"plugwire.v1.Error"> & {
  * Use `create(ErrorSchema)` to create a new message.
  */
 export const ErrorSchema: GenMessage<Error> = /*@__PURE__*/
-  messageDesc(file_plugwire, 26);
+  messageDesc(file_plugwire, 27);
 
 /**
  * @generated from message plugwire.v1.DeviceList
@@ -929,7 +978,7 @@ export type DeviceList = Message<"plugwire.v1.DeviceList"> & {
  * Use `create(DeviceListSchema)` to create a new message.
  */
 export const DeviceListSchema: GenMessage<DeviceList> = /*@__PURE__*/
-  messageDesc(file_plugwire, 27);
+  messageDesc(file_plugwire, 28);
 
 /**
  * @generated from message plugwire.v1.InputReading
@@ -961,7 +1010,7 @@ export type InputReading = Message<"plugwire.v1.InputReading"> & {
  * Use `create(InputReadingSchema)` to create a new message.
  */
 export const InputReadingSchema: GenMessage<InputReading> = /*@__PURE__*/
-  messageDesc(file_plugwire, 28);
+  messageDesc(file_plugwire, 29);
 
 /**
  * @generated from message plugwire.v1.WriteLog
@@ -978,7 +1027,7 @@ export type WriteLog = Message<"plugwire.v1.WriteLog"> & {
  * Use `create(WriteLogSchema)` to create a new message.
  */
 export const WriteLogSchema: GenMessage<WriteLog> = /*@__PURE__*/
-  messageDesc(file_plugwire, 29);
+  messageDesc(file_plugwire, 30);
 
 /**
  * @generated from message plugwire.v1.WriteRecord
@@ -1017,7 +1066,7 @@ export type WriteRecord = Message<"plugwire.v1.WriteRecord"> & {
  * Use `create(WriteRecordSchema)` to create a new message.
  */
 export const WriteRecordSchema: GenMessage<WriteRecord> = /*@__PURE__*/
-  messageDesc(file_plugwire, 30);
+  messageDesc(file_plugwire, 31);
 
 /**
  * @generated from message plugwire.v1.SimulatedDeviceAdded
@@ -1034,7 +1083,7 @@ export type SimulatedDeviceAdded = Message<"plugwire.v1.SimulatedDeviceAdded"> &
  * Use `create(SimulatedDeviceAddedSchema)` to create a new message.
  */
 export const SimulatedDeviceAddedSchema: GenMessage<SimulatedDeviceAdded> = /*@__PURE__*/
-  messageDesc(file_plugwire, 31);
+  messageDesc(file_plugwire, 32);
 
 /**
  * @generated from message plugwire.v1.Event
@@ -1093,7 +1142,7 @@ export type Event = Message<"plugwire.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_plugwire, 32);
+  messageDesc(file_plugwire, 33);
 
 /**
  * @generated from message plugwire.v1.DeviceRemoved
@@ -1115,7 +1164,7 @@ export type DeviceRemoved = Message<"plugwire.v1.DeviceRemoved"> & {
  * Use `create(DeviceRemovedSchema)` to create a new message.
  */
 export const DeviceRemovedSchema: GenMessage<DeviceRemoved> = /*@__PURE__*/
-  messageDesc(file_plugwire, 33);
+  messageDesc(file_plugwire, 34);
 
 /**
  * @generated from message plugwire.v1.ScanningFinished
@@ -1128,7 +1177,7 @@ export type ScanningFinished = Message<"plugwire.v1.ScanningFinished"> & {
  * Use `create(ScanningFinishedSchema)` to create a new message.
  */
 export const ScanningFinishedSchema: GenMessage<ScanningFinished> = /*@__PURE__*/
-  messageDesc(file_plugwire, 34);
+  messageDesc(file_plugwire, 35);
 
 /**
  * @generated from message plugwire.v1.ServerDisconnected
@@ -1141,7 +1190,7 @@ export type ServerDisconnected = Message<"plugwire.v1.ServerDisconnected"> & {
  * Use `create(ServerDisconnectedSchema)` to create a new message.
  */
 export const ServerDisconnectedSchema: GenMessage<ServerDisconnected> = /*@__PURE__*/
-  messageDesc(file_plugwire, 35);
+  messageDesc(file_plugwire, 36);
 
 /**
  * @generated from message plugwire.v1.PingTimeout
@@ -1154,7 +1203,7 @@ export type PingTimeout = Message<"plugwire.v1.PingTimeout"> & {
  * Use `create(PingTimeoutSchema)` to create a new message.
  */
 export const PingTimeoutSchema: GenMessage<PingTimeout> = /*@__PURE__*/
-  messageDesc(file_plugwire, 36);
+  messageDesc(file_plugwire, 37);
 
 /**
  * @generated from message plugwire.v1.Device
@@ -1193,7 +1242,7 @@ export type Device = Message<"plugwire.v1.Device"> & {
  * Use `create(DeviceSchema)` to create a new message.
  */
 export const DeviceSchema: GenMessage<Device> = /*@__PURE__*/
-  messageDesc(file_plugwire, 37);
+  messageDesc(file_plugwire, 38);
 
 /**
  * @generated from message plugwire.v1.Feature
@@ -1225,7 +1274,7 @@ export type Feature = Message<"plugwire.v1.Feature"> & {
  * Use `create(FeatureSchema)` to create a new message.
  */
 export const FeatureSchema: GenMessage<Feature> = /*@__PURE__*/
-  messageDesc(file_plugwire, 38);
+  messageDesc(file_plugwire, 39);
 
 /**
  * @generated from message plugwire.v1.Output
@@ -1261,7 +1310,7 @@ export type Output = Message<"plugwire.v1.Output"> & {
  * Use `create(OutputSchema)` to create a new message.
  */
 export const OutputSchema: GenMessage<Output> = /*@__PURE__*/
-  messageDesc(file_plugwire, 39);
+  messageDesc(file_plugwire, 40);
 
 /**
  * @generated from message plugwire.v1.Input
@@ -1288,7 +1337,7 @@ export type Input = Message<"plugwire.v1.Input"> & {
  * Use `create(InputSchema)` to create a new message.
  */
 export const InputSchema: GenMessage<Input> = /*@__PURE__*/
-  messageDesc(file_plugwire, 40);
+  messageDesc(file_plugwire, 41);
 
 /**
  * @generated from message plugwire.v1.Range
@@ -1310,7 +1359,49 @@ export type Range = Message<"plugwire.v1.Range"> & {
  * Use `create(RangeSchema)` to create a new message.
  */
 export const RangeSchema: GenMessage<Range> = /*@__PURE__*/
-  messageDesc(file_plugwire, 41);
+  messageDesc(file_plugwire, 42);
+
+/**
+ * How a simulated device's writes misbehave from now on (for testing what happens when
+ * the hardware does).
+ *
+ * @generated from enum plugwire.v1.WriteFault
+ */
+export enum WriteFault {
+  /**
+   * Writes succeed (heals a fault).
+   *
+   * @generated from enum value: WRITE_FAULT_NONE = 0;
+   */
+  NONE = 0,
+
+  /**
+   * Every write fails; the toy receives nothing.
+   *
+   * @generated from enum value: WRITE_FAULT_FAIL = 1;
+   */
+  FAIL = 1,
+
+  /**
+   * Every write never completes; the toy receives nothing.
+   *
+   * @generated from enum value: WRITE_FAULT_HANG = 2;
+   */
+  HANG = 2,
+
+  /**
+   * Every write completes after delay_ms.
+   *
+   * @generated from enum value: WRITE_FAULT_DELAY = 3;
+   */
+  DELAY = 3,
+}
+
+/**
+ * Describes the enum plugwire.v1.WriteFault.
+ */
+export const WriteFaultSchema: GenEnum<WriteFault> = /*@__PURE__*/
+  enumDesc(file_plugwire, 0);
 
 /**
  * Stable error codes; values are never reused.
@@ -1381,6 +1472,13 @@ export enum ErrorCode {
   EVENTS_DROPPED = 10,
 
   /**
+   * A bug inside the library (a caught panic); the request may not have been carried out.
+   *
+   * @generated from enum value: ERROR_CODE_INTERNAL = 11;
+   */
+  INTERNAL = 11,
+
+  /**
    * Errors the Buttplug server reported, by its error class.
    *
    * @generated from enum value: ERROR_CODE_SERVER_UNKNOWN = 20;
@@ -1412,7 +1510,7 @@ export enum ErrorCode {
  * Describes the enum plugwire.v1.ErrorCode.
  */
 export const ErrorCodeSchema: GenEnum<ErrorCode> = /*@__PURE__*/
-  enumDesc(file_plugwire, 0);
+  enumDesc(file_plugwire, 1);
 
 /**
  * @generated from enum plugwire.v1.ErrorCategory
@@ -1456,7 +1554,7 @@ export enum ErrorCategory {
  * Describes the enum plugwire.v1.ErrorCategory.
  */
 export const ErrorCategorySchema: GenEnum<ErrorCategory> = /*@__PURE__*/
-  enumDesc(file_plugwire, 1);
+  enumDesc(file_plugwire, 2);
 
 /**
  * @generated from enum plugwire.v1.RecordKind
@@ -1492,7 +1590,7 @@ export enum RecordKind {
  * Describes the enum plugwire.v1.RecordKind.
  */
 export const RecordKindSchema: GenEnum<RecordKind> = /*@__PURE__*/
-  enumDesc(file_plugwire, 2);
+  enumDesc(file_plugwire, 3);
 
 /**
  * @generated from enum plugwire.v1.OutputType
@@ -1553,7 +1651,7 @@ export enum OutputType {
  * Describes the enum plugwire.v1.OutputType.
  */
 export const OutputTypeSchema: GenEnum<OutputType> = /*@__PURE__*/
-  enumDesc(file_plugwire, 3);
+  enumDesc(file_plugwire, 4);
 
 /**
  * @generated from enum plugwire.v1.InputType
@@ -1599,7 +1697,7 @@ export enum InputType {
  * Describes the enum plugwire.v1.InputType.
  */
 export const InputTypeSchema: GenEnum<InputType> = /*@__PURE__*/
-  enumDesc(file_plugwire, 4);
+  enumDesc(file_plugwire, 5);
 
 /**
  * @generated from enum plugwire.v1.InputCommand
@@ -1630,5 +1728,5 @@ export enum InputCommand {
  * Describes the enum plugwire.v1.InputCommand.
  */
 export const InputCommandSchema: GenEnum<InputCommand> = /*@__PURE__*/
-  enumDesc(file_plugwire, 5);
+  enumDesc(file_plugwire, 6);
 

@@ -7,6 +7,13 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class WriteFault(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    WRITE_FAULT_NONE: _ClassVar[WriteFault]
+    WRITE_FAULT_FAIL: _ClassVar[WriteFault]
+    WRITE_FAULT_HANG: _ClassVar[WriteFault]
+    WRITE_FAULT_DELAY: _ClassVar[WriteFault]
+
 class ErrorCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ERROR_CODE_UNSPECIFIED: _ClassVar[ErrorCode]
@@ -20,6 +27,7 @@ class ErrorCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_CODE_UNSUPPORTED: _ClassVar[ErrorCode]
     ERROR_CODE_CONFIGURATION: _ClassVar[ErrorCode]
     ERROR_CODE_EVENTS_DROPPED: _ClassVar[ErrorCode]
+    ERROR_CODE_INTERNAL: _ClassVar[ErrorCode]
     ERROR_CODE_SERVER_UNKNOWN: _ClassVar[ErrorCode]
     ERROR_CODE_SERVER_HANDSHAKE: _ClassVar[ErrorCode]
     ERROR_CODE_SERVER_PING: _ClassVar[ErrorCode]
@@ -71,6 +79,10 @@ class InputCommand(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INPUT_COMMAND_READ: _ClassVar[InputCommand]
     INPUT_COMMAND_SUBSCRIBE: _ClassVar[InputCommand]
     INPUT_COMMAND_UNSUBSCRIBE: _ClassVar[InputCommand]
+WRITE_FAULT_NONE: WriteFault
+WRITE_FAULT_FAIL: WriteFault
+WRITE_FAULT_HANG: WriteFault
+WRITE_FAULT_DELAY: WriteFault
 ERROR_CODE_UNSPECIFIED: ErrorCode
 ERROR_CODE_INVALID_REQUEST: ErrorCode
 ERROR_CODE_NOT_CONNECTED: ErrorCode
@@ -82,6 +94,7 @@ ERROR_CODE_NO_SIMULATED_HARDWARE: ErrorCode
 ERROR_CODE_UNSUPPORTED: ErrorCode
 ERROR_CODE_CONFIGURATION: ErrorCode
 ERROR_CODE_EVENTS_DROPPED: ErrorCode
+ERROR_CODE_INTERNAL: ErrorCode
 ERROR_CODE_SERVER_UNKNOWN: ErrorCode
 ERROR_CODE_SERVER_HANDSHAKE: ErrorCode
 ERROR_CODE_SERVER_PING: ErrorCode
@@ -120,7 +133,7 @@ INPUT_COMMAND_SUBSCRIBE: InputCommand
 INPUT_COMMAND_UNSUBSCRIBE: InputCommand
 
 class Request(_message.Message):
-    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log")
+    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log", "simulated_set_write_fault")
     CONNECT_EMBEDDED_FIELD_NUMBER: _ClassVar[int]
     CONNECT_WEBSOCKET_FIELD_NUMBER: _ClassVar[int]
     START_SCANNING_FIELD_NUMBER: _ClassVar[int]
@@ -139,6 +152,7 @@ class Request(_message.Message):
     SIMULATED_DROP_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_RESTORE_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_WRITE_LOG_FIELD_NUMBER: _ClassVar[int]
+    SIMULATED_SET_WRITE_FAULT_FIELD_NUMBER: _ClassVar[int]
     connect_embedded: ConnectEmbedded
     connect_websocket: ConnectWebsocket
     start_scanning: StartScanning
@@ -157,10 +171,11 @@ class Request(_message.Message):
     simulated_drop: SimulatedDrop
     simulated_restore: SimulatedRestore
     simulated_write_log: SimulatedWriteLog
-    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ...) -> None: ...
+    simulated_set_write_fault: SimulatedSetWriteFault
+    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ..., simulated_set_write_fault: _Optional[_Union[SimulatedSetWriteFault, _Mapping]] = ...) -> None: ...
 
 class ConnectEmbedded(_message.Message):
-    __slots__ = ("client_name", "server_name", "max_ping_time_ms", "simulated", "bluetooth_le", "serial", "device_websocket", "device_config_json", "user_config_json", "simulated_devices", "default_message_gap_ms")
+    __slots__ = ("client_name", "server_name", "max_ping_time_ms", "simulated", "bluetooth_le", "serial", "device_websocket", "device_config_json", "user_config_json", "simulated_devices", "default_message_gap_ms", "hardware_timeout_ms")
     CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
     SERVER_NAME_FIELD_NUMBER: _ClassVar[int]
     MAX_PING_TIME_MS_FIELD_NUMBER: _ClassVar[int]
@@ -172,6 +187,7 @@ class ConnectEmbedded(_message.Message):
     USER_CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_DEVICES_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_MESSAGE_GAP_MS_FIELD_NUMBER: _ClassVar[int]
+    HARDWARE_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
     client_name: str
     server_name: str
     max_ping_time_ms: int
@@ -183,7 +199,8 @@ class ConnectEmbedded(_message.Message):
     user_config_json: str
     simulated_devices: _containers.RepeatedCompositeFieldContainer[SimulatedDevice]
     default_message_gap_ms: int
-    def __init__(self, client_name: _Optional[str] = ..., server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ..., simulated: _Optional[bool] = ..., bluetooth_le: _Optional[bool] = ..., serial: _Optional[bool] = ..., device_websocket: _Optional[bool] = ..., device_config_json: _Optional[str] = ..., user_config_json: _Optional[str] = ..., simulated_devices: _Optional[_Iterable[_Union[SimulatedDevice, _Mapping]]] = ..., default_message_gap_ms: _Optional[int] = ...) -> None: ...
+    hardware_timeout_ms: int
+    def __init__(self, client_name: _Optional[str] = ..., server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ..., simulated: _Optional[bool] = ..., bluetooth_le: _Optional[bool] = ..., serial: _Optional[bool] = ..., device_websocket: _Optional[bool] = ..., device_config_json: _Optional[str] = ..., user_config_json: _Optional[str] = ..., simulated_devices: _Optional[_Iterable[_Union[SimulatedDevice, _Mapping]]] = ..., default_message_gap_ms: _Optional[int] = ..., hardware_timeout_ms: _Optional[int] = ...) -> None: ...
 
 class ConnectWebsocket(_message.Message):
     __slots__ = ("client_name", "url")
@@ -364,6 +381,16 @@ class SimulatedWriteLog(_message.Message):
     address: str
     clear: bool
     def __init__(self, address: _Optional[str] = ..., clear: _Optional[bool] = ...) -> None: ...
+
+class SimulatedSetWriteFault(_message.Message):
+    __slots__ = ("address", "fault", "delay_ms")
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    FAULT_FIELD_NUMBER: _ClassVar[int]
+    DELAY_MS_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    fault: WriteFault
+    delay_ms: int
+    def __init__(self, address: _Optional[str] = ..., fault: _Optional[_Union[WriteFault, str]] = ..., delay_ms: _Optional[int] = ...) -> None: ...
 
 class Reply(_message.Message):
     __slots__ = ("ok", "error", "device_list", "input_reading", "write_log", "simulated_device_added")

@@ -29,6 +29,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::server::{ButtplugServer, Ending, ServerError};
 use crate::spec::frame;
+pub use crate::spec::frame::MAX_MESSAGES_PER_FRAME;
 
 /// Largest frame accepted from a client.
 pub const MAX_FRAME_BYTES: usize = 1 << 20;
@@ -46,6 +47,11 @@ pub struct WebsocketOptions {
     /// Frames whose replies may be outstanding at once; beyond it the server reads no
     /// further frame until replies complete (they do within one message gap).
     pub max_frames_in_flight: usize,
+    /// Messages whose replies may be outstanding at once, counted over all waiting frames
+    /// (a frame holds at most [`MAX_MESSAGES_PER_FRAME`]); beyond it the server reads no
+    /// further frame until replies go out. With the frame size limit this bounds the memory
+    /// one connection can hold in pending work and replies.
+    pub max_messages_in_flight: usize,
 }
 
 impl Default for WebsocketOptions {
@@ -55,6 +61,7 @@ impl Default for WebsocketOptions {
             pong_timeout: Duration::from_secs(10),
             handshake_timeout: Duration::from_secs(10),
             max_frames_in_flight: 4096,
+            max_messages_in_flight: 4096,
         }
     }
 }
@@ -164,6 +171,9 @@ impl WebsocketServer {
     }
 }
 
+/// One frame's replies, with how many messages they answer.
+type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = (usize, Vec<Value>)> + Send>>;
+
 type Sink = SplitSink<WebSocketStream<TcpStream>, Message>;
 
 fn close_frame(code: CloseCode, reason: &str) -> Message {
@@ -232,7 +242,8 @@ async fn serve_connection(
         return Ok(());
     };
     let mut ending = session.session().ending();
-    let mut replies = FuturesOrdered::new();
+    let mut replies: FuturesOrdered<Pending> = FuturesOrdered::new();
+    let mut messages_in_flight = 0usize;
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(options.ping_interval);
     ping.tick().await;
@@ -247,14 +258,21 @@ async fn serve_connection(
                     break Ok(());
                 }
             }
-            incoming = source.next(), if replies.len() < options.max_frames_in_flight => {
+            incoming = source.next(), if replies.len() < options.max_frames_in_flight
+                && messages_in_flight < options.max_messages_in_flight => {
                 last_heard = Instant::now();
                 match incoming {
-                    Some(Ok(Message::Text(text))) => replies.push_back(session.submit_text(&text)),
+                    Some(Ok(Message::Text(text))) => {
+                        let (count, reply) = session.submit_counted(&text);
+                        drop(text);
+                        messages_in_flight += count;
+                        replies.push_back(Box::pin(reply.map(move |r| (count, r))));
+                    }
                     Some(Ok(Message::Binary(_))) => {
                         let error = json!({"Error": {"Id": 0, "ErrorCode": 3,
                             "ErrorMessage": "binary frames are not Buttplug messages; send JSON text"}});
-                        replies.push_back(Box::pin(std::future::ready(vec![error])));
+                        messages_in_flight += 1;
+                        replies.push_back(Box::pin(std::future::ready((1, vec![error]))));
                     }
                     Some(Ok(Message::Close(_))) | None => break Ok(()),
                     Some(Ok(_)) => {} // pings are answered by the websocket layer; pongs count as heard
@@ -266,11 +284,17 @@ async fn serve_connection(
                     Some(Err(e)) => break Err(e),
                 }
             }
-            Some(reply) = replies.next(), if !replies.is_empty() => {
-                // Everything already answered goes out in one flush.
+            Some((count, reply)) = replies.next(), if !replies.is_empty() => {
+                // What is already answered goes out in one flush, up to a budget of bytes.
+                messages_in_flight -= count;
                 let mut frames = vec![frame::frame(reply)];
-                while let Some(Some(more)) = replies.next().now_or_never() {
-                    frames.push(frame::frame(more));
+                let mut bytes = frames[0].len();
+                while bytes < MAX_FRAME_BYTES {
+                    let Some(Some((count, more))) = replies.next().now_or_never() else { break };
+                    messages_in_flight -= count;
+                    let more = frame::frame(more);
+                    bytes += more.len();
+                    frames.push(more);
                 }
                 if let Err(e) = send_all(&mut sink, frames, send_bound).await {
                     break Err(e);

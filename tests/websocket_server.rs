@@ -403,3 +403,83 @@ async fn a_frame_at_the_bound_is_answered_whole() {
         assert_eq!(r["DeviceList"]["Id"], i + 10, "{r}");
     }
 }
+
+fn idle_after(ms: u64) -> WebsocketOptions {
+    WebsocketOptions {
+        idle_timeout: Some(Duration::from_millis(ms)),
+        ..WebsocketOptions::default()
+    }
+}
+
+/// Reads frames until the server closes; returns the close code and reason.
+async fn close_of(ws: &mut Ws, within: Duration) -> Option<(u16, String)> {
+    let read = async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(Some(f)))) => {
+                    return Some((u16::from(f.code), f.reason.to_string()));
+                }
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return None,
+                Some(Ok(_)) => {}
+            }
+        }
+    };
+    tokio::time::timeout(within, read)
+        .await
+        .expect("closed in time")
+}
+
+#[tokio::test]
+async fn an_idle_client_with_no_device_running_is_closed_and_the_next_one_connects() {
+    let rig = rig(&["LVS-Lush"]);
+    let server = listen_with(&rig, idle_after(300)).await;
+    let mut ws = connect(&server).await;
+    handshake(&mut ws, 4).await;
+    scan(&mut ws).await;
+    let started = std::time::Instant::now();
+    // Its websocket stack keeps answering pings; it just sends no message.
+    let (code, reason) = close_of(&mut ws, WAIT).await.expect("a close frame");
+    let waited = started.elapsed();
+    assert_eq!(code, 1008, "{reason}");
+    assert!(reason.contains("idle"), "{reason}");
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    connect_and_handshake(&server).await;
+}
+
+#[tokio::test]
+async fn an_idle_client_keeps_its_slot_while_a_toy_runs_on_its_commands() {
+    let rig = rig(&["LVS-Lush"]);
+    let server = listen_with(&rig, idle_after(300)).await;
+    let mut ws = connect(&server).await;
+    handshake(&mut ws, 4).await;
+    scan(&mut ws).await;
+    let lush = rig.index_of("LVS-Lush");
+    send(&mut ws, json!([{"OutputCmd": {"Id": 3, "DeviceIndex": lush, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 7}}}}])).await;
+    // Quiet for five idle periods: the toy runs, so the connection stays.
+    let quiet = tokio::time::timeout(Duration::from_millis(1500), ws.next()).await;
+    assert!(quiet.is_err(), "closed while a toy runs: {quiet:?}");
+    assert_eq!(commands(&rig.device("LVS-Lush")), vec!["Vibrate:7;"]);
+    // Once it stops the toy, the idle clock runs again.
+    send(&mut ws, json!([{"StopCmd": {"Id": 4}}])).await;
+    let (code, _) = close_of(&mut ws, WAIT).await.expect("a close frame");
+    assert_eq!(code, 1008);
+}
+
+#[tokio::test]
+async fn with_max_ping_time_on_the_ping_watchdog_decides_not_the_idle_policy() {
+    let rig = rig_with(&[], |b| {
+        b.default_message_gap_ms(0).max_ping_time_ms(60_000)
+    });
+    let server = listen_with(&rig, idle_after(200)).await;
+    let mut ws = connect(&server).await;
+    handshake(&mut ws, 4).await;
+    let quiet = tokio::time::timeout(Duration::from_millis(1000), ws.next()).await;
+    assert!(quiet.is_err(), "closed: {quiet:?}");
+    assert_eq!(
+        send(&mut ws, json!([{"Ping": {"Id": 2}}])).await,
+        vec![json!({"Ok": {"Id": 2}})]
+    );
+}

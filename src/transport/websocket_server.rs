@@ -52,6 +52,14 @@ pub struct WebsocketOptions {
     /// further frame until replies go out. With the frame size limit this bounds the memory
     /// one connection can hold in pending work and replies.
     pub max_messages_in_flight: usize,
+    /// The idle policy, for servers whose `MaxPingTime` is 0 (with it on, the Buttplug
+    /// ping watchdog decides): after the handshake, a connection from which no frame came
+    /// for this long while no device is running ([`DeviceManager::any_device_running`])
+    /// is closed (1008, with the reason). A toy running on the client's last commands
+    /// keeps the connection however long it is quiet. `None` (the default): never.
+    ///
+    /// [`DeviceManager::any_device_running`]: crate::server::DeviceManager::any_device_running
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Default for WebsocketOptions {
@@ -62,6 +70,7 @@ impl Default for WebsocketOptions {
             handshake_timeout: Duration::from_secs(10),
             max_frames_in_flight: 4096,
             max_messages_in_flight: 4096,
+            idle_timeout: None,
         }
     }
 }
@@ -245,6 +254,11 @@ async fn serve_connection(
     let mut replies: FuturesOrdered<Pending> = FuturesOrdered::new();
     let mut messages_in_flight = 0usize;
     let mut last_heard = Instant::now();
+    // The idle policy: when a quiet connection is looked at next.
+    let idle_timeout = options
+        .idle_timeout
+        .filter(|_| server.max_ping_time_ms() == 0);
+    let mut idle_check = idle_timeout.map(|t| Instant::now() + t);
     let mut ping = tokio::time::interval(options.ping_interval);
     ping.tick().await;
     let send_bound = options.pong_timeout;
@@ -261,6 +275,9 @@ async fn serve_connection(
             incoming = source.next(), if replies.len() < options.max_frames_in_flight
                 && messages_in_flight < options.max_messages_in_flight => {
                 last_heard = Instant::now();
+                if let (Some(t), Some(Ok(Message::Text(_) | Message::Binary(_)))) = (idle_timeout, &incoming) {
+                    idle_check = Some(last_heard + t);
+                }
                 match incoming {
                     Some(Ok(Message::Text(text))) => {
                         let (count, reply) = session.submit_counted(&text);
@@ -321,6 +338,18 @@ async fn serve_connection(
                     break Err(e);
                 }
             }
+            _ = sleep_until_opt(idle_check), if idle_check.is_some() && !awaiting_handshake => {
+                let timeout = idle_timeout.unwrap_or_default();
+                if server.device_manager().any_device_running() || !replies.is_empty() {
+                    // A toy runs on this client's commands: the client keeps its slot.
+                    idle_check = Some(Instant::now() + timeout);
+                    continue;
+                }
+                let reason = format!("idle: no message for {} s and no device running", timeout.as_secs_f64());
+                tracing::info!("websocket client {reason}: closing it");
+                let _ = send_bounded(&mut sink, close_frame(CloseCode::Policy, &reason), send_bound).await;
+                break Ok(());
+            }
             _ = tokio::time::sleep_until(handshake_deadline), if awaiting_handshake => {
                 let error = frame::frame(vec![json!({"Error": {"Id": 0, "ErrorCode": 1,
                     "ErrorMessage": "no RequestServerInfo in time"}})]);
@@ -333,6 +362,13 @@ async fn serve_connection(
     // Whatever ended the connection, the client's devices stop before the next client.
     session.disconnect().await;
     result
+}
+
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Sends a frame within `bound`: a client that does not take it is treated as gone.

@@ -17,11 +17,17 @@ use plugwire::hardware::Endpoint;
 use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware, SimulatedResponder};
 use plugwire_fuzz::{Client, runtime};
 
+/// The built-in configuration, parsed once.
+fn db() -> &'static DeviceConfigDb {
+    static DB: OnceLock<DeviceConfigDb> = OnceLock::new();
+    DB.get_or_init(DeviceConfigDb::builtin)
+}
+
 /// For each implemented protocol, a simulated toy its configuration recognises.
 fn toys() -> &'static Vec<SimulatedDeviceSpec> {
     static TOYS: OnceLock<Vec<SimulatedDeviceSpec>> = OnceLock::new();
     TOYS.get_or_init(|| {
-        let db = DeviceConfigDb::builtin();
+        let db = db();
         let registry = ProtocolRegistry::builtin();
         let mut toys = Vec::new();
         for protocol in db.protocols() {
@@ -130,6 +136,7 @@ fuzz_target!(|data: &[u8]| {
         }));
         let toy = hw.add_device(spec);
         let server = ButtplugServer::builder()
+            .device_config(db().clone())
             .simulated(hw)
             .default_message_gap_ms(0)
             .hardware_timeout(Duration::from_millis(100))

@@ -15,11 +15,7 @@ use plugwire::server::ButtplugServer;
 use plugwire::transport::{WebsocketOptions, WebsocketServer};
 use plugwire::{ButtplugClient, ClientEvent, OutputType, OutputValue};
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const GAP_MS: u64 = 75;
 
@@ -29,43 +25,18 @@ async fn listen(server: &Arc<ButtplugServer>, options: WebsocketOptions) -> Webs
         .expect("listens")
 }
 
-async fn connect(ws: &WebsocketServer) -> Ws {
-    tokio_tungstenite::connect_async(format!("ws://{}", ws.local_addr()))
-        .await
-        .expect("connects")
-        .0
-}
-
-async fn recv(ws: &mut Ws) -> Vec<Value> {
-    loop {
-        let msg = tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("frame in time")
-            .expect("open")
-            .expect("ok");
-        if let Message::Text(t) = msg {
-            return serde_json::from_str(&t).expect("JSON array");
-        }
-    }
-}
-
-async fn send(ws: &mut Ws, v: Value) -> Vec<Value> {
-    ws.send(Message::text(v.to_string())).await.unwrap();
-    recv(ws).await
-}
-
 /// Handshake (spec v4) and a scan; returns when scanning finished.
 async fn open_v4(ws: &mut Ws) {
-    let info = send(
+    let info = ws_send(
         ws,
         json!([{"RequestServerInfo": {"Id": 1, "ClientName": "t",
         "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}]),
     )
     .await;
     assert!(info[0].get("ServerInfo").is_some(), "{info:?}");
-    send(ws, json!([{"StartScanning": {"Id": 2}}])).await;
+    ws_send(ws, json!([{"StartScanning": {"Id": 2}}])).await;
     loop {
-        if recv(ws)
+        if ws_recv(ws)
             .await
             .iter()
             .any(|m| m.get("ScanningFinished").is_some())
@@ -112,7 +83,7 @@ async fn until_last_write(device: &SimulatedDevice, expected: &str, within: Dura
 async fn a_websocket_burst_builds_no_queue() {
     let rig = rig_with(&["LVS-Lush"], |b| b.default_message_gap_ms(GAP_MS as u32));
     let server = listen(&rig.server, WebsocketOptions::default()).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     open_v4(&mut ws).await;
     let lush = rig.index_of("LVS-Lush");
     let toy = rig.device("LVS-Lush");
@@ -175,7 +146,7 @@ async fn a_websocket_burst_builds_no_queue() {
 async fn pipelined_output_then_stop_over_websocket_always_ends_stopped() {
     let rig = rig(&["LVS-Lush"]);
     let server = listen(&rig.server, WebsocketOptions::default()).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     open_v4(&mut ws).await;
     let lush = rig.index_of("LVS-Lush");
     let toy = rig.device("LVS-Lush");
@@ -192,7 +163,7 @@ async fn pipelined_output_then_stop_over_websocket_always_ends_stopped() {
         ws.flush().await.unwrap();
         let mut answered = 0;
         while answered < 2 {
-            answered += recv(&mut ws).await.len();
+            answered += ws_recv(&mut ws).await.len();
         }
         if let Some(last) = toy.take_log().last() {
             state = String::from_utf8_lossy(&last.data).into_owned();
@@ -208,11 +179,7 @@ async fn pipelined_output_then_stop_over_websocket_always_ends_stopped() {
 #[tokio::test]
 async fn a_failed_write_leaves_outputs_unknown_so_stop_and_zero_are_written() {
     let rig = rig(&["PROSTATE VIBE"]);
-    let client = ButtplugClient::connect_in_process("t", &rig.server)
-        .await
-        .unwrap();
-    client.scan(WAIT).await.unwrap();
-    let d = client.device(rig.index_of("PROSTATE VIBE")).unwrap();
+    let (_client, d) = client_with(&rig, "PROSTATE VIBE").await;
     let toy = rig.device("PROSTATE VIBE");
     toy.clear_log();
     toy.set_write_fault(WriteFault::Fail);
@@ -258,12 +225,12 @@ async fn a_client_that_stops_reading_is_dropped_and_its_toy_stopped() {
         ..Default::default()
     };
     let server = listen(&rig.server, options).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     open_v4(&mut ws).await;
     let lush = rig.index_of("LVS-Lush");
     let toy = rig.device("LVS-Lush");
     assert_eq!(
-        send(&mut ws, vibrate(3, lush, 15)).await,
+        ws_send(&mut ws, vibrate(3, lush, 15)).await,
         vec![json!({"Ok": {"Id": 3}})]
     );
     // From here the client reads nothing: no pong ever goes back.
@@ -275,10 +242,10 @@ async fn a_client_that_stops_reading_is_dropped_and_its_toy_stopped() {
         started.elapsed()
     );
     // The slot is free for the next client.
-    let mut next = connect(&server).await;
+    let mut next = ws_connect(&server).await;
     let deadline = Instant::now() + WAIT;
     loop {
-        let info = send(
+        let info = ws_send(
             &mut next,
             json!([{"RequestServerInfo": {"Id": 1, "ClientName": "n",
             "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}]),
@@ -288,7 +255,7 @@ async fn a_client_that_stops_reading_is_dropped_and_its_toy_stopped() {
             break;
         }
         assert!(Instant::now() < deadline, "{info:?}");
-        next = connect(&server).await;
+        next = ws_connect(&server).await;
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     drop(ws);
@@ -361,11 +328,7 @@ async fn a_hanging_stop_still_releases_the_session() {
         b.default_message_gap_ms(0)
             .hardware_timeout(Duration::from_millis(200))
     });
-    let client = ButtplugClient::connect_in_process("t", &rig.server)
-        .await
-        .unwrap();
-    client.scan(WAIT).await.unwrap();
-    let d = client.device(rig.index_of("LVS-Lush")).unwrap();
+    let (client, d) = client_with(&rig, "LVS-Lush").await;
     d.vibrate(0.5).await.unwrap();
     rig.device("LVS-Lush").set_write_fault(WriteFault::Hang);
     let started = Instant::now();
@@ -385,11 +348,7 @@ async fn a_hanging_stop_still_releases_the_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stop_is_never_overtaken_by_earlier_commands_on_a_slow_toy() {
     let rig = rig(&["LVS-Lush"]);
-    let client = ButtplugClient::connect_in_process("t", &rig.server)
-        .await
-        .unwrap();
-    client.scan(WAIT).await.unwrap();
-    let d = client.device(rig.index_of("LVS-Lush")).unwrap();
+    let (_client, d) = client_with(&rig, "LVS-Lush").await;
     let toy = rig.device("LVS-Lush");
     toy.set_write_fault(WriteFault::Delay(Duration::from_millis(3)));
     for round in 0..20 {
@@ -417,11 +376,7 @@ async fn a_stop_is_never_overtaken_by_earlier_commands_on_a_slow_toy() {
 #[tokio::test]
 async fn a_mover_stops_with_its_client() {
     let rig = rig(&["LVS-Solace Pro"]);
-    let client = ButtplugClient::connect_in_process("t", &rig.server)
-        .await
-        .unwrap();
-    client.scan(WAIT).await.unwrap();
-    let d = client.device(rig.index_of("LVS-Solace Pro")).unwrap();
+    let (client, d) = client_with(&rig, "LVS-Solace Pro").await;
     let toy = rig.device("LVS-Solace Pro");
     d.position_with_duration(1.0, 3000).await.unwrap();
     tokio::time::sleep(Duration::from_millis(350)).await;
@@ -445,11 +400,7 @@ async fn a_mover_stops_with_its_client() {
 #[tokio::test]
 async fn a_battery_query_keeps_the_gap() {
     let rig = rig_with(&["LVS-Lush"], |b| b.default_message_gap_ms(GAP_MS as u32));
-    let client = ButtplugClient::connect_in_process("t", &rig.server)
-        .await
-        .unwrap();
-    client.scan(WAIT).await.unwrap();
-    let d = client.device(rig.index_of("LVS-Lush")).unwrap();
+    let (_client, d) = client_with(&rig, "LVS-Lush").await;
     let toy = rig.device("LVS-Lush");
     tokio::time::sleep(Duration::from_millis(GAP_MS)).await;
     toy.clear_log();
@@ -476,7 +427,7 @@ async fn a_battery_query_keeps_the_gap() {
 async fn shutdown_stops_accepting_commands_before_stopping_devices() {
     let rig = rig(&["LVS-Lush"]);
     let server = listen(&rig.server, WebsocketOptions::default()).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     open_v4(&mut ws).await;
     let lush = rig.index_of("LVS-Lush");
     let toy = rig.device("LVS-Lush");
@@ -519,10 +470,6 @@ async fn shutdown_stops_accepting_commands_before_stopping_devices() {
 #[tokio::test]
 async fn the_default_gap_applies_to_radio_devices_only() {
     let rig = rig_with(&["LVS-Lush"], |b| b.default_message_gap_ms(GAP_MS as u32));
-    let client = ButtplugClient::connect_in_process("t", &rig.server)
-        .await
-        .unwrap();
-    client.scan(WAIT).await.unwrap();
-    let d = client.device(rig.index_of("LVS-Lush")).unwrap();
+    let (_client, d) = client_with(&rig, "LVS-Lush").await;
     assert_eq!(d.message_gap_ms(), GAP_MS as u32);
 }

@@ -311,3 +311,48 @@ async fn keepalive_repeats_the_last_packet_and_starts_with_a_stop_packet() {
     assert!(after.len() >= before + 2, "keepalive repeats: {after:?}");
     assert_eq!(after.last().unwrap().data, vec![0xA0, 0, 4]);
 }
+
+/// A stop never waits behind a flood of notifications (the device task once served
+/// notifications first, so a chatty toy could hold a stop back), and the readings that
+/// flood the client are bounded, not queued without limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_is_not_held_back_by_a_notification_flood() {
+    let rig = test_rig(&["Test-1"]);
+    let client = client_for(&rig).await;
+    let d = client.device(rig.index_of("Test-1")).unwrap();
+    d.output(0, OutputType::Vibrate, OutputValue::Steps(9))
+        .await
+        .unwrap();
+    d.subscribe(2, InputType::Pressure).await.unwrap();
+    let sim = rig.device("Test-1");
+    let flooding = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let flood = {
+        let sim = sim.clone();
+        let flooding = flooding.clone();
+        std::thread::spawn(move || {
+            let mut sent = 0u64;
+            while flooding.load(std::sync::atomic::Ordering::Relaxed) && sent < 2_000_000 {
+                sim.notify(Endpoint::Rx, vec![0x50, 0x00, (sent % 250) as u8]);
+                sent += 1;
+            }
+            sent
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    tokio::time::timeout(Duration::from_secs(2), d.stop())
+        .await
+        .expect("the stop got through the flood")
+        .unwrap();
+    let took = started.elapsed();
+    flooding.store(false, std::sync::atomic::Ordering::Relaxed);
+    let sent = flood.join().unwrap();
+    assert!(sent > 1000, "the flood ran ({sent} notifications)");
+    assert!(took < Duration::from_secs(1), "the stop took {took:?}");
+    let written = bytes(&rig, "Test-1");
+    assert_eq!(
+        written[written.len() - 2..].to_vec(),
+        vec![vec![0xA0, 0, 0], vec![0xA0, 1, 0]],
+        "the toy ended stopped"
+    );
+}

@@ -721,3 +721,85 @@ fn a_stalled_event_callback_gets_a_dropped_events_notice() {
     assert!(notice.contains("events were dropped"), "{notice}");
     drop(c);
 }
+
+/// Scripted simulated toys through the ABI: an identity for the built-in answers (a
+/// firmware-2 Flexer) and a toy spoken for by its script alone (identification, battery).
+#[test]
+fn scripted_simulated_toys() {
+    let c = Client::push();
+    let rule = |write: &str, notify: &str| pb::ScriptRule {
+        when: Some(pb::script_rule::When::Write(pb::ScriptWrite {
+            endpoint: "tx".into(),
+            bytes: write.as_bytes().to_vec(),
+            prefix: false,
+        })),
+        then: vec![pb::ScriptAction {
+            kind: Some(pb::script_action::Kind::Notify(pb::EndpointBytes {
+                endpoint: "rx".into(),
+                bytes: notify.as_bytes().to_vec(),
+            })),
+        }],
+    };
+    c.ok(pb::request::Kind::ConnectEmbedded(pb::ConnectEmbedded {
+        simulated_devices: vec![
+            pb::SimulatedDevice {
+                name: "LVS-Flexer".into(),
+                address: "FF:00:00:00:00:51".into(),
+                model: "EI".into(),
+                firmware_version: Some(pb::simulated_device::FirmwareVersion::Firmware(2)),
+                ..Default::default()
+            },
+            pb::SimulatedDevice {
+                name: "LVS-Mystery".into(),
+                address: "FF:00:00:00:00:52".into(),
+                no_builtin_responder: true,
+                script: vec![
+                    rule("DeviceType;", "P:240:0082059AD3BD;"),
+                    rule("Battery;", "42;"),
+                ],
+                ..Default::default()
+            },
+        ],
+        default_gap: Some(pb::connect_embedded::DefaultGap::DefaultMessageGapMs(0)),
+        ..Default::default()
+    }));
+    let mut devices = c.scan();
+    devices.sort_by_key(|d| d.name.clone());
+    let names: Vec<&str> = devices.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Lovense Edge", "Lovense Flexer (Firmware update needed)"]
+    );
+    let edge = devices[0].index;
+    match c.request(pb::request::Kind::DeviceInput(pb::DeviceInput {
+        device_index: edge,
+        feature_index: devices[0]
+            .features
+            .iter()
+            .find(|f| !f.inputs.is_empty())
+            .unwrap()
+            .index,
+        input: pb::InputType::Battery as i32,
+        command: pb::InputCommand::Read as i32,
+    })) {
+        pb::reply::Kind::InputReading(r) => assert_eq!(r.value, 42),
+        other => panic!("{other:?}"),
+    }
+    // A rule naming an endpoint that does not exist is refused, naming it.
+    let reply = c.request(pb::request::Kind::SimulatedAddDevice(
+        pb::SimulatedAddDevice {
+            device: Some(pb::SimulatedDevice {
+                name: "LVS-Nora".into(),
+                script: vec![pb::ScriptRule {
+                    when: Some(pb::script_rule::When::Subscribe("nowhere".into())),
+                    then: vec![],
+                }],
+                ..Default::default()
+            }),
+        },
+    ));
+    assert!(
+        matches!(&reply, pb::reply::Kind::Error(e) if e.message.contains("unknown endpoint \"nowhere\"")),
+        "{reply:?}"
+    );
+}

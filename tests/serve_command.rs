@@ -2,28 +2,19 @@
 //! simulated toy, Intiface flags accepted, SIGTERM stops it cleanly.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-#[tokio::test]
-async fn serve_accepts_a_client_and_stops_on_sigterm() {
+/// Starts `plugwire serve` with `args`; returns the process, its stdout after the
+/// readiness line, and the websocket URL from that line.
+fn start_serve(args: &[&str]) -> (Child, BufReader<ChildStdout>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_plugwire"))
-        .args([
-            "serve",
-            "--websocket-port",
-            "0",
-            "--server-name",
-            "cli test",
-            "--use-bluetooth-le",
-            "--log",
-            "warn",
-            "--simulate",
-            "LVS-Nora@AA:BB:CC:00:00:01",
-        ])
+        .arg("serve")
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -36,6 +27,22 @@ async fn serve_accepts_a_client_and_stops_on_sigterm() {
         .strip_prefix("plugwire serve: listening on ")
         .unwrap_or_else(|| panic!("readiness line, got {line:?}"))
         .to_string();
+    (child, stdout, url)
+}
+
+#[tokio::test]
+async fn serve_accepts_a_client_and_stops_on_sigterm() {
+    let (mut child, mut stdout, url) = start_serve(&[
+        "--websocket-port",
+        "0",
+        "--server-name",
+        "cli test",
+        "--use-bluetooth-le",
+        "--log",
+        "warn",
+        "--simulate",
+        "LVS-Nora@AA:BB:CC:00:00:01",
+    ]);
     assert!(
         url.starts_with("ws://127.0.0.1:"),
         "loopback by default: {url}"
@@ -235,28 +242,14 @@ mod through_the_c_abi {
 /// the timeout and its toy stopped, and the next client gets in.
 #[tokio::test]
 async fn a_silent_client_is_dropped_after_the_client_timeout() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plugwire"))
-        .args([
-            "serve",
-            "--websocket-port",
-            "0",
-            "--websocket-client-timeout",
-            "400",
-            "--simulate",
-            "LVS-Lush@AA:BB:CC:00:00:02",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("plugwire serve starts");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("plugwire serve: listening on ")
-        .unwrap()
-        .to_string();
+    let (mut child, _stdout, url) = start_serve(&[
+        "--websocket-port",
+        "0",
+        "--websocket-client-timeout",
+        "400",
+        "--simulate",
+        "LVS-Lush@AA:BB:CC:00:00:02",
+    ]);
     let hello = json!([{"RequestServerInfo": {"Id": 1, "ClientName": "t",
         "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])
     .to_string();
@@ -353,4 +346,72 @@ async fn an_idle_client_is_closed_after_the_idle_timeout() {
         .args(["-TERM", &child.id().to_string()])
         .status();
     let _ = child.wait();
+}
+
+/// `--simulate-script`: toys with a chosen identity and rules, from a JSON file.
+#[tokio::test]
+async fn scripted_toys_from_a_file() {
+    let dir = std::env::temp_dir().join(format!("plugwire-script-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("toys.json");
+    std::fs::write(
+        &script,
+        r#"{"toys": [{"name": "LVS-Flexer", "address": "AA:BB:CC:00:00:03", "model": "EI", "firmware": 2}]}"#,
+    )
+    .unwrap();
+    let (mut child, _stdout, url) = start_serve(&[
+        "--websocket-port",
+        "0",
+        "--simulate-script",
+        script.to_str().unwrap(),
+    ]);
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let mut call = async |v: Value| -> Vec<Value> {
+        ws.send(Message::text(v.to_string())).await.unwrap();
+        loop {
+            if let Message::Text(t) = tokio::time::timeout(Duration::from_secs(5), ws.next())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap()
+            {
+                return serde_json::from_str(&t).unwrap();
+            }
+        }
+    };
+    call(json!([{"RequestServerInfo": {"Id": 1, "ClientName": "t", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])).await;
+    call(json!([{"StartScanning": {"Id": 2}}])).await;
+    let mut name = Value::Null;
+    for _ in 0..50 {
+        let list = call(json!([{"RequestDeviceList": {"Id": 3}}])).await;
+        name = list[0]["DeviceList"]["Devices"]["0"]["DeviceName"].clone();
+        if !name.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(name, "Lovense Flexer (Firmware update needed)");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+
+    // A broken script is refused at start-up, naming the file and the place.
+    std::fs::write(
+        &script,
+        r#"{"toys": [{"name": "LVS-Nora", "rules": [{"when": {"subscribe": {"endpoint": "nope"}}, "then": []}]}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_plugwire"))
+        .args(["serve", "--websocket-port", "0", "--simulate-script"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("toys.json: at toys[0].rules[0]: unknown endpoint \"nope\""),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -87,10 +87,17 @@ async fn spec_v0_messages() {
             .await,
         json!({"Ok": {"Id": 7}})
     );
-    // Outputs whose state is unknown (never set) get a zero too.
+    // Outputs whose state is unknown (never set) get a zero too; the stopped rotation
+    // toggles back to the power-on direction.
     assert_eq!(
         commands(&rig.device("LVS-Nora")),
-        vec!["RotateChange;", "Rotate:20;", "Vibrate:0;", "Rotate:0;"]
+        vec![
+            "RotateChange;",
+            "Rotate:20;",
+            "Vibrate:0;",
+            "Rotate:0;",
+            "RotateChange;"
+        ]
     );
     // Only Nora stopped: the Edge still runs.
     assert_eq!(commands(&rig.device("LVS-Edge")).len(), 2);
@@ -317,7 +324,13 @@ async fn spec_v4_messages() {
     );
     assert_eq!(
         commands(&rig.device("LVS-Nora")),
-        vec!["Vibrate:7;", "RotateChange;", "Rotate:4;", "Rotate:0;"]
+        vec![
+            "Vibrate:7;",
+            "RotateChange;",
+            "Rotate:4;",
+            "Rotate:0;",
+            "RotateChange;"
+        ]
     );
 
     assert_eq!(
@@ -414,4 +427,35 @@ async fn device_added_and_removed_per_version() {
             assert_eq!(removed, json!({"DeviceList": {"Id": 0, "Devices": {}}}));
         }
     }
+}
+
+/// One message is one batch: a v3 `VibrateCmd` with two speeds reaches a packing protocol
+/// (WeVibe 4 Plus: both motors in one packet) as one change, so the toy gets one packet
+/// with both levels, never a partial packet first. Measured before: `0f03008000030000`,
+/// then 76 ms later `0f03008400030000`; the reference writes only the second.
+#[tokio::test]
+async fn a_multi_entry_command_is_one_packet() {
+    let rig = rig_with(&["4plus"], |b| b.default_message_gap_ms(75));
+    let mut s = Json::open(&rig);
+    s.handshake(3).await;
+    s.scan(2).await;
+    let toy = rig.index_of("4plus");
+    rig.device("4plus").clear_log();
+    let reply = s
+        .one(
+            json!({"VibrateCmd": {"Id": 3, "DeviceIndex": toy, "Speeds": [
+            {"Index": 0, "Speed": 0.5}, {"Index": 1, "Speed": 0.25}]}}),
+        )
+        .await;
+    assert_eq!(reply, json!({"Ok": {"Id": 3}}));
+    let packets: Vec<Vec<u8>> = rig
+        .device("4plus")
+        .writes()
+        .into_iter()
+        .map(|w| w.data)
+        .collect();
+    assert_eq!(
+        packets,
+        vec![vec![0x0f, 0x03, 0x00, 0x84, 0x00, 0x03, 0x00, 0x00]]
+    );
 }

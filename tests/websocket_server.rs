@@ -8,43 +8,12 @@ use common::*;
 use futures_util::{SinkExt, StreamExt};
 use plugwire::transport::{WebsocketOptions, WebsocketServer};
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 async fn listen(rig: &Rig) -> WebsocketServer {
     WebsocketServer::start(rig.server.clone(), "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap()
-}
-
-async fn connect(ws: &WebsocketServer) -> Ws {
-    let url = format!("ws://{}", ws.local_addr());
-    tokio_tungstenite::connect_async(url)
-        .await
-        .expect("connects")
-        .0
-}
-
-/// Next JSON text frame as its array of messages.
-async fn recv(ws: &mut Ws) -> Vec<Value> {
-    loop {
-        let msg = tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("frame in time")
-            .expect("open")
-            .expect("ok");
-        if let Message::Text(t) = msg {
-            return serde_json::from_str::<Vec<Value>>(&t).expect("JSON array");
-        }
-    }
-}
-
-async fn send(ws: &mut Ws, v: Value) -> Vec<Value> {
-    ws.send(Message::text(v.to_string())).await.unwrap();
-    recv(ws).await
 }
 
 async fn handshake(ws: &mut Ws, version: u32) -> Value {
@@ -54,19 +23,19 @@ async fn handshake(ws: &mut Ws, version: u32) -> Value {
         }
         v => json!({"Id": 1, "ClientName": "ws test", "MessageVersion": v}),
     };
-    send(ws, json!([{"RequestServerInfo": body}]))
+    ws_send(ws, json!([{"RequestServerInfo": body}]))
         .await
         .remove(0)
 }
 
 async fn scan(ws: &mut Ws) -> Vec<Value> {
     assert_eq!(
-        send(ws, json!([{"StartScanning": {"Id": 2}}])).await,
+        ws_send(ws, json!([{"StartScanning": {"Id": 2}}])).await,
         vec![json!({"Ok": {"Id": 2}})]
     );
     let mut seen = Vec::new();
     loop {
-        for m in recv(ws).await {
+        for m in ws_recv(ws).await {
             if m.get("ScanningFinished").is_some() {
                 return seen;
             }
@@ -80,7 +49,7 @@ async fn every_version_over_the_wire() {
     for version in 0..=4u32 {
         let rig = rig(&["LVS-Nora"]);
         let server = listen(&rig).await;
-        let mut ws = connect(&server).await;
+        let mut ws = ws_connect(&server).await;
         let info = handshake(&mut ws, version).await;
         assert!(info.get("ServerInfo").is_some(), "v{version}: {info}");
         let added = scan(&mut ws).await;
@@ -99,7 +68,7 @@ async fn every_version_over_the_wire() {
             }
         };
         assert_eq!(
-            send(&mut ws, json!([command])).await,
+            ws_send(&mut ws, json!([command])).await,
             vec![json!({"Ok": {"Id": 3}})],
             "v{version}"
         );
@@ -115,16 +84,16 @@ async fn every_version_over_the_wire() {
 async fn malformed_frames_get_errors_and_the_connection_stays() {
     let rig = rig(&[]);
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     ws.send(Message::text("this is not json")).await.unwrap();
-    let reply = recv(&mut ws).await;
+    let reply = ws_recv(&mut ws).await;
     assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
     ws.send(Message::binary(vec![1, 2, 3])).await.unwrap();
-    let reply = recv(&mut ws).await;
+    let reply = ws_recv(&mut ws).await;
     assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
     assert_eq!(
-        send(&mut ws, json!([{"RequestDeviceList": {"Id": 5}}])).await[0]["DeviceList"]["Id"],
+        ws_send(&mut ws, json!([{"RequestDeviceList": {"Id": 5}}])).await[0]["DeviceList"]["Id"],
         5
     );
 }
@@ -133,7 +102,7 @@ async fn malformed_frames_get_errors_and_the_connection_stays() {
 async fn oversized_frames_are_refused() {
     let rig = rig(&[]);
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     let huge = "x".repeat(plugwire::transport::MAX_FRAME_BYTES + 10);
     let _ = ws.send(Message::text(huge)).await;
@@ -154,15 +123,15 @@ async fn oversized_frames_are_refused() {
 async fn a_second_client_is_refused_and_a_leaving_client_stops_its_devices() {
     let rig = rig(&["LVS-Lush"]);
     let server = listen(&rig).await;
-    let mut first = connect(&server).await;
+    let mut first = ws_connect(&server).await;
     handshake(&mut first, 3).await;
     scan(&mut first).await;
     let lush = rig.index_of("LVS-Lush");
-    send(&mut first, json!([{"ScalarCmd": {"Id": 3, "DeviceIndex": lush, "Scalars": [{"Index": 0, "Scalar": 1.0, "ActuatorType": "Vibrate"}]}}])).await;
+    ws_send(&mut first, json!([{"ScalarCmd": {"Id": 3, "DeviceIndex": lush, "Scalars": [{"Index": 0, "Scalar": 1.0, "ActuatorType": "Vibrate"}]}}])).await;
 
     // A second client's RequestServerInfo is answered with a handshake Error carrying its
     // Id and the reason, then the connection closes with 1013 (try again later).
-    let mut second = connect(&server).await;
+    let mut second = ws_connect(&server).await;
     second
         .send(Message::text(
             json!([{"RequestServerInfo": {"Id": 7, "ClientName": "second", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])
@@ -170,7 +139,7 @@ async fn a_second_client_is_refused_and_a_leaving_client_stops_its_devices() {
         ))
         .await
         .unwrap();
-    let refusal = recv(&mut second).await;
+    let refusal = ws_recv(&mut second).await;
     assert_eq!(error_code(&refusal[0]), Some(1), "{refusal:?}");
     assert_eq!(refusal[0]["Error"]["Id"], 7);
     assert!(
@@ -200,14 +169,14 @@ async fn a_second_client_is_refused_and_a_leaving_client_stops_its_devices() {
 
     // The next client sees the same device at the same index.
     let mut third = loop {
-        let mut ws = connect(&server).await;
+        let mut ws = ws_connect(&server).await;
         let info = handshake(&mut ws, 4).await;
         if info.get("ServerInfo").is_some() {
             break ws;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    let list = send(&mut third, json!([{"RequestDeviceList": {"Id": 2}}])).await;
+    let list = ws_send(&mut third, json!([{"RequestDeviceList": {"Id": 2}}])).await;
     assert_eq!(
         list[0]["DeviceList"]["Devices"][lush.to_string()]["DeviceName"],
         "Lovense Lush"
@@ -220,11 +189,11 @@ async fn ping_timeout_over_the_wire() {
         b.default_message_gap_ms(0).max_ping_time_ms(150)
     });
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     scan(&mut ws).await;
-    send(&mut ws, json!([{"OutputCmd": {"Id": 3, "DeviceIndex": 0, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 4}}}}])).await;
-    let event = recv(&mut ws).await;
+    ws_send(&mut ws, json!([{"OutputCmd": {"Id": 3, "DeviceIndex": 0, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 4}}}}])).await;
+    let event = ws_recv(&mut ws).await;
     assert_eq!(event[0]["Error"]["ErrorCode"], 2, "{event:?}");
     assert_eq!(
         commands(&rig.device("LVS-Lush")),
@@ -243,7 +212,7 @@ async fn listen_with(rig: &Rig, options: WebsocketOptions) -> WebsocketServer {
 async fn connect_and_handshake(server: &WebsocketServer) -> Ws {
     let until = std::time::Instant::now() + WAIT;
     loop {
-        let mut ws = connect(server).await;
+        let mut ws = ws_connect(server).await;
         let info = handshake(&mut ws, 4).await;
         if info.get("ServerInfo").is_some() {
             return ws;
@@ -268,7 +237,7 @@ async fn a_silent_websocket_client_is_closed_at_the_deadline_and_the_next_client
     let rig = rig(&[]);
     let server = listen_with(&rig, short_handshake()).await;
     let started = std::time::Instant::now();
-    let mut silent = connect(&server).await;
+    let mut silent = ws_connect(&server).await;
     // Its websocket stack answers the server's pings, but it never says RequestServerInfo.
     let mut said = Vec::new();
     let close = loop {
@@ -296,7 +265,7 @@ async fn a_silent_websocket_client_is_closed_at_the_deadline_and_the_next_client
     // The slot is free: the next client is served.
     let mut next = connect_and_handshake(&server).await;
     assert_eq!(
-        send(&mut next, json!([{"RequestDeviceList": {"Id": 2}}])).await[0]["DeviceList"]["Id"],
+        ws_send(&mut next, json!([{"RequestDeviceList": {"Id": 2}}])).await[0]["DeviceList"]["Id"],
         2
     );
 }
@@ -309,7 +278,11 @@ async fn raw_tcp_connections_that_never_upgrade_are_closed_at_the_deadline() {
     let started = std::time::Instant::now();
     let mut raw = Vec::new();
     for _ in 0..20 {
-        raw.push(TcpStream::connect(server.local_addr()).await.unwrap());
+        raw.push(
+            tokio::net::TcpStream::connect(server.local_addr())
+                .await
+                .unwrap(),
+        );
     }
     // One sends half an HTTP request and stops.
     use tokio::io::AsyncWriteExt;
@@ -335,7 +308,7 @@ async fn raw_tcp_connections_that_never_upgrade_are_closed_at_the_deadline() {
     // The served client is unaffected by the deadline.
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(
-        send(&mut client, json!([{"RequestDeviceList": {"Id": 2}}])).await[0]["DeviceList"]["Id"],
+        ws_send(&mut client, json!([{"RequestDeviceList": {"Id": 2}}])).await[0]["DeviceList"]["Id"],
         2
     );
     drop(client);
@@ -347,19 +320,19 @@ async fn raw_tcp_connections_that_never_upgrade_are_closed_at_the_deadline() {
 async fn a_frame_of_half_a_million_messages_gets_one_error() {
     let rig = rig(&[]);
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     // 1 MiB of `{}`: 524,288 messages back to back.
     let frame = "{}".repeat(plugwire::transport::MAX_FRAME_BYTES / 2);
     ws.send(Message::text(frame)).await.unwrap();
-    let reply = recv(&mut ws).await;
+    let reply = ws_recv(&mut ws).await;
     assert_eq!(reply.len(), 1, "one Error for the whole frame");
     assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
     let text = reply[0]["Error"]["ErrorMessage"].as_str().unwrap();
     assert!(text.contains("at most 256 messages"), "{text}");
     // The session goes on.
     assert_eq!(
-        send(&mut ws, json!([{"RequestDeviceList": {"Id": 5}}])).await[0]["DeviceList"]["Id"],
+        ws_send(&mut ws, json!([{"RequestDeviceList": {"Id": 5}}])).await[0]["DeviceList"]["Id"],
         5
     );
 }
@@ -368,7 +341,7 @@ async fn a_frame_of_half_a_million_messages_gets_one_error() {
 async fn a_frame_of_device_list_requests_over_the_bound_runs_none_of_them() {
     let rig = rig(&["LVS-Lush"]);
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     scan(&mut ws).await;
     let one = json!({"RequestDeviceList": {"Id": 9}}).to_string();
@@ -376,13 +349,13 @@ async fn a_frame_of_device_list_requests_over_the_bound_runs_none_of_them() {
     let frame = format!("[{}]", vec![one.as_str(); count].join(","));
     assert!(frame.len() <= plugwire::transport::MAX_FRAME_BYTES);
     ws.send(Message::text(frame)).await.unwrap();
-    let reply = recv(&mut ws).await;
+    let reply = ws_recv(&mut ws).await;
     assert_eq!(reply.len(), 1, "one Error for the whole frame");
     assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
     // Several arrays back to back count together.
     let frame = format!("[{one}]").repeat(plugwire::transport::MAX_MESSAGES_PER_FRAME + 1);
     ws.send(Message::text(frame)).await.unwrap();
-    let reply = recv(&mut ws).await;
+    let reply = ws_recv(&mut ws).await;
     assert_eq!(reply.len(), 1, "{reply:?}");
     assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
 }
@@ -391,13 +364,13 @@ async fn a_frame_of_device_list_requests_over_the_bound_runs_none_of_them() {
 async fn a_frame_at_the_bound_is_answered_whole() {
     let rig = rig(&[]);
     let server = listen(&rig).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     let max = plugwire::transport::MAX_MESSAGES_PER_FRAME;
     let messages: Vec<Value> = (0..max)
         .map(|i| json!({"RequestDeviceList": {"Id": i + 10}}))
         .collect();
-    let reply = send(&mut ws, Value::Array(messages)).await;
+    let reply = ws_send(&mut ws, Value::Array(messages)).await;
     assert_eq!(reply.len(), max);
     for (i, r) in reply.iter().enumerate() {
         assert_eq!(r["DeviceList"]["Id"], i + 10, "{r}");
@@ -433,7 +406,7 @@ async fn close_of(ws: &mut Ws, within: Duration) -> Option<(u16, String)> {
 async fn an_idle_client_with_no_device_running_is_closed_and_the_next_one_connects() {
     let rig = rig(&["LVS-Lush"]);
     let server = listen_with(&rig, idle_after(300)).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     scan(&mut ws).await;
     let started = std::time::Instant::now();
@@ -453,17 +426,17 @@ async fn an_idle_client_with_no_device_running_is_closed_and_the_next_one_connec
 async fn an_idle_client_keeps_its_slot_while_a_toy_runs_on_its_commands() {
     let rig = rig(&["LVS-Lush"]);
     let server = listen_with(&rig, idle_after(300)).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     scan(&mut ws).await;
     let lush = rig.index_of("LVS-Lush");
-    send(&mut ws, json!([{"OutputCmd": {"Id": 3, "DeviceIndex": lush, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 7}}}}])).await;
+    ws_send(&mut ws, json!([{"OutputCmd": {"Id": 3, "DeviceIndex": lush, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 7}}}}])).await;
     // Quiet for five idle periods: the toy runs, so the connection stays.
     let quiet = tokio::time::timeout(Duration::from_millis(1500), ws.next()).await;
     assert!(quiet.is_err(), "closed while a toy runs: {quiet:?}");
     assert_eq!(commands(&rig.device("LVS-Lush")), vec!["Vibrate:7;"]);
     // Once it stops the toy, the idle clock runs again.
-    send(&mut ws, json!([{"StopCmd": {"Id": 4}}])).await;
+    ws_send(&mut ws, json!([{"StopCmd": {"Id": 4}}])).await;
     let (code, _) = close_of(&mut ws, WAIT).await.expect("a close frame");
     assert_eq!(code, 1008);
 }
@@ -474,12 +447,12 @@ async fn with_max_ping_time_on_the_ping_watchdog_decides_not_the_idle_policy() {
         b.default_message_gap_ms(0).max_ping_time_ms(60_000)
     });
     let server = listen_with(&rig, idle_after(200)).await;
-    let mut ws = connect(&server).await;
+    let mut ws = ws_connect(&server).await;
     handshake(&mut ws, 4).await;
     let quiet = tokio::time::timeout(Duration::from_millis(1000), ws.next()).await;
     assert!(quiet.is_err(), "closed: {quiet:?}");
     assert_eq!(
-        send(&mut ws, json!([{"Ping": {"Id": 2}}])).await,
+        ws_send(&mut ws, json!([{"Ping": {"Id": 2}}])).await,
         vec![json!({"Ok": {"Id": 2}})]
     );
 }

@@ -83,15 +83,22 @@ enum End {
 }
 
 impl DeviceTask {
-    pub(crate) fn spawn(self) {
-        tokio::spawn(self.run());
+    /// Starts the task. A protocol that keeps its device awake by repeating packets gets
+    /// its first (stop) packet now, as part of connecting, as the reference sends it.
+    pub(crate) async fn start(self) {
+        let mut state = State::default();
+        if let Keepalive::RepeatLast(_) = self.handler.keepalive() {
+            if let Err(e) = self.keepalive(&mut state, &self.handler.keepalive()).await {
+                tracing::warn!("device {}: first keepalive packet failed: {e}", self.index);
+            }
+        }
+        tokio::spawn(self.run(state));
     }
 
-    async fn run(self) {
+    async fn run(self, mut state: State) {
         let mut hw_events = self.hw.events();
         let keepalive = self.handler.keepalive();
         let tick = self.handler.tick_interval();
-        let mut state = State::default();
         let mut next_keepalive = keepalive_interval(&keepalive).map(|i| Instant::now() + i);
         let mut next_tick = tick.map(|i| Instant::now() + i);
         let end = loop {

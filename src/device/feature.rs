@@ -181,6 +181,10 @@ pub struct OutputLimits {
     pub offset: i32,
     /// For positions: client step `s` is sent as `end - s`.
     pub reverse: bool,
+    /// The top of the output's hardware range as the device configuration gives it; a
+    /// user configuration that narrows the range leaves it (protocols that send values as
+    /// a fraction of full scale, such as T-Code, need it).
+    pub full_scale: i32,
 }
 
 impl OutputLimits {
@@ -190,6 +194,7 @@ impl OutputLimits {
             duration: None,
             offset: 0,
             reverse: false,
+            full_scale: hi,
         }
     }
 

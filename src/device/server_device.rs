@@ -54,7 +54,7 @@ impl Drop for ServerDevice {
 
 impl ServerDevice {
     /// Starts the device task and returns the device.
-    pub fn start(new: NewDevice) -> Arc<ServerDevice> {
+    pub async fn start(new: NewDevice) -> Arc<ServerDevice> {
         let mailbox = Arc::new(Mailbox::default());
         let running = Arc::new(std::sync::atomic::AtomicBool::new(false));
         DeviceTask {
@@ -68,7 +68,8 @@ impl ServerDevice {
             events: new.events,
             running: running.clone(),
         }
-        .spawn();
+        .start()
+        .await;
         let routed = Arc::new(RoutedHardware {
             hw: new.hw.clone(),
             mailbox: mailbox.clone(),

@@ -13,7 +13,9 @@ use std::pin::Pin;
 use crate::client::{ButtplugClient, ClientDevice, ClientError, ClientEvent, OutputValue};
 use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
 use crate::hardware::Endpoint;
-use crate::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
+use crate::hardware::simulated::{
+    RecordKind, ScriptAction, ScriptRule, ScriptTrigger, SimulatedDeviceSpec, SimulatedHardware,
+};
 use crate::proto as pb;
 use crate::server::ButtplugServer;
 use crate::server::ResponseFuture;
@@ -346,7 +348,10 @@ fn simulation(conn: &Connection, request: pb::request::Kind) -> Reply {
     match request {
         K::SimulatedAddDevice(a) => simulated(conn, |hw| {
             let d = a.device.unwrap_or_default();
-            let added = hw.add_device(sim_spec(d));
+            let added = match sim_spec(d) {
+                Ok(spec) => hw.add_device(spec),
+                Err(reply) => return reply,
+            };
             Reply::SimulatedDeviceAdded(pb::SimulatedDeviceAdded {
                 address: added.address().to_string(),
             })
@@ -447,8 +452,16 @@ fn simulated(conn: &Connection, f: impl FnOnce(&SimulatedHardware) -> Reply) -> 
     }
 }
 
-fn sim_spec(d: pb::SimulatedDevice) -> SimulatedDeviceSpec {
-    SimulatedDeviceSpec {
+fn sim_spec(d: pb::SimulatedDevice) -> Result<SimulatedDeviceSpec, Reply> {
+    let script = d
+        .script
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            script_rule(r).map_err(|m| invalid(format!("script rule {i} of {:?}: {m}", d.name)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(SimulatedDeviceSpec {
         name: d.name,
         address: d.address,
         model: Some(d.model).filter(|m| !m.is_empty()),
@@ -456,8 +469,48 @@ fn sim_spec(d: pb::SimulatedDevice) -> SimulatedDeviceSpec {
             .battery
             .map(|pb::simulated_device::Battery::BatteryLevel(b)| b.min(100) as u8),
         serial_port: Some(d.serial_port).filter(|p| !p.is_empty()),
+        firmware: d
+            .firmware_version
+            .map(|pb::simulated_device::FirmwareVersion::Firmware(f)| f),
+        key: Some(d.key).filter(|k| !k.is_empty()),
+        script,
+        no_builtin_responder: d.no_builtin_responder,
         ..Default::default()
-    }
+    })
+}
+
+fn script_endpoint(name: &str) -> Result<Endpoint, String> {
+    Endpoint::from_name(name).ok_or_else(|| format!("unknown endpoint {name:?}"))
+}
+
+fn script_rule(r: pb::ScriptRule) -> Result<ScriptRule, String> {
+    let when = match r.when {
+        Some(pb::script_rule::When::Write(w)) => ScriptTrigger::Write {
+            endpoint: script_endpoint(&w.endpoint)?,
+            bytes: w.bytes,
+            prefix: w.prefix,
+        },
+        Some(pb::script_rule::When::Subscribe(e)) => ScriptTrigger::Subscribe {
+            endpoint: script_endpoint(&e)?,
+        },
+        None => return Err("a rule needs `write` or `subscribe`".into()),
+    };
+    let then = r
+        .then
+        .into_iter()
+        .map(|a| match a.kind {
+            Some(pb::script_action::Kind::Notify(n)) => Ok(ScriptAction::Notify {
+                endpoint: script_endpoint(&n.endpoint)?,
+                bytes: n.bytes,
+            }),
+            Some(pb::script_action::Kind::QueueRead(q)) => Ok(ScriptAction::QueueRead {
+                endpoint: script_endpoint(&q.endpoint)?,
+                bytes: q.bytes,
+            }),
+            None => Err("an action needs `notify` or `queue_read`".to_string()),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ScriptRule { when, then })
 }
 
 /// One output of a `DeviceOutput`/`DeviceOutputs` request, checked.
@@ -578,7 +631,12 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
     let simulated = (c.simulated || !c.simulated_devices.is_empty()).then(SimulatedHardware::new);
     if let Some(hw) = &simulated {
         for d in c.simulated_devices {
-            hw.add_device(sim_spec(d));
+            match sim_spec(d) {
+                Ok(spec) => {
+                    hw.add_device(spec);
+                }
+                Err(reply) => return reply,
+            }
         }
     }
     let mut builder = ButtplugServer::builder()

@@ -196,12 +196,16 @@ impl DeviceManager {
         Ok(())
     }
 
-    /// Submits a stop of every device's outputs and input subscriptions, at once (see
+    /// Submits a stop of every device's outputs and/or input subscriptions, at once (see
     /// [`ServerDevice::submit_stop`]); await the completions for the writes.
-    pub fn submit_stop_all(&self) -> Vec<(u32, Result<Completion, DeviceError>)> {
+    pub fn submit_stop_all(
+        &self,
+        outputs: bool,
+        inputs: bool,
+    ) -> Vec<(u32, Result<Completion, DeviceError>)> {
         self.devices()
             .iter()
-            .map(|d| (d.index(), d.submit_stop(None, true, true)))
+            .map(|d| (d.index(), d.submit_stop(None, outputs, inputs)))
             .collect()
     }
 
@@ -209,7 +213,7 @@ impl DeviceManager {
     /// Bounded: each hardware operation has its timeout, and a device that does not answer
     /// is disconnected.
     pub async fn stop_all(&self) -> Result<(), ButtplugError> {
-        wait_all(self.submit_stop_all()).await
+        wait_all(self.submit_stop_all(true, true)).await
     }
 }
 
@@ -378,7 +382,8 @@ impl Inner {
                 handler,
                 events: self.task_events.clone(),
                 hw_timeout: self.hw_timeout,
-            });
+            })
+            .await;
             let added = device.info().clone();
             self.devices
                 .write()

@@ -85,7 +85,7 @@ impl Shared {
             return None;
         }
         *gate = ending;
-        let stops = self.server.device_manager().submit_stop_all();
+        let stops = self.server.device_manager().submit_stop_all(true, true);
         drop(gate);
         self.ended.send_replace(ending);
         Some(stops)
@@ -292,11 +292,7 @@ impl Session {
                         "a stop with a feature index needs a device index",
                     )));
                 }
-                let stops: Stops = dm
-                    .devices()
-                    .iter()
-                    .map(|d| (d.index(), d.submit_stop(None, outputs, inputs)))
-                    .collect();
+                let stops = dm.submit_stop_all(outputs, inputs);
                 Box::pin(async move { wait_all(stops).await.map(|_| Response::Ok) })
             }
             Request::Stop {

@@ -5,11 +5,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::{SinkExt, StreamExt};
 use plugwire::hardware::simulated::{SimulatedDevice, SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::server::{ButtplugServer, JsonSession, ServerBuilder};
 use plugwire::spec::ServerEvent;
+use plugwire::transport::WebsocketServer;
+use plugwire::{ButtplugClient, ClientDevice};
 use serde_json::{Value, json};
+use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 pub const WAIT: Duration = Duration::from_secs(5);
 
@@ -182,4 +188,46 @@ pub async fn wait_commands(device: &SimulatedDevice, n: usize) -> Vec<String> {
         );
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
+}
+
+/// An in-process client that has scanned, and the device it got for a simulated toy.
+pub async fn client_with(rig: &Rig, name: &str) -> (ButtplugClient, ClientDevice) {
+    let client = ButtplugClient::connect_in_process("test", &rig.server)
+        .await
+        .expect("client connects");
+    client.scan(WAIT).await.expect("scan");
+    let device = client
+        .device(rig.index_of(name))
+        .expect("device known to the client");
+    (client, device)
+}
+
+/// A websocket client of a test server.
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub async fn ws_connect(server: &WebsocketServer) -> Ws {
+    tokio_tungstenite::connect_async(format!("ws://{}", server.local_addr()))
+        .await
+        .expect("connects")
+        .0
+}
+
+/// Next JSON text frame as its array of messages.
+pub async fn ws_recv(ws: &mut Ws) -> Vec<Value> {
+    loop {
+        let msg = tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("frame in time")
+            .expect("open")
+            .expect("ok");
+        if let Message::Text(t) = msg {
+            return serde_json::from_str::<Vec<Value>>(&t).expect("JSON array");
+        }
+    }
+}
+
+/// Sends a frame and returns the next frame.
+pub async fn ws_send(ws: &mut Ws, v: Value) -> Vec<Value> {
+    ws.send(Message::text(v.to_string())).await.unwrap();
+    ws_recv(ws).await
 }

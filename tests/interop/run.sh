@@ -14,7 +14,8 @@ npm ci --no-audit --no-fund --silent
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet buttplug==1.0.0
 
-expected='["DeviceType;", "Vibrate:10;", "RotateChange;", "Rotate:5;", "Battery;", "Vibrate:0;", "Rotate:0;"]'
+# The stop turns the rotation back to the toy's power-on direction while it is stopped.
+expected='["DeviceType;", "Vibrate:10;", "RotateChange;", "Rotate:5;", "Battery;", "Vibrate:0;", "Rotate:0;", "RotateChange;"]'
 
 run_client() {
     local name="$1"; shift

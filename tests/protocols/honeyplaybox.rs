@@ -125,3 +125,27 @@ async fn battery_byte() {
     assert!((t.battery().await - 0.55).abs() < 1e-9);
     assert_eq!(t.take(), vec![Op::Read(RxBleBattery)]);
 }
+
+/// A toy whose spec gives another session key hands that key out, and the frames are
+/// signed with it: same motor data, another signature.
+#[tokio::test]
+async fn a_chosen_key_signs_the_frames() {
+    let t = toy_with(plugwire::hardware::simulated::SimulatedDeviceSpec {
+        name: "HPB-0520".into(),
+        key: Some(vec![0xA5; 16]),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(t.name(), "Honey Play Box Pearl 2");
+    t.take();
+    t.set(0, Vibrate, 0.0).await;
+    let ops = t.take();
+    let Op::Write(Tx, frame, true) = &ops[0] else {
+        panic!("{ops:?}");
+    };
+    assert_eq!(frame.len(), OFF_CNT2.len());
+    // Header, counter, command and motor data as with the default key...
+    assert_eq!(frame[..19], OFF_CNT2[..19]);
+    // ...and a signature made with the chosen key.
+    assert_ne!(frame[19..27], OFF_CNT2[19..27]);
+}

@@ -90,6 +90,29 @@ async fn nora_rotation_toggles_direction_only_when_it_changes() {
     );
 }
 
+/// A stop returns the toy to its power-on direction (while stopped), so the next turn the
+/// other way toggles again, as the reference sends: `rotate(-1)`, `stop()`, `rotate(-0.5)`.
+#[tokio::test]
+async fn nora_direction_across_a_stop() {
+    let t = toy("LVS-Nora").await;
+    t.take();
+    t.set(1, Rotate, -1.0).await;
+    t.stop().await;
+    t.set(1, Rotate, -0.5).await;
+    assert_eq!(
+        t.take(),
+        vec![
+            text(Tx, "RotateChange;"),
+            text(Tx, "Rotate:20;"),
+            text(Tx, "Vibrate:0;"),
+            text(Tx, "Rotate:0;"),
+            text(Tx, "RotateChange;"),
+            text(Tx, "RotateChange;"),
+            text(Tx, "Rotate:10;"),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn max_air_pump() {
     let t = toy("LVS-Max").await;

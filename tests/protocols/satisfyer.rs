@@ -19,14 +19,22 @@ async fn manufacturer_data_identifies_without_a_read() {
     })
     .await;
     assert_eq!(t.name(), "Satisfyer Hot Lover");
-    assert_eq!(t.take(), vec![wr(Command, &[0x01])]);
+    // The first keepalive (stop) packet goes out at connect, as the reference sends it.
+    assert_eq!(t.take(), vec![wr(Command, &[0x01]), w(Tx, &[0x00; 8])]);
 }
 
 #[tokio::test]
 async fn model_number_is_read_otherwise() {
     let t = toy_model("SF Hot Spot", "10005").await;
     assert_eq!(t.name(), "Satisfyer Hot Spot");
-    assert_eq!(t.take(), vec![Op::Read(RxBleModel), wr(Command, &[0x01])]);
+    assert_eq!(
+        t.take(),
+        vec![
+            Op::Read(RxBleModel),
+            wr(Command, &[0x01]),
+            w(Tx, &[0x00; 4])
+        ]
+    );
     assert_eq!(
         sweep_then_stop(&t, 0, Vibrate).await,
         vec![

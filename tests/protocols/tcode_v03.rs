@@ -39,7 +39,8 @@ async fn timed_moves_use_the_feature_axis_and_an_interval() {
     t.move_to(0.0, 500).await;
     t.move_to(0.05, 500).await;
     t.move_to(0.5, 1000).await;
-    // The top of the 0..1000 range is written with four digits, as the reference does.
+    // T-Code reads the digits as a fraction of the travel: the top of 0..1000 is all
+    // nines (four digits, `L01000`, would be 0.1000: a tenth of the way).
     t.move_to(1.0, 100).await;
     assert_eq!(
         t.take(),
@@ -47,7 +48,7 @@ async fn timed_moves_use_the_feature_axis_and_an_interval() {
             text(Tx, "L0000I500\n"),
             text(Tx, "L0050I500\n"),
             text(Tx, "L0500I1000\n"),
-            text(Tx, "L01000I100\n"),
+            text(Tx, "L0999I100\n"),
         ]
     );
     // Positions are not "stopped".
@@ -65,7 +66,7 @@ async fn positions_move_the_stroke_and_twist_axes_together() {
             text(Tx, "L0000\nR0000\n"),
             text(Tx, "L0050\nR0050\n"),
             text(Tx, "L0500\nR0500\n"),
-            text(Tx, "L01000\nR01000\n"),
+            text(Tx, "L0999\nR0999\n"),
         ]
     );
 }
@@ -97,4 +98,33 @@ async fn vibration_is_two_digits_per_channel() {
             text(Tx, "V100\n"),
         ]
     );
+}
+
+/// The digit count follows the configured range, so the fraction T-Code reads is the one
+/// the client asked for: 0.51 is `L051` on 0..100, `L0509` on 0..999, `L05099` on 0..9999.
+#[tokio::test]
+async fn digits_follow_the_configured_range() {
+    for (max, expected) in [
+        (100, ["L000I200\n", "L051I200\n", "L099I200\n"]),
+        (999, ["L0000I200\n", "L0509I200\n", "L0999I200\n"]),
+        (9999, ["L00000I200\n", "L05099I200\n", "L09999I200\n"]),
+    ] {
+        let t = stroker(
+            "OSR2-R",
+            &format!(
+                r#"{{"identifier": ["OSR2-R"], "name": "OSR2 0..{max}", "features": [
+                    {{"index": 0, "output": {{"hw_position_with_duration": {{"value": [0, {max}], "duration": [0, 10000]}}}}}}]}}"#
+            ),
+        )
+        .await;
+        t.take();
+        for v in [0.0, 0.51, 1.0] {
+            t.move_to(v, 200).await;
+        }
+        assert_eq!(
+            t.take(),
+            expected.map(|e| text(Tx, e)).to_vec(),
+            "range 0..{max}"
+        );
+    }
 }

@@ -70,6 +70,7 @@ from .types import (
     RecordKind,
     ScanningFinished,
     ServerDisconnected,
+    ScriptRule,
     SimulatedDevice,
     WriteRecord,
 )
@@ -139,6 +140,7 @@ __all__ = [
     "ServerError",
     "ServerUnknownError",
     "Simulation",
+    "ScriptRule",
     "SimulatedDevice",
     "Status",
     "UnknownDeviceError",

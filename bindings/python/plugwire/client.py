@@ -19,6 +19,7 @@ from typing import (
     Mapping,
     Optional,
     Sequence,
+    Tuple,
     Union,
     cast,
 )
@@ -711,23 +712,42 @@ class Device:
                 raise FeatureNotFoundError(
                     f"{self.name} (device {self.index}) has no {kind.name.lower()} output"
                 )
-        await self._for_each(features, lambda f: self._send_output(message, f))
+        await self._send_outputs([self._entry(message, f) for f in features])
 
-    async def _send_output(self, template: pb.DeviceOutput, feature: int) -> None:
+    @staticmethod
+    def _entry(template: pb.DeviceOutput, feature: int) -> pb.DeviceOutput:
         message = pb.DeviceOutput()
         message.CopyFrom(template)
         message.feature_index = feature
-        await self._client._request(device_output=message)
+        return message
 
-    @staticmethod
-    async def _for_each(features: Sequence[int], send: Callable[[int], Awaitable[None]]) -> None:
-        if len(features) == 1:
-            await send(features[0])
-            return
-        results = await asyncio.gather(*(send(f) for f in features), return_exceptions=True)
-        for r in results:
-            if isinstance(r, BaseException):
-                raise r
+    async def _send_outputs(self, entries: Sequence[pb.DeviceOutput]) -> None:
+        # Several features go as one DeviceOutputs request: one batch on the device.
+        if len(entries) == 1:
+            await self._client._request(device_output=entries[0])
+        else:
+            await self._client._request(
+                device_outputs=pb.DeviceOutputs(device_index=self.index, outputs=list(entries))
+            )
+
+    async def outputs(self, *entries: Tuple[int, Union[OutputType, str], float]) -> None:
+        """Sets several outputs of this device together, as one batch: each entry is
+        ``(feature, output type, fraction)``. The device gets them at once (a protocol that
+        packs motors into one packet writes one packet); nothing is sent if any entry is
+        invalid. Example: ``await edge.outputs((0, "vibrate", 0.5), (1, "vibrate", 0.2))``."""
+        if not entries:
+            raise TypeError("give at least one (feature, output type, fraction) entry")
+        messages = []
+        for feature, output_type, value in entries:
+            kind: OutputType = _enum_arg(OutputType, output_type, "output type")
+            message = pb.DeviceOutput(
+                device_index=self.index,
+                feature_index=_index(feature, "feature"),
+                output=cast(Any, int(kind)),
+            )
+            message.fraction = _fraction(value)
+            messages.append(message)
+        await self._send_outputs(messages)
 
     async def vibrate(self, value: Optional[float] = None, *, steps: Optional[int] = None, feature: Optional[int] = None) -> None:
         """Vibrates (every vibrating feature unless ``feature`` is given), 0..1."""

@@ -21,7 +21,7 @@ import asyncio
 import inspect
 import threading
 import weakref
-from typing import Any, Awaitable, Coroutine, Iterable, Optional, TypeVar, Union
+from typing import Any, Awaitable, Coroutine, Iterable, Optional, Tuple, TypeVar, Union
 
 from . import client as _client
 from .client import ConfigSource
@@ -300,6 +300,9 @@ class Device:
         self._client._run(
             self._device.output(output_type, value, steps=steps, feature=feature, duration_ms=duration_ms)
         )
+
+    def outputs(self, *entries: Tuple[int, Union[OutputType, str], float]) -> None:
+        self._client._run(self._device.outputs(*entries))
 
     def vibrate(self, value: Optional[float] = None, *, steps: Optional[int] = None, feature: Optional[int] = None) -> None:
         self._client._run(self._device.vibrate(value, steps=steps, feature=feature))

@@ -175,6 +175,45 @@ class DeviceInfo:
         )
 
 
+def _script_bytes(value: Union[bytes, str]) -> bytes:
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+@dataclass(frozen=True)
+class ScriptRule:
+    """A rule a simulated toy answers by: when the host writes ``write`` (bytes or text)
+    to ``endpoint`` (or bytes starting with it, with ``prefix=True``), or subscribes to
+    ``endpoint`` (``on_subscribe=True``), the toy sends ``notify`` on ``reply_endpoint``
+    (delivered when subscribed, as on BLE) and/or queues ``queue_read`` for the next read
+    of ``reply_endpoint``."""
+
+    endpoint: str
+    write: Union[bytes, str] = b""
+    prefix: bool = False
+    on_subscribe: bool = False
+    reply_endpoint: str = "rx"
+    notify: Optional[Union[bytes, str]] = None
+    queue_read: Optional[Union[bytes, str]] = None
+
+    def _to_pb(self) -> pb.ScriptRule:
+        rule = pb.ScriptRule()
+        if self.on_subscribe:
+            rule.subscribe = self.endpoint
+        else:
+            rule.write.CopyFrom(
+                pb.ScriptWrite(endpoint=self.endpoint, bytes=_script_bytes(self.write), prefix=self.prefix)
+            )
+        if self.notify is not None:
+            rule.then.add().notify.CopyFrom(
+                pb.EndpointBytes(endpoint=self.reply_endpoint, bytes=_script_bytes(self.notify))
+            )
+        if self.queue_read is not None:
+            rule.then.add().queue_read.CopyFrom(
+                pb.EndpointBytes(endpoint=self.reply_endpoint, bytes=_script_bytes(self.queue_read))
+            )
+        return rule
+
+
 @dataclass(frozen=True)
 class SimulatedDevice:
     """A simulated toy to create (``connect_embedded(simulated=[...])`` also takes plain
@@ -190,6 +229,15 @@ class SimulatedDevice:
     battery_level: Optional[int] = None
     #: Present as a serial port of this name instead of a BLE advertisement.
     serial_port: str = ""
+    #: Firmware version the toy reports where its protocol asks (Lovense), or None.
+    firmware: Optional[int] = None
+    #: A secret the toy hands out or expects in its handshake (Lelo pairing token,
+    #: HoneyPlayBox key); empty: the protocol's default.
+    key: bytes = b""
+    #: Rules the toy answers by, checked before its built-in answers.
+    script: tuple[ScriptRule, ...] = ()
+    #: Switches the built-in answers off: only ``script`` speaks for the toy.
+    builtin_responder: bool = True
 
     @classmethod
     def parse(cls, spec: Union[str, SimulatedDevice]) -> SimulatedDevice:
@@ -211,6 +259,11 @@ class SimulatedDevice:
         )
         if self.battery_level is not None:
             d.battery_level = self.battery_level
+        if self.firmware is not None:
+            d.firmware = self.firmware
+        d.key = bytes(self.key)
+        d.script.extend(rule._to_pb() for rule in self.script)
+        d.no_builtin_responder = not self.builtin_responder
         return d
 
 

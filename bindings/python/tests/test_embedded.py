@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 import plugwire
-from plugwire import InputType, OutputType, SimulatedDevice
+from plugwire import InputType, OutputType, ScriptRule, SimulatedDevice
 
 from conftest import EDGE, LUSH, MAX, NORA, SOLACE, SOLACE_PRO, eventually, texts
 
@@ -309,3 +311,53 @@ async def test_ping_watchdog_kept_alive_by_the_library() -> None:
         await asyncio.sleep(1.0)  # several watchdog periods: the library pings for us
         await client.ping()
         assert client.connected and disconnected == []
+
+
+async def test_several_outputs_are_one_batch() -> None:
+    # A Lovehoney Desire with two motors packs equal levels into one packet for both: it
+    # can do that only when it gets both changes at once.
+    client = await connected("PROSTATE VIBE@FF:00:00:00:00:41")
+    try:
+        await client.scan(timeout=10)
+        toy = await client.wait_for_device("Lovehoney Desire Prostate Vibrator")
+        await client.simulation.writes("FF:00:00:00:00:41", clear=True)
+        await toy.outputs((0, "vibrate", 0.5), (1, OutputType.VIBRATE, 0.5))
+        assert await client.simulation.writes("FF:00:00:00:00:41", clear=True) == [bytes([0xF3, 0x00, 0x40])]
+        # vibrate() on every motor is one batch too.
+        await toy.vibrate(1.0)
+        assert await client.simulation.writes("FF:00:00:00:00:41", clear=True) == [bytes([0xF3, 0x00, 0x7F])]
+        # One bad entry sends nothing.
+        with pytest.raises(plugwire.InvalidArgumentError):
+            await toy.outputs((0, "vibrate", 0.1), (7, "vibrate", 0.1))
+        assert await client.simulation.writes("FF:00:00:00:00:41") == []
+    finally:
+        client.close()
+
+
+async def test_scripted_simulated_toys() -> None:
+    # An identity for the built-in answers (a firmware-2 Flexer), a Lelo that hands out a
+    # chosen pairing token, and a toy spoken for by its script alone.
+    token = bytes(range(1, 9))
+    mystery = SimulatedDevice(
+        name="LVS-Mystery",
+        address="FF:00:00:00:00:63",
+        builtin_responder=False,
+        script=(
+            ScriptRule(endpoint="tx", write="DeviceType;", notify="P:240:0082059AD3BD;"),
+            ScriptRule(endpoint="tx", write="Battery;", notify="42;"),
+        ),
+    )
+    client = await connected(
+        SimulatedDevice(name="LVS-Flexer", address="FF:00:00:00:00:61", model="EI", firmware=2),
+        SimulatedDevice(name="F1SV2A", address="FF:00:00:00:00:62", key=token),
+        mystery,
+    )
+    try:
+        await client.scan(timeout=10)
+        await client.wait_for_device("Lovense Flexer (Firmware update needed)")
+        await client.wait_for_device("Lelo F1s V2")
+        assert token in await client.simulation.writes("FF:00:00:00:00:62")
+        edge = await client.wait_for_device("Lovense Edge")
+        assert await edge.battery() == 0.42
+    finally:
+        client.close()

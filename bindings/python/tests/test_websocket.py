@@ -44,6 +44,7 @@ async def test_connect_websocket(serve_nora: Serve) -> None:
         "Battery;",
         "Vibrate:0;",
         "Rotate:0;",
+        "RotateChange;",
         "Vibrate:20;",
         "Vibrate:0;",
     ]

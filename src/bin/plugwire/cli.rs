@@ -152,6 +152,11 @@ pub struct ServeOptions {
     #[arg(long, value_name = "NAME[@ADDRESS]")]
     pub simulate: Vec<String>,
 
+    /// Simulated toys from a JSON script: identity (model, firmware, battery, key) and rules
+    /// the toy answers by (see the README's "Scripted simulated toys").
+    #[arg(long, value_name = "FILE")]
+    pub simulate_script: Option<PathBuf>,
+
     /// At exit, write what every simulated toy received to FILE (JSON).
     #[arg(long, value_name = "FILE")]
     pub simulated_log: Option<PathBuf>,

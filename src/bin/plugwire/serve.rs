@@ -41,6 +41,10 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
     let simulate: Vec<(String, String)> = o.simulate.iter().map(|s| split_simulate(s)).collect();
     let names: Vec<String> = simulate.iter().map(|(n, _)| n.clone()).collect();
     startup::check_toy_names("--simulate", &names, &configs)?;
+    let scripted = match &o.simulate_script {
+        Some(path) => startup::load_toy_script(path, &configs)?,
+        None => Vec::new(),
+    };
     if let Some(path) = &o.simulated_log {
         startup::check_log_folder(path)?;
     }
@@ -53,7 +57,7 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
         .hardware_timeout(Duration::from_millis(u64::from(o.hardware_timeout)))
         .device_config(configs.devices)
         .user_config(configs.user);
-    if !simulate.is_empty() {
+    if !simulate.is_empty() || !scripted.is_empty() {
         let hw = SimulatedHardware::new();
         for (name, address) in simulate {
             hw.add_device(SimulatedDeviceSpec {
@@ -61,6 +65,9 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
                 address,
                 ..Default::default()
             });
+        }
+        for spec in scripted {
+            hw.add_device(spec);
         }
         builder = builder.simulated(hw.clone());
         simulated = Some(hw);

@@ -121,6 +121,18 @@ pub fn check_toy_names(
     Ok(())
 }
 
+/// Reads the toys of a `--simulate-script` file; their names must match protocols.
+pub fn load_toy_script(
+    path: &Path,
+    configs: &Configs,
+) -> Result<Vec<plugwire::hardware::simulated::SimulatedDeviceSpec>, RunError> {
+    let text = read("--simulate-script", path)?;
+    let toys = plugwire::hardware::simulated::toys_from_json(&path.display().to_string(), &text)?;
+    let names: Vec<String> = toys.iter().map(|t| t.name.clone()).collect();
+    check_toy_names("--simulate-script", &names, configs)?;
+    Ok(toys)
+}
+
 /// The simulated log is written at exit: its folder must exist now.
 pub fn check_log_folder(path: &Path) -> Result<(), RunError> {
     let folder = match path.parent() {

@@ -3,7 +3,7 @@
 
 mod matching;
 mod protocol_config;
-mod strict_json;
+pub(crate) mod strict_json;
 mod user_config;
 
 pub use matching::{ProtocolMatch, find_protocol};

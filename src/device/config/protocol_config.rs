@@ -516,9 +516,8 @@ impl<'de> Deserialize<'de> for RawOutputs {
                     out.insert(
                         output_type,
                         OutputLimits {
-                            value: (raw.value.0, raw.value.1),
                             duration: raw.duration.map(|d| (d.0, d.1)),
-                            ..OutputLimits::new(0, 0)
+                            ..OutputLimits::new(raw.value.0, raw.value.1)
                         },
                     );
                 }

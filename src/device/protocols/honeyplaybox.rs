@@ -218,15 +218,21 @@ impl Protocol for HoneyPlayBox {
         _protocol: &ProtocolDef,
         spec: &SimulatedDeviceSpec,
     ) -> Option<Box<dyn SimulatedResponder>> {
+        // The session key the toy hands out: the spec's `key` (16 bytes), or 00 01 .. 0F.
+        let key: Vec<u8> = spec
+            .key
+            .clone()
+            .filter(|k| k.len() == KEY_LEN)
+            .unwrap_or_else(|| (0..KEY_LEN as u8).collect());
         SimulatedToy::ble_battery(spec)
-            .on_write(|endpoint, data| {
+            .on_write(move |endpoint, data| {
                 let is_handshake = endpoint == Endpoint::Tx
                     && data.starts_with(&HEADER)
                     && data.get(7..9) == Some(&[CLASS, HANDSHAKE][..]);
                 let counter = data.get(6).copied().unwrap_or(0);
-                // Success code, then the key 00 01 .. 0F; sent in two notifications.
+                // Success code, then the key; sent in two notifications.
                 let mut answer = SUCCESS.to_be_bytes().to_vec();
-                answer.extend(0..KEY_LEN as u8);
+                answer.extend(&key);
                 match frame(counter, HANDSHAKE, &answer) {
                     Ok(reply) if is_handshake => {
                         let (first, second) = reply.split_at(reply.len() / 2);

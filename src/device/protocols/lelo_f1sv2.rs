@@ -89,9 +89,12 @@ impl Protocol for LeloF1sV2 {
     fn simulated_responder(
         &self,
         _protocol: &ProtocolDef,
-        _spec: &SimulatedDeviceSpec,
+        spec: &SimulatedDeviceSpec,
     ) -> Option<Box<dyn SimulatedResponder>> {
-        Some(Box::new(SimulatedLelo { paired: false }))
+        Some(Box::new(SimulatedLelo {
+            paired: false,
+            token: spec.key.clone().unwrap_or_else(|| SIMULATED_TOKEN.to_vec()),
+        }))
     }
 }
 
@@ -121,9 +124,11 @@ fn harmony(c: &OutputChange) -> Result<Vec<HardwareCommand>, DeviceError> {
 /// paired once the token comes back.
 struct SimulatedLelo {
     paired: bool,
+    /// The token it hands out (the spec's `key`, or a default).
+    token: Vec<u8>,
 }
 
-/// The token a simulated toy hands out.
+/// The token a simulated toy hands out unless its spec gives one.
 const SIMULATED_TOKEN: [u8; 8] = [0x3A, 0x91, 0x07, 0x55, 0x10, 0x22, 0x00, 0x4C];
 
 fn is_security(endpoint: Endpoint) -> bool {
@@ -132,7 +137,7 @@ fn is_security(endpoint: Endpoint) -> bool {
 
 impl SimulatedResponder for SimulatedLelo {
     fn on_write(&mut self, endpoint: Endpoint, data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
-        if is_security(endpoint) && data == SIMULATED_TOKEN {
+        if is_security(endpoint) && data == self.token.as_slice() {
             self.paired = true;
         }
         Vec::new()
@@ -144,10 +149,7 @@ impl SimulatedResponder for SimulatedLelo {
         } else if self.paired {
             vec![(endpoint, PAIRED.to_vec())]
         } else {
-            vec![
-                (endpoint, NOT_YET.to_vec()),
-                (endpoint, SIMULATED_TOKEN.to_vec()),
-            ]
+            vec![(endpoint, NOT_YET.to_vec()), (endpoint, self.token.clone())]
         }
     }
 }

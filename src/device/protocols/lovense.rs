@@ -133,8 +133,15 @@ impl Protocol for Lovense {
             .chars()
             .filter(|c| c.is_ascii_hexdigit())
             .collect();
+        // "EI-FW3" stands for a Flexer with firmware 3; otherwise firmware 11 (new enough for
+        // every feature) unless the spec names one.
+        let (model, default_firmware) = match model.as_str() {
+            "EI-FW3" => ("EI".to_string(), 3),
+            _ => (model, 11),
+        };
         Some(Box::new(SimulatedLovense {
             model,
+            firmware: spec.firmware.unwrap_or(default_firmware),
             mac,
             battery: spec.battery_level.unwrap_or(90),
         }))
@@ -218,15 +225,26 @@ impl LovenseHandler {
             (Variant::Max, Constrict) => out.push(tx(format!("Air:Level:{};", c.value))),
             (Variant::RotateVibrator, Vibrate) => out.push(tx(format!("Vibrate:{};", c.value))),
             (Variant::RotateVibrator, Rotate) => {
-                if c.value != 0 {
-                    let mut clockwise = self.clockwise.lock().unwrap_or_else(|e| e.into_inner());
+                // `RotateChange;` toggles the toy's direction; the handler tracks it. A
+                // stopped rotation goes back to the power-on direction while stopped, so
+                // toy and handler agree after every stop (even if the toy is switched off
+                // and on), and the next turn the other way toggles again, as the
+                // reference does.
+                let mut clockwise = self.clockwise.lock().unwrap_or_else(|e| e.into_inner());
+                if c.value == 0 {
+                    out.push(tx("Rotate:0;".into()));
+                    if !*clockwise {
+                        *clockwise = true;
+                        out.push(tx("RotateChange;".into()));
+                    }
+                } else {
                     let wanted = c.value > 0;
                     if wanted != *clockwise {
                         *clockwise = wanted;
                         out.push(tx("RotateChange;".into()));
                     }
+                    out.push(tx(format!("Rotate:{};", c.value.abs())));
                 }
-                out.push(tx(format!("Rotate:{};", c.value.abs())));
             }
             (Variant::Stroker { zero_stops_range }, Oscillate) => {
                 let range = if c.value == 0 && *zero_stops_range {
@@ -394,6 +412,7 @@ impl PositionMover {
 /// A simulated Lovense toy: answers `DeviceType;` and `Battery;` like the real one.
 struct SimulatedLovense {
     model: String,
+    firmware: u32,
     mac: String,
     battery: u8,
 }
@@ -404,14 +423,7 @@ impl SimulatedResponder for SimulatedLovense {
             return Vec::new();
         }
         let answer = match data {
-            b"DeviceType;" => {
-                // Flexer answers with a firmware new enough for independent motors.
-                let (model, firmware) = match self.model.as_str() {
-                    "EI-FW3" => ("EI", 3),
-                    m => (m, 11),
-                };
-                format!("{model}:{firmware}:{};", self.mac)
-            }
+            b"DeviceType;" => format!("{}:{}:{};", self.model, self.firmware, self.mac),
             b"Battery;" => format!("{};", self.battery),
             _ => "OK;".to_string(),
         };

@@ -44,6 +44,7 @@ mod sexverse_v1;
 mod sexverse_v2;
 mod sexverse_v3;
 mod sexverse_v4;
+mod simulated;
 mod svakom_common;
 mod svakom_pulse;
 mod svakom_v1;
@@ -121,6 +122,7 @@ impl ProtocolRegistry {
             Arc::new(sexverse_v2::SEXVERSE_V2),
             Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(sexverse_v4::SEXVERSE_V4),
+            Arc::new(simulated::SIMULATED),
             Arc::new(svakom_pulse::protocol()),
             Arc::new(svakom_v1::SVAKOM_V1),
             Arc::new(svakom_v2::protocol()),

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use tokio::sync::{broadcast, watch};
 
 use super::responder::SimulatedResponder;
+use super::script::{ScriptAction, ScriptRule};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareError, HardwareEvent};
 
 /// The most records a device keeps; older ones are dropped so a long session stays small.
@@ -53,6 +54,15 @@ pub struct SimulatedDeviceSpec {
     /// Present the device as a serial port of this name instead of a BLE advertisement
     /// (serial protocols are matched by port, which a user config names).
     pub serial_port: Option<String>,
+    /// The firmware version the toy reports where its protocol asks (Lovense `DeviceType;`).
+    pub firmware: Option<u32>,
+    /// A secret the toy hands out or expects during its handshake (a Lelo pairing token, a
+    /// HoneyPlayBox session key); each protocol's responder has a default.
+    pub key: Option<Vec<u8>>,
+    /// Rules the toy answers by, checked before the built-in responder.
+    pub script: Vec<ScriptRule>,
+    /// Turns the built-in responder off: only the script speaks for the toy.
+    pub no_builtin_responder: bool,
 }
 
 /// How a simulated device's writes misbehave, for testing what the library does when the
@@ -250,6 +260,31 @@ impl SimulatedDevice {
         self.inner.logged.send_modify(|n| *n += 1);
     }
 
+    /// Runs the script rules that fire: notifications are returned (to deliver on
+    /// subscribed endpoints), queued reads are queued.
+    fn run_script(
+        &self,
+        state: &mut DeviceState,
+        fires: impl Fn(&ScriptRule) -> bool,
+    ) -> Vec<(Endpoint, Vec<u8>)> {
+        let mut notes = Vec::new();
+        for rule in self.inner.spec.script.iter().filter(|r| fires(r)) {
+            for action in &rule.then {
+                match action {
+                    ScriptAction::Notify { endpoint, bytes } => {
+                        notes.push((*endpoint, bytes.clone()))
+                    }
+                    ScriptAction::QueueRead { endpoint, bytes } => state
+                        .reads
+                        .entry(*endpoint)
+                        .or_default()
+                        .push_back(bytes.clone()),
+                }
+            }
+        }
+        notes
+    }
+
     /// Sends the toy's answers as notifications.
     fn deliver(&self, replies: Vec<(Endpoint, Vec<u8>)>) {
         for (endpoint, data) in replies {
@@ -305,10 +340,10 @@ impl HardwareDevice for SimulatedDevice {
             let mut s = self.state();
             self.check(&s, endpoint)?;
             self.record(&mut s, RecordKind::Write, endpoint, data, with_response);
-            let replies = match s.responder.as_mut() {
-                Some(r) => r.on_write(endpoint, data),
-                None => Vec::new(),
-            };
+            let mut replies = self.run_script(&mut s, |r| r.fires_on_write(endpoint, data));
+            if let Some(r) = s.responder.as_mut() {
+                replies.extend(r.on_write(endpoint, data));
+            }
             // Only subscribed endpoints deliver notifications, as on real BLE.
             replies
                 .into_iter()
@@ -341,13 +376,14 @@ impl HardwareDevice for SimulatedDevice {
             self.check(&s, endpoint)?;
             s.subscribed.insert(endpoint);
             self.record(&mut s, RecordKind::Subscribe, endpoint, &[], false);
-            match s.responder.as_mut() {
-                Some(r) => r.on_subscribe(endpoint),
-                None => Vec::new(),
+            let mut replies = self.run_script(&mut s, |r| r.fires_on_subscribe(endpoint));
+            if let Some(r) = s.responder.as_mut() {
+                replies.extend(r.on_subscribe(endpoint));
             }
-            .into_iter()
-            .filter(|(e, _)| s.subscribed.contains(e))
-            .collect::<Vec<_>>()
+            replies
+                .into_iter()
+                .filter(|(e, _)| s.subscribed.contains(e))
+                .collect::<Vec<_>>()
         };
         self.deliver(replies);
         Ok(())

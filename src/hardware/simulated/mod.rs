@@ -7,6 +7,7 @@
 
 mod device;
 mod responder;
+mod script;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 
 pub use device::{RecordKind, SimulatedDevice, SimulatedDeviceSpec, WriteFault, WriteRecord};
 pub use responder::SimulatedResponder;
+pub use script::{RawRule, ScriptAction, ScriptRule, ScriptTrigger, toys_from_json};
 
 use super::{
     ConnectRequest, DiscoveredDevice, Endpoint, HardwareConnector, HardwareDevice, HardwareError,
@@ -207,10 +209,13 @@ impl HardwareConnector for SimulatedConnector {
         &self,
         request: ConnectRequest<'_>,
     ) -> Result<Arc<dyn HardwareDevice>, HardwareError> {
-        let responder = self
-            .responders
-            .as_ref()
-            .and_then(|f| f(request.protocol, self.device.spec()));
+        let responder = if self.device.spec().no_builtin_responder {
+            None
+        } else {
+            self.responders
+                .as_ref()
+                .and_then(|f| f(request.protocol, self.device.spec()))
+        };
         {
             let mut state = self.device.state();
             if !state.present {

@@ -262,18 +262,62 @@ class Disconnect(_message.Message):
     def __init__(self) -> None: ...
 
 class SimulatedDevice(_message.Message):
-    __slots__ = ("name", "address", "model", "battery_level", "serial_port")
+    __slots__ = ("name", "address", "model", "battery_level", "serial_port", "firmware", "key", "script", "no_builtin_responder")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     BATTERY_LEVEL_FIELD_NUMBER: _ClassVar[int]
     SERIAL_PORT_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    SCRIPT_FIELD_NUMBER: _ClassVar[int]
+    NO_BUILTIN_RESPONDER_FIELD_NUMBER: _ClassVar[int]
     name: str
     address: str
     model: str
     battery_level: int
     serial_port: str
-    def __init__(self, name: _Optional[str] = ..., address: _Optional[str] = ..., model: _Optional[str] = ..., battery_level: _Optional[int] = ..., serial_port: _Optional[str] = ...) -> None: ...
+    firmware: int
+    key: bytes
+    script: _containers.RepeatedCompositeFieldContainer[ScriptRule]
+    no_builtin_responder: bool
+    def __init__(self, name: _Optional[str] = ..., address: _Optional[str] = ..., model: _Optional[str] = ..., battery_level: _Optional[int] = ..., serial_port: _Optional[str] = ..., firmware: _Optional[int] = ..., key: _Optional[bytes] = ..., script: _Optional[_Iterable[_Union[ScriptRule, _Mapping]]] = ..., no_builtin_responder: _Optional[bool] = ...) -> None: ...
+
+class ScriptRule(_message.Message):
+    __slots__ = ("write", "subscribe", "then")
+    WRITE_FIELD_NUMBER: _ClassVar[int]
+    SUBSCRIBE_FIELD_NUMBER: _ClassVar[int]
+    THEN_FIELD_NUMBER: _ClassVar[int]
+    write: ScriptWrite
+    subscribe: str
+    then: _containers.RepeatedCompositeFieldContainer[ScriptAction]
+    def __init__(self, write: _Optional[_Union[ScriptWrite, _Mapping]] = ..., subscribe: _Optional[str] = ..., then: _Optional[_Iterable[_Union[ScriptAction, _Mapping]]] = ...) -> None: ...
+
+class ScriptWrite(_message.Message):
+    __slots__ = ("endpoint", "bytes", "prefix")
+    ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    BYTES_FIELD_NUMBER: _ClassVar[int]
+    PREFIX_FIELD_NUMBER: _ClassVar[int]
+    endpoint: str
+    bytes: bytes
+    prefix: bool
+    def __init__(self, endpoint: _Optional[str] = ..., bytes: _Optional[bytes] = ..., prefix: _Optional[bool] = ...) -> None: ...
+
+class ScriptAction(_message.Message):
+    __slots__ = ("notify", "queue_read")
+    NOTIFY_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_READ_FIELD_NUMBER: _ClassVar[int]
+    notify: EndpointBytes
+    queue_read: EndpointBytes
+    def __init__(self, notify: _Optional[_Union[EndpointBytes, _Mapping]] = ..., queue_read: _Optional[_Union[EndpointBytes, _Mapping]] = ...) -> None: ...
+
+class EndpointBytes(_message.Message):
+    __slots__ = ("endpoint", "bytes")
+    ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    BYTES_FIELD_NUMBER: _ClassVar[int]
+    endpoint: str
+    bytes: bytes
+    def __init__(self, endpoint: _Optional[str] = ..., bytes: _Optional[bytes] = ...) -> None: ...
 
 class SimulatedAddDevice(_message.Message):
     __slots__ = ("device",)

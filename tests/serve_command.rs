@@ -288,6 +288,66 @@ async fn a_silent_client_is_dropped_after_the_client_timeout() {
     let _ = child.wait();
 }
 
+/// `--websocket-idle-timeout`: with `--max-ping-time` 0, a client that answers pings but
+/// sends no message while no toy runs is closed (1008) after the idle time.
+#[tokio::test]
+async fn an_idle_client_is_closed_after_the_idle_timeout() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plugwire"))
+        .args([
+            "serve",
+            "--websocket-port",
+            "0",
+            "--websocket-idle-timeout",
+            "1",
+            "--simulate",
+            "LVS-Lush@AA:BB:CC:00:00:03",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("plugwire serve starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("plugwire serve: listening on ")
+        .unwrap()
+        .to_string();
+    let (mut idle, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    idle.send(Message::text(
+        json!([{"RequestServerInfo": {"Id": 1, "ClientName": "t",
+            "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}])
+        .to_string(),
+    ))
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    // Reading answers the server's websocket pings: the client is alive, only idle.
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(5), idle.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => {}
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    let waited = started.elapsed();
+    let close = close.expect("a close frame with a reason");
+    assert_eq!(u16::from(close.code), 1008);
+    assert!(close.reason.contains("idle"), "{close:?}");
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(4),
+        "{waited:?}"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
 /// `--simulate-script`: toys with a chosen identity and rules, from a JSON file.
 #[tokio::test]
 async fn scripted_toys_from_a_file() {

@@ -81,3 +81,92 @@ async fn a_websocket_device_is_found_identified_and_driven() {
         vec!["DeviceType;", "RotateChange;", "Rotate:7;", "Battery;"]
     );
 }
+
+/// The next close frame the listener sends, `None` if the connection just ends.
+async fn close_of(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Option<(u16, String)> {
+    loop {
+        match tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("the listener ends the connection in time")
+        {
+            Some(Ok(Message::Close(Some(f)))) => {
+                return Some((u16::from(f.code), f.reason.to_string()));
+            }
+            Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return None,
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_device_listener_has_a_deadline_and_a_small_frame_limit_and_keeps_accepting() {
+    use plugwire::hardware::websocket_devices::{DEVICE_MAX_FRAME_BYTES, DeviceWebsocketOptions};
+    use tokio::io::AsyncReadExt;
+    let devices = DeviceWebsocketManager::listen_with(
+        "127.0.0.1:0".parse().unwrap(),
+        DeviceWebsocketOptions {
+            handshake_timeout: Duration::from_millis(300),
+        },
+    )
+    .await
+    .unwrap();
+    let url = format!("ws://{}", devices.local_addr());
+    let started = std::time::Instant::now();
+
+    // A raw TCP connection that never upgrades is closed at the deadline.
+    let mut raw = tokio::net::TcpStream::connect(devices.local_addr())
+        .await
+        .unwrap();
+    // A websocket that never identifies is closed at the deadline, with a reason.
+    let (mut silent, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let mut buf = [0u8; 16];
+    let n = tokio::time::timeout(WAIT, raw.read(&mut buf))
+        .await
+        .expect("raw connection closed in time")
+        .unwrap_or(0);
+    assert_eq!(n, 0);
+    let (code, reason) = close_of(&mut silent).await.expect("a close frame");
+    assert_eq!(code, 1008, "{reason}");
+    assert!(reason.contains("identification"), "{reason}");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+
+    // A frame over the limit is refused with 1009, before or after identification.
+    let (mut big, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let _ = big
+        .send(Message::text("x".repeat(DEVICE_MAX_FRAME_BYTES + 1)))
+        .await;
+    assert_eq!(close_of(&mut big).await.map(|c| c.0), Some(1009));
+    let (mut big, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    big.send(Message::text(
+        r#"{"identifier": "LVSDevice", "address": "ws-big", "version": 0}"#,
+    ))
+    .await
+    .unwrap();
+    let _ = big
+        .send(Message::binary(vec![0u8; DEVICE_MAX_FRAME_BYTES + 1]))
+        .await;
+    assert_eq!(close_of(&mut big).await.map(|c| c.0), Some(1009));
+
+    // The listener still takes devices, and one that identified in time stays past the
+    // deadline.
+    let (mut good, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    good.send(Message::text(
+        r#"{"identifier": "LVSDevice", "address": "ws-good", "version": 0}"#,
+    ))
+    .await
+    .unwrap();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(600), good.next())
+            .await
+            .is_err(),
+        "an identified device is not closed"
+    );
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::*;
 use futures_util::{SinkExt, StreamExt};
-use plugwire::transport::WebsocketServer;
+use plugwire::transport::{WebsocketOptions, WebsocketServer};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -198,5 +198,261 @@ async fn ping_timeout_over_the_wire() {
     assert_eq!(
         commands(&rig.device("LVS-Lush")),
         vec!["Vibrate:4;", "Vibrate:0;"]
+    );
+}
+
+async fn listen_with(rig: &Rig, options: WebsocketOptions) -> WebsocketServer {
+    WebsocketServer::start_with(rig.server.clone(), "127.0.0.1:0".parse().unwrap(), options)
+        .await
+        .unwrap()
+}
+
+/// A client that completes the handshake in time gets the slot; retries while the slot is
+/// still held by a connection the server is about to drop.
+async fn connect_and_handshake(server: &WebsocketServer) -> Ws {
+    let until = std::time::Instant::now() + WAIT;
+    loop {
+        let mut ws = ws_connect(server).await;
+        let info = handshake(&mut ws, 4).await;
+        if info.get("ServerInfo").is_some() {
+            return ws;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the slot stayed taken: {info}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn short_handshake() -> WebsocketOptions {
+    WebsocketOptions {
+        handshake_timeout: Duration::from_millis(300),
+        ..WebsocketOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn a_silent_websocket_client_is_closed_at_the_deadline_and_the_next_client_connects() {
+    let rig = rig(&[]);
+    let server = listen_with(&rig, short_handshake()).await;
+    let started = std::time::Instant::now();
+    let mut silent = ws_connect(&server).await;
+    // Its websocket stack answers the server's pings, but it never says RequestServerInfo.
+    let mut said = Vec::new();
+    let close = loop {
+        match tokio::time::timeout(WAIT, silent.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Text(t))) => said.push(t.to_string()),
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => {}
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
+        "closed after {waited:?}"
+    );
+    assert_eq!(said.len(), 1, "{said:?}");
+    let error: Vec<Value> = serde_json::from_str(&said[0]).unwrap();
+    assert_eq!(error_code(&error[0]), Some(1), "{error:?}");
+    let close = close.expect("a close frame with a reason");
+    assert_eq!(u16::from(close.code), 1008);
+    assert!(close.reason.contains("RequestServerInfo"), "{close:?}");
+    // The slot is free: the next client is served.
+    let mut next = connect_and_handshake(&server).await;
+    assert_eq!(
+        ws_send(&mut next, json!([{"RequestDeviceList": {"Id": 2}}])).await[0]["DeviceList"]["Id"],
+        2
+    );
+}
+
+#[tokio::test]
+async fn raw_tcp_connections_that_never_upgrade_are_closed_at_the_deadline() {
+    use tokio::io::AsyncReadExt;
+    let rig = rig(&[]);
+    let server = listen_with(&rig, short_handshake()).await;
+    let started = std::time::Instant::now();
+    let mut raw = Vec::new();
+    for _ in 0..20 {
+        raw.push(
+            tokio::net::TcpStream::connect(server.local_addr())
+                .await
+                .unwrap(),
+        );
+    }
+    // One sends half an HTTP request and stops.
+    use tokio::io::AsyncWriteExt;
+    raw[0]
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // A client connecting meanwhile is served at once.
+    let mut client = connect_and_handshake(&server).await;
+    for mut stream in raw {
+        let mut buf = [0u8; 64];
+        let n = tokio::time::timeout(WAIT, stream.read(&mut buf))
+            .await
+            .expect("the server closes the raw connection in time")
+            .unwrap_or(0);
+        assert_eq!(n, 0, "no bytes, just the close");
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
+        "closed after {waited:?}"
+    );
+    // The served client is unaffected by the deadline.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        ws_send(&mut client, json!([{"RequestDeviceList": {"Id": 2}}])).await[0]["DeviceList"]["Id"],
+        2
+    );
+    drop(client);
+    // And after it leaves, the next one gets the slot.
+    connect_and_handshake(&server).await;
+}
+
+#[tokio::test]
+async fn a_frame_of_half_a_million_messages_gets_one_error() {
+    let rig = rig(&[]);
+    let server = listen(&rig).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    // 1 MiB of `{}`: 524,288 messages back to back.
+    let frame = "{}".repeat(plugwire::transport::MAX_FRAME_BYTES / 2);
+    ws.send(Message::text(frame)).await.unwrap();
+    let reply = ws_recv(&mut ws).await;
+    assert_eq!(reply.len(), 1, "one Error for the whole frame");
+    assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
+    let text = reply[0]["Error"]["ErrorMessage"].as_str().unwrap();
+    assert!(text.contains("at most 256 messages"), "{text}");
+    // The session goes on.
+    assert_eq!(
+        ws_send(&mut ws, json!([{"RequestDeviceList": {"Id": 5}}])).await[0]["DeviceList"]["Id"],
+        5
+    );
+}
+
+#[tokio::test]
+async fn a_frame_of_device_list_requests_over_the_bound_runs_none_of_them() {
+    let rig = rig(&["LVS-Lush"]);
+    let server = listen(&rig).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    scan(&mut ws).await;
+    let one = json!({"RequestDeviceList": {"Id": 9}}).to_string();
+    let count = plugwire::transport::MAX_FRAME_BYTES / (one.len() + 1) - 1;
+    let frame = format!("[{}]", vec![one.as_str(); count].join(","));
+    assert!(frame.len() <= plugwire::transport::MAX_FRAME_BYTES);
+    ws.send(Message::text(frame)).await.unwrap();
+    let reply = ws_recv(&mut ws).await;
+    assert_eq!(reply.len(), 1, "one Error for the whole frame");
+    assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
+    // Several arrays back to back count together.
+    let frame = format!("[{one}]").repeat(plugwire::transport::MAX_MESSAGES_PER_FRAME + 1);
+    ws.send(Message::text(frame)).await.unwrap();
+    let reply = ws_recv(&mut ws).await;
+    assert_eq!(reply.len(), 1, "{reply:?}");
+    assert_eq!(error_code(&reply[0]), Some(3), "{reply:?}");
+}
+
+#[tokio::test]
+async fn a_frame_at_the_bound_is_answered_whole() {
+    let rig = rig(&[]);
+    let server = listen(&rig).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    let max = plugwire::transport::MAX_MESSAGES_PER_FRAME;
+    let messages: Vec<Value> = (0..max)
+        .map(|i| json!({"RequestDeviceList": {"Id": i + 10}}))
+        .collect();
+    let reply = ws_send(&mut ws, Value::Array(messages)).await;
+    assert_eq!(reply.len(), max);
+    for (i, r) in reply.iter().enumerate() {
+        assert_eq!(r["DeviceList"]["Id"], i + 10, "{r}");
+    }
+}
+
+fn idle_after(ms: u64) -> WebsocketOptions {
+    WebsocketOptions {
+        idle_timeout: Some(Duration::from_millis(ms)),
+        ..WebsocketOptions::default()
+    }
+}
+
+/// Reads frames until the server closes; returns the close code and reason.
+async fn close_of(ws: &mut Ws, within: Duration) -> Option<(u16, String)> {
+    let read = async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(Some(f)))) => {
+                    return Some((u16::from(f.code), f.reason.to_string()));
+                }
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return None,
+                Some(Ok(_)) => {}
+            }
+        }
+    };
+    tokio::time::timeout(within, read)
+        .await
+        .expect("closed in time")
+}
+
+#[tokio::test]
+async fn an_idle_client_with_no_device_running_is_closed_and_the_next_one_connects() {
+    let rig = rig(&["LVS-Lush"]);
+    let server = listen_with(&rig, idle_after(300)).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    scan(&mut ws).await;
+    let started = std::time::Instant::now();
+    // Its websocket stack keeps answering pings; it just sends no message.
+    let (code, reason) = close_of(&mut ws, WAIT).await.expect("a close frame");
+    let waited = started.elapsed();
+    assert_eq!(code, 1008, "{reason}");
+    assert!(reason.contains("idle"), "{reason}");
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    connect_and_handshake(&server).await;
+}
+
+#[tokio::test]
+async fn an_idle_client_keeps_its_slot_while_a_toy_runs_on_its_commands() {
+    let rig = rig(&["LVS-Lush"]);
+    let server = listen_with(&rig, idle_after(300)).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    scan(&mut ws).await;
+    let lush = rig.index_of("LVS-Lush");
+    ws_send(&mut ws, json!([{"OutputCmd": {"Id": 3, "DeviceIndex": lush, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 7}}}}])).await;
+    // Quiet for five idle periods: the toy runs, so the connection stays.
+    let quiet = tokio::time::timeout(Duration::from_millis(1500), ws.next()).await;
+    assert!(quiet.is_err(), "closed while a toy runs: {quiet:?}");
+    assert_eq!(commands(&rig.device("LVS-Lush")), vec!["Vibrate:7;"]);
+    // Once it stops the toy, the idle clock runs again.
+    ws_send(&mut ws, json!([{"StopCmd": {"Id": 4}}])).await;
+    let (code, _) = close_of(&mut ws, WAIT).await.expect("a close frame");
+    assert_eq!(code, 1008);
+}
+
+#[tokio::test]
+async fn with_max_ping_time_on_the_ping_watchdog_decides_not_the_idle_policy() {
+    let rig = rig_with(&[], |b| {
+        b.default_message_gap_ms(0).max_ping_time_ms(60_000)
+    });
+    let server = listen_with(&rig, idle_after(200)).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    let quiet = tokio::time::timeout(Duration::from_millis(1000), ws.next()).await;
+    assert!(quiet.is_err(), "closed: {quiet:?}");
+    assert_eq!(
+        ws_send(&mut ws, json!([{"Ping": {"Id": 2}}])).await,
+        vec![json!({"Ok": {"Id": 2}})]
     );
 }

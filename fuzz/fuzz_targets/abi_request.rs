@@ -22,20 +22,30 @@ fn client() -> &'static Client {
         assert_eq!(status, PlugwireStatus::Ok);
         let connect = pb::Request {
             kind: Some(pb::request::Kind::ConnectEmbedded(pb::ConnectEmbedded {
-                simulated_devices: vec![pb::SimulatedDevice { name: "LVS-Nora".into(), ..Default::default() }],
+                simulated_devices: vec![pb::SimulatedDevice {
+                    name: "LVS-Nora".into(),
+                    ..Default::default()
+                }],
                 ..Default::default()
             })),
         }
         .encode_to_vec();
-        unsafe { plugwire_client_request(raw, connect.as_ptr(), connect.len(), None, ptr::null_mut()) };
+        unsafe {
+            plugwire_client_request(raw, connect.as_ptr(), connect.len(), None, ptr::null_mut())
+        };
         Client(raw)
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let c = client();
-    let status = unsafe { plugwire_client_request(c.0, data.as_ptr(), data.len(), None, ptr::null_mut()) };
-    assert_ne!(status, PlugwireStatus::Panic, "the library panicked on {data:?}");
+    let status =
+        unsafe { plugwire_client_request(c.0, data.as_ptr(), data.len(), None, ptr::null_mut()) };
+    assert_ne!(
+        status,
+        PlugwireStatus::Panic,
+        "the library panicked on {data:?}"
+    );
     // Drain pull-mode events so the queue stays small.
     let mut buf = ptr::null_mut();
     let mut len = 0;

@@ -7,7 +7,9 @@ use plugwire::spec::frame::DeviceLookup;
 use plugwire::spec::{JsonCodec, SpecVersion};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
     let text = String::from_utf8_lossy(rest);
     let mut codec = JsonCodec::new();
     if let Some(v) = SpecVersion::from_number(u64::from(selector % 6)) {

@@ -59,6 +59,9 @@ pub(crate) struct DeviceTask {
     pub hw_timeout: Duration,
     pub mailbox: Arc<Mailbox>,
     pub events: mpsc::Sender<DeviceTaskEvent>,
+    /// Set while any output that stops at zero was last commanded to a non-zero value
+    /// (whether or not the write succeeded): the toy may be running on its commands.
+    pub running: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Default)]
@@ -328,6 +331,10 @@ impl DeviceTask {
         for c in &changes {
             state.current.set(c.feature, c.output, c.value);
         }
+        self.running.store(
+            state.current.any_running(),
+            std::sync::atomic::Ordering::Release,
+        );
         let result = async {
             let commands = self.handler.encode_outputs(&changes, &state.current)?;
             self.run_commands(&commands).await?;

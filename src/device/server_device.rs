@@ -30,6 +30,7 @@ pub struct ServerDevice {
     handler: Arc<dyn ProtocolHandler>,
     mailbox: Arc<Mailbox>,
     hw_timeout: Duration,
+    running: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What the device manager needs to create a device.
@@ -55,6 +56,7 @@ impl ServerDevice {
     /// Starts the device task and returns the device.
     pub async fn start(new: NewDevice) -> Arc<ServerDevice> {
         let mailbox = Arc::new(Mailbox::default());
+        let running = Arc::new(std::sync::atomic::AtomicBool::new(false));
         DeviceTask {
             index: new.info.index,
             hw: new.hw.clone(),
@@ -64,6 +66,7 @@ impl ServerDevice {
             hw_timeout: new.hw_timeout,
             mailbox: mailbox.clone(),
             events: new.events,
+            running: running.clone(),
         }
         .start()
         .await;
@@ -81,7 +84,14 @@ impl ServerDevice {
             handler: new.handler,
             mailbox,
             hw_timeout: new.hw_timeout,
+            running,
         })
+    }
+
+    /// Whether the device was last commanded to run (any output that a stop sets to zero
+    /// is not at zero), as far as the device task has taken the commands.
+    pub fn is_running(&self) -> bool {
+        self.running.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn info(&self) -> &DeviceInfo {

@@ -4,6 +4,12 @@
 //! bytes: server -> device are writes, device -> server are notifications on `rx`.
 //! The identifier is matched against `websocket` specifiers in the device configuration
 //! (a user config can add them to any protocol).
+//!
+//! The listener is unauthenticated: anything that can reach it can pose as a toy. It
+//! should listen on loopback. A connection must upgrade and identify itself within
+//! [`DeviceWebsocketOptions::handshake_timeout`]; frames are limited to
+//! [`DEVICE_MAX_FRAME_BYTES`] (device packets are a few bytes); the accept loop survives
+//! accept errors (say, out of file descriptors) and goes on.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +23,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::broadcast;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 
 use super::{
     ConnectRequest, DiscoveredDevice, Endpoint, HardwareConnector, HardwareDevice, HardwareError,
@@ -25,6 +33,32 @@ use super::{
 
 /// The port devices connect to by default (as Intiface Engine).
 pub const DEFAULT_DEVICE_WEBSOCKET_PORT: u16 = 54817;
+
+/// Largest frame a websocket device may send (identification or endpoint bytes).
+pub const DEVICE_MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// How the device websocket listener treats connections.
+#[derive(Clone, Debug)]
+pub struct DeviceWebsocketOptions {
+    /// Time for the websocket upgrade plus the identification frame.
+    pub handshake_timeout: Duration,
+}
+
+impl Default for DeviceWebsocketOptions {
+    fn default() -> Self {
+        DeviceWebsocketOptions {
+            handshake_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+fn device_ws_config() -> WebSocketConfig {
+    WebSocketConfig {
+        max_message_size: Some(DEVICE_MAX_FRAME_BYTES),
+        max_frame_size: Some(DEVICE_MAX_FRAME_BYTES),
+        ..Default::default()
+    }
+}
 
 type Sink = SplitSink<WebSocketStream<TcpStream>, Message>;
 
@@ -123,8 +157,16 @@ impl Drop for DeviceWebsocketManager {
 }
 
 impl DeviceWebsocketManager {
-    /// Starts listening (port 0 picks a free port).
+    /// Starts listening (port 0 picks a free port) with the default options.
     pub async fn listen(addr: SocketAddr) -> std::io::Result<Arc<DeviceWebsocketManager>> {
+        Self::listen_with(addr, DeviceWebsocketOptions::default()).await
+    }
+
+    /// Starts listening (port 0 picks a free port).
+    pub async fn listen_with(
+        addr: SocketAddr,
+        options: DeviceWebsocketOptions,
+    ) -> std::io::Result<Arc<DeviceWebsocketManager>> {
         let listener = TcpListener::bind(addr).await?;
         let local_addr = listener.local_addr()?;
         let inner = Arc::new(Inner {
@@ -134,13 +176,24 @@ impl DeviceWebsocketManager {
         });
         let accepting = inner.clone();
         let accept = tokio::spawn(async move {
-            while let Ok((stream, peer)) = listener.accept().await {
-                let inner = accepting.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = handle_device(inner, stream).await {
-                        tracing::info!("websocket device {peer}: {e}");
+            loop {
+                match listener.accept().await {
+                    Ok((stream, peer)) => {
+                        let inner = accepting.clone();
+                        let options = options.clone();
+                        tokio::spawn(async move {
+                            if let Err(e) = handle_device(inner, stream, &options).await {
+                                tracing::info!("websocket device {peer}: {e}");
+                            }
+                        });
                     }
-                });
+                    // Out of descriptors, a connection reset before accept...: the
+                    // listener stays; wait a moment so a persistent error cannot spin.
+                    Err(e) => {
+                        tracing::warn!("accepting a websocket device failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                }
             }
         });
         Ok(Arc::new(DeviceWebsocketManager {
@@ -166,14 +219,36 @@ impl Inner {
     }
 }
 
-async fn handle_device(inner: Arc<Inner>, stream: TcpStream) -> Result<(), String> {
-    let ws = tokio_tungstenite::accept_async(stream)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (sink, mut source) = ws.split();
-    // The handshake: one text frame naming the device.
-    let hello = match tokio::time::timeout(Duration::from_secs(10), source.next()).await {
+async fn handle_device(
+    inner: Arc<Inner>,
+    stream: TcpStream,
+    options: &DeviceWebsocketOptions,
+) -> Result<(), String> {
+    let deadline = tokio::time::Instant::now() + options.handshake_timeout;
+    let ws = tokio::time::timeout_at(
+        deadline,
+        tokio_tungstenite::accept_async_with_config(stream, Some(device_ws_config())),
+    )
+    .await
+    .map_err(|_| "no websocket handshake in time".to_string())?
+    .map_err(|e| e.to_string())?;
+    let (mut sink, mut source) = ws.split();
+    // The handshake: one text frame naming the device, within the same deadline.
+    let hello = match tokio::time::timeout_at(deadline, source.next()).await {
         Ok(Some(Ok(Message::Text(t)))) => t,
+        Ok(Some(Err(tokio_tungstenite::tungstenite::Error::Capacity(e)))) => {
+            let _ = sink.send(too_big()).await;
+            return Err(format!("identification frame too big: {e}"));
+        }
+        Err(_) => {
+            let _ = sink
+                .send(Message::Close(Some(CloseFrame {
+                    code: CloseCode::Policy,
+                    reason: "no identification frame in time".into(),
+                })))
+                .await;
+            return Err("no identification frame in time".into());
+        }
         _ => return Err("no identification frame".into()),
     };
     let hello: serde_json::Value =
@@ -215,6 +290,11 @@ async fn handle_device(inner: Arc<Inner>, stream: TcpStream) -> Result<(), Strin
                     data: data.to_vec(),
                 });
             }
+            Err(tokio_tungstenite::tungstenite::Error::Capacity(e)) => {
+                tracing::warn!("websocket device {}: frame too big: {e}", device.address);
+                let _ = device.sink.lock().await.send(too_big()).await;
+                break;
+            }
             Ok(Message::Close(_)) | Err(_) => break,
             Ok(_) => {}
         }
@@ -223,6 +303,13 @@ async fn handle_device(inner: Arc<Inner>, stream: TcpStream) -> Result<(), Strin
     device.connected.store(false, Ordering::Release);
     let _ = events.send(HardwareEvent::Disconnected);
     Ok(())
+}
+
+fn too_big() -> Message {
+    Message::Close(Some(CloseFrame {
+        code: CloseCode::Size,
+        reason: format!("frame too big: at most {DEVICE_MAX_FRAME_BYTES} bytes").into(),
+    }))
 }
 
 struct Claim(Arc<WebsocketDevice>);

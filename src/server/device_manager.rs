@@ -131,6 +131,11 @@ impl DeviceManager {
             .collect()
     }
 
+    /// Whether any device was last commanded to run ([`ServerDevice::is_running`]).
+    pub fn any_device_running(&self) -> bool {
+        self.devices().iter().any(|d| d.is_running())
+    }
+
     pub fn device_infos(&self) -> Vec<DeviceInfo> {
         self.devices().iter().map(|d| d.info().clone()).collect()
     }

@@ -42,10 +42,23 @@ impl JsonSession {
     /// session. A message with several outputs of one device (a v1-v3 `VibrateCmd` with
     /// several speeds, say) reaches the device as one batch.
     pub fn submit_text(&mut self, text: &str) -> FrameReplies {
+        self.submit_counted(text).1
+    }
+
+    /// [`JsonSession::submit_text`], also saying how many replies the future will hold
+    /// (at most [`frame::MAX_MESSAGES_PER_FRAME`]): a transport bounds the replies it lets
+    /// wait by this count.
+    pub fn submit_counted(&mut self, text: &str) -> (usize, FrameReplies) {
         let messages = match JsonCodec::split_frame(text) {
             Ok(m) => m,
-            Err(e) => return Box::pin(std::future::ready(vec![frame::encode_error(0, &e)])),
+            Err(e) => {
+                return (
+                    1,
+                    Box::pin(std::future::ready(vec![frame::encode_error(0, &e)])),
+                );
+            }
         };
+        let count = messages.len();
         let dm = self.session.server().device_manager().clone();
         let lookup = move |index: u32| dm.device(index).map(|d| d.info().clone());
         let mut pending = Vec::with_capacity(messages.len());
@@ -82,13 +95,14 @@ impl JsonSession {
             };
             pending.push(reply);
         }
-        Box::pin(async move {
+        let replies: FrameReplies = Box::pin(async move {
             let mut replies = Vec::with_capacity(pending.len());
             for p in pending {
                 replies.push(p.await);
             }
             replies
-        })
+        });
+        (count, replies)
     }
 
     /// Handles one text frame; returns the reply messages.

@@ -329,20 +329,83 @@ fn server_info(id: u32, name: &str, max_ping_time: u32, version: SpecVersion) ->
     }
 }
 
+/// Most messages one frame may hold. A frame with more gets one `Error` for the whole
+/// frame and none of its messages runs: the work (and the reply) one frame can cause stays
+/// bounded whatever its size. Real clients send one to a few messages a frame.
+pub const MAX_MESSAGES_PER_FRAME: usize = 256;
+
+/// One JSON value of a frame (an array of messages or a bare message object), parsed
+/// without holding more than [`MAX_MESSAGES_PER_FRAME`] messages: parsing stops with
+/// [`TOO_MANY`] at the first message beyond the bound.
+struct Chunk {
+    messages: Vec<Value>,
+}
+
+/// The parse error that means "over the bound" (serde's errors carry only text).
+const TOO_MANY: &str = "plugwire: too many messages in one frame";
+
+impl<'de> serde::Deserialize<'de> for Chunk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Chunk, D::Error> {
+        d.deserialize_any(ChunkVisitor)
+    }
+}
+
+struct ChunkVisitor;
+
+const NOT_A_FRAME: &str = "a frame must be a JSON array of message objects";
+
+impl<'de> serde::de::Visitor<'de> for ChunkVisitor {
+    type Value = Chunk;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(NOT_A_FRAME)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Chunk, A::Error> {
+        let mut messages = Vec::new();
+        while let Some(m) = seq.next_element::<Value>()? {
+            if messages.len() == MAX_MESSAGES_PER_FRAME {
+                // Stop reading here: the rest is never parsed into values.
+                return Err(serde::de::Error::custom(TOO_MANY));
+            }
+            messages.push(m);
+        }
+        Ok(Chunk { messages })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Chunk, A::Error> {
+        use serde::Deserialize;
+        let object = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(Chunk {
+            messages: vec![object],
+        })
+    }
+}
+
+fn too_many_messages() -> ButtplugError {
+    ButtplugError::message(format!(
+        "a frame holds at most {MAX_MESSAGES_PER_FRAME} messages; none of this frame's messages ran (send them in several frames)"
+    ))
+}
+
 /// Splits a frame into its messages. A frame is a JSON array; several arrays back to back
-/// and a bare object are accepted too, as some clients send them.
+/// and a bare object are accepted too, as some clients send them. At most
+/// [`MAX_MESSAGES_PER_FRAME`] messages in all.
 fn parse_frame(text: &str) -> Result<Vec<Value>, ButtplugError> {
     let mut messages = Vec::new();
-    let stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-    for value in stream {
-        match value {
-            Ok(Value::Array(items)) => messages.extend(items),
-            Ok(obj @ Value::Object(_)) => messages.push(obj),
-            Ok(_) => {
-                return Err(ButtplugError::message(
-                    "a frame must be a JSON array of message objects",
-                ));
+    let stream = serde_json::Deserializer::from_str(text).into_iter::<Chunk>();
+    for chunk in stream {
+        match chunk {
+            Ok(chunk) => {
+                if messages.len() + chunk.messages.len() > MAX_MESSAGES_PER_FRAME {
+                    return Err(too_many_messages());
+                }
+                messages.extend(chunk.messages);
             }
+            Err(e) if e.is_data() && e.to_string().starts_with(TOO_MANY) => {
+                return Err(too_many_messages());
+            }
+            Err(e) if e.is_data() => return Err(ButtplugError::message(NOT_A_FRAME)),
             Err(e) => {
                 return Err(ButtplugError::message(format!(
                     "frame is not valid JSON: {e}"

@@ -2,4 +2,6 @@
 
 mod websocket_server;
 
-pub use websocket_server::{MAX_FRAME_BYTES, WebsocketOptions, WebsocketServer};
+pub use websocket_server::{
+    MAX_FRAME_BYTES, MAX_MESSAGES_PER_FRAME, WebsocketOptions, WebsocketServer,
+};

@@ -29,6 +29,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::server::{ButtplugServer, Ending, ServerError};
 use crate::spec::frame;
+pub use crate::spec::frame::MAX_MESSAGES_PER_FRAME;
 
 /// Largest frame accepted from a client.
 pub const MAX_FRAME_BYTES: usize = 1 << 20;
@@ -46,6 +47,19 @@ pub struct WebsocketOptions {
     /// Frames whose replies may be outstanding at once; beyond it the server reads no
     /// further frame until replies complete (they do within one message gap).
     pub max_frames_in_flight: usize,
+    /// Messages whose replies may be outstanding at once, counted over all waiting frames
+    /// (a frame holds at most [`MAX_MESSAGES_PER_FRAME`]); beyond it the server reads no
+    /// further frame until replies go out. With the frame size limit this bounds the memory
+    /// one connection can hold in pending work and replies.
+    pub max_messages_in_flight: usize,
+    /// The idle policy, for servers whose `MaxPingTime` is 0 (with it on, the Buttplug
+    /// ping watchdog decides): after the handshake, a connection from which no frame came
+    /// for this long while no device is running ([`DeviceManager::any_device_running`])
+    /// is closed (1008, with the reason). A toy running on the client's last commands
+    /// keeps the connection however long it is quiet. `None` (the default): never.
+    ///
+    /// [`DeviceManager::any_device_running`]: crate::server::DeviceManager::any_device_running
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Default for WebsocketOptions {
@@ -55,6 +69,8 @@ impl Default for WebsocketOptions {
             pong_timeout: Duration::from_secs(10),
             handshake_timeout: Duration::from_secs(10),
             max_frames_in_flight: 4096,
+            max_messages_in_flight: 4096,
+            idle_timeout: None,
         }
     }
 }
@@ -164,6 +180,9 @@ impl WebsocketServer {
     }
 }
 
+/// One frame's replies, with how many messages they answer.
+type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = (usize, Vec<Value>)> + Send>>;
+
 type Sink = SplitSink<WebSocketStream<TcpStream>, Message>;
 
 fn close_frame(code: CloseCode, reason: &str) -> Message {
@@ -232,8 +251,14 @@ async fn serve_connection(
         return Ok(());
     };
     let mut ending = session.session().ending();
-    let mut replies = FuturesOrdered::new();
+    let mut replies: FuturesOrdered<Pending> = FuturesOrdered::new();
+    let mut messages_in_flight = 0usize;
     let mut last_heard = Instant::now();
+    // The idle policy: when a quiet connection is looked at next.
+    let idle_timeout = options
+        .idle_timeout
+        .filter(|_| server.max_ping_time_ms() == 0);
+    let mut idle_check = idle_timeout.map(|t| Instant::now() + t);
     let mut ping = tokio::time::interval(options.ping_interval);
     ping.tick().await;
     let send_bound = options.pong_timeout;
@@ -247,14 +272,24 @@ async fn serve_connection(
                     break Ok(());
                 }
             }
-            incoming = source.next(), if replies.len() < options.max_frames_in_flight => {
+            incoming = source.next(), if replies.len() < options.max_frames_in_flight
+                && messages_in_flight < options.max_messages_in_flight => {
                 last_heard = Instant::now();
+                if let (Some(t), Some(Ok(Message::Text(_) | Message::Binary(_)))) = (idle_timeout, &incoming) {
+                    idle_check = Some(last_heard + t);
+                }
                 match incoming {
-                    Some(Ok(Message::Text(text))) => replies.push_back(session.submit_text(&text)),
+                    Some(Ok(Message::Text(text))) => {
+                        let (count, reply) = session.submit_counted(&text);
+                        drop(text);
+                        messages_in_flight += count;
+                        replies.push_back(Box::pin(reply.map(move |r| (count, r))));
+                    }
                     Some(Ok(Message::Binary(_))) => {
                         let error = json!({"Error": {"Id": 0, "ErrorCode": 3,
                             "ErrorMessage": "binary frames are not Buttplug messages; send JSON text"}});
-                        replies.push_back(Box::pin(std::future::ready(vec![error])));
+                        messages_in_flight += 1;
+                        replies.push_back(Box::pin(std::future::ready((1, vec![error]))));
                     }
                     Some(Ok(Message::Close(_))) | None => break Ok(()),
                     Some(Ok(_)) => {} // pings are answered by the websocket layer; pongs count as heard
@@ -266,11 +301,17 @@ async fn serve_connection(
                     Some(Err(e)) => break Err(e),
                 }
             }
-            Some(reply) = replies.next(), if !replies.is_empty() => {
-                // Everything already answered goes out in one flush.
+            Some((count, reply)) = replies.next(), if !replies.is_empty() => {
+                // What is already answered goes out in one flush, up to a budget of bytes.
+                messages_in_flight -= count;
                 let mut frames = vec![frame::frame(reply)];
-                while let Some(Some(more)) = replies.next().now_or_never() {
-                    frames.push(frame::frame(more));
+                let mut bytes = frames[0].len();
+                while bytes < MAX_FRAME_BYTES {
+                    let Some(Some((count, more))) = replies.next().now_or_never() else { break };
+                    messages_in_flight -= count;
+                    let more = frame::frame(more);
+                    bytes += more.len();
+                    frames.push(more);
                 }
                 if let Err(e) = send_all(&mut sink, frames, send_bound).await {
                     break Err(e);
@@ -297,6 +338,18 @@ async fn serve_connection(
                     break Err(e);
                 }
             }
+            _ = sleep_until_opt(idle_check), if idle_check.is_some() && !awaiting_handshake => {
+                let timeout = idle_timeout.unwrap_or_default();
+                if server.device_manager().any_device_running() || !replies.is_empty() {
+                    // A toy runs on this client's commands: the client keeps its slot.
+                    idle_check = Some(Instant::now() + timeout);
+                    continue;
+                }
+                let reason = format!("idle: no message for {} s and no device running", timeout.as_secs_f64());
+                tracing::info!("websocket client {reason}: closing it");
+                let _ = send_bounded(&mut sink, close_frame(CloseCode::Policy, &reason), send_bound).await;
+                break Ok(());
+            }
             _ = tokio::time::sleep_until(handshake_deadline), if awaiting_handshake => {
                 let error = frame::frame(vec![json!({"Error": {"Id": 0, "ErrorCode": 1,
                     "ErrorMessage": "no RequestServerInfo in time"}})]);
@@ -309,6 +362,13 @@ async fn serve_connection(
     // Whatever ended the connection, the client's devices stop before the next client.
     session.disconnect().await;
     result
+}
+
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Sends a frame within `bound`: a client that does not take it is treated as gone.

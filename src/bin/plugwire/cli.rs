@@ -102,6 +102,17 @@ pub struct ServeOptions {
     )]
     pub websocket_client_timeout: u32,
 
+    /// Idle policy when --max-ping-time is 0: a client that sent no message for this many
+    /// seconds while no device runs on its commands is disconnected (close 1008), freeing
+    /// the one client slot. A running toy keeps its client connected. 0: never.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0,
+        value_parser = clap::value_parser!(u32).range(0..=604_800)
+    )]
+    pub websocket_idle_timeout: u32,
+
     /// Bound on each hardware operation (write, subscribe, read); a device whose write does
     /// not complete within it is treated as lost (disconnected, reconnected when found).
     #[arg(

@@ -99,6 +99,8 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
     let options = WebsocketOptions {
         ping_interval: liveness / 2,
         pong_timeout: liveness,
+        idle_timeout: (o.websocket_idle_timeout > 0)
+            .then(|| Duration::from_secs(u64::from(o.websocket_idle_timeout))),
         ..WebsocketOptions::default()
     };
     let ws = WebsocketServer::start_with(server.clone(), address, options)

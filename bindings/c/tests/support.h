@@ -137,4 +137,13 @@ static int call_ok(const PlugwireClient *client, const Plugwire__V1__Request *re
     return ok;
 }
 
+/* Starts scanning; 1 when the server said OK. */
+static int start_scanning(PlugwireClient *client) {
+    Plugwire__V1__StartScanning scan = PLUGWIRE__V1__START_SCANNING__INIT;
+    Plugwire__V1__Request req = PLUGWIRE__V1__REQUEST__INIT;
+    req.kind_case = PLUGWIRE__V1__REQUEST__KIND_START_SCANNING;
+    req.start_scanning = &scan;
+    return call_ok(client, &req);
+}
+
 #endif

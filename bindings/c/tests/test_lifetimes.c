@@ -60,14 +60,6 @@ static int connect_lush(PlugwireClient *client, uint32_t hardware_timeout_ms) {
     return call_ok(client, &req);
 }
 
-static int scan(PlugwireClient *client) {
-    Plugwire__V1__StartScanning s = PLUGWIRE__V1__START_SCANNING__INIT;
-    Plugwire__V1__Request req = PLUGWIRE__V1__REQUEST__INIT;
-    req.kind_case = PLUGWIRE__V1__REQUEST__KIND_START_SCANNING;
-    req.start_scanning = &s;
-    return call_ok(client, &req);
-}
-
 /* Waits (pull mode) until a device was added. */
 static int pull_device_added(PlugwireClient *client) {
     for (;;) {
@@ -187,7 +179,7 @@ static void test_log_verbose_levels(void) {
     CHECK(plugwire_set_log_callback(counting_log, &ctx, 5) == PLUGWIRE_STATUS_OK);
     PlugwireClient *client = new_client(NULL, NULL);
     CHECK(connect_lush(client, 0));
-    CHECK(scan(client));
+    CHECK(start_scanning(client));
     CHECK(pull_device_added(client));
     Plugwire__V1__Request req;
     Plugwire__V1__DeviceOutput out;
@@ -375,7 +367,7 @@ static void test_free_while_pulling(void) {
 static void test_next_event_after_shutdown(void) {
     PlugwireClient *client = new_client(NULL, NULL);
     CHECK(connect_lush(client, 0));
-    CHECK(scan(client));
+    CHECK(start_scanning(client));
     usleep(200000); /* device added, scanning finished: queued */
     CHECK(plugwire_shutdown(2000) == PLUGWIRE_STATUS_OK);
     uint8_t *data = NULL;
@@ -497,7 +489,7 @@ static void note_reply(void *user_data, const uint8_t *data, size_t len) {
 static PlugwireClient *hanging_client(uint32_t hardware_timeout_ms) {
     PlugwireClient *client = new_client(NULL, NULL);
     CHECK(connect_lush(client, hardware_timeout_ms));
-    CHECK(scan(client));
+    CHECK(start_scanning(client));
     CHECK(pull_device_added(client));
     CHECK(set_write_fault(client, PLUGWIRE__V1__WRITE_FAULT__WRITE_FAULT_HANG, 0));
     Plugwire__V1__Request req;
@@ -513,7 +505,7 @@ static void test_hanging_device(void) {
     /* A command to a hanging device is answered with an error within the hardware timeout. */
     PlugwireClient *client = new_client(NULL, NULL);
     CHECK(connect_lush(client, 500));
-    CHECK(scan(client));
+    CHECK(start_scanning(client));
     CHECK(pull_device_added(client));
     CHECK(set_write_fault(client, PLUGWIRE__V1__WRITE_FAULT__WRITE_FAULT_HANG, 0));
     Plugwire__V1__Request req;
@@ -608,7 +600,7 @@ static void test_error_vocabulary(void) {
     CHECK(error_code(client, &req) == NOT_CONNECTED);
 
     CHECK(connect_lush(client, 0));
-    CHECK(scan(client));
+    CHECK(start_scanning(client));
     CHECK(pull_device_added(client));
     /* An unknown device: the same code whatever the request. */
     vibrate_request(&req, &out, 42, 0, 0.5);
@@ -668,7 +660,7 @@ static int simulated_request(PlugwireClient *client, int drop) {
 static void test_device_gone_is_unknown_device(void) {
     PlugwireClient *client = new_client(NULL, NULL);
     CHECK(connect_lush(client, 0));
-    CHECK(scan(client));
+    CHECK(start_scanning(client));
     CHECK(pull_device_added(client));
     Plugwire__V1__Request req;
     Plugwire__V1__DeviceOutput out;
@@ -758,7 +750,7 @@ static void test_serial_port_closed_after_free(void) {
     req.kind_case = PLUGWIRE__V1__REQUEST__KIND_CONNECT_EMBEDDED;
     req.connect_embedded = &connect;
     CHECK(call_ok(client, &req));
-    CHECK(scan(client));
+    CHECK(start_scanning(client));
     CHECK(pull_device_added(client));
     CHECK(fds_open_on(pts) > 0);
     CHECK(plugwire_client_free(client) == PLUGWIRE_STATUS_OK);

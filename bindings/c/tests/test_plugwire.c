@@ -35,14 +35,6 @@ static int connect_embedded(PlugwireClient *client) {
     return call_ok(client, &req);
 }
 
-static int start_scanning(PlugwireClient *client) {
-    Plugwire__V1__StartScanning scan = PLUGWIRE__V1__START_SCANNING__INIT;
-    Plugwire__V1__Request req = PLUGWIRE__V1__REQUEST__INIT;
-    req.kind_case = PLUGWIRE__V1__REQUEST__KIND_START_SCANNING;
-    req.start_scanning = &scan;
-    return call_ok(client, &req);
-}
-
 /* Builds a DeviceOutput request in caller storage. */
 static void output_request(Plugwire__V1__Request *req, Plugwire__V1__DeviceOutput *out, uint32_t device,
                            uint32_t feature, Plugwire__V1__OutputType type, double fraction) {

@@ -59,10 +59,20 @@ namespace Plugwire
                 case ErrorCode.Unsupported:
                 case ErrorCode.Configuration:
                     return new PlugwireRequestException(e.Code, e.Category, message);
+                case ErrorCode.Internal:
+                    return new PlugwireInternalException(e.Category, message);
                 default:
                     return new PlugwireException(e.Code, e.Category, message);
             }
         }
+    }
+
+    /// <summary>A bug inside the library (it caught a panic, ErrorCode.Internal); the request
+    /// may not have been carried out.</summary>
+    public class PlugwireInternalException : PlugwireException
+    {
+        public PlugwireInternalException(ErrorCategory category, string message)
+            : base(ErrorCode.Internal, category, message) { }
     }
 
     /// <summary>The request was wrong (invalid, unsupported, already connected, bad configuration...).</summary>

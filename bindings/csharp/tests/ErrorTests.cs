@@ -107,6 +107,7 @@ namespace Plugwire.Tests
             Assert.Equal(typeof(PlugwirePingException), map(ErrorCode.ServerPing), "ServerPing");
             Assert.Equal(typeof(PlugwireServerException), map(ErrorCode.ServerMessage), "ServerMessage");
             Assert.Equal(typeof(PlugwireDeviceException), map(ErrorCode.ServerDevice), "ServerDevice");
+            Assert.Equal(typeof(PlugwireInternalException), map(ErrorCode.Internal), "Internal");
             // Every code of the schema has a mapping more specific than the base class.
             foreach (ErrorCode code in Enum.GetValues(typeof(ErrorCode)))
             {

@@ -137,6 +137,20 @@ static int call_ok(const PlugwireClient *client, const Plugwire__V1__Request *re
     return ok;
 }
 
+/* Fills `req` with a DeviceOutput of `fraction` for one output of one feature. */
+static void output_request(Plugwire__V1__Request *req, Plugwire__V1__DeviceOutput *out, uint32_t device,
+                           uint32_t feature, Plugwire__V1__OutputType type, double fraction) {
+    plugwire__v1__device_output__init(out);
+    out->device_index = device;
+    out->feature_index = feature;
+    out->output = type;
+    out->value_case = PLUGWIRE__V1__DEVICE_OUTPUT__VALUE_FRACTION;
+    out->fraction = fraction;
+    plugwire__v1__request__init(req);
+    req->kind_case = PLUGWIRE__V1__REQUEST__KIND_DEVICE_OUTPUT;
+    req->device_output = out;
+}
+
 /* Starts scanning; 1 when the server said OK. */
 static int start_scanning(PlugwireClient *client) {
     Plugwire__V1__StartScanning scan = PLUGWIRE__V1__START_SCANNING__INIT;

@@ -77,15 +77,7 @@ static int pull_device_added(PlugwireClient *client) {
 
 static void vibrate_request(Plugwire__V1__Request *req, Plugwire__V1__DeviceOutput *out, uint32_t device,
                             uint32_t feature, double fraction) {
-    plugwire__v1__device_output__init(out);
-    out->device_index = device;
-    out->feature_index = feature;
-    out->output = PLUGWIRE__V1__OUTPUT_TYPE__OUTPUT_TYPE_VIBRATE;
-    out->value_case = PLUGWIRE__V1__DEVICE_OUTPUT__VALUE_FRACTION;
-    out->fraction = fraction;
-    plugwire__v1__request__init(req);
-    req->kind_case = PLUGWIRE__V1__REQUEST__KIND_DEVICE_OUTPUT;
-    req->device_output = out;
+    output_request(req, out, device, feature, PLUGWIRE__V1__OUTPUT_TYPE__OUTPUT_TYPE_VIBRATE, fraction);
 }
 
 /* The error code of the reply to `req` (-1 when the reply is not an error). */

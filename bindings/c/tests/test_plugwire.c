@@ -36,18 +36,6 @@ static int connect_embedded(PlugwireClient *client) {
 }
 
 /* Builds a DeviceOutput request in caller storage. */
-static void output_request(Plugwire__V1__Request *req, Plugwire__V1__DeviceOutput *out, uint32_t device,
-                           uint32_t feature, Plugwire__V1__OutputType type, double fraction) {
-    plugwire__v1__device_output__init(out);
-    out->device_index = device;
-    out->feature_index = feature;
-    out->output = type;
-    out->value_case = PLUGWIRE__V1__DEVICE_OUTPUT__VALUE_FRACTION;
-    out->fraction = fraction;
-    plugwire__v1__request__init(req);
-    req->kind_case = PLUGWIRE__V1__REQUEST__KIND_DEVICE_OUTPUT;
-    req->device_output = out;
-}
 
 /* Waits for ScanningFinished; records the index of each device added by name. */
 typedef struct {

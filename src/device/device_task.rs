@@ -496,25 +496,26 @@ impl DeviceTask {
     fn periodic_result(&self, result: Result<(), DeviceError>) -> Result<(), DeviceError> {
         match result {
             Ok(()) => Ok(()),
-            Err(e) => match lost_link(&Err(e.clone())) {
-                Some(lost) => Err(lost),
-                None => {
-                    tracing::debug!("device {}: periodic write failed: {e}", self.index);
-                    Ok(())
-                }
-            },
+            Err(e) if is_lost(&e) => Err(e),
+            Err(e) => {
+                tracing::debug!("device {}: periodic write failed: {e}", self.index);
+                Ok(())
+            }
         }
     }
 }
 
 /// A timed-out or disconnected device is treated as a lost link.
+fn is_lost(e: &DeviceError) -> bool {
+    matches!(
+        e,
+        DeviceError::Hardware(HardwareError::Timeout | HardwareError::Disconnected)
+    )
+}
+
+/// The error of a result that means the link is lost.
 fn lost_link(result: &Result<(), DeviceError>) -> Option<DeviceError> {
-    match result {
-        Err(e @ DeviceError::Hardware(HardwareError::Timeout | HardwareError::Disconnected)) => {
-            Some(e.clone())
-        }
-        _ => None,
-    }
+    result.as_ref().err().filter(|e| is_lost(e)).cloned()
 }
 
 fn keepalive_interval(keepalive: &Keepalive) -> Option<Duration> {

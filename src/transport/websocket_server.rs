@@ -371,19 +371,28 @@ async fn sleep_until_opt(at: Option<Instant>) {
     }
 }
 
-/// Sends a frame within `bound`: a client that does not take it is treated as gone.
-async fn send_bounded(
-    sink: &mut Sink,
-    message: Message,
+/// Runs a send within `bound`: a client that does not take what it is sent is treated as
+/// gone.
+async fn within(
     bound: Duration,
+    send: impl std::future::Future<Output = Result<(), tungstenite::Error>>,
 ) -> Result<(), tungstenite::Error> {
-    match tokio::time::timeout(bound, sink.send(message)).await {
+    match tokio::time::timeout(bound, send).await {
         Ok(r) => r,
         Err(_) => Err(tungstenite::Error::Io(std::io::Error::new(
             std::io::ErrorKind::TimedOut,
             "the client does not read what it is sent",
         ))),
     }
+}
+
+/// Sends a frame within `bound`.
+async fn send_bounded(
+    sink: &mut Sink,
+    message: Message,
+    bound: Duration,
+) -> Result<(), tungstenite::Error> {
+    within(bound, sink.send(message)).await
 }
 
 /// Sends frames with one flush, within `bound`.
@@ -395,19 +404,13 @@ async fn send_all(
     if frames.is_empty() {
         return Ok(());
     }
-    let work = async {
+    within(bound, async {
         for f in frames {
             sink.feed(Message::text(f)).await?;
         }
         sink.flush().await
-    };
-    match tokio::time::timeout(bound, work).await {
-        Ok(r) => r,
-        Err(_) => Err(tungstenite::Error::Io(std::io::Error::new(
-            std::io::ErrorKind::TimedOut,
-            "the client does not read what it is sent",
-        ))),
-    }
+    })
+    .await
 }
 
 /// Refuses a client: answers its first message (normally `RequestServerInfo`) with a

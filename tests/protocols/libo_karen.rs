@@ -2,7 +2,6 @@
 
 use plugwire::OutputType::*;
 
-use crate::harness::*;
 use crate::sweep::*;
 
 #[tokio::test]

@@ -7,18 +7,23 @@ mod cueme;
 mod fluffer;
 mod foreo;
 mod galaku;
+mod galaku_pump;
 mod handler_kit;
 mod hismith;
 mod hismith_mini;
 mod honeyplaybox;
+mod htk_bm;
 mod itoys;
+mod jejoue;
 mod joyhub;
 mod kiiroo_v2;
 mod kiiroo_v21;
 mod kiiroo_v21_initialized;
 mod kiiroo_v2_vibrator;
+mod lelo_f1s;
 mod lelo_f1sv2;
 mod lelo_harmony;
+mod libo_shark;
 mod libo_vibes;
 mod lovedistance;
 mod lovehoney_desire;
@@ -88,17 +93,22 @@ impl ProtocolRegistry {
             Arc::new(fluffer::Fluffer::default()),
             Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
+            Arc::new(galaku_pump::PROTOCOL),
             Arc::new(hismith::Hismith),
             Arc::new(hismith_mini::HismithMini),
             Arc::new(honeyplaybox::HoneyPlayBox),
+            Arc::new(htk_bm::PROTOCOL),
             Arc::new(itoys::ITOYS),
+            Arc::new(jejoue::PROTOCOL),
             Arc::new(joyhub::protocol()),
+            Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
-            Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v2_vibrator::PROTOCOL),
+            Arc::new(lelo_f1s::PROTOCOL),
             Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lelo_harmony::LeloHarmony),
+            Arc::new(libo_shark::PROTOCOL),
             Arc::new(libo_vibes::protocol()),
             Arc::new(lovedistance::protocol()),
             Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),

@@ -9,6 +9,7 @@ mod foreo;
 mod galaku;
 mod galaku_pump;
 mod handler_kit;
+mod hgod;
 mod hismith;
 mod hismith_mini;
 mod honeyplaybox;
@@ -94,6 +95,7 @@ impl ProtocolRegistry {
             Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
             Arc::new(galaku_pump::PROTOCOL),
+            Arc::new(hgod::PROTOCOL),
             Arc::new(hismith::Hismith),
             Arc::new(hismith_mini::HismithMini),
             Arc::new(honeyplaybox::HoneyPlayBox),

@@ -17,6 +17,7 @@ mod htk_bm;
 mod itoys;
 mod jejoue;
 mod joyhub;
+mod kgoal_boost;
 mod kiiroo_v2;
 mod kiiroo_v21;
 mod kiiroo_v21_initialized;
@@ -103,6 +104,7 @@ impl ProtocolRegistry {
             Arc::new(itoys::ITOYS),
             Arc::new(jejoue::PROTOCOL),
             Arc::new(joyhub::protocol()),
+            Arc::new(kgoal_boost::PROTOCOL),
             Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),

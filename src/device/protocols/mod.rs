@@ -18,6 +18,10 @@ mod itoys;
 mod jejoue;
 mod joyhub;
 mod kgoal_boost;
+mod kiiroo_powershot;
+mod kiiroo_prowand;
+mod kiiroo_spot;
+mod kiiroo_spot_v2;
 mod kiiroo_v2;
 mod kiiroo_v21;
 mod kiiroo_v21_initialized;
@@ -105,6 +109,10 @@ impl ProtocolRegistry {
             Arc::new(jejoue::PROTOCOL),
             Arc::new(joyhub::protocol()),
             Arc::new(kgoal_boost::PROTOCOL),
+            Arc::new(kiiroo_powershot::PROTOCOL),
+            Arc::new(kiiroo_prowand::PROTOCOL),
+            Arc::new(kiiroo_spot::PROTOCOL),
+            Arc::new(kiiroo_spot_v2::PROTOCOL),
             Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),

@@ -22,10 +22,12 @@ mod kiiroo_powershot;
 mod kiiroo_prowand;
 mod kiiroo_spot;
 mod kiiroo_spot_v2;
+mod kiiroo_v1;
 mod kiiroo_v2;
 mod kiiroo_v21;
 mod kiiroo_v21_initialized;
 mod kiiroo_v2_vibrator;
+mod kiiroo_v3;
 mod lelo_f1s;
 mod lelo_f1sv2;
 mod lelo_harmony;
@@ -113,10 +115,12 @@ impl ProtocolRegistry {
             Arc::new(kiiroo_prowand::PROTOCOL),
             Arc::new(kiiroo_spot::PROTOCOL),
             Arc::new(kiiroo_spot_v2::PROTOCOL),
+            Arc::new(kiiroo_v1::PROTOCOL),
             Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
             Arc::new(kiiroo_v2_vibrator::PROTOCOL),
+            Arc::new(kiiroo_v3::PROTOCOL),
             Arc::new(lelo_f1s::PROTOCOL),
             Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lelo_harmony::LeloHarmony),

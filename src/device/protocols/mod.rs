@@ -31,8 +31,13 @@ mod kiiroo_v3;
 mod lelo_f1s;
 mod lelo_f1sv2;
 mod lelo_harmony;
+mod leten;
+mod libo_elle;
+mod libo_karen;
 mod libo_shark;
 mod libo_vibes;
+mod lioness;
+mod loob;
 mod lovedistance;
 mod lovehoney_desire;
 mod lovense;
@@ -124,8 +129,13 @@ impl ProtocolRegistry {
             Arc::new(lelo_f1s::PROTOCOL),
             Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lelo_harmony::LeloHarmony),
+            Arc::new(leten::PROTOCOL),
+            Arc::new(libo_elle::PROTOCOL),
+            Arc::new(libo_karen::PROTOCOL),
             Arc::new(libo_shark::PROTOCOL),
             Arc::new(libo_vibes::protocol()),
+            Arc::new(lioness::Lioness),
+            Arc::new(loob::PROTOCOL),
             Arc::new(lovedistance::protocol()),
             Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),
             Arc::new(lovense::Lovense),

@@ -60,6 +60,7 @@ mod test_kit;
 mod thehandy;
 mod thehandy_v3;
 mod vibcrafter;
+mod vibio;
 mod vorze_sa;
 mod wevibe;
 mod wevibe_8bit;

@@ -56,6 +56,7 @@ mod tcode_v03;
 mod thehandy;
 mod thehandy_v3;
 mod vibcrafter;
+mod vibio;
 mod vorze_sa;
 mod wevibe;
 mod wevibe_8bit;
@@ -93,9 +94,9 @@ impl ProtocolRegistry {
             Arc::new(honeyplaybox::HoneyPlayBox),
             Arc::new(itoys::ITOYS),
             Arc::new(joyhub::protocol()),
+            Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
-            Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v2_vibrator::PROTOCOL),
             Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lelo_harmony::LeloHarmony),
@@ -132,7 +133,8 @@ impl ProtocolRegistry {
             Arc::new(tcode_v03::TCODE_V03),
             Arc::new(thehandy::THEHANDY),
             Arc::new(thehandy_v3::TheHandyV3),
-            Arc::new(vibcrafter::VibCrafter),
+            Arc::new(vibcrafter::PROTOCOL),
+            Arc::new(vibio::PROTOCOL),
             Arc::new(vorze_sa::VorzeSa),
             Arc::new(wevibe::protocol()),
             Arc::new(wevibe_8bit::protocol()),

@@ -45,7 +45,12 @@ mod sexverse_v3;
 mod sexverse_v4;
 mod simulated;
 mod svakom_common;
+mod svakom_jordan;
 mod svakom_pulse;
+mod svakom_sam;
+mod svakom_sam2;
+mod svakom_suitcase;
+mod svakom_tarax;
 mod svakom_v1;
 mod svakom_v2;
 mod svakom_v3;
@@ -123,7 +128,12 @@ impl ProtocolRegistry {
             Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(sexverse_v4::SEXVERSE_V4),
             Arc::new(simulated::SIMULATED),
+            Arc::new(svakom_jordan::PROTOCOL),
             Arc::new(svakom_pulse::protocol()),
+            Arc::new(svakom_sam::SvakomSam),
+            Arc::new(svakom_sam2::PROTOCOL),
+            Arc::new(svakom_suitcase::PROTOCOL),
+            Arc::new(svakom_tarax::PROTOCOL),
             Arc::new(svakom_v1::SVAKOM_V1),
             Arc::new(svakom_v2::protocol()),
             Arc::new(svakom_v3::PROTOCOL),

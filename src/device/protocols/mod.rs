@@ -57,9 +57,13 @@ mod svakom_v3;
 mod svakom_v4;
 mod svakom_v5;
 mod svakom_v6;
+mod synchro;
 mod tcode_v03;
 mod thehandy;
 mod thehandy_v3;
+mod tryfun;
+mod tryfun_blackhole;
+mod tryfun_meta2;
 mod vibcrafter;
 mod vibio;
 mod vorze_sa;
@@ -140,9 +144,13 @@ impl ProtocolRegistry {
             Arc::new(svakom_v4::PROTOCOL),
             Arc::new(svakom_v5::PROTOCOL),
             Arc::new(svakom_v6::PROTOCOL),
+            Arc::new(synchro::PROTOCOL),
             Arc::new(tcode_v03::TCODE_V03),
             Arc::new(thehandy::THEHANDY),
             Arc::new(thehandy_v3::TheHandyV3),
+            Arc::new(tryfun::PROTOCOL),
+            Arc::new(tryfun_blackhole::PROTOCOL),
+            Arc::new(tryfun_meta2::PROTOCOL),
             Arc::new(vibcrafter::PROTOCOL),
             Arc::new(vibio::PROTOCOL),
             Arc::new(vorze_sa::VorzeSa),

@@ -64,9 +64,14 @@ mod thehandy_v3;
 mod tryfun;
 mod tryfun_blackhole;
 mod tryfun_meta2;
+mod twerkingbutt;
+mod umove;
+mod utimi;
 mod vibcrafter;
 mod vibio;
+mod vibratissimo;
 mod vorze_sa;
+mod wetoy;
 mod wevibe;
 mod wevibe_8bit;
 mod wevibe_chorus;
@@ -151,9 +156,14 @@ impl ProtocolRegistry {
             Arc::new(tryfun::PROTOCOL),
             Arc::new(tryfun_blackhole::PROTOCOL),
             Arc::new(tryfun_meta2::PROTOCOL),
+            Arc::new(twerkingbutt::PROTOCOL),
+            Arc::new(umove::PROTOCOL),
+            Arc::new(utimi::PROTOCOL),
             Arc::new(vibcrafter::PROTOCOL),
             Arc::new(vibio::PROTOCOL),
+            Arc::new(vibratissimo::Vibratissimo),
             Arc::new(vorze_sa::VorzeSa),
+            Arc::new(wetoy::PROTOCOL),
             Arc::new(wevibe::protocol()),
             Arc::new(wevibe_8bit::protocol()),
             Arc::new(wevibe_chorus::WEVIBE_CHORUS),

@@ -75,6 +75,12 @@ mod wetoy;
 mod wevibe;
 mod wevibe_8bit;
 mod wevibe_chorus;
+mod xibao;
+mod xiuxiuda;
+mod xuanhuan;
+mod yiciyuan;
+mod youcups;
+mod youou;
 mod zalo;
 
 use std::collections::HashMap;
@@ -167,6 +173,12 @@ impl ProtocolRegistry {
             Arc::new(wevibe::protocol()),
             Arc::new(wevibe_8bit::protocol()),
             Arc::new(wevibe_chorus::WEVIBE_CHORUS),
+            Arc::new(xibao::PROTOCOL),
+            Arc::new(xiuxiuda::PROTOCOL),
+            Arc::new(xuanhuan::PROTOCOL),
+            Arc::new(yiciyuan::Yiciyuan),
+            Arc::new(youcups::PROTOCOL),
+            Arc::new(youou::PROTOCOL),
             Arc::new(zalo::ZALO),
         ];
         ProtocolRegistry {

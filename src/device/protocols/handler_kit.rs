@@ -186,11 +186,14 @@ pub(super) fn battery_only(feature: &DeviceFeature, input: InputType) -> Result<
 }
 
 type WriteAnswer = Box<dyn FnMut(Endpoint, &[u8]) -> Vec<(Endpoint, Vec<u8>)> + Send>;
+type SubscribeAnswer = Box<dyn FnMut(Endpoint) -> Vec<(Endpoint, Vec<u8>)> + Send>;
 
-/// A simulated toy that answers reads with fixed bytes and writes through a function.
+/// A simulated toy that answers reads with fixed bytes, and writes and subscriptions
+/// through functions.
 pub(super) struct SimulatedToy {
     reads: HashMap<Endpoint, Vec<u8>>,
     on_write: Option<WriteAnswer>,
+    on_subscribe: Option<SubscribeAnswer>,
 }
 
 impl SimulatedToy {
@@ -198,6 +201,7 @@ impl SimulatedToy {
         SimulatedToy {
             reads: HashMap::new(),
             on_write: None,
+            on_subscribe: None,
         }
     }
 
@@ -222,6 +226,16 @@ impl SimulatedToy {
         self
     }
 
+    /// Subscriptions are answered with the notifications `answer` returns (toys that push
+    /// their state once subscribed).
+    pub(super) fn on_subscribe(
+        mut self,
+        answer: impl FnMut(Endpoint) -> Vec<(Endpoint, Vec<u8>)> + Send + 'static,
+    ) -> SimulatedToy {
+        self.on_subscribe = Some(Box::new(answer));
+        self
+    }
+
     pub(super) fn boxed(self) -> Option<Box<dyn SimulatedResponder>> {
         Some(Box::new(self))
     }
@@ -231,6 +245,13 @@ impl SimulatedResponder for SimulatedToy {
     fn on_write(&mut self, endpoint: Endpoint, data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
         match self.on_write.as_mut() {
             Some(answer) => answer(endpoint, data),
+            None => Vec::new(),
+        }
+    }
+
+    fn on_subscribe(&mut self, endpoint: Endpoint) -> Vec<(Endpoint, Vec<u8>)> {
+        match self.on_subscribe.as_mut() {
+            Some(answer) => answer(endpoint),
             None => Vec::new(),
         }
     }

@@ -63,21 +63,42 @@ mod sexverse_v3;
 mod sexverse_v4;
 mod simulated;
 mod svakom_common;
+mod svakom_jordan;
 mod svakom_pulse;
+mod svakom_sam;
+mod svakom_sam2;
+mod svakom_suitcase;
+mod svakom_tarax;
 mod svakom_v1;
 mod svakom_v2;
 mod svakom_v3;
 mod svakom_v4;
 mod svakom_v5;
 mod svakom_v6;
+mod synchro;
 mod tcode_v03;
 mod thehandy;
 mod thehandy_v3;
+mod tryfun;
+mod tryfun_blackhole;
+mod tryfun_meta2;
+mod twerkingbutt;
+mod umove;
+mod utimi;
 mod vibcrafter;
+mod vibio;
+mod vibratissimo;
 mod vorze_sa;
+mod wetoy;
 mod wevibe;
 mod wevibe_8bit;
 mod wevibe_chorus;
+mod xibao;
+mod xiuxiuda;
+mod xuanhuan;
+mod yiciyuan;
+mod youcups;
+mod youou;
 mod zalo;
 
 use std::collections::HashMap;
@@ -158,21 +179,42 @@ impl ProtocolRegistry {
             Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(sexverse_v4::SEXVERSE_V4),
             Arc::new(simulated::SIMULATED),
+            Arc::new(svakom_jordan::PROTOCOL),
             Arc::new(svakom_pulse::protocol()),
+            Arc::new(svakom_sam::SvakomSam),
+            Arc::new(svakom_sam2::PROTOCOL),
+            Arc::new(svakom_suitcase::PROTOCOL),
+            Arc::new(svakom_tarax::PROTOCOL),
             Arc::new(svakom_v1::SVAKOM_V1),
             Arc::new(svakom_v2::protocol()),
             Arc::new(svakom_v3::PROTOCOL),
             Arc::new(svakom_v4::PROTOCOL),
             Arc::new(svakom_v5::PROTOCOL),
             Arc::new(svakom_v6::PROTOCOL),
+            Arc::new(synchro::PROTOCOL),
             Arc::new(tcode_v03::TCODE_V03),
             Arc::new(thehandy::THEHANDY),
             Arc::new(thehandy_v3::TheHandyV3),
-            Arc::new(vibcrafter::VibCrafter),
+            Arc::new(tryfun::PROTOCOL),
+            Arc::new(tryfun_blackhole::PROTOCOL),
+            Arc::new(tryfun_meta2::PROTOCOL),
+            Arc::new(twerkingbutt::PROTOCOL),
+            Arc::new(umove::PROTOCOL),
+            Arc::new(utimi::PROTOCOL),
+            Arc::new(vibcrafter::PROTOCOL),
+            Arc::new(vibio::PROTOCOL),
+            Arc::new(vibratissimo::Vibratissimo),
             Arc::new(vorze_sa::VorzeSa),
+            Arc::new(wetoy::PROTOCOL),
             Arc::new(wevibe::protocol()),
             Arc::new(wevibe_8bit::protocol()),
             Arc::new(wevibe_chorus::WEVIBE_CHORUS),
+            Arc::new(xibao::PROTOCOL),
+            Arc::new(xiuxiuda::PROTOCOL),
+            Arc::new(xuanhuan::PROTOCOL),
+            Arc::new(yiciyuan::Yiciyuan),
+            Arc::new(youcups::PROTOCOL),
+            Arc::new(youou::PROTOCOL),
             Arc::new(zalo::ZALO),
         ];
         ProtocolRegistry {

@@ -6,6 +6,8 @@
 //! bytes of SHA-256(C) in lower-case hex, then `;`; or with `OK;` once satisfied.
 //!
 //! Outputs: `MtInt:AABB;`, both motors' steps as two decimal digits each.
+//!
+//! The same protocol with another key and challenge rule drives Vibio ([`MtIntToy`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,26 +26,43 @@ use crate::device::protocol::{Protocol, ProtocolHandler};
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareEvent};
 
-const NAME: &str = "vibcrafter";
-pub struct VibCrafter;
+/// The encrypted `Auth` / `MtInt` protocol VibCrafter and Vibio share; each toy family
+/// has its own key, token length and challenge rule.
+pub(super) struct MtIntToy {
+    pub name: &'static str,
+    pub key: &'static [u8; 16],
+    /// Letters or digits in the host's first `Auth:` message.
+    pub token_length: usize,
+    /// The code C of a challenge message, or `None` when the message is not one.
+    pub challenge: fn(&str) -> Option<&str>,
+    /// The challenge a simulated toy sets.
+    pub simulated_challenge: &'static str,
+}
 
-const KEY: &[u8; 16] = b"jdk#Cra%f5Vib28r";
+pub(super) const PROTOCOL: MtIntToy = MtIntToy {
+    name: "vibcrafter",
+    key: b"jdk#Cra%f5Vib28r",
+    token_length: 6,
+    challenge,
+    simulated_challenge: "Ab12:X7k2;",
+};
+
 /// The reference waits without limit; the toy answers at once, so a bound loses nothing.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
 
 const ALPHANUMERIC: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/// Six random letters or digits.
-fn random_token() -> Result<String, DeviceError> {
-    let bytes: [u8; 6] = random_bytes()?;
-    Ok(bytes
+/// `length` random letters or digits.
+fn random_token(length: usize) -> Result<String, DeviceError> {
+    let bytes: [u8; 16] = random_bytes()?;
+    Ok(bytes[..length.min(16)]
         .iter()
         .map(|b| char::from(ALPHANUMERIC[usize::from(*b) % ALPHANUMERIC.len()]))
         .collect())
 }
 
-/// The C of a challenge `xxxx:C;` (four letters or digits, a colon, one or more letters or
-/// digits, a semicolon, nothing else).
+/// VibCrafter's challenge `xxxx:C;`: four letters or digits, a colon, one or more letters
+/// or digits, a semicolon, nothing else.
 fn challenge(message: &str) -> Option<&str> {
     let body = message.strip_suffix(';')?;
     let (prefix, code) = body.split_once(':')?;
@@ -53,42 +72,49 @@ fn challenge(message: &str) -> Option<&str> {
 }
 
 /// `Auth:` and the first two bytes of SHA-256(code) in lower-case hex, then `;`.
-fn challenge_reply(code: &str) -> String {
+pub(super) fn challenge_reply(code: &str) -> String {
     let digest = Sha256::digest(code.as_bytes());
     format!("Auth:{:02x}{:02x};", digest[0], digest[1])
 }
 
-async fn authenticate(hw: &Arc<dyn HardwareDevice>, cipher: &AesEcb) -> Result<(), DeviceError> {
-    let mut events = hw.events();
-    let send = |text: String| async move {
-        hw.write(Endpoint::Tx, &cipher.encrypt(text.as_bytes()), false)
-            .await
-    };
-    send(format!("Auth:{};", random_token()?)).await?;
-    let refused = || DeviceError::Protocol("vibcrafter: no valid security handshake".into());
-    loop {
-        let data = match events.recv().await {
-            Ok(HardwareEvent::Notification {
-                endpoint: Endpoint::Rx,
-                data,
-            }) => data,
-            Ok(HardwareEvent::Notification { .. }) | Err(RecvError::Lagged(_)) => continue,
-            Ok(HardwareEvent::Disconnected) | Err(RecvError::Closed) => return Err(refused()),
+impl MtIntToy {
+    async fn authenticate(
+        &self,
+        hw: &Arc<dyn HardwareDevice>,
+        cipher: &AesEcb,
+    ) -> Result<(), DeviceError> {
+        let mut events = hw.events();
+        let send = |text: String| async move {
+            hw.write(Endpoint::Tx, &cipher.encrypt(text.as_bytes()), false)
+                .await
         };
-        let plain = cipher.decrypt(&data).ok_or_else(refused)?;
-        let message = String::from_utf8(plain).map_err(|_| refused())?;
-        if message == "OK;" {
-            return Ok(());
+        send(format!("Auth:{};", random_token(self.token_length)?)).await?;
+        let refused =
+            || DeviceError::Protocol(format!("{}: no valid security handshake", self.name));
+        loop {
+            let data = match events.recv().await {
+                Ok(HardwareEvent::Notification {
+                    endpoint: Endpoint::Rx,
+                    data,
+                }) => data,
+                Ok(HardwareEvent::Notification { .. }) | Err(RecvError::Lagged(_)) => continue,
+                Ok(HardwareEvent::Disconnected) | Err(RecvError::Closed) => return Err(refused()),
+            };
+            let plain = cipher.decrypt(&data).ok_or_else(refused)?;
+            let message = String::from_utf8(plain).map_err(|_| refused())?;
+            if message == "OK;" {
+                return Ok(());
+            }
+            let code = (self.challenge)(&message).ok_or_else(refused)?;
+            send(challenge_reply(code)).await?;
         }
-        let code = challenge(&message).ok_or_else(refused)?;
-        send(challenge_reply(code)).await?;
     }
 }
 
 #[async_trait]
-impl Protocol for VibCrafter {
+impl Protocol for MtIntToy {
     fn name(&self) -> &'static str {
-        NAME
+        self.name
     }
 
     async fn initialize(
@@ -96,15 +122,15 @@ impl Protocol for VibCrafter {
         hw: &Arc<dyn HardwareDevice>,
         definition: &DeviceDefinition,
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
-        let cipher = AesEcb::new(KEY);
+        let cipher = AesEcb::new(self.key);
         hw.subscribe(Endpoint::Rx).await?;
-        tokio::time::timeout(AUTH_TIMEOUT, authenticate(hw, &cipher))
+        tokio::time::timeout(AUTH_TIMEOUT, self.authenticate(hw, &cipher))
             .await
             .map_err(|_| {
-                DeviceError::Protocol("vibcrafter: the toy did not authenticate".into())
+                DeviceError::Protocol(format!("{}: the toy did not authenticate", self.name))
             })??;
         let slots = Slots::of(definition, &[OutputType::Vibrate]).at_least(2);
-        Ok(PacketHandler::all_motors(NAME, slots, move |values| {
+        Ok(PacketHandler::all_motors(self.name, slots, move |values| {
             let (a, b) = (values[0], values[1]);
             let packet = cipher.encrypt(format!("MtInt:{a:02}{b:02};").as_bytes());
             one_write(Endpoint::Tx, packet, false)
@@ -117,30 +143,30 @@ impl Protocol for VibCrafter {
         _protocol: &ProtocolDef,
         _spec: &SimulatedDeviceSpec,
     ) -> Option<Box<dyn SimulatedResponder>> {
-        Some(Box::new(SimulatedVibCrafter {
-            cipher: AesEcb::new(KEY),
+        Some(Box::new(SimulatedMtIntToy {
+            cipher: AesEcb::new(self.key),
+            challenge: self.simulated_challenge,
+            expected: (self.challenge)(self.simulated_challenge).map(challenge_reply),
         }))
     }
 }
 
-/// The challenge a simulated VibCrafter sets.
-const SIMULATED_CHALLENGE: &str = "Ab12:X7k2;";
-
-/// A simulated VibCrafter: answers `Auth:<token>;` with a challenge, and the right answer
-/// to it with `OK;`.
-struct SimulatedVibCrafter {
+/// A simulated toy: answers `Auth:<token>;` with its challenge, and the right answer to it
+/// with `OK;`.
+struct SimulatedMtIntToy {
     cipher: AesEcb,
+    challenge: &'static str,
+    expected: Option<String>,
 }
 
-impl SimulatedResponder for SimulatedVibCrafter {
+impl SimulatedResponder for SimulatedMtIntToy {
     fn on_write(&mut self, endpoint: Endpoint, data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
         let Some(plain) = self.cipher.decrypt_tx(endpoint, data) else {
             return Vec::new();
         };
-        let expected = challenge(SIMULATED_CHALLENGE).map(challenge_reply);
         let answer = match plain.strip_prefix(b"Auth:") {
-            Some(_) if expected.as_deref().map(str::as_bytes) == Some(&plain[..]) => "OK;",
-            Some(_) => SIMULATED_CHALLENGE,
+            Some(_) if self.expected.as_deref().map(str::as_bytes) == Some(&plain[..]) => "OK;",
+            Some(_) => self.challenge,
             None => return Vec::new(),
         };
         vec![(Endpoint::Rx, self.cipher.encrypt(answer.as_bytes()))]
@@ -165,7 +191,7 @@ mod tests {
 
     #[test]
     fn tokens_are_six_letters_or_digits() {
-        let token = random_token().unwrap();
+        let token = random_token(6).unwrap();
         assert_eq!(token.len(), 6);
         assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()));
     }

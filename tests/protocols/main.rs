@@ -46,6 +46,7 @@ mod sexverse_v2;
 mod sexverse_v3;
 mod sexverse_v4;
 mod simulated;
+mod svakom_barney;
 mod svakom_pair;
 mod svakom_pulse;
 mod svakom_v1;

@@ -44,6 +44,7 @@ mod sexverse_v2;
 mod sexverse_v3;
 mod sexverse_v4;
 mod simulated;
+mod svakom_barney;
 mod svakom_common;
 mod svakom_pulse;
 mod svakom_v1;
@@ -122,6 +123,7 @@ impl ProtocolRegistry {
             Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(sexverse_v4::SEXVERSE_V4),
             Arc::new(simulated::SIMULATED),
+            Arc::new(svakom_barney::PROTOCOL),
             Arc::new(svakom_pulse::protocol()),
             Arc::new(svakom_v1::SVAKOM_V1),
             Arc::new(svakom_v2::protocol()),

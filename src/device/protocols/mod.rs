@@ -44,8 +44,16 @@ mod sexverse_v2;
 mod sexverse_v3;
 mod sexverse_v4;
 mod simulated;
+mod svakom_alex;
+mod svakom_alex_v2;
+mod svakom_avaneo;
+mod svakom_barnard;
 mod svakom_barney;
 mod svakom_common;
+mod svakom_dice;
+mod svakom_dt250a;
+mod svakom_fatima;
+mod svakom_iker;
 mod svakom_pulse;
 mod svakom_v1;
 mod svakom_v2;
@@ -123,7 +131,15 @@ impl ProtocolRegistry {
             Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(sexverse_v4::SEXVERSE_V4),
             Arc::new(simulated::SIMULATED),
+            Arc::new(svakom_alex::PROTOCOL),
+            Arc::new(svakom_alex_v2::PROTOCOL),
+            Arc::new(svakom_avaneo::PROTOCOL),
+            Arc::new(svakom_barnard::PROTOCOL),
             Arc::new(svakom_barney::PROTOCOL),
+            Arc::new(svakom_dice::PROTOCOL),
+            Arc::new(svakom_dt250a::PROTOCOL),
+            Arc::new(svakom_fatima::PROTOCOL),
+            Arc::new(svakom_iker::PROTOCOL),
             Arc::new(svakom_pulse::protocol()),
             Arc::new(svakom_v1::SVAKOM_V1),
             Arc::new(svakom_v2::protocol()),

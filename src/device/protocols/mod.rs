@@ -36,13 +36,20 @@ mod packet_shapes;
 mod patoo;
 mod picobong;
 mod pink_punch;
+mod prettylove;
+mod realov;
 mod sakuraneko;
 mod satisfyer;
+mod sayberx;
+mod sensee;
 mod sensee_v2;
+mod sexverse_lg389;
 mod sexverse_v1;
 mod sexverse_v2;
 mod sexverse_v3;
 mod sexverse_v4;
+mod sexverse_v5;
+mod sexverse_v6;
 mod simulated;
 mod svakom_alex;
 mod svakom_alex_v2;
@@ -123,13 +130,20 @@ impl ProtocolRegistry {
             Arc::new(patoo::PATOO),
             Arc::new(picobong::PICOBONG),
             Arc::new(pink_punch::PROTOCOL),
+            Arc::new(prettylove::PROTOCOL),
+            Arc::new(realov::PROTOCOL),
             Arc::new(sakuraneko::PROTOCOL),
             Arc::new(satisfyer::Satisfyer),
+            Arc::new(sayberx::PROTOCOL),
+            Arc::new(sensee::PROTOCOL),
             Arc::new(sensee_v2::SenseeV2),
+            Arc::new(sexverse_lg389::PROTOCOL),
             Arc::new(sexverse_v1::protocol()),
             Arc::new(sexverse_v2::SEXVERSE_V2),
             Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(sexverse_v4::SEXVERSE_V4),
+            Arc::new(sexverse_v5::PROTOCOL),
+            Arc::new(sexverse_v6::PROTOCOL),
             Arc::new(simulated::SIMULATED),
             Arc::new(svakom_alex::PROTOCOL),
             Arc::new(svakom_alex_v2::PROTOCOL),

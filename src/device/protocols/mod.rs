@@ -32,6 +32,7 @@ mod monsterpub;
 mod mysteryvibe;
 mod mysteryvibe_v2;
 mod nobra;
+mod ossm;
 mod packet_shapes;
 mod patoo;
 mod picobong;
@@ -43,6 +44,7 @@ mod satisfyer;
 mod sayberx;
 mod sensee;
 mod sensee_v2;
+mod serveu;
 mod sexverse_lg389;
 mod sexverse_v1;
 mod sexverse_v2;
@@ -127,6 +129,7 @@ impl ProtocolRegistry {
             Arc::new(mysteryvibe::MYSTERYVIBE),
             Arc::new(mysteryvibe_v2::PROTOCOL),
             Arc::new(nobra::NOBRA),
+            Arc::new(ossm::Ossm),
             Arc::new(patoo::PATOO),
             Arc::new(picobong::PICOBONG),
             Arc::new(pink_punch::PROTOCOL),
@@ -137,6 +140,7 @@ impl ProtocolRegistry {
             Arc::new(sayberx::PROTOCOL),
             Arc::new(sensee::PROTOCOL),
             Arc::new(sensee_v2::SenseeV2),
+            Arc::new(serveu::PROTOCOL),
             Arc::new(sexverse_lg389::PROTOCOL),
             Arc::new(sexverse_v1::protocol()),
             Arc::new(sexverse_v2::SEXVERSE_V2),

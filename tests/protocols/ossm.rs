@@ -30,10 +30,7 @@ fn enter(mode: &str) -> Vec<Op> {
 async fn stroke_engine_speed() {
     let t = toy("OSSM").await;
     assert_eq!(t.name(), "Kinky Makers OSSM");
-    assert_eq!(
-        t.outputs(),
-        vec![vec![Oscillate, HwPositionWithDuration]]
-    );
+    assert_eq!(t.outputs(), vec![vec![Oscillate, HwPositionWithDuration]]);
     assert_eq!(t.take(), vec![Op::Subscribe(Rx)]);
     // A zero before any mode does not switch modes: nothing is written.
     t.set(0, Oscillate, 0.0).await;

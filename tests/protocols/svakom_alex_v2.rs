@@ -12,8 +12,14 @@ async fn levels_and_stop() {
         let t = connect(name, "Svakom Alex Neo 2", &[]).await;
         assert_eq!(
             sweep(&t, 0, Vibrate).await,
-            [(0x00, 0x05), (0x01, 0x06), (0x02, 0x07), (0x03, 0x08), (0x00, 0x05)]
-                .map(|(s, t)| w(Tx, &[0x55, 0x03, 0x03, 0x00, s, t]))
+            [
+                (0x00, 0x05),
+                (0x01, 0x06),
+                (0x02, 0x07),
+                (0x03, 0x08),
+                (0x00, 0x05)
+            ]
+            .map(|(s, t)| w(Tx, &[0x55, 0x03, 0x03, 0x00, s, t]))
         );
     }
 }

@@ -12,7 +12,10 @@ fn vibe(s: u8) -> Op {
 }
 
 fn osc(s: u8) -> Op {
-    w(Tx, &[0x55, 0x08, 0x00, 0x00, s, if s == 0 { 0x00 } else { 0xFF }])
+    w(
+        Tx,
+        &[0x55, 0x08, 0x00, 0x00, s, if s == 0 { 0x00 } else { 0xFF }],
+    )
 }
 
 #[tokio::test]

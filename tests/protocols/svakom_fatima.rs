@@ -23,7 +23,12 @@ const HEAT_OFF: [u8; 7] = [0x55, 0x05, 0x00, 0x00, 0x02, 0x00, 0x00];
 
 /// What a stop writes when only `running` was on: every function's off packet, in order.
 fn all_off() -> Vec<Op> {
-    vec![steady(0x03, 0), steady(0x09, 0), thrust(0), w(Tx, &HEAT_OFF)]
+    vec![
+        steady(0x03, 0),
+        steady(0x09, 0),
+        thrust(0),
+        w(Tx, &HEAT_OFF),
+    ]
 }
 
 fn then_all_off(mut ops: Vec<Op>) -> Vec<Op> {
@@ -36,7 +41,12 @@ async fn vibration() {
     let t = connect("SL278B", "Svakom Fatima Pro", &[]).await;
     assert_eq!(
         t.outputs(),
-        vec![vec![Vibrate], vec![Constrict], vec![Oscillate], vec![Temperature]]
+        vec![
+            vec![Vibrate],
+            vec![Constrict],
+            vec![Oscillate],
+            vec![Temperature]
+        ]
     );
     assert_eq!(
         sweep(&t, 0, Vibrate).await,

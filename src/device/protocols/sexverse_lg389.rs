@@ -14,7 +14,8 @@ pub(super) const PROTOCOL: Fixed = Fixed::new(
     NAME,
     Shape::Custom(|_, definition| {
         // The vibrator then the oscillator, as the definition orders its features.
-        let slots = Slots::of(definition, &[OutputType::Vibrate, OutputType::Oscillate]).at_least(2);
+        let slots =
+            Slots::of(definition, &[OutputType::Vibrate, OutputType::Oscillate]).at_least(2);
         Ok(PacketHandler::all_motors(NAME, slots, |values| {
             let levels = bytes_of(values)?;
             let (vibe, osc) = (levels[0], levels[1]);

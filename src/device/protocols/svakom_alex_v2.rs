@@ -10,7 +10,14 @@ const NAME: &str = "svakom-alex-v2";
 
 fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     let level = vibrate_level(NAME, change)?;
-    Ok(vec![0x55, 0x03, 0x03, 0x00, level, byte(i32::from(level) + 5)?])
+    Ok(vec![
+        0x55,
+        0x03,
+        0x03,
+        0x00,
+        level,
+        byte(i32::from(level) + 5)?,
+    ])
 }
 
 pub(super) const PROTOCOL: Fixed = Fixed::new(NAME, Shape::Packets(PacketPerOutput::tx(encode)));

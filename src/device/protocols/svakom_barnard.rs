@@ -17,7 +17,14 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
         _ => return Err(unsupported(NAME, change)),
     };
     let s = step_byte(change)?;
-    Ok(vec![0x55, function, 0x00, 0x00, s, if s == 0 { 0x00 } else { on }])
+    Ok(vec![
+        0x55,
+        function,
+        0x00,
+        0x00,
+        s,
+        if s == 0 { 0x00 } else { on },
+    ])
 }
 
 pub(super) const PROTOCOL: Fixed = Fixed::new(NAME, Shape::Packets(PacketPerOutput::tx(encode)));

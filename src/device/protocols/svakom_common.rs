@@ -88,7 +88,11 @@ impl SvakomPairHandler {
         let level = u8::try_from(v0.max(v1)).map_err(|_| {
             DeviceError::Protocol(format!("level {} does not fit in a byte", v0.max(v1)))
         })?;
-        let on = if v0 != 0 || v1 != 0 { self.on_flag } else { 0x00 };
+        let on = if v0 != 0 || v1 != 0 {
+            self.on_flag
+        } else {
+            0x00
+        };
         let mut packet = vec![
             0x55,
             0x03,

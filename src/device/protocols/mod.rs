@@ -23,9 +23,9 @@ mod kiiroo_prowand;
 mod kiiroo_spot;
 mod kiiroo_spot_v2;
 mod kiiroo_v1;
-mod kiiroo_v2;
 mod kiiroo_v21;
 mod kiiroo_v21_initialized;
+mod kiiroo_v2;
 mod kiiroo_v2_vibrator;
 mod kiiroo_v3;
 mod lelo_f1s;
@@ -50,23 +50,41 @@ mod monsterpub;
 mod mysteryvibe;
 mod mysteryvibe_v2;
 mod nobra;
+mod ossm;
 mod packet_shapes;
 mod patoo;
 mod picobong;
 mod pink_punch;
+mod prettylove;
+mod realov;
 mod sakuraneko;
 mod satisfyer;
+mod sayberx;
+mod sensee;
 mod sensee_v2;
+mod serveu;
+mod sexverse_lg389;
 mod sexverse_v1;
 mod sexverse_v2;
 mod sexverse_v3;
 mod sexverse_v4;
+mod sexverse_v5;
+mod sexverse_v6;
 mod simulated;
+mod svakom_alex;
+mod svakom_alex_v2;
+mod svakom_avaneo;
+mod svakom_barnard;
+mod svakom_barney;
 mod svakom_common;
+mod svakom_dice;
+mod svakom_dt250a;
+mod svakom_fatima;
+mod svakom_iker;
 mod svakom_jordan;
 mod svakom_pulse;
-mod svakom_sam;
 mod svakom_sam2;
+mod svakom_sam;
 mod svakom_suitcase;
 mod svakom_tarax;
 mod svakom_v1;
@@ -142,9 +160,9 @@ impl ProtocolRegistry {
             Arc::new(kiiroo_spot::PROTOCOL),
             Arc::new(kiiroo_spot_v2::PROTOCOL),
             Arc::new(kiiroo_v1::PROTOCOL),
-            Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
+            Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v2_vibrator::PROTOCOL),
             Arc::new(kiiroo_v3::PROTOCOL),
             Arc::new(lelo_f1s::PROTOCOL),
@@ -168,21 +186,39 @@ impl ProtocolRegistry {
             Arc::new(mysteryvibe::MYSTERYVIBE),
             Arc::new(mysteryvibe_v2::PROTOCOL),
             Arc::new(nobra::NOBRA),
+            Arc::new(ossm::Ossm),
             Arc::new(patoo::PATOO),
             Arc::new(picobong::PICOBONG),
             Arc::new(pink_punch::PROTOCOL),
+            Arc::new(prettylove::PROTOCOL),
+            Arc::new(realov::PROTOCOL),
             Arc::new(sakuraneko::PROTOCOL),
             Arc::new(satisfyer::Satisfyer),
+            Arc::new(sayberx::PROTOCOL),
+            Arc::new(sensee::PROTOCOL),
             Arc::new(sensee_v2::SenseeV2),
+            Arc::new(serveu::PROTOCOL),
+            Arc::new(sexverse_lg389::PROTOCOL),
             Arc::new(sexverse_v1::protocol()),
             Arc::new(sexverse_v2::SEXVERSE_V2),
             Arc::new(sexverse_v3::PROTOCOL),
             Arc::new(sexverse_v4::SEXVERSE_V4),
+            Arc::new(sexverse_v5::PROTOCOL),
+            Arc::new(sexverse_v6::PROTOCOL),
             Arc::new(simulated::SIMULATED),
+            Arc::new(svakom_alex::PROTOCOL),
+            Arc::new(svakom_alex_v2::PROTOCOL),
+            Arc::new(svakom_avaneo::PROTOCOL),
+            Arc::new(svakom_barnard::PROTOCOL),
+            Arc::new(svakom_barney::PROTOCOL),
+            Arc::new(svakom_dice::PROTOCOL),
+            Arc::new(svakom_dt250a::PROTOCOL),
+            Arc::new(svakom_fatima::PROTOCOL),
+            Arc::new(svakom_iker::PROTOCOL),
             Arc::new(svakom_jordan::PROTOCOL),
             Arc::new(svakom_pulse::protocol()),
-            Arc::new(svakom_sam::SvakomSam),
             Arc::new(svakom_sam2::PROTOCOL),
+            Arc::new(svakom_sam::SvakomSam),
             Arc::new(svakom_suitcase::PROTOCOL),
             Arc::new(svakom_tarax::PROTOCOL),
             Arc::new(svakom_v1::SVAKOM_V1),

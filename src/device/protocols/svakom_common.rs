@@ -1,7 +1,8 @@
-//! The motor-pair packet Svakom's v4, v5 and v6 protocols share: both main motors (features
-//! 0 and 1) in one packet `[0x55, 0x03, M, 0x00, E, max(v0, v1)]` (v4 and v6 add a trailing
-//! 0x00), where M selects the running motor and E is the on flag. The device cannot run
-//! the two motors at different levels: both run at the larger step.
+//! The motor-pair packet Svakom's v4, v5 and v6 protocols (and the Mutufun Barney) share:
+//! both main motors (features 0 and 1) in one packet `[0x55, 0x03, M, 0x00, E, max(v0, v1)]`
+//! (v4, v6 and the Barney add a trailing 0x00), where M selects the running motor and E is
+//! the on flag (0x01; 0x03 on the Barney). The device cannot run the two motors at
+//! different levels: both run at the larger step.
 //! Other outputs (v5's oscillation, v6's third motor) have packets of their own.
 
 use std::sync::Arc;
@@ -25,6 +26,8 @@ pub(super) struct SvakomPair {
     pub trailing_zero: bool,
     /// v4 and v6 always select both motors (M = 0) on toys with a single vibrator.
     pub single_selects_both: bool,
+    /// The on flag E of a running pair: 0x01 (v4, v5, v6) or 0x03 (Barney).
+    pub on_flag: u8,
     /// The packet for an output outside the pair.
     pub other: Option<PacketFn>,
 }
@@ -63,6 +66,7 @@ impl Protocol for SvakomPair {
         Ok(Arc::new(SvakomPairHandler {
             trailing_zero: self.trailing_zero,
             single: self.single_selects_both && vibrators == 1,
+            on_flag: self.on_flag,
             name: self.name,
             other: self.other,
         }))
@@ -72,6 +76,7 @@ impl Protocol for SvakomPair {
 struct SvakomPairHandler {
     trailing_zero: bool,
     single: bool,
+    on_flag: u8,
     name: &'static str,
     other: Option<PacketFn>,
 }
@@ -83,7 +88,11 @@ impl SvakomPairHandler {
         let level = u8::try_from(v0.max(v1)).map_err(|_| {
             DeviceError::Protocol(format!("level {} does not fit in a byte", v0.max(v1)))
         })?;
-        let on = u8::from(v0 != 0 || v1 != 0);
+        let on = if v0 != 0 || v1 != 0 {
+            self.on_flag
+        } else {
+            0x00
+        };
         let mut packet = vec![
             0x55,
             0x03,

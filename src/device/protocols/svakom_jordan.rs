@@ -24,5 +24,6 @@ pub(super) const PROTOCOL: SvakomPair = SvakomPair {
     name: NAME,
     trailing_zero: true,
     single_selects_both: true,
+    on_flag: 0x01,
     other: Some(oscillation),
 };

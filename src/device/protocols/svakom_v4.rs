@@ -7,5 +7,6 @@ pub(super) const PROTOCOL: SvakomPair = SvakomPair {
     name: "svakom-v4",
     trailing_zero: true,
     single_selects_both: true,
+    on_flag: 0x01,
     other: None,
 };

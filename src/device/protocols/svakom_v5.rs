@@ -21,5 +21,6 @@ pub(super) const PROTOCOL: SvakomPair = SvakomPair {
     name: NAME,
     trailing_zero: false,
     single_selects_both: false,
+    on_flag: 0x01,
     other: Some(oscillation),
 };

@@ -12,9 +12,15 @@ async fn steps_with_an_xor_check_byte() {
         let t = connect(name, "ManNuo Device", &[]).await;
         assert_eq!(
             sweep(&t, 0, Vibrate).await,
-            [(0x00, 0x02), (0x01, 0x03), (0x02, 0x00), (0x03, 0x01), (0x00, 0x02)]
-                .map(|(s, x)| wr(Tx, &[0xAA, 0x55, 0x06, 0x01, 0x01, 0x01, s, 0xFA, x]))
-                .to_vec(),
+            [
+                (0x00, 0x02),
+                (0x01, 0x03),
+                (0x02, 0x00),
+                (0x03, 0x01),
+                (0x00, 0x02)
+            ]
+            .map(|(s, x)| wr(Tx, &[0xAA, 0x55, 0x06, 0x01, 0x01, 0x01, s, 0xFA, x]))
+            .to_vec(),
             "{name}"
         );
     }

@@ -18,8 +18,9 @@ async fn tera_has_two_motors_with_their_own_ranges() {
     let mut expected: Vec<Op> = [0, 1, 5, 10, 0].map(|s| motor(0, s)).to_vec();
     expected.push(motor(1, 0));
     assert_eq!(sweep(&t, 0, Vibrate).await, expected);
-    // Motor 0 is known to be at 0 already: the stop writes motor 1 only.
-    let expected: Vec<Op> = [0, 1, 2, 3, 0].map(|s| motor(1, s)).to_vec();
+    // The first stop left motor 1 at 0, so setting 0 again writes nothing; motor 0 is
+    // known to be at 0 too, so the second stop writes motor 1 only.
+    let expected: Vec<Op> = [1, 2, 3, 0].map(|s| motor(1, s)).to_vec();
     assert_eq!(sweep(&t, 1, Vibrate).await, expected);
 }
 

@@ -23,15 +23,22 @@ mod libo_vibes;
 mod lovedistance;
 mod lovehoney_desire;
 mod lovense;
+mod lovenuts;
 mod luvmazer;
 mod magic_motion_1;
 mod magic_motion_2;
 mod magic_motion_4;
 mod magic_motion_shapes;
+mod mannuo;
+mod maxpro;
+mod meese;
+mod mizzzee;
+mod mizzzee_v2;
 mod monsterpub;
 mod mysteryvibe;
 mod mysteryvibe_v2;
 mod nobra;
+mod omobo;
 mod packet_shapes;
 mod patoo;
 mod picobong;
@@ -103,14 +110,21 @@ impl ProtocolRegistry {
             Arc::new(lovedistance::protocol()),
             Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),
             Arc::new(lovense::Lovense),
+            Arc::new(lovenuts::PROTOCOL),
             Arc::new(luvmazer::PROTOCOL),
             Arc::new(magic_motion_1::protocol()),
             Arc::new(magic_motion_2::PROTOCOL),
             Arc::new(magic_motion_4::PROTOCOL),
+            Arc::new(mannuo::PROTOCOL),
+            Arc::new(maxpro::PROTOCOL),
+            Arc::new(meese::PROTOCOL),
+            Arc::new(mizzzee::PROTOCOL),
+            Arc::new(mizzzee_v2::PROTOCOL),
             Arc::new(monsterpub::MonsterPub),
             Arc::new(mysteryvibe::MYSTERYVIBE),
             Arc::new(mysteryvibe_v2::PROTOCOL),
             Arc::new(nobra::NOBRA),
+            Arc::new(omobo::PROTOCOL),
             Arc::new(patoo::PATOO),
             Arc::new(picobong::PICOBONG),
             Arc::new(pink_punch::PROTOCOL),

@@ -32,8 +32,14 @@ async fn battery_is_read_from_the_ble_battery_level() {
     let t = toy_battery("Krush", 65).await;
     t.take();
     assert!((t.battery().await - 0.65).abs() < 1e-9);
-    assert_eq!(t.device.read_input(1, InputType::Battery).await.unwrap(), 65);
-    assert_eq!(t.take(), vec![Op::Read(RxBleBattery), Op::Read(RxBleBattery)]);
+    assert_eq!(
+        t.device.read_input(1, InputType::Battery).await.unwrap(),
+        65
+    );
+    assert_eq!(
+        t.take(),
+        vec![Op::Read(RxBleBattery), Op::Read(RxBleBattery)]
+    );
     // The configuration offers reads only.
     assert!(t.device.subscribe(1, InputType::Battery).await.is_err());
     assert_eq!(t.take(), vec![]);

@@ -27,6 +27,7 @@ mod lovenuts;
 mod luvmazer;
 mod magic_motion_1;
 mod magic_motion_2;
+mod magic_motion_3;
 mod magic_motion_4;
 mod magic_motion_shapes;
 mod mannuo;
@@ -114,6 +115,7 @@ impl ProtocolRegistry {
             Arc::new(luvmazer::PROTOCOL),
             Arc::new(magic_motion_1::protocol()),
             Arc::new(magic_motion_2::PROTOCOL),
+            Arc::new(magic_motion_3::PROTOCOL),
             Arc::new(magic_motion_4::PROTOCOL),
             Arc::new(mannuo::PROTOCOL),
             Arc::new(maxpro::PROTOCOL),

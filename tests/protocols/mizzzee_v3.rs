@@ -52,7 +52,10 @@ async fn the_last_packet_is_repeated_every_200_ms() {
     t.take();
     t.set(0, Vibrate, 0.5).await;
     let ops = t.wait_ops(3).await;
-    assert_eq!(ops[..3], [level(0x3C, 0xA6), level(0x3C, 0xA6), level(0x3C, 0xA6)]);
+    assert_eq!(
+        ops[..3],
+        [level(0x3C, 0xA6), level(0x3C, 0xA6), level(0x3C, 0xA6)]
+    );
     let at: Vec<_> = t.sim.writes().iter().map(|r| r.at).collect();
     assert!(at[1] - at[0] >= Duration::from_millis(180), "{at:?}");
     assert!(at[1] - at[0] < Duration::from_millis(1000), "{at:?}");

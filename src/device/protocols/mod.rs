@@ -35,7 +35,9 @@ mod maxpro;
 mod meese;
 mod mizzzee;
 mod mizzzee_v2;
+mod mizzzee_v3;
 mod monsterpub;
+mod muse;
 mod mysteryvibe;
 mod mysteryvibe_v2;
 mod nobra;
@@ -122,7 +124,9 @@ impl ProtocolRegistry {
             Arc::new(meese::PROTOCOL),
             Arc::new(mizzzee::PROTOCOL),
             Arc::new(mizzzee_v2::PROTOCOL),
+            Arc::new(mizzzee_v3::PROTOCOL),
             Arc::new(monsterpub::MonsterPub),
+            Arc::new(muse::PROTOCOL),
             Arc::new(mysteryvibe::MYSTERYVIBE),
             Arc::new(mysteryvibe_v2::PROTOCOL),
             Arc::new(nobra::NOBRA),

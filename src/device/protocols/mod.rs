@@ -37,9 +37,12 @@ mod mizzzee;
 mod mizzzee_v2;
 mod mizzzee_v3;
 mod monsterpub;
+mod motorbunny;
 mod muse;
+mod mymuselinkplus;
 mod mysteryvibe;
 mod mysteryvibe_v2;
+mod nexus_revo;
 mod nobra;
 mod omobo;
 mod packet_shapes;
@@ -126,9 +129,12 @@ impl ProtocolRegistry {
             Arc::new(mizzzee_v2::PROTOCOL),
             Arc::new(mizzzee_v3::PROTOCOL),
             Arc::new(monsterpub::MonsterPub),
+            Arc::new(motorbunny::PROTOCOL),
             Arc::new(muse::PROTOCOL),
+            Arc::new(mymuselinkplus::MyMuseLinkPlus),
             Arc::new(mysteryvibe::MYSTERYVIBE),
             Arc::new(mysteryvibe_v2::PROTOCOL),
+            Arc::new(nexus_revo::PROTOCOL),
             Arc::new(nobra::NOBRA),
             Arc::new(omobo::PROTOCOL),
             Arc::new(patoo::PATOO),

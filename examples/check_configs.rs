@@ -97,8 +97,9 @@ fn every_serial_port_resolves(db: &DeviceConfigDb) -> Result<usize, String> {
                 address: port.clone(),
                 identity: HardwareIdentity::Serial { port: port.clone() },
             };
-            let found = find_protocol(&with_port, &device)
-                .ok_or_else(|| format!("serial port {port} ({}) resolves to nothing", protocol.name))?;
+            let found = find_protocol(&with_port, &device).ok_or_else(|| {
+                format!("serial port {port} ({}) resolves to nothing", protocol.name)
+            })?;
             if found.protocol != protocol.name {
                 return Err(format!(
                     "serial port {port} belongs to {} but resolved to {}",

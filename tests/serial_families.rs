@@ -56,8 +56,7 @@ async fn next_level_racing_motors_over_a_pty() {
     let dir = temp_dir("nextlevelracing");
     let pty = Pty::start(&dir, "ttyHF8");
     let got = pty.messages(b'\r');
-    let (client, pad) =
-        connect(&serial_user_config("nextlevelracing", &pty.dev, 115200, "")).await;
+    let (client, pad) = connect(&serial_user_config("nextlevelracing", &pty.dev, 115200, "")).await;
     assert_eq!(pad.name(), "Next Level Racing HF8 Haptic Gaming Pad");
     assert_eq!(pad.features().len(), 8);
     pad.output(3, OutputType::Vibrate, OutputValue::Float(0.5))

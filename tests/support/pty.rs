@@ -73,7 +73,10 @@ impl Pty {
                 if message.last() == Some(&b'\n') {
                     message.pop();
                 }
-                if tx.send(String::from_utf8_lossy(&message).into_owned()).is_err() {
+                if tx
+                    .send(String::from_utf8_lossy(&message).into_owned())
+                    .is_err()
+                {
                     return;
                 }
             }

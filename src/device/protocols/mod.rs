@@ -17,6 +17,7 @@ mod kiiroo_v2;
 mod kiiroo_v21;
 mod kiiroo_v21_initialized;
 mod kiiroo_v2_vibrator;
+mod kizuna;
 mod lelo_f1sv2;
 mod lelo_harmony;
 mod libo_vibes;
@@ -42,6 +43,7 @@ mod muse;
 mod mymuselinkplus;
 mod mysteryvibe;
 mod mysteryvibe_v2;
+mod nextlevelracing;
 mod nexus_revo;
 mod nobra;
 mod omobo;
@@ -110,6 +112,7 @@ impl ProtocolRegistry {
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
             Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v2_vibrator::PROTOCOL),
+            Arc::new(kizuna::PROTOCOL),
             Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lelo_harmony::LeloHarmony),
             Arc::new(libo_vibes::protocol()),
@@ -134,6 +137,7 @@ impl ProtocolRegistry {
             Arc::new(mymuselinkplus::MyMuseLinkPlus),
             Arc::new(mysteryvibe::MYSTERYVIBE),
             Arc::new(mysteryvibe_v2::PROTOCOL),
+            Arc::new(nextlevelracing::PROTOCOL),
             Arc::new(nexus_revo::PROTOCOL),
             Arc::new(nobra::NOBRA),
             Arc::new(omobo::PROTOCOL),

@@ -35,3 +35,24 @@ pub async fn toy_battery(name: &str, level: u8) -> Toy {
     })
     .await
 }
+
+/// The next input reading the client receives, as (feature, input, value).
+pub async fn next_reading(
+    events: &mut tokio::sync::broadcast::Receiver<plugwire::ClientEvent>,
+) -> (u32, plugwire::InputType, i32) {
+    loop {
+        let event = tokio::time::timeout(crate::harness::WAIT, events.recv())
+            .await
+            .expect("an input reading in time")
+            .expect("client events");
+        if let plugwire::ClientEvent::InputReading {
+            feature,
+            input,
+            value,
+            ..
+        } = event
+        {
+            return (feature, input, value);
+        }
+    }
+}

@@ -41,7 +41,7 @@ const KEY: [[u8; 12]; 4] = [
 ];
 
 /// Prefixes 0x23 and appends the sum, then chains every byte through the key table.
-fn obfuscate(payload: [u8; 10]) -> Vec<u8> {
+pub(super) fn obfuscate(payload: [u8; 10]) -> Vec<u8> {
     let mut plain = Vec::with_capacity(12);
     plain.push(0x23u8);
     plain.extend_from_slice(&payload);

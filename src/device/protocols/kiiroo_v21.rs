@@ -29,20 +29,19 @@ pub(super) fn launch_speed(previous: u8, position: u8, duration_ms: u32) -> u8 {
 }
 
 pub fn protocol() -> Fixed {
-    Fixed::new(
-        NAME,
-        Shape::Custom(|_, _| {
-            Ok(Arc::new(KiirooV21Handler {
-                position: Mutex::new(0),
-            }))
-        }),
-    )
-    .responder(|_, spec| {
+    Fixed::new(NAME, Shape::Custom(|_, _| Ok(handler()))).responder(|_, spec| {
         let mut answer = [0u8; BATTERY_ANSWER_LEN];
         answer[BATTERY_BYTE] = spec.battery_level.unwrap_or(90);
         SimulatedToy::new()
             .read(Endpoint::Whitelist, answer)
             .boxed()
+    })
+}
+
+/// A handler speaking kiiroo-v21 (kiiroo-v3 toys speak it too).
+pub(super) fn handler() -> Arc<dyn ProtocolHandler> {
+    Arc::new(KiirooV21Handler {
+        position: Mutex::new(0),
     })
 }
 

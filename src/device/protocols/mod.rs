@@ -7,20 +7,38 @@ mod cueme;
 mod fluffer;
 mod foreo;
 mod galaku;
+mod galaku_pump;
 mod handler_kit;
+mod hgod;
 mod hismith;
 mod hismith_mini;
 mod honeyplaybox;
+mod htk_bm;
 mod itoys;
+mod jejoue;
 mod joyhub;
+mod kgoal_boost;
+mod kiiroo_powershot;
+mod kiiroo_prowand;
+mod kiiroo_spot;
+mod kiiroo_spot_v2;
+mod kiiroo_v1;
 mod kiiroo_v2;
 mod kiiroo_v21;
 mod kiiroo_v21_initialized;
 mod kiiroo_v2_vibrator;
+mod kiiroo_v3;
 mod kizuna;
+mod lelo_f1s;
 mod lelo_f1sv2;
 mod lelo_harmony;
+mod leten;
+mod libo_elle;
+mod libo_karen;
+mod libo_shark;
 mod libo_vibes;
+mod lioness;
+mod loob;
 mod lovedistance;
 mod lovehoney_desire;
 mod lovense;
@@ -103,19 +121,37 @@ impl ProtocolRegistry {
             Arc::new(fluffer::Fluffer::default()),
             Arc::new(foreo::protocol()),
             Arc::new(galaku::protocol()),
+            Arc::new(galaku_pump::PROTOCOL),
+            Arc::new(hgod::PROTOCOL),
             Arc::new(hismith::Hismith),
             Arc::new(hismith_mini::HismithMini),
             Arc::new(honeyplaybox::HoneyPlayBox),
+            Arc::new(htk_bm::PROTOCOL),
             Arc::new(itoys::ITOYS),
+            Arc::new(jejoue::PROTOCOL),
             Arc::new(joyhub::protocol()),
+            Arc::new(kgoal_boost::PROTOCOL),
+            Arc::new(kiiroo_powershot::PROTOCOL),
+            Arc::new(kiiroo_prowand::PROTOCOL),
+            Arc::new(kiiroo_spot::PROTOCOL),
+            Arc::new(kiiroo_spot_v2::PROTOCOL),
+            Arc::new(kiiroo_v1::PROTOCOL),
+            Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
-            Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v2_vibrator::PROTOCOL),
+            Arc::new(kiiroo_v3::PROTOCOL),
             Arc::new(kizuna::PROTOCOL),
+            Arc::new(lelo_f1s::PROTOCOL),
             Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lelo_harmony::LeloHarmony),
+            Arc::new(leten::PROTOCOL),
+            Arc::new(libo_elle::PROTOCOL),
+            Arc::new(libo_karen::PROTOCOL),
+            Arc::new(libo_shark::PROTOCOL),
             Arc::new(libo_vibes::protocol()),
+            Arc::new(lioness::Lioness),
+            Arc::new(loob::PROTOCOL),
             Arc::new(lovedistance::protocol()),
             Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),
             Arc::new(lovense::Lovense),

@@ -1,7 +1,7 @@
 //! The packet shapes protocols share, each in one place, so a protocol file only says what
 //! its bytes are:
-//! - [`Fixed`]: a protocol whose connect handshake is a fixed list of writes (possibly
-//!   none), identified by name, with a handler of a [`Shape`];
+//! - [`Fixed`]: a protocol whose connect handshake is a fixed list of subscriptions and
+//!   writes (possibly none), identified by name, with a handler of a [`Shape`];
 //! - [`PacketHandler`]: the one handler for stateless encodings, in three shapes: each
 //!   change on its own ([`PacketHandler::each`], [`PacketHandler::packets`]), every motor's
 //!   value in one packet ([`PacketHandler::all_motors`]), or any function of the batch and
@@ -68,6 +68,8 @@ pub(super) struct Fixed {
     name: &'static str,
     /// The model identifier derived from the advertised name; `None` keeps the name.
     identify: fn(&str) -> Option<String>,
+    /// Subscribed to on connect, before the handshake writes.
+    subscriptions: &'static [Endpoint],
     handshake: &'static [HandshakeWrite],
     shape: Shape,
     responder: Option<ResponderFn>,
@@ -79,6 +81,7 @@ impl Fixed {
         Fixed {
             name,
             identify: |_| None,
+            subscriptions: &[],
             handshake: &[],
             shape,
             responder: None,
@@ -88,6 +91,13 @@ impl Fixed {
     /// Writes these, in order, on connect.
     pub(super) const fn handshake(mut self, writes: &'static [HandshakeWrite]) -> Fixed {
         self.handshake = writes;
+        self
+    }
+
+    /// Subscribes to these, in order, on connect, before any handshake write (toys that
+    /// only listen once the host listens to them).
+    pub(super) const fn subscribe(mut self, endpoints: &'static [Endpoint]) -> Fixed {
+        self.subscriptions = endpoints;
         self
     }
 
@@ -123,6 +133,9 @@ impl Protocol for Fixed {
         hw: &Arc<dyn HardwareDevice>,
         definition: &DeviceDefinition,
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
+        for endpoint in self.subscriptions {
+            hw.subscribe(*endpoint).await?;
+        }
         for (endpoint, data, with_response) in self.handshake {
             hw.write(*endpoint, data, *with_response).await?;
         }

@@ -27,7 +27,10 @@ fn every_built_in_definition_has_a_protocol_and_back() {
     let defined = defined();
     let no_code: Vec<_> = defined.difference(&registered).collect();
     let no_definition: Vec<_> = registered.difference(&defined).collect();
-    assert!(no_code.is_empty(), "definitions without a protocol: {no_code:?}");
+    assert!(
+        no_code.is_empty(),
+        "definitions without a protocol: {no_code:?}"
+    );
     assert!(
         no_definition.is_empty(),
         "protocols without definitions: {no_definition:?}"
@@ -68,5 +71,8 @@ fn every_hardware_family_has_its_facts_written_down() {
         .filter(|name| name != "simulated")
         .filter(|name| !root().join(format!("docs/protocols/{name}.md")).exists())
         .collect();
-    assert!(missing.is_empty(), "no docs/protocols/<name>.md for {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "no docs/protocols/<name>.md for {missing:?}"
+    );
 }

@@ -63,6 +63,21 @@ pub(super) fn step_byte(change: &OutputChange) -> Result<u8, DeviceError> {
     })
 }
 
+/// A change's step as one byte when it is at most `hi` (packets that only have room for
+/// that many steps); larger or negative steps are refused, naming the feature and output.
+pub(super) fn step_up_to(change: &OutputChange, hi: u8) -> Result<u8, DeviceError> {
+    match u8::try_from(change.value) {
+        Ok(step) if step <= hi => Ok(step),
+        _ => Err(DeviceError::ValueOutOfRange {
+            feature: change.feature,
+            output: change.output,
+            value: change.value,
+            lo: 0,
+            hi: i32::from(hi),
+        }),
+    }
+}
+
 /// Values as bytes, refusing any outside 0..=255.
 pub(super) fn bytes_of(values: &[i32]) -> Result<Vec<u8>, DeviceError> {
     values.iter().map(|v| byte(*v)).collect()

@@ -1,7 +1,8 @@
-//! The 17-byte motor packet MagicMotion's newer toys share (magic-motion-2 and -4):
+//! The motor packets MagicMotion's toys share. The newer ones (magic-motion-2 and -4) take
 //! `10 FF 04 0A 32 V 00 04 08 A 64 00 04 08 B 64 01` to `tx`, where A and B are the two
-//! motors' steps (0..100, as they are) and V tells the two protocols apart. Battery is the
-//! standard BLE characteristic. No handshake.
+//! motors' steps (0..100, as they are) and V tells the two protocols apart; the older ones
+//! (magic-motion-1 and -3) take the 12-byte [`short_packet`]. Battery is the standard BLE
+//! characteristic. No handshake.
 
 use std::sync::Arc;
 
@@ -26,6 +27,14 @@ pub(super) struct MagicMotion {
     pub mirror_single: bool,
     /// The output kinds that take a slot (in feature order).
     pub outputs: &'static [OutputType],
+}
+
+/// The older toys' packet for one motor at `level`: `0B FF 04 0A V V 00 04 08 level 64 00`,
+/// where V tells the generations apart (0x32 for magic-motion-1, 0x46 for -3).
+pub(super) fn short_packet(variant: u8, level: u8) -> [u8; 12] {
+    [
+        0x0B, 0xFF, 0x04, 0x0A, variant, variant, 0x00, 0x04, 0x08, level, 0x64, 0x00,
+    ]
 }
 
 /// The packet for motor steps `a` and `b`.

@@ -28,6 +28,7 @@ mod kiiroo_v21_initialized;
 mod kiiroo_v2;
 mod kiiroo_v2_vibrator;
 mod kiiroo_v3;
+mod kizuna;
 mod lelo_f1s;
 mod lelo_f1sv2;
 mod lelo_harmony;
@@ -41,15 +42,29 @@ mod loob;
 mod lovedistance;
 mod lovehoney_desire;
 mod lovense;
+mod lovenuts;
 mod luvmazer;
 mod magic_motion_1;
 mod magic_motion_2;
+mod magic_motion_3;
 mod magic_motion_4;
 mod magic_motion_shapes;
+mod mannuo;
+mod maxpro;
+mod meese;
+mod mizzzee;
+mod mizzzee_v2;
+mod mizzzee_v3;
 mod monsterpub;
+mod motorbunny;
+mod muse;
+mod mymuselinkplus;
 mod mysteryvibe;
 mod mysteryvibe_v2;
+mod nextlevelracing;
+mod nexus_revo;
 mod nobra;
+mod omobo;
 mod ossm;
 mod packet_shapes;
 mod patoo;
@@ -165,6 +180,7 @@ impl ProtocolRegistry {
             Arc::new(kiiroo_v2::KIIROO_V2),
             Arc::new(kiiroo_v2_vibrator::PROTOCOL),
             Arc::new(kiiroo_v3::PROTOCOL),
+            Arc::new(kizuna::PROTOCOL),
             Arc::new(lelo_f1s::PROTOCOL),
             Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lelo_harmony::LeloHarmony),
@@ -178,14 +194,28 @@ impl ProtocolRegistry {
             Arc::new(lovedistance::protocol()),
             Arc::new(lovehoney_desire::LOVEHONEY_DESIRE),
             Arc::new(lovense::Lovense),
+            Arc::new(lovenuts::PROTOCOL),
             Arc::new(luvmazer::PROTOCOL),
             Arc::new(magic_motion_1::protocol()),
             Arc::new(magic_motion_2::PROTOCOL),
+            Arc::new(magic_motion_3::PROTOCOL),
             Arc::new(magic_motion_4::PROTOCOL),
+            Arc::new(mannuo::PROTOCOL),
+            Arc::new(maxpro::PROTOCOL),
+            Arc::new(meese::PROTOCOL),
+            Arc::new(mizzzee::PROTOCOL),
+            Arc::new(mizzzee_v2::PROTOCOL),
+            Arc::new(mizzzee_v3::PROTOCOL),
             Arc::new(monsterpub::MonsterPub),
+            Arc::new(motorbunny::PROTOCOL),
+            Arc::new(muse::PROTOCOL),
+            Arc::new(mymuselinkplus::MyMuseLinkPlus),
             Arc::new(mysteryvibe::MYSTERYVIBE),
             Arc::new(mysteryvibe_v2::PROTOCOL),
+            Arc::new(nextlevelracing::PROTOCOL),
+            Arc::new(nexus_revo::PROTOCOL),
             Arc::new(nobra::NOBRA),
+            Arc::new(omobo::PROTOCOL),
             Arc::new(ossm::Ossm),
             Arc::new(patoo::PATOO),
             Arc::new(picobong::PICOBONG),

@@ -4,7 +4,8 @@ use crate::device::error::DeviceError;
 use crate::device::protocol::{HardwareCommand, OutputChange};
 use crate::hardware::Endpoint;
 
-use super::packet_shapes::{Fixed, Shape, one_write, unsupported, vibrate_level};
+use super::handler_kit::{one_write, unsupported, vibrate_level};
+use super::packet_shapes::{Fixed, Shape};
 
 pub(super) const ANEROS: Fixed = Fixed::new("aneros", Shape::EachChange(encode));
 

@@ -14,7 +14,9 @@ use crate::device::error::DeviceError;
 use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
 use crate::hardware::{Endpoint, HardwareDevice};
 
-use super::packet_shapes::{Fixed, Shape, Vibrators};
+use super::handler_kit::bytes_of;
+use super::packet_shapes::{Fixed, Shape, Slots};
+use crate::device::feature::OutputType;
 
 const NAME: &str = "cueme";
 const MAX_MOTORS: usize = 15;
@@ -33,7 +35,7 @@ fn model_from_name(name: &str) -> Option<String> {
 }
 
 struct Cueme {
-    motors: Vibrators,
+    motors: Slots,
     turns: Mutex<Turns>,
 }
 
@@ -78,15 +80,15 @@ impl Cueme {
     fn start(
         _hw: &Arc<dyn HardwareDevice>,
         definition: &DeviceDefinition,
-    ) -> Arc<dyn ProtocolHandler> {
-        let motors = Vibrators::of(definition);
-        Arc::new(Cueme {
+    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
+        let motors = Slots::of(definition, &[OutputType::Vibrate]);
+        Ok(Arc::new(Cueme {
             turns: Mutex::new(Turns {
-                levels: vec![0; motors.count()],
+                levels: vec![0; motors.len()],
                 current: 0,
             }),
             motors,
-        })
+        }))
     }
 
     fn turns(&self) -> MutexGuard<'_, Turns> {
@@ -119,12 +121,13 @@ impl ProtocolHandler for Cueme {
         changes: &[OutputChange],
         state: &OutputState,
     ) -> Result<Vec<HardwareCommand>, DeviceError> {
-        if self.motors.count() > MAX_MOTORS {
+        if self.motors.len() > MAX_MOTORS {
             return Err(DeviceError::Protocol(format!(
                 "{NAME}: a byte addresses at most {MAX_MOTORS} motors"
             )));
         }
-        let levels = self.motors.levels(NAME, changes, state)?;
+        self.motors.check(NAME, changes)?;
+        let levels = bytes_of(&self.motors.values(state))?;
         if let Some(level) = levels.iter().find(|l| **l > 15) {
             return Err(DeviceError::Protocol(format!(
                 "{NAME}: level {level} is above 15"

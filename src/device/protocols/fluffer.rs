@@ -18,7 +18,8 @@ use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 
 use super::aes_ecb::{AesEcb, random_bytes};
-use super::packet_kit::{BuildFn, CombinedPacket, Slots};
+use super::handler_kit::one_write;
+use super::packet_shapes::{PacketHandler, Slots};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
@@ -26,6 +27,7 @@ use crate::device::protocol::{HardwareCommand, Protocol, ProtocolHandler, write_
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareIdentity, HardwareInfo};
 
+const NAME: &str = "fluffer";
 const KEY: &[u8; 16] = b"jdk#Flu%y6fer32f";
 const COMPANY: u16 = 0x684A;
 const AUTH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -117,7 +119,7 @@ async fn authenticate(
 #[async_trait]
 impl Protocol for Fluffer {
     fn name(&self) -> &'static str {
-        "fluffer"
+        NAME
     }
 
     async fn identify(
@@ -157,21 +159,19 @@ impl Protocol for Fluffer {
         if !adv.is_empty() {
             authenticate(hw, &cipher, &adv).await?;
         }
-        let build: BuildFn = Box::new(move |values| {
-            let s1 = motor_byte(values.first().copied().unwrap_or(0))?;
-            let s2 = motor_byte(values.get(1).copied().unwrap_or(0))?;
-            Ok(cipher.encrypt(&[0x82, 0x0F, 0x05, 0x00, s1, s2, 0x00, 0x00]))
-        });
         let kinds = [
             OutputType::Vibrate,
             OutputType::Rotate,
             OutputType::Oscillate,
         ];
-        Ok(Arc::new(CombinedPacket::tx(
-            Slots::of(definition, &kinds),
-            2,
-            build,
-        )))
+        let slots = Slots::of(definition, &kinds).at_least(2);
+        Ok(PacketHandler::all_motors(NAME, slots, move |values| {
+            let s1 = motor_byte(values[0])?;
+            let s2 = motor_byte(values[1])?;
+            let packet = cipher.encrypt(&[0x82, 0x0F, 0x05, 0x00, s1, s2, 0x00, 0x00]);
+            one_write(Endpoint::Tx, packet, false)
+        })
+        .shared())
     }
 
     fn simulated_responder(

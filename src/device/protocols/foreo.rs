@@ -1,26 +1,30 @@
 //! Foreo: `[0x01, mode, level]` on `tx`, written with response; the mode byte comes from
 //! the advertised name.
 
-use super::handler_kit::{PacketHandler, SimpleProtocol, byte, unsupported};
+use super::handler_kit::{byte, unsupported};
+use super::packet_shapes::{Fixed, PacketHandler, Shape};
 use crate::device::feature::OutputType;
 use crate::device::protocol::HardwareCommand;
 use crate::hardware::Endpoint;
 
 const NAME: &str = "foreo";
 
-pub fn protocol() -> SimpleProtocol {
-    SimpleProtocol::new(NAME, |hw, _| {
-        let mode = mode_of(hw.name());
-        Ok(PacketHandler::each(move |c| match c.output {
-            OutputType::Vibrate => Ok(vec![HardwareCommand::write(
-                Endpoint::Tx,
-                [0x01, mode, byte(c.value)?],
-                true,
-            )]),
-            _ => Err(unsupported(NAME, c)),
-        })
-        .shared())
-    })
+pub fn protocol() -> Fixed {
+    Fixed::new(
+        NAME,
+        Shape::Custom(|hw, _| {
+            let mode = mode_of(hw.name());
+            Ok(PacketHandler::each(move |c| match c.output {
+                OutputType::Vibrate => Ok(vec![HardwareCommand::write(
+                    Endpoint::Tx,
+                    [0x01, mode, byte(c.value)?],
+                    true,
+                )]),
+                _ => Err(unsupported(NAME, c)),
+            })
+            .shared())
+        }),
+    )
 }
 
 /// Play Smart 2 models take mode 3, FOFO and UFO models mode 1, everything else 0.

@@ -9,9 +9,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::handler_kit::{
-    SimpleProtocol, SimulatedToy, battery_only, byte, level_byte, no_input, only, output_features,
-    unsupported,
+    SimulatedToy, battery_only, byte, level_byte, no_input, only, output_features, unsupported,
 };
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputType, OutputType};
 use crate::device::protocol::{
@@ -60,7 +60,7 @@ fn obfuscate(payload: [u8; 10]) -> Vec<u8> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Shape {
+enum Layout {
     /// One motor, level sent alone.
     Single,
     /// The `AC695X_1(BLE)` pump: plain 16-byte packet.
@@ -69,26 +69,29 @@ enum Shape {
     Dual,
 }
 
-pub fn protocol() -> SimpleProtocol {
-    SimpleProtocol::new(NAME, |hw, definition| {
-        let outputs = output_features(&definition.features).len();
-        let shape = if hw.name() == PUMP_NAME {
-            Shape::Pump
-        } else if outputs <= 1 {
-            Shape::Single
-        } else {
-            Shape::Dual
-        };
-        let battery_feature = definition
-            .features
-            .iter()
-            .find(|f| f.inputs.contains_key(&InputType::Battery))
-            .map(|f| f.index);
-        Ok(Arc::new(GalakuHandler {
-            shape,
-            battery_feature,
-        }))
-    })
+pub fn protocol() -> Fixed {
+    Fixed::new(
+        NAME,
+        Shape::Custom(|hw, definition| {
+            let outputs = output_features(&definition.features).len();
+            let shape = if hw.name() == PUMP_NAME {
+                Layout::Pump
+            } else if outputs <= 1 {
+                Layout::Single
+            } else {
+                Layout::Dual
+            };
+            let battery_feature = definition
+                .features
+                .iter()
+                .find(|f| f.inputs.contains_key(&InputType::Battery))
+                .map(|f| f.index);
+            Ok(Arc::new(GalakuHandler {
+                shape,
+                battery_feature,
+            }))
+        }),
+    )
     .responder(|_, spec| {
         let battery = spec.battery_level.unwrap_or(90);
         let request = obfuscate(BATTERY_REQUEST);
@@ -105,7 +108,7 @@ pub fn protocol() -> SimpleProtocol {
 }
 
 struct GalakuHandler {
-    shape: Shape,
+    shape: Layout,
     battery_feature: Option<u32>,
 }
 
@@ -123,7 +126,7 @@ impl ProtocolHandler for GalakuHandler {
         only(NAME, changes, &MOTOR_OUTPUTS)?;
         let mut out = Vec::new();
         match self.shape {
-            Shape::Single => {
+            Layout::Single => {
                 for c in changes {
                     if c.output == OutputType::Rotate {
                         return Err(unsupported(NAME, c));
@@ -131,7 +134,7 @@ impl ProtocolHandler for GalakuHandler {
                     out.push(tx(obfuscate([90, 0, 0, 1, 49, byte(c.value)?, 0, 0, 0, 0])));
                 }
             }
-            Shape::Pump => {
+            Layout::Pump => {
                 for c in changes {
                     let v = byte(c.value)?;
                     let mut packet = vec![0xAA, 0x01, 0x0A, 0x03, v, u8::from(v != 0)];
@@ -139,11 +142,11 @@ impl ProtocolHandler for GalakuHandler {
                     out.push(tx(packet));
                 }
             }
-            Shape::Dual if !changes.is_empty() => {
+            Layout::Dual if !changes.is_empty() => {
                 let (s0, s1) = (level_byte(state, 0)?, level_byte(state, 1)?);
                 out.push(tx(obfuscate([90, 0, 0, 1, 64, 3, s0, s1, 0, 0])));
             }
-            Shape::Dual => {}
+            Layout::Dual => {}
         }
         Ok(out)
     }

@@ -1,20 +1,16 @@
-//! Pieces shared by the simpler byte protocols: a protocol made of init writes and a
-//! handler, a handler built from an encoding function, value-to-byte conversion, the level
-//! of a motor whatever its output kind, reading a battery byte, and a simulated toy that
-//! answers reads and writes.
+//! Values and errors shared by the byte protocols (packet shapes are in `packet_shapes`):
+//! value-to-byte conversion, the level of a motor whatever its output kind, the one
+//! error for an output a protocol cannot drive, reading a battery byte, and a simulated
+//! toy that answers reads and writes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-
-use crate::device::config::{DeviceDefinition, ProtocolDef};
+use crate::device::config::ProtocolDef;
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputType, OutputType};
-use crate::device::protocol::{
-    HardwareCommand, Keepalive, OutputChange, OutputState, Protocol, ProtocolHandler,
-};
+use crate::device::protocol::{HardwareCommand, OutputChange, OutputState};
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice};
 
@@ -28,70 +24,6 @@ pub(super) const MOTOR_KINDS: [OutputType; 4] = [
     OutputType::Oscillate,
     OutputType::Constrict,
 ];
-
-type BuildFn = fn(
-    &Arc<dyn HardwareDevice>,
-    &DeviceDefinition,
-) -> Result<Arc<dyn ProtocolHandler>, DeviceError>;
-type ResponderFn = fn(&ProtocolDef, &SimulatedDeviceSpec) -> Option<Box<dyn SimulatedResponder>>;
-
-/// A protocol identified by name alone: fixed init writes, then a handler built from the
-/// device and its definition.
-pub(super) struct SimpleProtocol {
-    name: &'static str,
-    init: Vec<HardwareCommand>,
-    build: BuildFn,
-    responder: Option<ResponderFn>,
-}
-
-impl SimpleProtocol {
-    pub(super) fn new(name: &'static str, build: BuildFn) -> SimpleProtocol {
-        SimpleProtocol {
-            name,
-            init: Vec::new(),
-            build,
-            responder: None,
-        }
-    }
-
-    /// Commands run, in order, before the handler is built.
-    pub(super) fn init(mut self, commands: Vec<HardwareCommand>) -> SimpleProtocol {
-        self.init = commands;
-        self
-    }
-
-    /// How a simulated toy answers.
-    pub(super) fn responder(mut self, responder: ResponderFn) -> SimpleProtocol {
-        self.responder = Some(responder);
-        self
-    }
-}
-
-#[async_trait]
-impl Protocol for SimpleProtocol {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    async fn initialize(
-        &self,
-        hw: &Arc<dyn HardwareDevice>,
-        definition: &DeviceDefinition,
-    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
-        for command in &self.init {
-            command.run(hw.as_ref()).await?;
-        }
-        (self.build)(hw, definition)
-    }
-
-    fn simulated_responder(
-        &self,
-        protocol: &ProtocolDef,
-        spec: &SimulatedDeviceSpec,
-    ) -> Option<Box<dyn SimulatedResponder>> {
-        self.responder.and_then(|f| f(protocol, spec))
-    }
-}
 
 /// The model a simulated toy reports: the one its spec names, else the first configured.
 pub(super) fn simulated_model(
@@ -117,6 +49,56 @@ pub(super) fn unsupported(protocol: &str, change: &OutputChange) -> DeviceError 
 /// A value as one byte; values outside 0..=255 are an error, never truncated.
 pub(super) fn byte(value: i32) -> Result<u8, DeviceError> {
     u8::try_from(value).map_err(|_| DeviceError::Protocol(format!("{value} does not fit a byte")))
+}
+
+/// A change's step as one byte; steps outside 0..=255 are refused (naming the feature and
+/// output), never truncated.
+pub(super) fn step_byte(change: &OutputChange) -> Result<u8, DeviceError> {
+    u8::try_from(change.value).map_err(|_| DeviceError::ValueOutOfRange {
+        feature: change.feature,
+        output: change.output,
+        value: change.value,
+        lo: 0,
+        hi: 255,
+    })
+}
+
+/// Values as bytes, refusing any outside 0..=255.
+pub(super) fn bytes_of(values: &[i32]) -> Result<Vec<u8>, DeviceError> {
+    values.iter().map(|v| byte(*v)).collect()
+}
+
+/// The feature index plus `offset` as one byte (the motor number some packets carry).
+pub(super) fn feature_byte(change: &OutputChange, offset: u32) -> Result<u8, DeviceError> {
+    change
+        .feature
+        .checked_add(offset)
+        .and_then(|n| u8::try_from(n).ok())
+        .ok_or(DeviceError::UnknownFeature(change.feature))
+}
+
+/// The step byte of a vibrator, the only output some protocols have.
+pub(super) fn vibrate_level(protocol: &str, change: &OutputChange) -> Result<u8, DeviceError> {
+    if change.output != OutputType::Vibrate {
+        return Err(unsupported(protocol, change));
+    }
+    step_byte(change)
+}
+
+/// A change encoded as one write.
+pub(super) fn one_write(
+    endpoint: Endpoint,
+    data: impl Into<Vec<u8>>,
+    with_response: bool,
+) -> Result<Vec<HardwareCommand>, DeviceError> {
+    Ok(vec![HardwareCommand::write(endpoint, data, with_response)])
+}
+
+/// The duration of a timed move.
+pub(super) fn duration_of(change: &OutputChange) -> Result<u32, DeviceError> {
+    change.duration.ok_or(DeviceError::MissingDuration {
+        output: change.output,
+    })
 }
 
 /// A feature's motor level whatever kind drives it (rotation by its magnitude).
@@ -176,67 +158,6 @@ pub(super) fn only(
     }
 }
 
-type EncodeFn = Box<
-    dyn Fn(&[OutputChange], &OutputState) -> Result<Vec<HardwareCommand>, DeviceError>
-        + Send
-        + Sync,
->;
-
-/// A handler whose packets are a function of the batch and the current output state,
-/// optionally with a battery byte to read and a keepalive.
-pub(super) struct PacketHandler {
-    encode: EncodeFn,
-    battery: Option<Endpoint>,
-    keepalive: Keepalive,
-}
-
-impl PacketHandler {
-    /// Each change becomes its own packets, in batch order.
-    pub(super) fn each(
-        encode: impl Fn(&OutputChange) -> Result<Vec<HardwareCommand>, DeviceError>
-        + Send
-        + Sync
-        + 'static,
-    ) -> PacketHandler {
-        PacketHandler::batch(move |changes, _| {
-            let mut out = Vec::new();
-            for change in changes {
-                out.extend(encode(change)?);
-            }
-            Ok(out)
-        })
-    }
-
-    /// The whole batch becomes packets built from the output state.
-    pub(super) fn batch(
-        encode: impl Fn(&[OutputChange], &OutputState) -> Result<Vec<HardwareCommand>, DeviceError>
-        + Send
-        + Sync
-        + 'static,
-    ) -> PacketHandler {
-        PacketHandler {
-            encode: Box::new(encode),
-            battery: None,
-            keepalive: Keepalive::None,
-        }
-    }
-
-    /// Battery reads return the first byte read from `endpoint`, as percent.
-    pub(super) fn battery_byte(mut self, endpoint: Endpoint) -> PacketHandler {
-        self.battery = Some(endpoint);
-        self
-    }
-
-    pub(super) fn keepalive(mut self, keepalive: Keepalive) -> PacketHandler {
-        self.keepalive = keepalive;
-        self
-    }
-
-    pub(super) fn shared(self) -> Arc<dyn ProtocolHandler> {
-        Arc::new(self)
-    }
-}
-
 /// Reads `endpoint` and returns its first byte as a battery percentage.
 pub(super) async fn read_battery_byte(
     hw: &Arc<dyn HardwareDevice>,
@@ -261,34 +182,6 @@ pub(super) fn battery_only(feature: &DeviceFeature, input: InputType) -> Result<
     match input {
         InputType::Battery => Ok(()),
         other => Err(no_input(feature, other)),
-    }
-}
-
-#[async_trait]
-impl ProtocolHandler for PacketHandler {
-    fn encode_outputs(
-        &self,
-        changes: &[OutputChange],
-        state: &OutputState,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
-        (self.encode)(changes, state)
-    }
-
-    fn keepalive(&self) -> Keepalive {
-        self.keepalive.clone()
-    }
-
-    async fn read_input(
-        &self,
-        hw: &Arc<dyn HardwareDevice>,
-        feature: &DeviceFeature,
-        input: InputType,
-    ) -> Result<i32, DeviceError> {
-        battery_only(feature, input)?;
-        match self.battery {
-            Some(endpoint) => read_battery_byte(hw, endpoint).await,
-            None => Err(no_input(feature, input)),
-        }
     }
 }
 
@@ -356,6 +249,18 @@ mod tests {
         assert_eq!(byte(255).ok(), Some(255));
         assert!(byte(256).is_err());
         assert!(byte(-1).is_err());
+        let change = |value| OutputChange {
+            feature: 1,
+            output: OutputType::Vibrate,
+            value,
+            duration: None,
+        };
+        assert_eq!(step_byte(&change(255)), Ok(255));
+        assert!(matches!(
+            step_byte(&change(256)),
+            Err(DeviceError::ValueOutOfRange { value: 256, .. })
+        ));
+        assert!(step_byte(&change(-1)).is_err());
     }
 
     #[test]

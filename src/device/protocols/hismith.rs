@@ -13,14 +13,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::handler_kit::READ_TIMEOUT;
-use super::packet_kit::{PacketPerOutput, step_byte, unsupported};
+use super::handler_kit::{READ_TIMEOUT, step_byte, unsupported};
+use super::packet_shapes::{PacketHandler, PacketPerOutput};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{OutputChange, Protocol, ProtocolHandler};
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareInfo};
+
+const NAME: &str = "hismith";
 
 pub struct Hismith;
 
@@ -49,14 +51,14 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
             SECOND_VIBRATOR,
             if s == 0 { VIBRATOR_OFF } else { s },
         )),
-        _ => Err(unsupported(change)),
+        _ => Err(unsupported(NAME, change)),
     }
 }
 
 #[async_trait]
 impl Protocol for Hismith {
     fn name(&self) -> &'static str {
-        "hismith"
+        NAME
     }
 
     async fn identify(
@@ -77,7 +79,7 @@ impl Protocol for Hismith {
         _hw: &Arc<dyn HardwareDevice>,
         _definition: &DeviceDefinition,
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
-        Ok(Arc::new(PacketPerOutput::tx(encode)))
+        Ok(PacketHandler::packets(PacketPerOutput::tx(encode)).shared())
     }
 
     fn simulated_responder(

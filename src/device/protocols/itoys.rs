@@ -6,7 +6,8 @@ use crate::device::feature::OutputType;
 use crate::device::protocol::{HardwareCommand, OutputChange};
 use crate::hardware::Endpoint;
 
-use super::packet_shapes::{Fixed, Shape, byte, one_write, unsupported};
+use super::handler_kit::{byte, one_write, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 
 pub(super) const ITOYS: Fixed = Fixed::new("itoys", Shape::EachChange(encode));
 

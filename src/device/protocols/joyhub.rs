@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::handler_kit::{SimpleProtocol, byte, level_byte, unsupported};
+use super::handler_kit::{byte, level_byte, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
@@ -22,12 +23,15 @@ const SPRAY_RUNS_FOR: Duration = Duration::from_secs(1);
 const SPRAY_TICK: Duration = Duration::from_millis(50);
 const SPRAY_OFF: [u8; 6] = [0xA0, 0x24, 0x00, 0x00, 0x00, 0x00];
 
-pub fn protocol() -> SimpleProtocol {
-    SimpleProtocol::new(NAME, |_hw, _| {
-        Ok(Arc::new(JoyHubHandler {
-            spray_since: Mutex::new(None),
-        }))
-    })
+pub fn protocol() -> Fixed {
+    Fixed::new(
+        NAME,
+        Shape::Custom(|_hw, _| {
+            Ok(Arc::new(JoyHubHandler {
+                spray_since: Mutex::new(None),
+            }))
+        }),
+    )
 }
 
 struct JoyHubHandler {

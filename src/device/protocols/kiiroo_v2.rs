@@ -10,7 +10,7 @@ use super::packet_shapes::{Fixed, LaunchStroker, Shape};
 
 pub(super) const KIIROO_V2: Fixed = Fixed::new(
     "kiiroo-v2",
-    Shape::Custom(|_, _| Arc::new(LaunchStroker::new("kiiroo-v2", stroke, None))),
+    Shape::Custom(|_, _| Ok(Arc::new(LaunchStroker::new("kiiroo-v2", stroke, None)))),
 )
 .handshake(&[(Endpoint::Firmware, &[0x00], true)]);
 

@@ -7,9 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
-use super::handler_kit::{
-    READ_TIMEOUT, SimpleProtocol, SimulatedToy, battery_only, byte, unsupported,
-};
+use super::handler_kit::{READ_TIMEOUT, SimulatedToy, battery_only, byte, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputType, OutputType};
 use crate::device::protocol::{HardwareCommand, OutputChange, ProtocolHandler};
@@ -29,12 +28,15 @@ pub(super) fn launch_speed(previous: u8, position: u8, duration_ms: u32) -> u8 {
     (speed * 99.0) as u8
 }
 
-pub fn protocol() -> SimpleProtocol {
-    SimpleProtocol::new(NAME, |_, _| {
-        Ok(Arc::new(KiirooV21Handler {
-            position: Mutex::new(0),
-        }))
-    })
+pub fn protocol() -> Fixed {
+    Fixed::new(
+        NAME,
+        Shape::Custom(|_, _| {
+            Ok(Arc::new(KiirooV21Handler {
+                position: Mutex::new(0),
+            }))
+        }),
+    )
     .responder(|_, spec| {
         let mut answer = [0u8; BATTERY_ANSWER_LEN];
         answer[BATTERY_BYTE] = spec.battery_level.unwrap_or(90);

@@ -8,11 +8,12 @@ use crate::device::error::DeviceError;
 use crate::device::protocol::{HardwareCommand, OutputChange};
 use crate::hardware::Endpoint;
 
-use super::packet_shapes::{Fixed, LaunchStroker, Shape, one_write, vibrate_level};
+use super::handler_kit::{one_write, vibrate_level};
+use super::packet_shapes::{Fixed, LaunchStroker, Shape};
 
 pub(super) const KIIROO_V21_INITIALIZED: Fixed = Fixed::new(
     NAME,
-    Shape::Custom(|_, _| Arc::new(LaunchStroker::new(NAME, stroke, Some(vibrate)))),
+    Shape::Custom(|_, _| Ok(Arc::new(LaunchStroker::new(NAME, stroke, Some(vibrate))))),
 )
 .handshake(&[
     (Endpoint::Tx, &[0x03, 0x00, 0x64, 0x19], true),

@@ -2,34 +2,20 @@
 //! every packet is `[v0, v1, v2]`, the three motors' current steps (0..100), written to
 //! `tx` without response. Toys with fewer motors keep the unused slots at 0.
 
-use std::sync::Arc;
-
-use async_trait::async_trait;
-
-use super::packet_kit::{CombinedPacket, Slots, bytes_of};
-use crate::device::config::DeviceDefinition;
-use crate::device::error::DeviceError;
+use super::handler_kit::{bytes_of, one_write};
+use super::packet_shapes::{Fixed, PacketHandler, Shape, Slots};
 use crate::device::feature::OutputType;
-use crate::device::protocol::{Protocol, ProtocolHandler};
-use crate::hardware::HardwareDevice;
+use crate::hardware::Endpoint;
 
-pub struct KiirooV2Vibrator;
+const NAME: &str = "kiiroo-v2-vibrator";
 
-#[async_trait]
-impl Protocol for KiirooV2Vibrator {
-    fn name(&self) -> &'static str {
-        "kiiroo-v2-vibrator"
-    }
-
-    async fn initialize(
-        &self,
-        _hw: &Arc<dyn HardwareDevice>,
-        definition: &DeviceDefinition,
-    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
-        Ok(Arc::new(CombinedPacket::tx(
-            Slots::of(definition, &[OutputType::Vibrate]),
-            3,
-            Box::new(bytes_of),
-        )))
-    }
-}
+pub(super) const PROTOCOL: Fixed = Fixed::new(
+    NAME,
+    Shape::Custom(|_, definition| {
+        let slots = Slots::of(definition, &[OutputType::Vibrate]).at_least(3);
+        Ok(PacketHandler::all_motors(NAME, slots, |values| {
+            one_write(Endpoint::Tx, bytes_of(values)?, false)
+        })
+        .shared())
+    }),
+);

@@ -18,7 +18,8 @@ use crate::device::protocol::{HardwareCommand, OutputChange, Protocol, ProtocolH
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareError, HardwareEvent};
 
-use super::packet_shapes::{AllMotors, PerChange, one_write, unsupported, vibrate_level};
+use super::handler_kit::{one_write, unsupported, vibrate_level};
+use super::packet_shapes::PacketHandler;
 
 const NAME: &str = "lelo-f1sv2";
 
@@ -80,9 +81,9 @@ impl Protocol for LeloF1sV2 {
             .await
             .map_err(|_| DeviceError::Protocol(format!("{NAME}: no valid security handshake")))??;
         Ok(if security == Endpoint::Whitelist {
-            Arc::new(AllMotors::new(NAME, definition, both_motors))
+            PacketHandler::vibrators(NAME, definition, both_motors).shared()
         } else {
-            Arc::new(PerChange(harmony))
+            PacketHandler::each(harmony).shared()
         })
     }
 

@@ -14,13 +14,16 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::packet_kit::{PacketPerOutput, feature_byte, step_byte, unsupported};
+use super::handler_kit::{feature_byte, step_byte, unsupported};
+use super::packet_shapes::{PacketHandler, PacketPerOutput};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{OutputChange, Protocol, ProtocolHandler};
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareError, HardwareEvent};
+
+const NAME: &str = "lelo-harmony";
 
 pub struct LeloHarmony;
 
@@ -79,14 +82,14 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
                 0x0A, 0x12, motor, 0x08, 0x00, 0x00, 0x00, 0x00, s, 0x00,
             ])
         }
-        _ => Err(unsupported(change)),
+        _ => Err(unsupported(NAME, change)),
     }
 }
 
 #[async_trait]
 impl Protocol for LeloHarmony {
     fn name(&self) -> &'static str {
-        "lelo-harmony"
+        NAME
     }
 
     async fn initialize(
@@ -97,7 +100,7 @@ impl Protocol for LeloHarmony {
         tokio::time::timeout(PAIRING_TIMEOUT, pair(hw))
             .await
             .map_err(|_| DeviceError::Hardware(HardwareError::Timeout))??;
-        Ok(Arc::new(PacketPerOutput::tx(encode)))
+        Ok(PacketHandler::packets(PacketPerOutput::tx(encode)).shared())
     }
 
     fn simulated_responder(

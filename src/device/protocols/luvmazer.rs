@@ -5,11 +5,13 @@
 //! - oscillate `[0xA0, 0x06, 0x01, 0x00, 0x64, s]`
 //! - constrict `[0xA0, 0x0D, 0x00, 0x00, L, s]`, L = 0x14 while constricting, else 0
 
-use super::packet_kit::{PacketPerOutput, feature_byte, step_byte, unsupported};
-use super::packet_shapes::{Fixed, Shape};
+use super::handler_kit::{feature_byte, step_byte, unsupported};
+use super::packet_shapes::{Fixed, PacketPerOutput, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
+
+const NAME: &str = "luvmazer";
 
 fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     let s = step_byte(change)?;
@@ -24,9 +26,8 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
             let level = if s == 0 { 0x00 } else { 0x14 };
             Ok(vec![0xA0, 0x0D, 0x00, 0x00, level, s])
         }
-        _ => Err(unsupported(change)),
+        _ => Err(unsupported(NAME, change)),
     }
 }
 
-pub(super) const PROTOCOL: Fixed =
-    Fixed::new("luvmazer", Shape::Packets(PacketPerOutput::tx(encode)));
+pub(super) const PROTOCOL: Fixed = Fixed::new(NAME, Shape::Packets(PacketPerOutput::tx(encode)));

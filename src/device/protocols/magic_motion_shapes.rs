@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::handler_kit::SimulatedToy;
-use super::packet_kit::{BuildFn, CombinedPacket, Slots, bytes_of};
+use super::handler_kit::{SimulatedToy, bytes_of, one_write};
+use super::packet_shapes::{PacketHandler, Slots};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{Protocol, ProtocolHandler};
-use crate::hardware::HardwareDevice;
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
+use crate::hardware::{Endpoint, HardwareDevice};
 
 /// One MagicMotion protocol generation.
 pub(super) struct MagicMotion {
@@ -48,23 +48,17 @@ impl Protocol for MagicMotion {
         definition: &DeviceDefinition,
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
         let slots = Slots::of(definition, self.outputs);
-        let variant = self.variant;
+        let (variant, with_response) = (self.variant, self.with_response);
         let mirror = self.mirror_single && slots.len() == 1;
-        let build: BuildFn = Box::new(move |values| {
+        let slots = slots.at_least(2);
+        Ok(PacketHandler::all_motors(self.name, slots, move |values| {
             let bytes = bytes_of(values)?;
-            let a = bytes.first().copied().unwrap_or(0);
-            let b = if mirror {
-                a
-            } else {
-                bytes.get(1).copied().unwrap_or(0)
-            };
-            Ok(motor_packet(variant, a, b))
-        });
-        Ok(Arc::new(CombinedPacket {
-            with_response: self.with_response,
-            ble_battery: true,
-            ..CombinedPacket::tx(slots, 2, build)
-        }))
+            let a = bytes[0];
+            let b = if mirror { a } else { bytes[1] };
+            one_write(Endpoint::Tx, motor_packet(variant, a, b), with_response)
+        })
+        .battery_byte(Endpoint::RxBleBattery)
+        .shared())
     }
 
     fn simulated_responder(

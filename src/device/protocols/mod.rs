@@ -32,7 +32,6 @@ mod monsterpub;
 mod mysteryvibe;
 mod mysteryvibe_v2;
 mod nobra;
-mod packet_kit;
 mod packet_shapes;
 mod patoo;
 mod picobong;
@@ -97,7 +96,7 @@ impl ProtocolRegistry {
             Arc::new(kiiroo_v21::protocol()),
             Arc::new(kiiroo_v21_initialized::KIIROO_V21_INITIALIZED),
             Arc::new(kiiroo_v2::KIIROO_V2),
-            Arc::new(kiiroo_v2_vibrator::KiirooV2Vibrator),
+            Arc::new(kiiroo_v2_vibrator::PROTOCOL),
             Arc::new(lelo_f1sv2::LeloF1sV2),
             Arc::new(lelo_harmony::LeloHarmony),
             Arc::new(libo_vibes::protocol()),
@@ -110,7 +109,7 @@ impl ProtocolRegistry {
             Arc::new(magic_motion_4::PROTOCOL),
             Arc::new(monsterpub::MonsterPub),
             Arc::new(mysteryvibe::MYSTERYVIBE),
-            Arc::new(mysteryvibe_v2::MysteryVibeV2),
+            Arc::new(mysteryvibe_v2::PROTOCOL),
             Arc::new(nobra::NOBRA),
             Arc::new(patoo::PATOO),
             Arc::new(picobong::PICOBONG),

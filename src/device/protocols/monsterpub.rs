@@ -10,9 +10,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::handler_kit::{
-    PacketHandler, READ_TIMEOUT, SimulatedToy, level, level_byte, only, output_features,
-    simulated_model,
+    READ_TIMEOUT, SimulatedToy, level, level_byte, only, output_features, simulated_model,
 };
+use super::packet_shapes::PacketHandler;
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;

@@ -4,40 +4,27 @@
 //! keeps hearing from the host: the last packet is repeated every 93 ms (all zeros until
 //! the first command).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-
-use super::packet_kit::{CombinedPacket, Slots, bytes_of};
-use crate::device::config::DeviceDefinition;
-use crate::device::error::DeviceError;
+use super::handler_kit::{bytes_of, one_write};
+use super::packet_shapes::{Fixed, PacketHandler, Shape, Slots};
 use crate::device::feature::OutputType;
-use crate::device::protocol::{Keepalive, Protocol, ProtocolHandler};
-use crate::hardware::{Endpoint, HardwareDevice};
+use crate::device::protocol::Keepalive;
+use crate::hardware::Endpoint;
 
-pub struct MysteryVibeV2;
-
+const NAME: &str = "mysteryvibe-v2";
 const MODE: [u8; 3] = [0x03, 0x02, 0x40];
 const KEEPALIVE: Duration = Duration::from_millis(93);
 
-#[async_trait]
-impl Protocol for MysteryVibeV2 {
-    fn name(&self) -> &'static str {
-        "mysteryvibe-v2"
-    }
-
-    async fn initialize(
-        &self,
-        hw: &Arc<dyn HardwareDevice>,
-        definition: &DeviceDefinition,
-    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
-        hw.write(Endpoint::TxMode, &MODE, true).await?;
+pub(super) const PROTOCOL: Fixed = Fixed::new(
+    NAME,
+    Shape::Custom(|_, definition| {
         let slots = Slots::of(definition, &[OutputType::Vibrate]);
-        Ok(Arc::new(CombinedPacket {
-            endpoint: Endpoint::TxVibrate,
-            keepalive: Keepalive::RepeatLast(KEEPALIVE),
-            ..CombinedPacket::tx(slots, 0, Box::new(bytes_of))
-        }))
-    }
-}
+        Ok(PacketHandler::all_motors(NAME, slots, |values| {
+            one_write(Endpoint::TxVibrate, bytes_of(values)?, false)
+        })
+        .keepalive(Keepalive::RepeatLast(KEEPALIVE))
+        .shared())
+    }),
+)
+.handshake(&[(Endpoint::TxMode, &MODE, true)]);

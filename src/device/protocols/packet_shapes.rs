@@ -1,42 +1,63 @@
-//! Shapes several protocols share, so each protocol file only says what its bytes are:
+//! The packet shapes protocols share, each in one place, so a protocol file only says what
+//! its bytes are:
 //! - [`Fixed`]: a protocol whose connect handshake is a fixed list of writes (possibly
-//!   none), with a handler of one of the shapes below or of [`PacketPerOutput`];
-//! - [`PerChange`]: a handler that turns each output change into packets on its own;
-//! - [`AllMotors`]: a handler that sends every motor's level in one packet;
+//!   none), identified by name, with a handler of a [`Shape`];
+//! - [`PacketHandler`]: the one handler for stateless encodings, in three shapes: each
+//!   change on its own ([`PacketHandler::each`], [`PacketHandler::packets`]), every motor's
+//!   value in one packet ([`PacketHandler::all_motors`]), or any function of the batch and
+//!   the output state ([`PacketHandler::batch`]); optionally with a battery byte to read
+//!   and a keepalive;
+//! - [`Slots`]: the outputs an all-motors packet carries;
 //! - [`LaunchStroker`]: the Fleshlight Launch (firmware 1.2) speed curve, for strokers that
 //!   want a target and a speed instead of a duration;
 //! - [`Proto`]: the little protobuf encoding The Handy's firmwares speak.
+//!
+//! Values, bytes and the one `unsupported` error are in `handler_kit`.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::device::config::DeviceDefinition;
+use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
-use crate::device::feature::OutputType;
+use crate::device::feature::{DeviceFeature, InputType, OutputType};
 use crate::device::protocol::{
     HardwareCommand, Keepalive, OutputChange, OutputState, Protocol, ProtocolHandler,
 };
+use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareInfo};
 
-pub(super) use super::packet_kit::PacketPerOutput;
+use super::handler_kit::{
+    battery_only, byte, bytes_of, duration_of, no_input, read_battery_byte, unsupported,
+};
 
 /// One write of a connect handshake: endpoint, bytes, with response.
 pub(super) type HandshakeWrite = (Endpoint, &'static [u8], bool);
 
 /// Builds the handler once the handshake is done.
-pub(super) type MakeHandler =
-    fn(&Arc<dyn HardwareDevice>, &DeviceDefinition) -> Arc<dyn ProtocolHandler>;
+pub(super) type MakeHandler = fn(
+    &Arc<dyn HardwareDevice>,
+    &DeviceDefinition,
+) -> Result<Arc<dyn ProtocolHandler>, DeviceError>;
+
+/// How a simulated toy of the protocol answers.
+pub(super) type ResponderFn =
+    fn(&ProtocolDef, &SimulatedDeviceSpec) -> Option<Box<dyn SimulatedResponder>>;
+
+/// Turns one output change into packets, with no state.
+pub(super) type EncodeOne = fn(&OutputChange) -> Result<Vec<HardwareCommand>, DeviceError>;
+
+/// Turns the levels of every vibrator, in feature order, into packets.
+pub(super) type EncodeAll = fn(&[u8]) -> Vec<HardwareCommand>;
 
 /// How a [`Fixed`] protocol's handler encodes outputs.
 pub(super) enum Shape {
-    /// Every change on its own.
+    /// Every change on its own ([`PacketHandler::each`]).
     EachChange(EncodeOne),
-    /// Every motor's level at once ([`AllMotors`]).
-    AllMotors(EncodeAll),
-    /// One packet per change, computed from that change alone ([`PacketPerOutput`]).
+    /// One packet per change ([`PacketHandler::packets`]).
     Packets(PacketPerOutput),
+    /// Every vibrator's level at once ([`PacketHandler::all_motors`]).
+    AllMotors(EncodeAll),
     /// A handler of the protocol's own.
     Custom(MakeHandler),
 }
@@ -49,6 +70,7 @@ pub(super) struct Fixed {
     identify: fn(&str) -> Option<String>,
     handshake: &'static [HandshakeWrite],
     shape: Shape,
+    responder: Option<ResponderFn>,
 }
 
 impl Fixed {
@@ -59,6 +81,7 @@ impl Fixed {
             identify: |_| None,
             handshake: &[],
             shape,
+            responder: None,
         }
     }
 
@@ -71,6 +94,12 @@ impl Fixed {
     /// Derives the model identifier from the advertised name.
     pub(super) const fn identified_by(mut self, identify: fn(&str) -> Option<String>) -> Fixed {
         self.identify = identify;
+        self
+    }
+
+    /// How a simulated toy answers.
+    pub(super) const fn responder(mut self, responder: ResponderFn) -> Fixed {
+        self.responder = Some(responder);
         self
     }
 }
@@ -98,134 +127,243 @@ impl Protocol for Fixed {
             hw.write(*endpoint, data, *with_response).await?;
         }
         Ok(match &self.shape {
-            Shape::EachChange(encode) => Arc::new(PerChange(*encode)),
-            Shape::Packets(handler) => Arc::new(handler.clone()),
-            Shape::AllMotors(encode) => Arc::new(AllMotors::new(self.name, definition, *encode)),
-            Shape::Custom(make) => make(hw, definition),
+            Shape::EachChange(encode) => PacketHandler::each(*encode).shared(),
+            Shape::Packets(packets) => PacketHandler::packets(*packets).shared(),
+            Shape::AllMotors(encode) => {
+                PacketHandler::vibrators(self.name, definition, *encode).shared()
+            }
+            Shape::Custom(make) => make(hw, definition)?,
         })
     }
-}
 
-pub(super) use super::handler_kit::{byte, unsupported};
-
-/// The level byte of a vibrator, the only output some protocols have.
-pub(super) fn vibrate_level(protocol: &str, change: &OutputChange) -> Result<u8, DeviceError> {
-    if change.output != OutputType::Vibrate {
-        return Err(unsupported(protocol, change));
-    }
-    byte(change.value)
-}
-
-/// A change encoded as one write.
-pub(super) fn one_write(
-    endpoint: Endpoint,
-    data: impl Into<Vec<u8>>,
-    with_response: bool,
-) -> Result<Vec<HardwareCommand>, DeviceError> {
-    Ok(vec![HardwareCommand::write(endpoint, data, with_response)])
-}
-
-/// The duration of a timed move.
-pub(super) fn duration_of(change: &OutputChange) -> Result<u32, DeviceError> {
-    change.duration.ok_or(DeviceError::MissingDuration {
-        output: change.output,
-    })
-}
-
-/// Turns one output change into packets, with no state.
-pub(super) type EncodeOne = fn(&OutputChange) -> Result<Vec<HardwareCommand>, DeviceError>;
-
-/// A handler that encodes every change on its own.
-pub(super) struct PerChange(pub(super) EncodeOne);
-
-impl ProtocolHandler for PerChange {
-    fn encode_output(&self, change: &OutputChange) -> Result<Vec<HardwareCommand>, DeviceError> {
-        (self.0)(change)
-    }
-}
-
-/// Turns the levels of every motor, in feature order, into packets.
-pub(super) type EncodeAll = fn(&[u8]) -> Vec<HardwareCommand>;
-
-/// The features with a vibrate output, in order: the motors of toys that take every
-/// level at once.
-pub(super) struct Vibrators(Vec<u32>);
-
-impl Vibrators {
-    pub(super) fn of(definition: &DeviceDefinition) -> Vibrators {
-        Vibrators(
-            definition
-                .features
-                .iter()
-                .filter(|f| f.outputs.contains_key(&OutputType::Vibrate))
-                .map(|f| f.index)
-                .collect(),
-        )
-    }
-
-    pub(super) fn count(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Every motor's current level, once the batch is known to hold only vibrations.
-    pub(super) fn levels(
+    fn simulated_responder(
         &self,
-        protocol: &str,
-        changes: &[OutputChange],
-        state: &OutputState,
-    ) -> Result<Vec<u8>, DeviceError> {
-        if let Some(c) = changes.iter().find(|c| c.output != OutputType::Vibrate) {
-            return Err(unsupported(protocol, c));
-        }
-        self.0
-            .iter()
-            .map(|f| byte(state.get(*f, OutputType::Vibrate)))
-            .collect()
+        protocol: &ProtocolDef,
+        spec: &SimulatedDeviceSpec,
+    ) -> Option<Box<dyn SimulatedResponder>> {
+        self.responder.and_then(|f| f(protocol, spec))
     }
 }
 
-/// A handler for toys that take all their vibrators' levels at once: each batch of changes
-/// becomes the packets for the current level of every motor.
-pub(super) struct AllMotors {
-    protocol: &'static str,
-    motors: Vibrators,
-    encode: EncodeAll,
-    keepalive: Keepalive,
+/// Builds the bytes of one change's packet.
+pub(super) type PacketFn = fn(&OutputChange) -> Result<Vec<u8>, DeviceError>;
+
+/// Where and how [`PacketHandler::packets`] writes the one packet of each change.
+#[derive(Clone, Copy)]
+pub(super) struct PacketPerOutput {
+    pub endpoint: Endpoint,
+    pub with_response: bool,
+    pub encode: PacketFn,
 }
 
-impl AllMotors {
-    pub(super) fn new(
-        protocol: &'static str,
-        definition: &DeviceDefinition,
-        encode: EncodeAll,
-    ) -> AllMotors {
-        AllMotors {
-            protocol,
-            motors: Vibrators::of(definition),
+impl PacketPerOutput {
+    /// Writes to `tx` without response.
+    pub(super) const fn tx(encode: PacketFn) -> PacketPerOutput {
+        PacketPerOutput {
+            endpoint: Endpoint::Tx,
+            with_response: false,
             encode,
-            keepalive: Keepalive::None,
         }
     }
 
-    /// Re-sends the last packets whenever nothing was written for `interval`.
-    pub(super) fn repeating_every(mut self, interval: Duration) -> AllMotors {
-        self.keepalive = Keepalive::RepeatLast(interval);
+    /// The same, written with response.
+    pub(super) const fn with_response(mut self) -> PacketPerOutput {
+        self.with_response = true;
         self
     }
 }
 
-impl ProtocolHandler for AllMotors {
+/// The outputs an all-motors packet carries, in slot order: (feature index, output kind),
+/// padded with zeros up to a minimum count.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Slots {
+    slots: Vec<(u32, OutputType)>,
+    at_least: usize,
+}
+
+impl Slots {
+    /// Each feature's first output of one of `kinds`, in feature order.
+    pub(super) fn of(definition: &DeviceDefinition, kinds: &[OutputType]) -> Slots {
+        let mut features: Vec<&DeviceFeature> = definition.features.iter().collect();
+        features.sort_by_key(|f| f.index);
+        Slots {
+            slots: features
+                .into_iter()
+                .filter_map(|f| {
+                    kinds
+                        .iter()
+                        .find(|k| f.outputs.contains_key(k))
+                        .map(|k| (f.index, *k))
+                })
+                .collect(),
+            at_least: 0,
+        }
+    }
+
+    /// Pads the values with zeros up to `count` (packets with a fixed number of motors).
+    pub(super) fn at_least(mut self, count: usize) -> Slots {
+        self.at_least = count;
+        self
+    }
+
+    /// How many outputs the definition has (before padding).
+    pub(super) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub(super) fn contains(&self, change: &OutputChange) -> bool {
+        self.slots.contains(&(change.feature, change.output))
+    }
+
+    /// The current value of every slot, then zeros up to the minimum count.
+    pub(super) fn values(&self, state: &OutputState) -> Vec<i32> {
+        let mut values: Vec<i32> = self.slots.iter().map(|(f, o)| state.get(*f, *o)).collect();
+        if values.len() < self.at_least {
+            values.resize(self.at_least, 0);
+        }
+        values
+    }
+
+    /// Fails with `unsupported` unless every change belongs to a slot.
+    pub(super) fn check(
+        &self,
+        protocol: &str,
+        changes: &[OutputChange],
+    ) -> Result<(), DeviceError> {
+        match changes.iter().find(|c| !self.contains(c)) {
+            Some(c) => Err(unsupported(protocol, c)),
+            None => Ok(()),
+        }
+    }
+}
+
+type BatchFn = Box<
+    dyn Fn(&[OutputChange], &OutputState) -> Result<Vec<HardwareCommand>, DeviceError>
+        + Send
+        + Sync,
+>;
+
+/// The one handler for encodings with no state of their own: packets are a function of
+/// the batch and the current output state, optionally with a battery byte to read and a
+/// keepalive.
+pub(super) struct PacketHandler {
+    encode: BatchFn,
+    battery: Option<Endpoint>,
+    keepalive: Keepalive,
+}
+
+impl PacketHandler {
+    /// Each change becomes its own packets, in batch order.
+    pub(super) fn each(
+        encode: impl Fn(&OutputChange) -> Result<Vec<HardwareCommand>, DeviceError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> PacketHandler {
+        PacketHandler::batch(move |changes, _| {
+            let mut out = Vec::new();
+            for change in changes {
+                out.extend(encode(change)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Each change becomes one packet written as `packets` says.
+    pub(super) fn packets(packets: PacketPerOutput) -> PacketHandler {
+        PacketHandler::each(move |change| {
+            Ok(vec![HardwareCommand::write(
+                packets.endpoint,
+                (packets.encode)(change)?,
+                packets.with_response,
+            )])
+        })
+    }
+
+    /// Every packet carries all motors: a batch of changes to the slots becomes the packets
+    /// `build` makes from the current value of every slot; a change outside the slots is
+    /// `unsupported`.
+    pub(super) fn all_motors(
+        protocol: &'static str,
+        slots: Slots,
+        build: impl Fn(&[i32]) -> Result<Vec<HardwareCommand>, DeviceError> + Send + Sync + 'static,
+    ) -> PacketHandler {
+        PacketHandler::batch(move |changes, state| {
+            slots.check(protocol, changes)?;
+            if changes.is_empty() {
+                return Ok(Vec::new());
+            }
+            build(&slots.values(state))
+        })
+    }
+
+    /// [`PacketHandler::all_motors`] over the definition's vibrators, as bytes.
+    pub(super) fn vibrators(
+        protocol: &'static str,
+        definition: &DeviceDefinition,
+        encode: EncodeAll,
+    ) -> PacketHandler {
+        let slots = Slots::of(definition, &[OutputType::Vibrate]);
+        PacketHandler::all_motors(protocol, slots, move |values| {
+            Ok(encode(&bytes_of(values)?))
+        })
+    }
+
+    /// The whole batch becomes packets built from the output state.
+    pub(super) fn batch(
+        encode: impl Fn(&[OutputChange], &OutputState) -> Result<Vec<HardwareCommand>, DeviceError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> PacketHandler {
+        PacketHandler {
+            encode: Box::new(encode),
+            battery: None,
+            keepalive: Keepalive::None,
+        }
+    }
+
+    /// Battery reads return the first byte read from `endpoint`, as percent.
+    pub(super) fn battery_byte(mut self, endpoint: Endpoint) -> PacketHandler {
+        self.battery = Some(endpoint);
+        self
+    }
+
+    pub(super) fn keepalive(mut self, keepalive: Keepalive) -> PacketHandler {
+        self.keepalive = keepalive;
+        self
+    }
+
+    pub(super) fn shared(self) -> Arc<dyn ProtocolHandler> {
+        Arc::new(self)
+    }
+}
+
+#[async_trait]
+impl ProtocolHandler for PacketHandler {
     fn encode_outputs(
         &self,
         changes: &[OutputChange],
         state: &OutputState,
     ) -> Result<Vec<HardwareCommand>, DeviceError> {
-        let levels = self.motors.levels(self.protocol, changes, state)?;
-        Ok((self.encode)(&levels))
+        (self.encode)(changes, state)
     }
 
     fn keepalive(&self) -> Keepalive {
         self.keepalive.clone()
+    }
+
+    async fn read_input(
+        &self,
+        hw: &Arc<dyn HardwareDevice>,
+        feature: &DeviceFeature,
+        input: InputType,
+    ) -> Result<i32, DeviceError> {
+        battery_only(feature, input)?;
+        match self.battery {
+            Some(endpoint) => read_battery_byte(hw, endpoint).await,
+            None => Err(no_input(feature, input)),
+        }
     }
 }
 

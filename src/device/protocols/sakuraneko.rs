@@ -2,17 +2,19 @@
 //! `tx`, without response, the step at byte 7; vibrate and rotate differ in bytes 0 and 9.
 //! The trailing `DF 55` is constant.
 
-use super::packet_kit::{PacketPerOutput, step_byte, unsupported};
-use super::packet_shapes::{Fixed, Shape};
+use super::handler_kit::{step_byte, unsupported};
+use super::packet_shapes::{Fixed, PacketPerOutput, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
+
+const NAME: &str = "sakuraneko";
 
 fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     let (kind, tail) = match change.output {
         OutputType::Vibrate => (0xA1, 0x64),
         OutputType::Rotate => (0xA2, 0x32),
-        _ => return Err(unsupported(change)),
+        _ => return Err(unsupported(NAME, change)),
     };
     let s = step_byte(change)?;
     Ok(vec![
@@ -20,5 +22,4 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     ])
 }
 
-pub(super) const PROTOCOL: Fixed =
-    Fixed::new("sakuraneko", Shape::Packets(PacketPerOutput::tx(encode)));
+pub(super) const PROTOCOL: Fixed = Fixed::new(NAME, Shape::Packets(PacketPerOutput::tx(encode)));

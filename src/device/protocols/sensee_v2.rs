@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::handler_kit::{PacketHandler, READ_TIMEOUT, SimulatedToy, byte, only};
+use super::handler_kit::{READ_TIMEOUT, SimulatedToy, byte, only};
+use super::packet_shapes::PacketHandler;
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;

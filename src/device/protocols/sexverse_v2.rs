@@ -6,7 +6,8 @@ use crate::device::feature::OutputType;
 use crate::device::protocol::{HardwareCommand, OutputChange};
 use crate::hardware::Endpoint;
 
-use super::packet_shapes::{Fixed, Shape, byte, one_write, unsupported};
+use super::handler_kit::{byte, one_write, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 
 pub(super) const SEXVERSE_V2: Fixed = Fixed::new("sexverse-v2", Shape::EachChange(encode))
     .handshake(&[(Endpoint::Tx, &[0xAA, 0x04], true)]);

@@ -7,12 +7,13 @@
 
 use std::time::Duration;
 
-use super::packet_kit::{PacketPerOutput, feature_byte, step_byte, unsupported};
-use super::packet_shapes::{Fixed, Shape};
+use super::handler_kit::{feature_byte, step_byte, unsupported};
+use super::packet_shapes::{Fixed, PacketHandler, PacketPerOutput, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{Keepalive, OutputChange};
-use crate::hardware::Endpoint;
+
+const NAME: &str = "sexverse-v3";
 
 fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     match change.output {
@@ -20,16 +21,17 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
             let motor = feature_byte(change, 1)?;
             Ok(vec![0xA1, 0x04, step_byte(change)?, motor])
         }
-        _ => Err(unsupported(change)),
+        _ => Err(unsupported(NAME, change)),
     }
 }
 
 pub(super) const PROTOCOL: Fixed = Fixed::new(
-    "sexverse-v3",
-    Shape::Packets(PacketPerOutput {
-        endpoint: Endpoint::Tx,
-        with_response: true,
-        keepalive: Keepalive::RepeatLast(Duration::from_millis(100)),
-        encode,
+    NAME,
+    Shape::Custom(|_, _| {
+        Ok(
+            PacketHandler::packets(PacketPerOutput::tx(encode).with_response())
+                .keepalive(Keepalive::RepeatLast(Duration::from_millis(100)))
+                .shared(),
+        )
     }),
 );

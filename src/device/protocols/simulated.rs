@@ -9,7 +9,8 @@ use crate::device::error::DeviceError;
 use crate::device::protocol::{HardwareCommand, OutputChange};
 use crate::hardware::Endpoint;
 
-use super::packet_shapes::{Fixed, Shape, one_write};
+use super::handler_kit::one_write;
+use super::packet_shapes::{Fixed, Shape};
 
 pub(super) const SIMULATED: Fixed = Fixed::new("simulated", Shape::EachChange(encode));
 

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::packet_kit::{EncodeFn, unsupported};
+use super::handler_kit::unsupported;
+use super::packet_shapes::PacketFn;
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
@@ -25,7 +26,7 @@ pub(super) struct SvakomPair {
     /// v4 and v6 always select both motors (M = 0) on toys with a single vibrator.
     pub single_selects_both: bool,
     /// The packet for an output outside the pair.
-    pub other: EncodeFn,
+    pub other: Option<PacketFn>,
 }
 
 /// Motor select: 0 = both (or the same level), 1 = only motor 0, 2 = only motor 1.
@@ -62,6 +63,7 @@ impl Protocol for SvakomPair {
         Ok(Arc::new(SvakomPairHandler {
             trailing_zero: self.trailing_zero,
             single: self.single_selects_both && vibrators == 1,
+            name: self.name,
             other: self.other,
         }))
     }
@@ -70,7 +72,8 @@ impl Protocol for SvakomPair {
 struct SvakomPairHandler {
     trailing_zero: bool,
     single: bool,
-    other: EncodeFn,
+    name: &'static str,
+    other: Option<PacketFn>,
 }
 
 impl SvakomPairHandler {
@@ -111,7 +114,8 @@ impl ProtocolHandler for SvakomPairHandler {
                     pair_written = true;
                 }
             } else {
-                packets.push((self.other)(change)?);
+                let other = self.other.ok_or_else(|| unsupported(self.name, change))?;
+                packets.push(other(change)?);
             }
         }
         Ok(packets
@@ -119,11 +123,6 @@ impl ProtocolHandler for SvakomPairHandler {
             .map(|p| HardwareCommand::write(Endpoint::Tx, p, false))
             .collect())
     }
-}
-
-/// For generations with nothing outside the pair.
-pub(super) fn nothing_else(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
-    Err(unsupported(change))
 }
 
 #[cfg(test)]

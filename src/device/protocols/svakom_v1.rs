@@ -4,7 +4,8 @@ use crate::device::error::DeviceError;
 use crate::device::protocol::{HardwareCommand, OutputChange};
 use crate::hardware::Endpoint;
 
-use super::packet_shapes::{Fixed, Shape, one_write, vibrate_level};
+use super::handler_kit::{one_write, vibrate_level};
+use super::packet_shapes::{Fixed, Shape};
 
 pub(super) const SVAKOM_V1: Fixed = Fixed::new("svakom-v1", Shape::EachChange(encode));
 

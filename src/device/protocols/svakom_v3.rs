@@ -4,11 +4,13 @@
 //! - vibrate, other features (Alberta's suction lens): `[0x55, 0x09, 0x00, 0x00, on, s]`
 //! - rotate (Theodore, 0..1): `[0x55, 0x08, 0x00, 0x00, s, 0xFF]`
 
-use super::packet_kit::{PacketPerOutput, step_byte, unsupported};
-use super::packet_shapes::{Fixed, Shape};
+use super::handler_kit::{step_byte, unsupported};
+use super::packet_shapes::{Fixed, PacketPerOutput, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
+
+const NAME: &str = "svakom-v3";
 
 fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     let s = step_byte(change)?;
@@ -17,9 +19,8 @@ fn encode(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
         (OutputType::Vibrate, 0) => Ok(vec![0x55, 0x03, 0x03, 0x00, on, s]),
         (OutputType::Vibrate, _) => Ok(vec![0x55, 0x09, 0x00, 0x00, on, s]),
         (OutputType::Rotate, _) => Ok(vec![0x55, 0x08, 0x00, 0x00, s, 0xFF]),
-        _ => Err(unsupported(change)),
+        _ => Err(unsupported(NAME, change)),
     }
 }
 
-pub(super) const PROTOCOL: Fixed =
-    Fixed::new("svakom-v3", Shape::Packets(PacketPerOutput::tx(encode)));
+pub(super) const PROTOCOL: Fixed = Fixed::new(NAME, Shape::Packets(PacketPerOutput::tx(encode)));

@@ -5,11 +5,13 @@
 //! The v5 configuration's Klitty declares constrict and rotate, which this protocol has no
 //! packets for; they are refused.
 
-use super::packet_kit::{step_byte, unsupported};
+use super::handler_kit::{step_byte, unsupported};
 use super::svakom_common::SvakomPair;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::OutputChange;
+
+const NAME: &str = "svakom-v6";
 
 fn third_motor(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
     match (change.output, change.feature) {
@@ -17,13 +19,13 @@ fn third_motor(change: &OutputChange) -> Result<Vec<u8>, DeviceError> {
             let s = step_byte(change)?;
             Ok(vec![0x55, 0x07, 0x00, 0x00, u8::from(s > 0), s, 0x00])
         }
-        _ => Err(unsupported(change)),
+        _ => Err(unsupported(NAME, change)),
     }
 }
 
 pub(super) const PROTOCOL: SvakomPair = SvakomPair {
-    name: "svakom-v6",
+    name: NAME,
     trailing_zero: true,
     single_selects_both: true,
-    other: third_motor,
+    other: Some(third_motor),
 };

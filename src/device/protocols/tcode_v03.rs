@@ -16,7 +16,8 @@ use crate::device::feature::OutputType;
 use crate::device::protocol::{HardwareCommand, OutputChange, ProtocolHandler};
 use crate::hardware::{Endpoint, HardwareDevice};
 
-use super::packet_shapes::{Fixed, Shape, duration_of, one_write, unsupported};
+use super::handler_kit::{duration_of, one_write, unsupported};
+use super::packet_shapes::{Fixed, Shape};
 
 const NAME: &str = "tcode-v03";
 
@@ -58,7 +59,7 @@ impl TCode {
     fn start(
         _hw: &Arc<dyn HardwareDevice>,
         definition: &DeviceDefinition,
-    ) -> Arc<dyn ProtocolHandler> {
+    ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
         let scales = definition
             .features
             .iter()
@@ -71,7 +72,7 @@ impl TCode {
                     .map(move |(o, l)| ((f.index, *o), Scale::of(l.full_scale)))
             })
             .collect();
-        Arc::new(TCode { scales })
+        Ok(Arc::new(TCode { scales }))
     }
 
     fn position(&self, c: &OutputChange) -> String {

@@ -6,7 +6,8 @@ use crate::device::feature::OutputType;
 use crate::device::protocol::{HardwareCommand, OutputChange};
 use crate::hardware::Endpoint;
 
-use super::packet_shapes::{Fixed, Proto, Shape, duration_of, one_write, unsupported};
+use super::handler_kit::{duration_of, one_write, unsupported};
+use super::packet_shapes::{Fixed, Proto, Shape};
 
 pub(super) const THEHANDY: Fixed = Fixed::new("thehandy", Shape::EachChange(encode));
 

@@ -19,7 +19,8 @@ use crate::device::protocol::{
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareError, HardwareInfo};
 
-use super::packet_shapes::{Proto, duration_of, unsupported};
+use super::handler_kit::{duration_of, unsupported};
+use super::packet_shapes::Proto;
 
 /// How long connecting waits for each answer before going on without it.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(2);

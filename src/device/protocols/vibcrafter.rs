@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::aes_ecb::{AesEcb, random_bytes};
-use super::packet_kit::{BuildFn, CombinedPacket, Slots};
+use super::handler_kit::one_write;
+use super::packet_shapes::{PacketHandler, Slots};
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
@@ -23,6 +24,7 @@ use crate::device::protocol::{Protocol, ProtocolHandler};
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareEvent};
 
+const NAME: &str = "vibcrafter";
 pub struct VibCrafter;
 
 const KEY: &[u8; 16] = b"jdk#Cra%f5Vib28r";
@@ -86,7 +88,7 @@ async fn authenticate(hw: &Arc<dyn HardwareDevice>, cipher: &AesEcb) -> Result<(
 #[async_trait]
 impl Protocol for VibCrafter {
     fn name(&self) -> &'static str {
-        "vibcrafter"
+        NAME
     }
 
     async fn initialize(
@@ -101,16 +103,13 @@ impl Protocol for VibCrafter {
             .map_err(|_| {
                 DeviceError::Protocol("vibcrafter: the toy did not authenticate".into())
             })??;
-        let build: BuildFn = Box::new(move |values| {
-            let a = values.first().copied().unwrap_or(0);
-            let b = values.get(1).copied().unwrap_or(0);
-            Ok(cipher.encrypt(format!("MtInt:{a:02}{b:02};").as_bytes()))
-        });
-        Ok(Arc::new(CombinedPacket::tx(
-            Slots::of(definition, &[OutputType::Vibrate]),
-            2,
-            build,
-        )))
+        let slots = Slots::of(definition, &[OutputType::Vibrate]).at_least(2);
+        Ok(PacketHandler::all_motors(NAME, slots, move |values| {
+            let (a, b) = (values[0], values[1]);
+            let packet = cipher.encrypt(format!("MtInt:{a:02}{b:02};").as_bytes());
+            one_write(Endpoint::Tx, packet, false)
+        })
+        .shared())
     }
 
     fn simulated_responder(

@@ -13,13 +13,15 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
-use super::packet_kit::{BuildFn, CombinedPacket, Slots, bytes_of, step_byte, unsupported};
+use super::handler_kit::{bytes_of, one_write, step_byte, unsupported};
+use super::packet_shapes::{PacketHandler, Slots};
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{HardwareCommand, OutputChange, Protocol, ProtocolHandler};
 use crate::hardware::{Endpoint, HardwareDevice};
 
+const NAME: &str = "vorze-sa";
 pub struct VorzeSa;
 
 const CYCLONE: u8 = 0x01;
@@ -61,7 +63,7 @@ fn piston_speed(distance: u32, duration_ms: u32) -> u8 {
 #[async_trait]
 impl Protocol for VorzeSa {
     fn name(&self) -> &'static str {
-        "vorze-sa"
+        NAME
     }
 
     async fn initialize(
@@ -78,31 +80,30 @@ impl Protocol for VorzeSa {
             ))
         };
         let single = |device| -> Arc<dyn ProtocolHandler> { Arc::new(Single { device }) };
-        let combined = |kind, build: BuildFn| -> Arc<dyn ProtocolHandler> {
-            Arc::new(CombinedPacket {
-                with_response: true,
-                ..CombinedPacket::tx(Slots::of(definition, &[kind]), 2, build)
+        let combined = |kind, build: fn(&[i32]) -> Result<Vec<u8>, DeviceError>| {
+            let slots = Slots::of(definition, &[kind]).at_least(2);
+            PacketHandler::all_motors(NAME, slots, move |v| {
+                one_write(Endpoint::Tx, build(v)?, true)
             })
+            .shared()
         };
         Ok(match variant {
             "vorze-sa-single-rotator" if name.contains("cycsa") => single(CYCLONE),
             "vorze-sa-single-rotator" if name.contains("ufo") => single(UFO),
             "vorze-sa-single-vibrator" if name.contains("bach") => single(BACH),
             "vorze-sa-single-vibrator" if name.contains("rocket") => single(ROCKET),
-            "vorze-sa-dual-vibrator" if name.contains("omor") => combined(
-                OutputType::Vibrate,
-                Box::new(|v| Ok([&[OMORFI][..], &bytes_of(v)?].concat())),
-            ),
-            "vorze-sa-dual-rotator" => combined(
-                OutputType::Rotate,
-                Box::new(|v| {
-                    let mut packet = vec![UFO_TW];
-                    for value in v {
-                        packet.push(rotation_byte(*value)?);
-                    }
-                    Ok(packet)
-                }),
-            ),
+            "vorze-sa-dual-vibrator" if name.contains("omor") => {
+                combined(OutputType::Vibrate, |v| {
+                    Ok([&[OMORFI][..], &bytes_of(v)?].concat())
+                })
+            }
+            "vorze-sa-dual-rotator" => combined(OutputType::Rotate, |v| {
+                let mut packet = vec![UFO_TW];
+                for value in v {
+                    packet.push(rotation_byte(*value)?);
+                }
+                Ok(packet)
+            }),
             "vorze-sa-piston" => Arc::new(Piston {
                 previous: Mutex::new(0),
             }),
@@ -121,7 +122,7 @@ impl ProtocolHandler for Single {
         let packet = match change.output {
             OutputType::Vibrate => vec![self.device, ACTION_VIBRATE, step_byte(change)?],
             OutputType::Rotate => vec![self.device, ACTION_ROTATE, rotation_byte(change.value)?],
-            _ => return Err(unsupported(change)),
+            _ => return Err(unsupported(NAME, change)),
         };
         Ok(vec![tx(packet)])
     }
@@ -135,7 +136,7 @@ struct Piston {
 impl ProtocolHandler for Piston {
     fn encode_output(&self, change: &OutputChange) -> Result<Vec<HardwareCommand>, DeviceError> {
         if change.output != OutputType::HwPositionWithDuration {
-            return Err(unsupported(change));
+            return Err(unsupported(NAME, change));
         }
         let position = step_byte(change)?;
         let mut previous = self.previous.lock().unwrap_or_else(|e| e.into_inner());

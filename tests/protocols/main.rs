@@ -2,12 +2,19 @@
 //! bytes are written from the protocols' facts (docs/protocols/), never printed from the
 //! code under test.
 
+mod activejoy;
+mod adrienlastic;
 mod amorelie_joy;
 mod aneros;
+mod cachito;
 mod cipher;
 mod cueme;
+mod cupido;
+mod deepsire;
+mod fleshy_thrust;
 mod fluffer;
 mod foreo;
+mod fox;
 mod galaku;
 mod harness;
 mod hismith;

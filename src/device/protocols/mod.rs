@@ -1,11 +1,18 @@
 //! Protocol handlers, one file per protocol family.
 
+mod activejoy;
+mod adrienlastic;
 mod aes_ecb;
 mod amorelie_joy;
 mod aneros;
+mod cachito;
 mod cueme;
+mod cupido;
+mod deepsire;
+mod fleshy_thrust;
 mod fluffer;
 mod foreo;
+mod fox;
 mod galaku;
 mod handler_kit;
 mod hismith;
@@ -82,11 +89,18 @@ impl Default for ProtocolRegistry {
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(activejoy::PROTOCOL),
+            Arc::new(adrienlastic::PROTOCOL),
             Arc::new(amorelie_joy::PROTOCOL),
             Arc::new(aneros::ANEROS),
+            Arc::new(cachito::PROTOCOL),
             Arc::new(cueme::CUEME),
+            Arc::new(cupido::PROTOCOL),
+            Arc::new(deepsire::PROTOCOL),
+            Arc::new(fleshy_thrust::PROTOCOL),
             Arc::new(fluffer::Fluffer::default()),
             Arc::new(foreo::protocol()),
+            Arc::new(fox::PROTOCOL),
             Arc::new(galaku::protocol()),
             Arc::new(hismith::Hismith),
             Arc::new(hismith_mini::HismithMini),

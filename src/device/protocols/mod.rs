@@ -5,10 +5,13 @@ mod adrienlastic;
 mod aes_ecb;
 mod amorelie_joy;
 mod aneros;
+mod bananasome;
 mod cachito;
+mod cowgirl;
 mod cueme;
 mod cupido;
 mod deepsire;
+mod feelingso;
 mod fleshy_thrust;
 mod fluffer;
 mod foreo;
@@ -93,10 +96,13 @@ impl ProtocolRegistry {
             Arc::new(adrienlastic::PROTOCOL),
             Arc::new(amorelie_joy::PROTOCOL),
             Arc::new(aneros::ANEROS),
+            Arc::new(bananasome::PROTOCOL),
             Arc::new(cachito::PROTOCOL),
+            Arc::new(cowgirl::PROTOCOL),
             Arc::new(cueme::CUEME),
             Arc::new(cupido::PROTOCOL),
             Arc::new(deepsire::PROTOCOL),
+            Arc::new(feelingso::PROTOCOL),
             Arc::new(fleshy_thrust::PROTOCOL),
             Arc::new(fluffer::Fluffer::default()),
             Arc::new(foreo::protocol()),

@@ -10,6 +10,7 @@ mod bananasome;
 mod cachito;
 mod cipher;
 mod cowgirl;
+mod cowgirl_cone;
 mod cueme;
 mod cupido;
 mod deepsire;

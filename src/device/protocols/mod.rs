@@ -8,6 +8,7 @@ mod aneros;
 mod bananasome;
 mod cachito;
 mod cowgirl;
+mod cowgirl_cone;
 mod cueme;
 mod cupido;
 mod deepsire;
@@ -99,6 +100,7 @@ impl ProtocolRegistry {
             Arc::new(bananasome::PROTOCOL),
             Arc::new(cachito::PROTOCOL),
             Arc::new(cowgirl::PROTOCOL),
+            Arc::new(cowgirl_cone::PROTOCOL),
             Arc::new(cueme::CUEME),
             Arc::new(cupido::PROTOCOL),
             Arc::new(deepsire::PROTOCOL),

@@ -15,6 +15,7 @@
 //! Values, bytes and the one `unsupported` error are in `handler_kit`.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
@@ -69,6 +70,8 @@ pub(super) struct Fixed {
     /// The model identifier derived from the advertised name; `None` keeps the name.
     identify: fn(&str) -> Option<String>,
     handshake: &'static [HandshakeWrite],
+    /// How long the toy needs after the handshake before it takes commands.
+    settle: Duration,
     shape: Shape,
     responder: Option<ResponderFn>,
 }
@@ -80,6 +83,7 @@ impl Fixed {
             name,
             identify: |_| None,
             handshake: &[],
+            settle: Duration::ZERO,
             shape,
             responder: None,
         }
@@ -88,6 +92,13 @@ impl Fixed {
     /// Writes these, in order, on connect.
     pub(super) const fn handshake(mut self, writes: &'static [HandshakeWrite]) -> Fixed {
         self.handshake = writes;
+        self
+    }
+
+    /// Waits this long after the handshake before the toy is used (toys that need time
+    /// to wake up).
+    pub(super) const fn settle(mut self, settle: Duration) -> Fixed {
+        self.settle = settle;
         self
     }
 
@@ -125,6 +136,9 @@ impl Protocol for Fixed {
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
         for (endpoint, data, with_response) in self.handshake {
             hw.write(*endpoint, data, *with_response).await?;
+        }
+        if !self.settle.is_zero() {
+            tokio::time::sleep(self.settle).await;
         }
         Ok(match &self.shape {
             Shape::EachChange(encode) => PacketHandler::each(*encode).shared(),

@@ -6,6 +6,7 @@ mod activejoy;
 mod adrienlastic;
 mod amorelie_joy;
 mod aneros;
+mod ankni;
 mod bananasome;
 mod cachito;
 mod cipher;

@@ -5,6 +5,7 @@ mod adrienlastic;
 mod aes_ecb;
 mod amorelie_joy;
 mod aneros;
+mod ankni;
 mod bananasome;
 mod cachito;
 mod cowgirl;
@@ -97,6 +98,7 @@ impl ProtocolRegistry {
             Arc::new(adrienlastic::PROTOCOL),
             Arc::new(amorelie_joy::PROTOCOL),
             Arc::new(aneros::ANEROS),
+            Arc::new(ankni::Ankni),
             Arc::new(bananasome::PROTOCOL),
             Arc::new(cachito::PROTOCOL),
             Arc::new(cowgirl::PROTOCOL),

@@ -20,6 +20,7 @@ mod fleshy_thrust;
 mod fluffer;
 mod foreo;
 mod fox;
+mod fredorch;
 mod galaku;
 mod harness;
 mod hismith;

@@ -18,6 +18,7 @@ mod fleshy_thrust;
 mod fluffer;
 mod foreo;
 mod fox;
+mod fredorch;
 mod galaku;
 mod handler_kit;
 mod hismith;
@@ -111,6 +112,7 @@ impl ProtocolRegistry {
             Arc::new(fluffer::Fluffer::default()),
             Arc::new(foreo::protocol()),
             Arc::new(fox::PROTOCOL),
+            Arc::new(fredorch::Fredorch),
             Arc::new(galaku::protocol()),
             Arc::new(hismith::Hismith),
             Arc::new(hismith_mini::HismithMini),

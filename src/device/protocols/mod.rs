@@ -16,9 +16,11 @@ mod deepsire;
 mod feelingso;
 mod fleshy_thrust;
 mod fluffer;
+mod fmachine;
 mod foreo;
 mod fox;
 mod fredorch;
+mod fredorch_rotary;
 mod galaku;
 mod handler_kit;
 mod hismith;
@@ -110,9 +112,11 @@ impl ProtocolRegistry {
             Arc::new(feelingso::PROTOCOL),
             Arc::new(fleshy_thrust::PROTOCOL),
             Arc::new(fluffer::Fluffer::default()),
+            Arc::new(fmachine::FMachine),
             Arc::new(foreo::protocol()),
             Arc::new(fox::PROTOCOL),
             Arc::new(fredorch::Fredorch),
+            Arc::new(fredorch_rotary::FredorchRotary),
             Arc::new(galaku::protocol()),
             Arc::new(hismith::Hismith),
             Arc::new(hismith_mini::HismithMini),

@@ -2,12 +2,27 @@
 //! bytes are written from the protocols' facts (docs/protocols/), never printed from the
 //! code under test.
 
+mod activejoy;
+mod adrienlastic;
 mod amorelie_joy;
 mod aneros;
+mod ankni;
+mod bananasome;
+mod cachito;
 mod cipher;
+mod cowgirl;
+mod cowgirl_cone;
 mod cueme;
+mod cupido;
+mod deepsire;
+mod feelingso;
+mod fleshy_thrust;
 mod fluffer;
+mod fmachine;
 mod foreo;
+mod fox;
+mod fredorch;
+mod fredorch_rotary;
 mod galaku;
 mod galaku_pump;
 mod harness;

@@ -309,3 +309,37 @@ mod tests {
         assert_eq!(level(&state, 2), 0);
     }
 }
+
+/// Which way a [`Stepper`] moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Step {
+    Up,
+    Down,
+}
+
+/// A level the toy can only change one step at a time (a remote's faster/slower buttons),
+/// tracked open-loop: the target a client set and the step the toy is believed to be at.
+/// The handler's tick calls [`Stepper::step`] and writes the button for the step it returns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Stepper {
+    pub target: i32,
+    pub current: i32,
+}
+
+impl Stepper {
+    /// Moves the believed level one step towards the target and says which way, or `None`
+    /// when it is there.
+    pub(super) fn step(&mut self) -> Option<Step> {
+        match self.target.cmp(&self.current) {
+            std::cmp::Ordering::Greater => {
+                self.current += 1;
+                Some(Step::Up)
+            }
+            std::cmp::Ordering::Less => {
+                self.current -= 1;
+                Some(Step::Down)
+            }
+            std::cmp::Ordering::Equal => None,
+        }
+    }
+}

@@ -1,11 +1,26 @@
 //! Protocol handlers, one file per protocol family.
 
+mod activejoy;
+mod adrienlastic;
 mod aes_ecb;
 mod amorelie_joy;
 mod aneros;
+mod ankni;
+mod bananasome;
+mod cachito;
+mod cowgirl;
+mod cowgirl_cone;
 mod cueme;
+mod cupido;
+mod deepsire;
+mod feelingso;
+mod fleshy_thrust;
 mod fluffer;
+mod fmachine;
 mod foreo;
+mod fox;
+mod fredorch;
+mod fredorch_rotary;
 mod galaku;
 mod galaku_pump;
 mod handler_kit;
@@ -154,11 +169,26 @@ impl Default for ProtocolRegistry {
 impl ProtocolRegistry {
     pub fn builtin() -> ProtocolRegistry {
         let all: Vec<Arc<dyn Protocol>> = vec![
+            Arc::new(activejoy::PROTOCOL),
+            Arc::new(adrienlastic::PROTOCOL),
             Arc::new(amorelie_joy::PROTOCOL),
             Arc::new(aneros::ANEROS),
+            Arc::new(ankni::Ankni),
+            Arc::new(bananasome::PROTOCOL),
+            Arc::new(cachito::PROTOCOL),
+            Arc::new(cowgirl::PROTOCOL),
+            Arc::new(cowgirl_cone::PROTOCOL),
             Arc::new(cueme::CUEME),
+            Arc::new(cupido::PROTOCOL),
+            Arc::new(deepsire::PROTOCOL),
+            Arc::new(feelingso::PROTOCOL),
+            Arc::new(fleshy_thrust::PROTOCOL),
             Arc::new(fluffer::Fluffer::default()),
+            Arc::new(fmachine::FMachine),
             Arc::new(foreo::protocol()),
+            Arc::new(fox::PROTOCOL),
+            Arc::new(fredorch::Fredorch),
+            Arc::new(fredorch_rotary::FredorchRotary),
             Arc::new(galaku::protocol()),
             Arc::new(galaku_pump::PROTOCOL),
             Arc::new(hgod::PROTOCOL),

@@ -15,6 +15,7 @@
 //! Values, bytes and the one `unsupported` error are in `handler_kit`.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
@@ -71,6 +72,8 @@ pub(super) struct Fixed {
     /// Subscribed to on connect, before the handshake writes.
     subscriptions: &'static [Endpoint],
     handshake: &'static [HandshakeWrite],
+    /// How long the toy needs after the handshake before it takes commands.
+    settle: Duration,
     shape: Shape,
     responder: Option<ResponderFn>,
 }
@@ -83,6 +86,7 @@ impl Fixed {
             identify: |_| None,
             subscriptions: &[],
             handshake: &[],
+            settle: Duration::ZERO,
             shape,
             responder: None,
         }
@@ -98,6 +102,13 @@ impl Fixed {
     /// only listen once the host listens to them).
     pub(super) const fn subscribe(mut self, endpoints: &'static [Endpoint]) -> Fixed {
         self.subscriptions = endpoints;
+        self
+    }
+
+    /// Waits this long after the handshake before the toy is used (toys that need time
+    /// to wake up).
+    pub(super) const fn settle(mut self, settle: Duration) -> Fixed {
+        self.settle = settle;
         self
     }
 
@@ -138,6 +149,9 @@ impl Protocol for Fixed {
         }
         for (endpoint, data, with_response) in self.handshake {
             hw.write(*endpoint, data, *with_response).await?;
+        }
+        if !self.settle.is_zero() {
+            tokio::time::sleep(self.settle).await;
         }
         Ok(match &self.shape {
             Shape::EachChange(encode) => PacketHandler::each(*encode).shared(),

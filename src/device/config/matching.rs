@@ -10,6 +10,10 @@ pub struct ProtocolMatch {
     pub communication: Communication,
 }
 
+/// The score of a match by advertised service or manufacturer data: above any name
+/// prefix, below an exact name.
+const EVIDENCE: usize = usize::MAX - 1;
+
 /// How well a specifier matched; higher wins when several protocols claim a device.
 fn name_score(pattern: &str, name: &str) -> Option<usize> {
     match pattern.strip_suffix('*') {
@@ -49,12 +53,14 @@ pub fn find_protocol(db: &DeviceConfigDb, info: &HardwareInfo) -> Option<Protoco
                         .filter_map(|p| name_score(p, &info.name))
                         .max();
                     // Advertised services and manufacturer data identify devices whose
-                    // names vary; they rank below any name match.
+                    // names vary or are borrowed: they rank above a name prefix (a clone
+                    // named like a Lovense but advertising its own service is not a
+                    // Lovense) and below an exact name.
                     let by_service = spec
                         .advertised_services
                         .iter()
                         .any(|s| services.iter().any(|d| d.eq_ignore_ascii_case(s)))
-                        .then_some(0);
+                        .then_some(EVIDENCE);
                     let by_manufacturer = spec
                         .manufacturer_data
                         .iter()
@@ -64,7 +70,7 @@ pub fn find_protocol(db: &DeviceConfigDb, info: &HardwareInfo) -> Option<Protoco
                                     && m.data.as_ref().is_none_or(|d| data.starts_with(d))
                             })
                         })
-                        .then_some(0);
+                        .then_some(EVIDENCE);
                     by_name.or(by_service).or(by_manufacturer)
                 }
                 (Communication::Simulated { names }, HardwareIdentity::Ble { .. }) => {
@@ -158,5 +164,34 @@ mod tests {
             },
         };
         assert_eq!(find_protocol(&db, &ws).unwrap().protocol, "ws");
+    }
+
+    #[test]
+    fn advertised_evidence_beats_a_borrowed_name_prefix_but_not_an_exact_name() {
+        let db = DeviceConfigDb::from_json(DB).unwrap();
+        let with_service = |name: &str| {
+            let mut info = ble(name);
+            info.identity = HardwareIdentity::Ble {
+                services: vec!["0000abcd-0000-1000-8000-00805f9b34fb".into()],
+                manufacturer_data: vec![],
+            };
+            info
+        };
+        assert_eq!(
+            find_protocol(&db, &with_service("LVS-Clone"))
+                .unwrap()
+                .protocol,
+            "svc"
+        );
+        assert_eq!(
+            find_protocol(&db, &with_service("LVS-Exact"))
+                .unwrap()
+                .protocol,
+            "exact"
+        );
+        assert_eq!(
+            find_protocol(&db, &ble("LVS-Clone")).unwrap().protocol,
+            "long"
+        );
     }
 }

@@ -66,9 +66,15 @@ async fn timed_moves_stream_and_modes_switch_back() {
         cmd("stream:5:0"),
     ]);
     assert_eq!(t.take(), expected);
-    // A stop does not leave streaming mode (nothing runs on its own there).
+    // A stop while streaming sets the speed limit to 0 (a move may run for 100 s) and
+    // the next move enters streaming again, restoring the limit.
+    t.move_to(0.75, 100_000).await;
     t.stop().await;
-    assert_eq!(t.take(), vec![]);
+    assert_eq!(t.take(), vec![cmd("stream:75:100000"), cmd("set:speed:0")]);
+    t.move_to(0.5, 500).await;
+    let mut expected = enter("streaming");
+    expected.push(cmd("stream:50:500"));
+    assert_eq!(t.take(), expected);
     t.set(0, Oscillate, 0.5).await;
     let mut expected = enter("strokeEngine");
     expected.push(cmd("set:speed:50"));

@@ -93,6 +93,10 @@ impl OssmHandler {
         enter(wanted)
     }
 
+    fn forget_mode(&self) {
+        *self.mode.lock().unwrap_or_else(|e| e.into_inner()) = Mode::Unknown;
+    }
+
     fn current(&self) -> Mode {
         *self.mode.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -102,10 +106,19 @@ impl ProtocolHandler for OssmHandler {
     fn encode_output(&self, change: &OutputChange) -> Result<Vec<HardwareCommand>, DeviceError> {
         match (change.output, change.feature) {
             (OutputType::Oscillate, 0) => {
-                // A zero outside the stroke engine is not worth a mode switch: nothing runs
-                // there on its own speed.
-                if change.value == 0 && self.current() != Mode::StrokeEngine {
-                    return Ok(Vec::new());
+                if change.value == 0 {
+                    match self.current() {
+                        Mode::StrokeEngine => {}
+                        // A stop while streaming: a move may run for up to 100 s, so the
+                        // speed limit goes to 0 at once, and the next move enters streaming
+                        // again (which sets the limit back to 100).
+                        Mode::Streaming => {
+                            self.forget_mode();
+                            return Ok(vec![command("set:speed:0")]);
+                        }
+                        // Not switched by us: nothing of ours runs.
+                        Mode::Unknown => return Ok(Vec::new()),
+                    }
                 }
                 let mut out = self.switch_to(Mode::StrokeEngine);
                 out.push(command(format!("set:speed:{}", change.value)));

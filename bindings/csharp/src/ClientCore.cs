@@ -18,7 +18,21 @@ namespace Plugwire
 
         internal Task<Reply> Task { get { return _tcs.Task; } }
 
-        /// <summary>On the callback thread: decodes the reply and completes the task.</summary>
+        /// <summary>On the callback thread: completes the task on the core's inbox, in order.</summary>
+        internal void CompleteLater(byte[] bytes)
+        {
+            _core.Inbox.Post(new ReplyWork(this, bytes).Run);
+        }
+
+        private sealed class ReplyWork
+        {
+            private readonly PendingRequest _pending;
+            private readonly byte[] _bytes;
+            internal ReplyWork(PendingRequest pending, byte[] bytes) { _pending = pending; _bytes = bytes; }
+            internal void Run() { _pending.Complete(_bytes); }
+        }
+
+        /// <summary>Decodes the reply and completes the task.</summary>
         internal void Complete(byte[] bytes)
         {
             if (!_core.Forget(this)) return;
@@ -118,8 +132,19 @@ namespace Plugwire
             }
         }
 
+        /// <summary>
+        /// Replies and events from the library's callback thread, handled in the order they
+        /// came on the thread pool (see Native.HandleReply).
+        /// </summary>
+        internal readonly EventDispatcher Inbox = new EventDispatcher(null);
+
         /// <summary>On the callback thread (push mode).</summary>
-        internal void OnNativeEvent(byte[] bytes)
+        internal void OnNativeEventLater(byte[] bytes)
+        {
+            Inbox.Post(() => OnNativeEvent(bytes));
+        }
+
+        private void OnNativeEvent(byte[] bytes)
         {
             var owner = _owner.Target as PlugwireClient;
             if (owner == null) return;

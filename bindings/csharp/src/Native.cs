@@ -179,15 +179,19 @@ namespace Plugwire
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void HandleReply(IntPtr userData, IntPtr data, UIntPtr len)
         {
+            // The work is handed to the thread pool: the library's callback thread (which
+            // Mono scans conservatively for as long as the client lives) then never holds
+            // a reference to the task's continuation, so an abandoned client can still be
+            // collected.
             var pending = ContextTarget(userData) as PendingRequest;
-            if (pending != null) pending.Complete(Copy(data, len));
+            if (pending != null) pending.CompleteLater(Copy(data, len));
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void HandleEvent(IntPtr userData, IntPtr data, UIntPtr len)
         {
             var core = ContextTarget(userData) as ClientCore;
-            if (core != null) core.OnNativeEvent(Copy(data, len));
+            if (core != null) core.OnNativeEventLater(Copy(data, len));
         }
 
 

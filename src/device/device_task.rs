@@ -335,22 +335,25 @@ impl DeviceTask {
             state.current.any_running(),
             std::sync::atomic::Ordering::Release,
         );
-        let result = async {
-            let commands = self.handler.encode_outputs(&changes, &state.current)?;
-            self.run_commands(&commands).await?;
-            Ok::<_, DeviceError>(commands)
-        }
-        .await;
-        match result {
+        let result = match self.handler.encode_outputs(&changes, &state.current) {
             Ok(commands) => {
+                // A keepalive repeats what the toy should be doing now, whether or not it
+                // heard it: after a failed stop it retries the stop, never the level the
+                // stop replaced.
+                if !commands.is_empty() {
+                    state.last_packets = commands.clone();
+                }
+                self.run_commands(&commands).await
+            }
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => {
                 state.last_write = Some(Instant::now());
                 for c in &changes {
                     state
                         .last_sent
                         .insert((c.feature, c.output), (c.value, c.duration));
-                }
-                if !commands.is_empty() {
-                    state.last_packets = commands;
                 }
                 Ok(())
             }

@@ -87,6 +87,7 @@ mod picobong;
 mod pink_punch;
 mod prettylove;
 mod realov;
+mod refresh_faults;
 mod sakuraneko;
 mod satisfyer;
 mod sayberx;

@@ -142,6 +142,13 @@ pub(super) fn motor_pair(state: &OutputState, two_motors: bool) -> Result<(u8, u
     Ok((first, second))
 }
 
+/// The first two of an all-motors packet's levels, a missing motor at 0 (packets with
+/// room for two motors, on toys with one or two).
+pub(super) fn first_two(levels: &[u8]) -> (u8, u8) {
+    let level = |i: usize| levels.get(i).copied().unwrap_or(0);
+    (level(0), level(1))
+}
+
 /// How many features have an output of `kind`.
 pub(super) fn count_with(features: &[DeviceFeature], kind: OutputType) -> usize {
     features

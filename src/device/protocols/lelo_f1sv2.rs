@@ -18,7 +18,7 @@ use crate::device::protocol::{HardwareCommand, OutputChange, Protocol, ProtocolH
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareError, HardwareEvent};
 
-use super::handler_kit::{one_write, unsupported, vibrate_level};
+use super::handler_kit::{first_two, one_write, unsupported, vibrate_level};
 use super::packet_shapes::PacketHandler;
 
 const NAME: &str = "lelo-f1sv2";
@@ -101,13 +101,17 @@ impl Protocol for LeloF1sV2 {
 
 /// F1s: `[0x01, level0, level1]`.
 fn both_motors(levels: &[u8]) -> Vec<HardwareCommand> {
-    let first = levels.first().copied().unwrap_or(0);
-    let second = levels.get(1).copied().unwrap_or(0);
     vec![HardwareCommand::write(
         Endpoint::Tx,
-        [0x01, first, second],
+        f1s_packet(levels),
         true,
     )]
+}
+
+/// The packet every F1s generation takes: `[0x01, level0, level1]`, a missing motor at 0.
+pub(super) fn f1s_packet(levels: &[u8]) -> [u8; 3] {
+    let (first, second) = first_two(levels);
+    [0x01, first, second]
 }
 
 /// Harmony: one packet per motor (feature index + 1).

@@ -5,6 +5,7 @@
 use crate::device::protocol::HardwareCommand;
 use crate::hardware::Endpoint;
 
+use super::handler_kit::first_two;
 use super::packet_shapes::{Fixed, Shape};
 
 pub(super) const PATOO: Fixed =
@@ -18,8 +19,7 @@ fn model_from_name(name: &str) -> Option<String> {
 }
 
 fn encode(levels: &[u8]) -> Vec<HardwareCommand> {
-    let first = levels.first().copied().unwrap_or(0);
-    let second = levels.get(1).copied().unwrap_or(0);
+    let (first, second) = first_two(levels);
     let (level, mode) = match (first, second) {
         (0, 0) => (0, 0x00),
         (0, s) => (s, 0x80),

@@ -4,13 +4,13 @@
 use crate::device::protocol::HardwareCommand;
 use crate::hardware::Endpoint;
 
+use super::handler_kit::first_two;
 use super::packet_shapes::{Fixed, Shape};
 
 pub(super) const ZALO: Fixed = Fixed::new("zalo", Shape::AllMotors(encode));
 
 fn encode(levels: &[u8]) -> Vec<HardwareCommand> {
-    let first = levels.first().copied().unwrap_or(0);
-    let second = levels.get(1).copied().unwrap_or(0);
+    let (first, second) = first_two(levels);
     let mode = if first == 0 && second == 0 {
         0x02
     } else {

@@ -14,6 +14,7 @@ use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType}
 use crate::device::mailbox::{Completion, Mailbox};
 use crate::device::protocol::{OutputChange, ProtocolHandler};
 use crate::device::routed_hardware::RoutedHardware;
+use crate::device::toy_model::LastValues;
 use crate::hardware::HardwareDevice;
 use crate::spec::message::{DeviceInfo, OutputCommand};
 
@@ -31,6 +32,8 @@ pub struct ServerDevice {
     mailbox: Arc<Mailbox>,
     hw_timeout: Duration,
     running: Arc<std::sync::atomic::AtomicBool>,
+    /// Filled by the device task when it ends: every output's last value.
+    last_values: Arc<std::sync::Mutex<LastValues>>,
 }
 
 /// What the device manager needs to create a device.
@@ -43,6 +46,9 @@ pub struct NewDevice {
     pub events: mpsc::Sender<DeviceTaskEvent>,
     /// Bound on each hardware operation.
     pub hw_timeout: Duration,
+    /// What the previous connection to this toy last asked of it
+    /// ([`ServerDevice::last_values`]); empty for a toy the server did not hold before.
+    pub resume: LastValues,
 }
 
 impl Drop for ServerDevice {
@@ -57,6 +63,7 @@ impl ServerDevice {
     pub async fn start(new: NewDevice) -> Arc<ServerDevice> {
         let mailbox = Arc::new(Mailbox::default());
         let running = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let last_values = Arc::new(std::sync::Mutex::new(Vec::new()));
         DeviceTask {
             index: new.info.index,
             hw: new.hw.clone(),
@@ -67,6 +74,8 @@ impl ServerDevice {
             mailbox: mailbox.clone(),
             events: new.events,
             running: running.clone(),
+            resume: new.resume,
+            last_values: last_values.clone(),
         }
         .start()
         .await;
@@ -85,6 +94,7 @@ impl ServerDevice {
             mailbox,
             hw_timeout: new.hw_timeout,
             running,
+            last_values,
         })
     }
 
@@ -92,6 +102,12 @@ impl ServerDevice {
     /// is not at zero), as far as the device task has taken the commands.
     pub fn is_running(&self) -> bool {
         self.running.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Every output's last value as the device task left it when it ended (empty while
+    /// it runs): what a later connection to the same toy resumes from.
+    pub fn last_values(&self) -> LastValues {
+        crate::poison::lock(&self.last_values).clone()
     }
 
     pub fn info(&self) -> &DeviceInfo {
@@ -226,15 +242,12 @@ impl ServerDevice {
                 let handler = self.handler.clone();
                 let routed = self.routed.clone();
                 let f = f.clone();
-                // A read waits for the toy's answer; it gets twice the hardware bound.
-                let bound = self.hw_timeout * 2;
+                // Bounded by its parts, each from when it reaches the hardware: the query's
+                // write runs in the device task with the hardware bound (however long it
+                // waited behind a stop or other queries), reads of the toy and the wait
+                // for its answer have their own bounds.
                 Ok(Box::pin(async move {
-                    tokio::time::timeout(bound, handler.read_input(&routed, &f, input))
-                        .await
-                        .map_err(|_| {
-                            DeviceError::Hardware(crate::hardware::HardwareError::Timeout)
-                        })?
-                        .map(Some)
+                    handler.read_input(&routed, &f, input).await.map(Some)
                 }))
             }
             InputCommand::Subscribe | InputCommand::Unsubscribe => {

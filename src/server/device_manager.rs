@@ -44,6 +44,8 @@ struct Inner {
     indices: Mutex<Indices>,
     /// Addresses being connected right now, so a device found twice connects once.
     in_flight: Mutex<HashSet<String>>,
+    /// What lost devices were last asked to do, by address, for their next connection.
+    last_values: Mutex<HashMap<String, crate::device::toy_model::LastValues>>,
     scan: Mutex<ScanState>,
     events: broadcast::Sender<ServerEvent>,
     task_events: mpsc::Sender<DeviceTaskEvent>,
@@ -88,6 +90,7 @@ impl DeviceManager {
                 devices: RwLock::new(BTreeMap::new()),
                 indices: Mutex::new(indices),
                 in_flight: Mutex::new(HashSet::new()),
+                last_values: Mutex::new(HashMap::new()),
                 scan: Mutex::new(ScanState::default()),
                 events,
                 task_events: task_tx,
@@ -366,6 +369,9 @@ impl Inner {
                 .await
                 .map_err(|e| format!("initialising {}: {e}", info.address))?;
             let index = self.allocate_index(&info.address);
+            let resume = lock(&self.last_values)
+                .remove(&info.address)
+                .unwrap_or_default();
             let device = ServerDevice::start(NewDevice {
                 info: DeviceInfo {
                     index,
@@ -382,6 +388,7 @@ impl Inner {
                 handler,
                 events: self.task_events.clone(),
                 hw_timeout: self.hw_timeout,
+                resume,
             })
             .await;
             let added = device.info().clone();
@@ -406,7 +413,8 @@ impl Inner {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&index);
-        if removed.is_some() {
+        if let Some(device) = &removed {
+            lock(&self.last_values).insert(device.address().to_string(), device.last_values());
             tracing::info!("device {index} removed");
             let _ = self.events.send(ServerEvent::DeviceRemoved(index));
         }

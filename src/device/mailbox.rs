@@ -38,6 +38,12 @@ pub(crate) type OutputKey = (u32, OutputType);
 pub struct Completion(watch::Receiver<Option<Outcome>>);
 
 impl Completion {
+    /// The outcome if the command has already reached the device (or failed), without
+    /// waiting.
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.0.borrow().clone()
+    }
+
     pub async fn wait(mut self) -> Outcome {
         let outcome = self
             .0

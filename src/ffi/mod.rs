@@ -12,6 +12,7 @@
 
 pub(crate) mod client_handle;
 mod logging;
+mod playback;
 pub(crate) mod panic_boundary;
 mod requests;
 mod runtime;

@@ -53,7 +53,12 @@ fn cpu_seconds() -> f64 {
         .rsplit_once(')')
         .map(|(_, rest)| rest.split_whitespace().collect())
         .unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // utime and stime are fields 14 and 15 of the line; 12 and 13 after the name.
     (ticks(11) + ticks(12)) / 100.0
 }
@@ -189,8 +194,14 @@ async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
     let mut worst_steps = 0i32;
     let mut values = 0usize;
     for (i, toy) in rig.toys.iter().enumerate() {
-        let writes: Vec<_> = toy.log().into_iter().filter(|r| level(&r.data).is_some()).collect();
-        let Some(first) = writes.first() else { continue };
+        let writes: Vec<_> = toy
+            .log()
+            .into_iter()
+            .filter(|r| level(&r.data).is_some())
+            .collect();
+        let Some(first) = writes.first() else {
+            continue;
+        };
         let t0 = first.at.as_secs_f64() * 1000.0;
         let axis = plugwire::playback::Axis::from_name(AXES[i]).unwrap();
         let source = Source::script(&script.axes[&axis], Interpolation::Linear);

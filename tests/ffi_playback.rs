@@ -38,7 +38,9 @@ impl Client {
                 address: LUSH.into(),
                 ..Default::default()
             }],
-            default_gap: Some(pb::connect_embedded::DefaultGap::DefaultMessageGapMs(gap_ms)),
+            default_gap: Some(pb::connect_embedded::DefaultGap::DefaultMessageGapMs(
+                gap_ms,
+            )),
             ..Default::default()
         }));
         c.ok(pb::request::Kind::StartScanning(pb::StartScanning {}));
@@ -69,7 +71,10 @@ impl Client {
         let status = unsafe { plugwire_client_next_event(self.0, 10_000, &mut buf, &mut len) };
         assert_eq!(status, PlugwireStatus::Ok);
         let v = unsafe { std::slice::from_raw_parts(buf, len) }.to_vec();
-        assert_eq!(unsafe { plugwire_buffer_free(buf, len) }, PlugwireStatus::Ok);
+        assert_eq!(
+            unsafe { plugwire_buffer_free(buf, len) },
+            PlugwireStatus::Ok
+        );
         pb::Event::decode(&v[..]).unwrap().kind.unwrap()
     }
 
@@ -87,10 +92,12 @@ impl Client {
     }
 
     fn writes(&self) -> Vec<String> {
-        match self.request(pb::request::Kind::SimulatedWriteLog(pb::SimulatedWriteLog {
-            address: LUSH.into(),
-            clear: false,
-        })) {
+        match self.request(pb::request::Kind::SimulatedWriteLog(
+            pb::SimulatedWriteLog {
+                address: LUSH.into(),
+                clear: false,
+            },
+        )) {
             pb::reply::Kind::WriteLog(log) => log
                 .records
                 .into_iter()
@@ -169,7 +176,10 @@ fn a_pattern_plays_and_a_stop_device_ends_it() {
     }));
     let started = c.playback_event();
     assert_eq!(started.playback_id, id);
-    assert!(matches!(started.kind, Some(pb::playback_event::Kind::StartedMs(_))));
+    assert!(matches!(
+        started.kind,
+        Some(pb::playback_event::Kind::StartedMs(_))
+    ));
     wait_writes(&c, 5);
     // A client command to the played output is refused, naming the playback.
     match c.request(pb::request::Kind::DeviceOutput(pb::DeviceOutput {
@@ -190,9 +200,15 @@ fn a_pattern_plays_and_a_stop_device_ends_it() {
         })),
         pb::ErrorCode::PlaybackBusy as i32
     );
-    c.ok(control(id, pb::playback_control::Action::Pause(pb::PlaybackPause {})));
+    c.ok(control(
+        id,
+        pb::playback_control::Action::Pause(pb::PlaybackPause {}),
+    ));
     c.ok(control(id, pb::playback_control::Action::SeekMs(100.0)));
-    c.ok(control(id, pb::playback_control::Action::Resume(pb::PlaybackResume {})));
+    c.ok(control(
+        id,
+        pb::playback_control::Action::Resume(pb::PlaybackResume {}),
+    ));
     c.ok(control(id, pb::playback_control::Action::Rate(2.0)));
     c.ok(control(id, pb::playback_control::Action::SyncMs(500.0)));
     c.ok(pb::request::Kind::StopDevice(pb::StopDevice {
@@ -237,15 +253,25 @@ fn a_funscript_plays_on_whatever_is_connected_and_ends() {
         funscript_json: r#"{"actions": [{"at": 0, "pos": 0}, {"at": 250, "pos": 100}, {"at": 300, "pos": 100}]}"#.into(),
         ..Default::default()
     }));
-    assert!(matches!(c.playback_event().kind, Some(pb::playback_event::Kind::StartedMs(_))));
+    assert!(matches!(
+        c.playback_event().kind,
+        Some(pb::playback_event::Kind::StartedMs(_))
+    ));
     let ended = c.playback_event();
     assert_eq!(ended.playback_id, id);
-    assert!(matches!(ended.kind, Some(pb::playback_event::Kind::Ended(_))), "{ended:?}");
+    assert!(
+        matches!(ended.kind, Some(pb::playback_event::Kind::Ended(_))),
+        "{ended:?}"
+    );
     let w = wait_writes(&c, 2);
     assert!(w.contains(&"Vibrate:20;".to_string()), "{w:?}");
     let deadline = Instant::now() + WAIT;
     while c.writes().last().map(String::as_str) != Some("Vibrate:0;") {
-        assert!(Instant::now() < deadline, "stopped at the end: {:?}", c.writes());
+        assert!(
+            Instant::now() < deadline,
+            "stopped at the end: {:?}",
+            c.writes()
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -254,10 +280,12 @@ fn a_funscript_plays_on_whatever_is_connected_and_ends() {
 fn bad_playback_requests_name_what_is_wrong() {
     let c = Client::connected(0);
     let mut bad_script = saw_track();
-    bad_script.source = Some(pb::playback_track::Source::Funscript(pb::PlaybackFunscriptAxis {
-        json: r#"{"actions": [{"at": 0, "pos": 300}]}"#.into(),
-        ..Default::default()
-    }));
+    bad_script.source = Some(pb::playback_track::Source::Funscript(
+        pb::PlaybackFunscriptAxis {
+            json: r#"{"actions": [{"at": 0, "pos": 300}]}"#.into(),
+            ..Default::default()
+        },
+    ));
     let mut no_device = saw_track();
     no_device.device_index = 9;
     let mut bad_period = saw_track();
@@ -269,8 +297,16 @@ fn bad_playback_requests_name_what_is_wrong() {
     bad_range.range_max = 0.1;
     let cases = [
         (bad_script, pb::ErrorCode::PlaybackInvalid, "actions[0].pos"),
-        (no_device, pb::ErrorCode::UnknownDevice, "no device at index 9"),
-        (bad_period, pb::ErrorCode::PlaybackInvalid, "tracks[0].pattern"),
+        (
+            no_device,
+            pb::ErrorCode::UnknownDevice,
+            "no device at index 9",
+        ),
+        (
+            bad_period,
+            pb::ErrorCode::PlaybackInvalid,
+            "tracks[0].pattern",
+        ),
         (bad_range, pb::ErrorCode::PlaybackInvalid, "range"),
     ];
     for (track, code, text) in cases {
@@ -313,7 +349,11 @@ fn disconnecting_stops_a_running_playback_and_free_returns() {
     let w = c.writes();
     assert_eq!(w.last().map(String::as_str), Some("Vibrate:0;"), "{w:?}");
     std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(c.writes().len(), w.len(), "nothing after the disconnect's stop");
+    assert_eq!(
+        c.writes().len(),
+        w.len(),
+        "nothing after the disconnect's stop"
+    );
     let freed = Instant::now();
     drop(c);
     assert!(freed.elapsed() < Duration::from_secs(5));

@@ -23,9 +23,19 @@ const GAP_MS: u32 = 20;
 /// A script that moves every 100 ms between 0 and 100 for a minute.
 fn stroke_script() -> Funscript {
     let actions: Vec<String> = (0..600)
-        .map(|i| format!(r#"{{"at": {}, "pos": {}}}"#, i * 100, if i % 2 == 0 { 0 } else { 100 }))
+        .map(|i| {
+            format!(
+                r#"{{"at": {}, "pos": {}}}"#,
+                i * 100,
+                if i % 2 == 0 { 0 } else { 100 }
+            )
+        })
         .collect();
-    Funscript::parse(&format!(r#"{{"actions": [{}]}}"#, actions.join(",")), "stroke").unwrap()
+    Funscript::parse(
+        &format!(r#"{{"actions": [{}]}}"#, actions.join(",")),
+        "stroke",
+    )
+    .unwrap()
 }
 
 fn saw(period_ms: f64) -> Source {
@@ -64,7 +74,11 @@ async fn next_event(events: &mut mpsc::Receiver<PlaybackEvent>) -> PlaybackEvent
 async fn assert_stopped_and_quiet(toy: &plugwire::hardware::simulated::SimulatedDevice) {
     let deadline = tokio::time::Instant::now() + WAIT;
     while commands(toy).last().map(String::as_str) != Some("Vibrate:0;") {
-        assert!(tokio::time::Instant::now() < deadline, "no stop: {:?}", commands(toy));
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no stop: {:?}",
+            commands(toy)
+        );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let n = commands(toy).len();
@@ -82,7 +96,10 @@ async fn started(rig: &Rig, source: Source) -> (Playback, mpsc::Receiver<Playbac
     )
     .expect("playback starts");
     let mut events = playback.take_events().unwrap();
-    assert!(matches!(next_event(&mut events).await, PlaybackEvent::Started { .. }));
+    assert!(matches!(
+        next_event(&mut events).await,
+        PlaybackEvent::Started { .. }
+    ));
     // Playing: the toy is getting values.
     wait_commands(&rig.device("LVS-Lush"), 3).await;
     (playback, events)
@@ -111,7 +128,10 @@ async fn a_pattern_reaches_the_toy_at_the_gap() {
     // A saw rises one step per slot and drops back: every rise is by a small step.
     let rises = levels.windows(2).filter(|w| w[1] > w[0]).count();
     assert!(rises >= 25, "{levels:?}");
-    assert!(levels.iter().all(|l| (5..=20).contains(l)), "mapped range: {levels:?}");
+    assert!(
+        levels.iter().all(|l| (5..=20).contains(l)),
+        "mapped range: {levels:?}"
+    );
     assert!(
         levels.windows(2).all(|w| w[1] < w[0] || w[1] - w[0] <= 3),
         "a saw rises in small steps: {levels:?}"
@@ -119,7 +139,9 @@ async fn a_pattern_reaches_the_toy_at_the_gap() {
     // Writes keep the gap.
     let times: Vec<Duration> = toy.writes().iter().map(|w| w.at).collect();
     assert!(
-        times.windows(2).all(|w| w[1] - w[0] >= Duration::from_millis(u64::from(GAP_MS) - 1)),
+        times
+            .windows(2)
+            .all(|w| w[1] - w[0] >= Duration::from_millis(u64::from(GAP_MS) - 1)),
         "gap kept"
     );
 }
@@ -196,7 +218,10 @@ async fn a_session_ending_ends_the_playback() {
         assert!(
             matches!(
                 next_event(&mut events).await,
-                PlaybackEvent::TrackStopped { reason: StopReason::DeviceStopped, .. }
+                PlaybackEvent::TrackStopped {
+                    reason: StopReason::DeviceStopped,
+                    ..
+                }
             ),
             "{how}"
         );
@@ -216,7 +241,10 @@ async fn a_missed_ping_ends_the_playback() {
     assert_stopped_and_quiet(&rig.device("LVS-Lush")).await;
     assert!(matches!(
         next_event(&mut events).await,
-        PlaybackEvent::TrackStopped { reason: StopReason::DeviceStopped, .. }
+        PlaybackEvent::TrackStopped {
+            reason: StopReason::DeviceStopped,
+            ..
+        }
     ));
 }
 
@@ -229,7 +257,10 @@ async fn shutdown_ends_the_playback() {
     assert_stopped_and_quiet(&rig.device("LVS-Lush")).await;
     assert!(matches!(
         next_event(&mut events).await,
-        PlaybackEvent::TrackStopped { reason: StopReason::DeviceStopped, .. }
+        PlaybackEvent::TrackStopped {
+            reason: StopReason::DeviceStopped,
+            ..
+        }
     ));
 }
 
@@ -301,7 +332,10 @@ async fn stopping_the_playback_stops_the_toy_and_a_script_ends() {
     assert_eq!(*stop, 0);
     assert_eq!(played.first(), Some(&20), "{got:?}");
     assert!(played.windows(2).all(|w| w[1] <= w[0]), "{got:?}");
-    assert!((13..=14).contains(played.last().unwrap()), "near the end value: {got:?}");
+    assert!(
+        (13..=14).contains(played.last().unwrap()),
+        "near the end value: {got:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -327,13 +361,22 @@ async fn a_failing_write_during_playback_heals_and_stop_still_wins() {
     assert!(commands(&toy).is_empty(), "failing writes deliver nothing");
     toy.set_write_fault(WriteFault::None);
     let got = wait_commands(&toy, 1).await;
-    assert_eq!(got[0], "Vibrate:20;", "the value is written again once writes work");
+    assert_eq!(
+        got[0], "Vibrate:20;",
+        "the value is written again once writes work"
+    );
     device.stop().await.expect("stop");
     assert_stopped_and_quiet(&toy).await;
-    assert!(matches!(next_event(&mut events).await, PlaybackEvent::Started { .. }));
     assert!(matches!(
         next_event(&mut events).await,
-        PlaybackEvent::TrackStopped { reason: StopReason::DeviceStopped, .. }
+        PlaybackEvent::Started { .. }
+    ));
+    assert!(matches!(
+        next_event(&mut events).await,
+        PlaybackEvent::TrackStopped {
+            reason: StopReason::DeviceStopped,
+            ..
+        }
     ));
 }
 
@@ -350,12 +393,20 @@ async fn a_hanging_write_during_playback_ends_it_with_the_device() {
     assert!(
         matches!(
             &stopped,
-            PlaybackEvent::TrackStopped { reason: StopReason::DeviceRemoved, .. }
-                | PlaybackEvent::TrackStopped { reason: StopReason::WriteFailed(_), .. }
+            PlaybackEvent::TrackStopped {
+                reason: StopReason::DeviceRemoved,
+                ..
+            } | PlaybackEvent::TrackStopped {
+                reason: StopReason::WriteFailed(_),
+                ..
+            }
         ),
         "{stopped:?}"
     );
-    assert!(matches!(next_event(&mut events).await, PlaybackEvent::Stopped { .. }));
+    assert!(matches!(
+        next_event(&mut events).await,
+        PlaybackEvent::Stopped { .. }
+    ));
     assert!(playback.is_done());
 }
 

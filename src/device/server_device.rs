@@ -254,7 +254,11 @@ impl ServerDevice {
         let (submitted, ended) = {
             let mut claims = self.claims.lock();
             let submitted = self.mailbox.submit_stop(feature, outputs, inputs);
-            let ended = if outputs { claims.end(feature) } else { Vec::new() };
+            let ended = if outputs {
+                claims.end(feature)
+            } else {
+                Vec::new()
+            };
             (submitted, ended)
         };
         tell(ended, self.info.index, ClaimEnd::Stopped);

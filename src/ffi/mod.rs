@@ -12,8 +12,8 @@
 
 pub(crate) mod client_handle;
 mod logging;
-mod playback;
 pub(crate) mod panic_boundary;
+mod playback;
 mod requests;
 mod runtime;
 mod status;

@@ -12,9 +12,8 @@ use super::requests::{error, output_from_pb, output_to_pb};
 use crate::device::DeviceError;
 use crate::playback::assign::tracks_for;
 use crate::playback::{
-    Axis, Easing, Funscript, Interpolation, Keyframe, Mapping, Pattern, Playback,
-    PlaybackError, PlaybackEvent, PlaybackOptions, Source, SpeedMode, StopReason, TrackSpec,
-    Waveform,
+    Axis, Easing, Funscript, Interpolation, Keyframe, Mapping, Pattern, Playback, PlaybackError,
+    PlaybackEvent, PlaybackOptions, Source, SpeedMode, StopReason, TrackSpec, Waveform,
 };
 use crate::poison::lock;
 use crate::proto as pb;
@@ -86,7 +85,9 @@ fn pattern(p: &pb::PlaybackPattern, place: &str) -> Result<Pattern, Reply> {
                     Ok(pb::PlaybackEasing::EaseOut) => Easing::EaseOut,
                     Ok(pb::PlaybackEasing::EaseInOut) => Easing::EaseInOut,
                     Ok(pb::PlaybackEasing::Hold) => Easing::Hold,
-                    Err(_) => return Err(invalid(format!("{place}: easing {} is unknown", k.easing))),
+                    Err(_) => {
+                        return Err(invalid(format!("{place}: easing {} is unknown", k.easing)));
+                    }
                 };
                 keyframes.push(Keyframe {
                     at_ms: k.at_ms,
@@ -97,7 +98,10 @@ fn pattern(p: &pb::PlaybackPattern, place: &str) -> Result<Pattern, Reply> {
             Pattern::keyframes(keyframes).map_err(bad)?
         }
         Ok(pb::PlaybackWaveform::Unspecified) | Err(_) => {
-            return Err(invalid(format!("{place}: waveform {} is unknown", p.waveform)));
+            return Err(invalid(format!(
+                "{place}: waveform {} is unknown",
+                p.waveform
+            )));
         }
     };
     built
@@ -109,8 +113,12 @@ fn pattern(p: &pb::PlaybackPattern, place: &str) -> Result<Pattern, Reply> {
 
 fn track(t: &pb::PlaybackTrack, i: usize) -> Result<TrackSpec, Reply> {
     let place = format!("tracks[{i}]");
-    let output = output_from_pb(t.output)
-        .ok_or_else(|| invalid(format!("{place}.output: {} is not an output type", t.output)))?;
+    let output = output_from_pb(t.output).ok_or_else(|| {
+        invalid(format!(
+            "{place}.output: {} is not an output type",
+            t.output
+        ))
+    })?;
     let source = match &t.source {
         Some(pb::playback_track::Source::Funscript(f)) => {
             let script = Funscript::parse(&f.json, &format!("{place}.funscript"))
@@ -119,18 +127,28 @@ fn track(t: &pb::PlaybackTrack, i: usize) -> Result<TrackSpec, Reply> {
                 Axis::L0
             } else {
                 Axis::from_name(&f.axis).ok_or_else(|| {
-                    invalid(format!("{place}.funscript.axis: {:?} is not a TCode axis", f.axis))
+                    invalid(format!(
+                        "{place}.funscript.axis: {:?} is not a TCode axis",
+                        f.axis
+                    ))
                 })?
             };
             let actions = script.axes.get(&axis).ok_or_else(|| {
-                invalid(format!("{place}.funscript: the script has no {} axis", axis.name()))
+                invalid(format!(
+                    "{place}.funscript: the script has no {} axis",
+                    axis.name()
+                ))
             })?;
             Source::script(actions, interpolation(f.interpolation)?)
         }
         Some(pb::playback_track::Source::Pattern(p)) => {
             Source::Pattern(pattern(p, &format!("{place}.pattern"))?)
         }
-        None => return Err(invalid(format!("{place}: no source (funscript or pattern)"))),
+        None => {
+            return Err(invalid(format!(
+                "{place}: no source (funscript or pattern)"
+            )));
+        }
     };
     let (min, max) = if t.range_min == 0.0 && t.range_max == 0.0 {
         (0.0, 1.0)
@@ -140,7 +158,12 @@ fn track(t: &pb::PlaybackTrack, i: usize) -> Result<TrackSpec, Reply> {
     let speed = match pb::PlaybackSpeedMode::try_from(t.speed_mode) {
         Ok(pb::PlaybackSpeedMode::Direct) => SpeedMode::Direct,
         Ok(pb::PlaybackSpeedMode::Movement) => SpeedMode::Movement,
-        Err(_) => return Err(invalid(format!("{place}.speed_mode: {} is unknown", t.speed_mode))),
+        Err(_) => {
+            return Err(invalid(format!(
+                "{place}.speed_mode: {} is unknown",
+                t.speed_mode
+            )));
+        }
     };
     Ok(TrackSpec {
         device: t.device_index,
@@ -187,9 +210,19 @@ pub(crate) fn start(core: &Arc<ClientCore>, conn: &Arc<Connection>, s: pb::Playb
             Ok(i) => i,
             Err(reply) => return reply,
         };
-        tracks_for(&script, &server.device_manager().device_infos(), interpolation)
+        tracks_for(
+            &script,
+            &server.device_manager().device_infos(),
+            interpolation,
+        )
     } else {
-        match s.tracks.iter().enumerate().map(|(i, t)| track(t, i)).collect() {
+        match s
+            .tracks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| track(t, i))
+            .collect()
+        {
             Ok(tracks) => tracks,
             Err(reply) => return reply,
         }

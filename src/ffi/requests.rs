@@ -25,7 +25,11 @@ use crate::spec::message::{DeviceInfo, Request as CoreRequest, Response};
 
 type Reply = pb::reply::Kind;
 
-pub(crate) fn error(code: pb::ErrorCode, category: pb::ErrorCategory, message: impl Into<String>) -> Reply {
+pub(crate) fn error(
+    code: pb::ErrorCode,
+    category: pb::ErrorCategory,
+    message: impl Into<String>,
+) -> Reply {
     Reply::Error(pb::Error {
         code: code as i32,
         category: category as i32,

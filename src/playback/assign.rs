@@ -76,12 +76,27 @@ mod tests {
         )
         .unwrap();
         use OutputType::*;
-        assert_eq!(axis_for(HwPositionWithDuration, &stroke), Some((Axis::L0, SpeedMode::Direct)));
-        assert_eq!(axis_for(Vibrate, &stroke), Some((Axis::L0, SpeedMode::Movement)));
-        assert_eq!(axis_for(Vibrate, &multi), Some((Axis::V0, SpeedMode::Direct)));
-        assert_eq!(axis_for(Rotate, &multi), Some((Axis::R0, SpeedMode::Direct)));
+        assert_eq!(
+            axis_for(HwPositionWithDuration, &stroke),
+            Some((Axis::L0, SpeedMode::Direct))
+        );
+        assert_eq!(
+            axis_for(Vibrate, &stroke),
+            Some((Axis::L0, SpeedMode::Movement))
+        );
+        assert_eq!(
+            axis_for(Vibrate, &multi),
+            Some((Axis::V0, SpeedMode::Direct))
+        );
+        assert_eq!(
+            axis_for(Rotate, &multi),
+            Some((Axis::R0, SpeedMode::Direct))
+        );
         assert_eq!(axis_for(Constrict, &stroke), None);
-        assert_eq!(axis_for(Constrict, &multi), Some((Axis::A1, SpeedMode::Direct)));
+        assert_eq!(
+            axis_for(Constrict, &multi),
+            Some((Axis::A1, SpeedMode::Direct))
+        );
         assert_eq!(axis_for(Led, &multi), None);
     }
 }

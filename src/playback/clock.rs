@@ -232,7 +232,10 @@ mod tests {
     use super::*;
 
     fn close(a: f64, b: f64, tolerance: f64) {
-        assert!((a - b).abs() <= tolerance, "{a} is not within {tolerance} of {b}");
+        assert!(
+            (a - b).abs() <= tolerance,
+            "{a} is not within {tolerance} of {b}"
+        );
     }
 
     #[test]
@@ -273,7 +276,10 @@ mod tests {
             let w = 1000.0 + step as f64;
             let m = c.media_at(w);
             let rate = m - prev;
-            assert!((0.95 - 1e-9..=1.05 + 1e-9).contains(&rate), "rate {rate} at {w}");
+            assert!(
+                (0.95 - 1e-9..=1.05 + 1e-9).contains(&rate),
+                "rate {rate} at {w}"
+            );
             prev = m;
         }
         // 200 ms absorbed at 5 %: done after 4 s.
@@ -295,7 +301,9 @@ mod tests {
         for second in 1..=3600u32 {
             let wall = f64::from(second) * 1000.0;
             let truth = |w: f64| w * 1.0002;
-            jitter_state = jitter_state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            jitter_state = jitter_state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1);
             let jitter = ((jitter_state >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 4.0;
             // Worst error just before this sync.
             worst = worst.max((c.media_at(wall) - truth(wall)).abs());

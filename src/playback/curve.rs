@@ -25,7 +25,10 @@ pub struct Curve {
 impl Curve {
     /// `points` must be sorted by time with distinct times (as [`super::funscript`] gives
     /// them); points out of order are dropped.
-    pub fn new(points: impl IntoIterator<Item = (f64, f64)>, interpolation: Interpolation) -> Curve {
+    pub fn new(
+        points: impl IntoIterator<Item = (f64, f64)>,
+        interpolation: Interpolation,
+    ) -> Curve {
         let mut times: Vec<f64> = Vec::new();
         let mut values = Vec::new();
         for (t, v) in points {
@@ -175,13 +178,19 @@ mod tests {
     fn pchip_by_hand() {
         // Secants 1/100 and 1/100 per ms: equal, so the inner slope is 0.01 and the curve
         // is the straight line.
-        let c = curve(&[(0.0, 0.0), (100.0, 1.0), (200.0, 2.0)], Interpolation::Pchip);
+        let c = curve(
+            &[(0.0, 0.0), (100.0, 1.0), (200.0, 2.0)],
+            Interpolation::Pchip,
+        );
         assert!((c.value_at(50.0) - 0.5).abs() < 1e-12);
         assert!((c.value_at(150.0) - 1.5).abs() < 1e-12);
         // A peak: slope 0 at the middle keyframe. Left end slope by the three-point
         // formula: ((2*100+100)*0.01 - 100*(-0.01)) / 200 = 0.02. At s = 0.5 of the first
         // segment: h00*0 + h10*100*0.02 + h01*1 + h11*100*0 = 0.125*2 + 0.5 = 0.75.
-        let p = curve(&[(0.0, 0.0), (100.0, 1.0), (200.0, 0.0)], Interpolation::Pchip);
+        let p = curve(
+            &[(0.0, 0.0), (100.0, 1.0), (200.0, 0.0)],
+            Interpolation::Pchip,
+        );
         assert!((p.value_at(50.0) - 0.75).abs() < 1e-12);
         assert!((p.value_at(150.0) - 0.75).abs() < 1e-12);
     }
@@ -191,14 +200,20 @@ mod tests {
         // A deterministic ragged script: strokes of uneven size and speed.
         let mut seed = 12345u64;
         let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 11) as f64 / (1u64 << 53) as f64
         };
         let mut pts = Vec::new();
         let mut t = 0.0;
         for _ in 0..500 {
             t += 20.0 + next() * 400.0;
-            let v = if next() < 0.2 { pts.last().map_or(0.0, |p: &(f64, f64)| p.1) } else { next() };
+            let v = if next() < 0.2 {
+                pts.last().map_or(0.0, |p: &(f64, f64)| p.1)
+            } else {
+                next()
+            };
             pts.push((t, v));
         }
         let c = curve(&pts, Interpolation::Pchip);
@@ -208,7 +223,10 @@ mod tests {
             let mut prev = v0;
             for k in 0..=50 {
                 let x = c.value_at(t0 + (t1 - t0) * k as f64 / 50.0);
-                assert!(x >= lo - 1e-9 && x <= hi + 1e-9, "overshoot {x} outside [{lo}, {hi}]");
+                assert!(
+                    x >= lo - 1e-9 && x <= hi + 1e-9,
+                    "overshoot {x} outside [{lo}, {hi}]"
+                );
                 if v1 >= v0 {
                     assert!(x >= prev - 1e-9, "not monotone rising");
                 } else {
@@ -221,7 +239,10 @@ mod tests {
 
     #[test]
     fn out_of_order_points_are_dropped() {
-        let c = curve(&[(0.0, 0.0), (10.0, 1.0), (5.0, 0.3), (10.0, 0.2)], Interpolation::Linear);
+        let c = curve(
+            &[(0.0, 0.0), (10.0, 1.0), (5.0, 0.3), (10.0, 0.2)],
+            Interpolation::Linear,
+        );
         assert_eq!(c.len(), 2);
         assert_eq!(c.next_index(0.0), 1);
         assert_eq!(c.next_index(10.0), 2);

@@ -107,9 +107,9 @@ impl Axis {
 
     /// An axis from its TCode name or its alias, any case.
     pub fn from_name(name: &str) -> Option<Axis> {
-        Axis::ALL.into_iter().find(|a| {
-            a.name().eq_ignore_ascii_case(name) || a.alias().eq_ignore_ascii_case(name)
-        })
+        Axis::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(name) || a.alias().eq_ignore_ascii_case(name))
     }
 
     /// The axis a file of a multi-file script carries: `video.funscript` is L0,
@@ -323,10 +323,7 @@ impl Reader<'_> {
         }
         let mut axes = BTreeMap::new();
         if let Some(actions) = obj.get("actions") {
-            axes.insert(
-                Axis::L0,
-                self.actions(actions, "actions", range, inverted)?,
-            );
+            axes.insert(Axis::L0, self.actions(actions, "actions", range, inverted)?);
         }
         if let Some(list) = obj.get("axes") {
             let Value::Array(list) = list else {
@@ -525,8 +522,14 @@ mod tests {
         assert_eq!(
             s.axes[&Axis::L0],
             vec![
-                Action { at_ms: 0.0, pos: 0.0 },
-                Action { at_ms: 500.0, pos: 1.0 }
+                Action {
+                    at_ms: 0.0,
+                    pos: 0.0
+                },
+                Action {
+                    at_ms: 500.0,
+                    pos: 1.0
+                }
             ]
         );
         let m = &s.metadata;
@@ -583,7 +586,10 @@ mod tests {
             "sorted, the duplicate folded"
         );
         assert_eq!(a[1].pos, 0.4, "the last action at a duplicate time wins");
-        assert!((a[2].pos - 0.205).abs() < 1e-12, "a numeric string is a number");
+        assert!(
+            (a[2].pos - 0.205).abs() < 1e-12,
+            "a numeric string is a number"
+        );
     }
 
     #[test]
@@ -635,9 +641,15 @@ mod tests {
     #[test]
     fn unusable_forms_name_their_place() {
         let cases = [
-            (r#"{"actions": [{"at": 0, "pos": 0}, {"at": -5, "pos": 1}]}"#, "actions[1].at"),
+            (
+                r#"{"actions": [{"at": 0, "pos": 0}, {"at": -5, "pos": 1}]}"#,
+                "actions[1].at",
+            ),
             (r#"{"actions": [{"at": 0, "pos": 101}]}"#, "actions[0].pos"),
-            (r#"{"actions": [{"at": 0, "pos": "half"}]}"#, "actions[0].pos"),
+            (
+                r#"{"actions": [{"at": 0, "pos": "half"}]}"#,
+                "actions[0].pos",
+            ),
             (r#"{"actions": [{"pos": 3}]}"#, "actions[0]"),
             (r#"{"actions": [{"at": 1}]}"#, "actions[0]"),
             (r#"{"actions": [7]}"#, "actions[0]"),
@@ -646,9 +658,18 @@ mod tests {
             (r#"{"inverted": 3, "actions": []}"#, "inverted"),
             (r#"{"axes": [{"id": "Q9", "actions": []}]}"#, "axes[0].id"),
             (r#"{"axes": [{"id": "R1"}]}"#, "axes[0]"),
-            (r#"{"axes": [{"id": "R1", "actions": [{"at": 0, "pos": null}]}]}"#, "axes[0].actions[0].pos"),
-            (r#"{"actions": [], "metadata": {"chapters": [{"startTime": "1:xx"}]}}"#, "metadata.chapters[0].startTime"),
-            (r#"{"actions": [], "metadata": {"bookmarks": 3}}"#, "metadata.bookmarks"),
+            (
+                r#"{"axes": [{"id": "R1", "actions": [{"at": 0, "pos": null}]}]}"#,
+                "axes[0].actions[0].pos",
+            ),
+            (
+                r#"{"actions": [], "metadata": {"chapters": [{"startTime": "1:xx"}]}}"#,
+                "metadata.chapters[0].startTime",
+            ),
+            (
+                r#"{"actions": [], "metadata": {"bookmarks": 3}}"#,
+                "metadata.bookmarks",
+            ),
             (r#"{"version": "1.0"}"#, "top level"),
             (r#"[1, 2]"#, "top level"),
         ];

@@ -132,10 +132,17 @@ mod tests {
         assert_eq!(m.to_step(m.apply(0.5), &limits), 10);
         assert_eq!(m.to_step(m.apply(0.52), &limits), 10);
         assert_eq!(m.to_step(m.apply(0.53), &limits), 11);
-        let ranged = Mapping { min: 0.2, max: 0.6, ..m };
+        let ranged = Mapping {
+            min: 0.2,
+            max: 0.6,
+            ..m
+        };
         assert!((ranged.apply(0.5) - 0.4).abs() < 1e-12);
         assert_eq!(ranged.to_step(ranged.apply(0.0), &limits), 4);
-        let inverted = Mapping { invert: true, ..ranged };
+        let inverted = Mapping {
+            invert: true,
+            ..ranged
+        };
         assert!((inverted.apply(0.0) - 0.6).abs() < 1e-12);
         let gained = Mapping { scale: 2.0, ..m };
         assert_eq!(gained.apply(0.75), 1.0);
@@ -144,18 +151,38 @@ mod tests {
         assert_eq!(m.to_step(0.0, &rotate), 0, "rotation plays one direction");
         let position = OutputLimits::new(0, 100);
         assert_eq!(m.to_step(0.333, &position), 33);
-        assert!(Mapping { min: 0.7, max: 0.2, ..m }.check().is_err());
+        assert!(
+            Mapping {
+                min: 0.7,
+                max: 0.2,
+                ..m
+            }
+            .check()
+            .is_err()
+        );
         assert!(Mapping { scale: -1.0, ..m }.check().is_err());
     }
 
     #[test]
     fn modes_per_output_kind() {
         use OutputType::*;
-        assert_eq!(OutputMode::for_output(HwPositionWithDuration, SpeedMode::Movement), OutputMode::Timed);
-        assert_eq!(OutputMode::for_output(Position, SpeedMode::Movement), OutputMode::Sampled);
+        assert_eq!(
+            OutputMode::for_output(HwPositionWithDuration, SpeedMode::Movement),
+            OutputMode::Timed
+        );
+        assert_eq!(
+            OutputMode::for_output(Position, SpeedMode::Movement),
+            OutputMode::Sampled
+        );
         for o in [Vibrate, Rotate, Oscillate, Constrict] {
-            assert_eq!(OutputMode::for_output(o, SpeedMode::Direct), OutputMode::Sampled);
-            assert_eq!(OutputMode::for_output(o, SpeedMode::Movement), OutputMode::Movement);
+            assert_eq!(
+                OutputMode::for_output(o, SpeedMode::Direct),
+                OutputMode::Sampled
+            );
+            assert_eq!(
+                OutputMode::for_output(o, SpeedMode::Movement),
+                OutputMode::Movement
+            );
         }
         assert_eq!(movement_speed(1.0 / 500.0), 0.5);
         assert_eq!(movement_speed(1.0), 1.0);

@@ -26,7 +26,5 @@ pub use curve::{Curve, Interpolation};
 pub use funscript::{Axis, Funscript, FunscriptError};
 pub use mapping::{Mapping, OutputMode, SpeedMode};
 pub use pattern::{Easing, Keyframe, Pattern, PatternError, Waveform};
-pub use player::{
-    Playback, PlaybackError, PlaybackEvent, PlaybackOptions, StopReason, TrackSpec,
-};
+pub use player::{Playback, PlaybackError, PlaybackEvent, PlaybackOptions, StopReason, TrackSpec};
 pub use source::Source;

@@ -14,12 +14,17 @@ pub enum Waveform {
     Saw,
     Triangle,
     /// 1 for `duty` (a fraction) of the period, 0 for the rest.
-    Pulse { duty: f64 },
+    Pulse {
+        duty: f64,
+    },
     /// A bounded random walk: a new point every period, each at most `step` from the last,
     /// reflected at 0 and 1; the same `seed` gives the same walk. It goes
     /// [`RANDOM_WALK_POINTS`] / 2 points out, retraces them back (so the loop closes
     /// without a jump) and repeats.
-    RandomWalk { seed: u64, step: f64 },
+    RandomWalk {
+        seed: u64,
+        step: f64,
+    },
 }
 
 /// Points in one cycle of a random walk.
@@ -357,18 +362,29 @@ mod tests {
     fn random_walk_is_seeded_bounded_and_stepwise() {
         let w = |seed| Pattern::waveform(Waveform::RandomWalk { seed, step: 0.1 }, 50.0).unwrap();
         let (a, b, c) = (w(7), w(7), w(8));
-        let values = |p: &Pattern| (0..2000).map(|i| p.value_at(i as f64 * 10.0)).collect::<Vec<_>>();
+        let values = |p: &Pattern| {
+            (0..2000)
+                .map(|i| p.value_at(i as f64 * 10.0))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(values(&a), values(&b), "same seed, same walk");
         assert_ne!(values(&a), values(&c), "another seed, another walk");
         let va = values(&a);
         assert!(va.iter().all(|v| (0.0..=1.0).contains(v)));
         // 10 ms samples of a walk moving at most 0.1 per 50 ms point.
-        assert!(va.windows(2).all(|p| (p[1] - p[0]).abs() <= 0.1 / 5.0 + 1e-9));
+        assert!(
+            va.windows(2)
+                .all(|p| (p[1] - p[0]).abs() <= 0.1 / 5.0 + 1e-9)
+        );
     }
 
     #[test]
     fn keyframes_with_easing_loop_and_once() {
-        let k = |at_ms, value, easing| Keyframe { at_ms, value, easing };
+        let k = |at_ms, value, easing| Keyframe {
+            at_ms,
+            value,
+            easing,
+        };
         let p = Pattern::keyframes(vec![
             k(0.0, 0.0, Easing::Linear),
             k(100.0, 1.0, Easing::EaseIn),
@@ -387,7 +403,10 @@ mod tests {
         close(fast.value_at(25.0), 0.25);
         let half = p.amplitude(0.5).unwrap();
         close(half.value_at(150.0), 0.5);
-        let loud = Pattern::waveform(Waveform::Sine, 100.0).unwrap().amplitude(3.0).unwrap();
+        let loud = Pattern::waveform(Waveform::Sine, 100.0)
+            .unwrap()
+            .amplitude(3.0)
+            .unwrap();
         close(loud.value_at(50.0), 1.0);
         assert_eq!(once.next_point(120.0), Some((200.0, 0.0)));
         assert_eq!(once.next_point(200.0), None);
@@ -395,9 +414,16 @@ mod tests {
 
     #[test]
     fn bad_patterns_say_why() {
-        assert_eq!(Pattern::waveform(Waveform::Sine, 0.0), Err(PatternError::Period(0.0)));
+        assert_eq!(
+            Pattern::waveform(Waveform::Sine, 0.0),
+            Err(PatternError::Period(0.0))
+        );
         assert_eq!(Pattern::keyframes(vec![]), Err(PatternError::NoKeyframes));
-        let k = |at_ms, value| Keyframe { at_ms, value, easing: Easing::Linear };
+        let k = |at_ms, value| Keyframe {
+            at_ms,
+            value,
+            easing: Easing::Linear,
+        };
         assert!(matches!(
             Pattern::keyframes(vec![k(0.0, 0.0), k(0.0, 1.0)]),
             Err(PatternError::Keyframe { index: 1, .. })

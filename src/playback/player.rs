@@ -94,9 +94,13 @@ pub enum StopReason {
 /// What a player reports.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlaybackEvent {
-    Started { media_ms: f64 },
+    Started {
+        media_ms: f64,
+    },
     /// Throttled to [`PlaybackOptions::position_every_ms`].
-    Position { media_ms: f64 },
+    Position {
+        media_ms: f64,
+    },
     TrackStopped {
         device: u32,
         feature: u32,
@@ -106,7 +110,9 @@ pub enum PlaybackEvent {
     /// Every track reached the end of its source.
     Ended,
     /// The player stopped before the end; the reason of the last track to stop.
-    Stopped { reason: StopReason },
+    Stopped {
+        reason: StopReason,
+    },
     /// The reader fell behind and this many events were dropped.
     EventsDropped(u64),
 }
@@ -199,7 +205,12 @@ pub struct Playback {
     events: Mutex<Option<mpsc::Receiver<PlaybackEvent>>>,
 }
 
-fn check(name: &'static str, value: f64, rule: &'static str, ok: bool) -> Result<f64, PlaybackError> {
+fn check(
+    name: &'static str,
+    value: f64,
+    rule: &'static str,
+    ok: bool,
+) -> Result<f64, PlaybackError> {
     if value.is_finite() && ok {
         Ok(value)
     } else {
@@ -237,7 +248,8 @@ impl Playback {
         if options.paused {
             media.pause(clock.now_ms());
         }
-        let (events, rx) = DroppingSender::channel(PLAYBACK_EVENT_LIMIT, PlaybackEvent::EventsDropped);
+        let (events, rx) =
+            DroppingSender::channel(PLAYBACK_EVENT_LIMIT, PlaybackEvent::EventsDropped);
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 media,
@@ -254,7 +266,8 @@ impl Playback {
             clock,
             events,
         });
-        let holder: Weak<dyn ClaimHolder> = Arc::downgrade(&(shared.clone() as Arc<dyn ClaimHolder>));
+        let holder: Weak<dyn ClaimHolder> =
+            Arc::downgrade(&(shared.clone() as Arc<dyn ClaimHolder>));
         let mut built = Vec::new();
         let claimed = (|| {
             for (i, spec) in tracks.into_iter().enumerate() {
@@ -448,7 +461,9 @@ fn finish(shared: &Shared, reason: Option<StopReason>) {
         state.done = true;
         let mut stops: Vec<(Weak<ServerDevice>, u32)> = Vec::new();
         for t in &state.tracks {
-            let Some(d) = t.device.upgrade() else { continue };
+            let Some(d) = t.device.upgrade() else {
+                continue;
+            };
             if t.ended.is_some() {
                 continue;
             }
@@ -486,7 +501,12 @@ fn reason_for(end: ClaimEnd) -> StopReason {
     }
 }
 
-type Write = (usize, Weak<ServerDevice>, ClaimToken, crate::spec::message::OutputCommand);
+type Write = (
+    usize,
+    Weak<ServerDevice>,
+    ClaimToken,
+    crate::spec::message::OutputCommand,
+);
 
 fn run(shared: Arc<Shared>) {
     let mut state = shared.state();

@@ -137,7 +137,9 @@ impl Schedule {
             Some((lo, hi)) => duration.clamp(f64::from(lo), f64::from(hi)),
             None => duration,
         } as u32;
-        let step = self.mapping.to_step(self.mapping.apply(value), &self.limits);
+        let step = self
+            .mapping
+            .to_step(self.mapping.apply(value), &self.limits);
         // A timed move is written even when the step repeats: its duration is news.
         self.last_step = None;
         self.step_command(step, Some(duration), media)
@@ -324,8 +326,15 @@ mod tests {
             written.extend(s.plan(now, &clock, 0.0).map(|p| p.command.value));
             now += 20.0;
         }
-        assert_eq!(written, vec![48, 49, 50], "the script's last value is written");
-        assert!(s.plan(now + 20.0, &clock, 0.0).is_none(), "nothing after the end");
+        assert_eq!(
+            written,
+            vec![48, 49, 50],
+            "the script's last value is written"
+        );
+        assert!(
+            s.plan(now + 20.0, &clock, 0.0).is_none(),
+            "nothing after the end"
+        );
     }
 
     #[test]

@@ -75,7 +75,12 @@ pub struct PlayOptions {
     #[arg(long, default_value_t = 1.0)]
     pub rate: f64,
     /// Global offset in ms (positive plays ahead).
-    #[arg(long = "offset", value_name = "MS", default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(
+        long = "offset",
+        value_name = "MS",
+        default_value_t = 0.0,
+        allow_negative_numbers = true
+    )]
     pub offset_ms: f64,
     /// Gap between writes for devices whose configuration names none.
     #[arg(long = "gap", value_name = "MS")]

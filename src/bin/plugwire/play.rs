@@ -4,10 +4,10 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use plugwire::ButtplugServer;
 use plugwire::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::playback::assign::tracks_for;
 use plugwire::playback::{Funscript, Playback, PlaybackEvent, PlaybackOptions};
-use plugwire::ButtplugServer;
 
 use crate::cli::PlayOptions;
 use crate::startup;
@@ -92,7 +92,10 @@ async fn play(
         tracks.len()
     );
     for t in &tracks {
-        let name = infos.iter().find(|d| d.index == t.device).map_or("?", |d| d.name.as_str());
+        let name = infos
+            .iter()
+            .find(|d| d.index == t.device)
+            .map_or("?", |d| d.name.as_str());
         println!("  [{}] {name} feature {} {}", t.device, t.feature, t.output);
     }
     let playback = Playback::start(
@@ -135,7 +138,10 @@ fn print_writes(hardware: &SimulatedHardware, printed: &mut [usize]) {
             if record.kind != RecordKind::Write {
                 continue;
             }
-            let printable = record.data.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
+            let printable = record
+                .data
+                .iter()
+                .all(|b| b.is_ascii_graphic() || *b == b' ');
             let text = if printable {
                 String::from_utf8_lossy(&record.data).into_owned()
             } else {

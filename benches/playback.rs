@@ -159,7 +159,11 @@ fn tracks(rig: &Rig, script: &Funscript) -> Vec<TrackSpec> {
 
 async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
     let rig = rig(gap_ms).await;
-    let interval = f64::from(gap_ms).max(PlaybackOptions::default().min_interval_ms);
+    let interval = if gap_ms > 0 {
+        f64::from(gap_ms) + plugwire::playback::player::GAP_MARGIN_MS
+    } else {
+        PlaybackOptions::default().min_interval_ms
+    };
     for t in &rig.toys {
         t.clear_log();
     }
@@ -192,6 +196,7 @@ async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
 
     let mut lateness = Vec::new();
     let mut worst_steps = 0i32;
+    let mut steps_off = Vec::new();
     let mut values = 0usize;
     for (i, toy) in rig.toys.iter().enumerate() {
         let writes: Vec<_> = toy
@@ -210,17 +215,24 @@ async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
             if at > t0 + seconds * 1000.0 - 2.0 * interval {
                 break; // the seek and stop follow
             }
-            let slot = ((at - t0) / interval).floor();
+            // The nearest slot: a write a little early (the first write, the anchor, was
+            // itself a little late) counts as negative lateness.
+            let slot = ((at - t0) / interval).round();
             lateness.push(at - (t0 + slot * interval));
             let media = start_ms + slot * interval + LATENCY_MS;
             let expected = (source.value_at(media) * 20.0).round() as i32;
-            worst_steps = worst_steps.max((level(&w.data).unwrap() - expected).abs());
+            let off = (level(&w.data).unwrap() - expected).abs();
+            worst_steps = worst_steps.max(off);
+            steps_off.push(off);
             values += 1;
         }
     }
     lateness.sort_by(f64::total_cmp);
+    let within_step =
+        steps_off.iter().filter(|s| **s <= 1).count() as f64 / values.max(1) as f64 * 100.0;
     println!(
         "gap {gap_ms:>2} ms (slot {interval} ms): {values} writes; write vs ideal slot p50 {:.3} ms, p99 {:.3} ms; \
+         {within_step:.2} % of values within one step of the script; \
          value vs script worst {worst_steps} step(s); CPU {cpu:.2} % of one core; \
          seek effective in {seek_effective:.1} ms; stop effective in {stop_effective:.1} ms",
         percentile(&lateness, 0.5),

@@ -34,6 +34,13 @@ use crate::device::{ClaimEnd, ClaimHolder, ClaimToken, Completion, DeviceError, 
 use crate::poison::lock;
 use crate::server::DeviceManager;
 
+/// A device with a message gap gets a slot every gap plus this margin. The device task
+/// writes a batch only once the gap since its last write has passed, so with slots exactly
+/// one gap apart a write delayed by jitter would push every later write back by as much
+/// (the delays add up until values are skipped); with the margin each slot absorbs up to
+/// this much of an earlier delay.
+pub const GAP_MARGIN_MS: f64 = 2.0;
+
 /// Most events waiting for the player's reader; beyond it they are dropped and counted.
 pub const PLAYBACK_EVENT_LIMIT: usize = 256;
 
@@ -297,6 +304,7 @@ impl Playback {
                     .cloned()
                     .unwrap_or_else(|| OutputLimits::new(0, 0));
                 let gap = f64::from(device.info().message_gap_ms);
+                let slot = if gap > 0.0 { gap + GAP_MARGIN_MS } else { 0.0 };
                 built.push(Track {
                     device: Arc::downgrade(&device),
                     device_index: spec.device,
@@ -306,7 +314,7 @@ impl Playback {
                         limits,
                         spec.source,
                         spec.mapping,
-                        gap.max(min_interval),
+                        slot.max(min_interval),
                         spec.latency_ms,
                     ),
                     ended: None,

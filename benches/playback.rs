@@ -159,11 +159,8 @@ fn tracks(rig: &Rig, script: &Funscript) -> Vec<TrackSpec> {
 
 async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
     let rig = rig(gap_ms).await;
-    let interval = if gap_ms > 0 {
-        f64::from(gap_ms) + plugwire::playback::player::GAP_MARGIN_MS
-    } else {
-        PlaybackOptions::default().min_interval_ms
-    };
+    let interval = plugwire::playback::player::slot_for_gap(f64::from(gap_ms))
+        .max(PlaybackOptions::default().min_interval_ms);
     for t in &rig.toys {
         t.clear_log();
     }

@@ -34,12 +34,18 @@ use crate::device::{ClaimEnd, ClaimHolder, ClaimToken, Completion, DeviceError, 
 use crate::poison::lock;
 use crate::server::DeviceManager;
 
-/// A device with a message gap gets a slot every gap plus this margin. The device task
-/// writes a batch only once the gap since its last write has passed, so with slots exactly
-/// one gap apart a write delayed by jitter would push every later write back by as much
-/// (the delays add up until values are skipped); with the margin each slot absorbs up to
-/// this much of an earlier delay.
-pub const GAP_MARGIN_MS: f64 = 2.0;
+/// The time between slots for a device with a message gap of `gap_ms` (0: no gap): the gap
+/// plus a margin of 10 % (at least 2 ms). The device task writes a batch only once the gap
+/// since its last write has passed, so with slots exactly one gap apart a write delayed by
+/// jitter would push every later write back by as much (the delays add up until values
+/// are skipped); with the margin each slot absorbs that much of an earlier delay.
+pub fn slot_for_gap(gap_ms: f64) -> f64 {
+    if gap_ms > 0.0 {
+        gap_ms + (gap_ms * 0.1).max(2.0)
+    } else {
+        0.0
+    }
+}
 
 /// Most events waiting for the player's reader; beyond it they are dropped and counted.
 pub const PLAYBACK_EVENT_LIMIT: usize = 256;
@@ -304,7 +310,7 @@ impl Playback {
                     .cloned()
                     .unwrap_or_else(|| OutputLimits::new(0, 0));
                 let gap = f64::from(device.info().message_gap_ms);
-                let slot = if gap > 0.0 { gap + GAP_MARGIN_MS } else { 0.0 };
+                let slot = slot_for_gap(gap);
                 built.push(Track {
                     device: Arc::downgrade(&device),
                     device_index: spec.device,

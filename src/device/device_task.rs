@@ -138,9 +138,7 @@ impl DeviceTask {
                     continue;
                 }
                 Next::Batch(changes, done) => {
-                    let result = self
-                        .write_changes(&mut state, &changes, Writer::Command)
-                        .await;
+                    let result = self.write_changes(&mut state, &changes).await;
                     let lost = lost_link(&result);
                     done.finish(result);
                     if let Some(e) = lost {
@@ -361,16 +359,16 @@ impl DeviceTask {
         Ok(())
     }
 
-    /// Writes the changes the toy does not have yet (all of them when unknown), as `by`.
+    /// Writes the changes the toy does not have yet (all of them when unknown), each
+    /// recorded as written by its writer.
     async fn write_changes(
         &self,
         state: &mut State,
-        changes: &[OutputChange],
-        by: Writer,
+        changes: &[(OutputChange, Writer)],
     ) -> Result<(), DeviceError> {
-        let changes: Vec<OutputChange> = changes
+        let changes: Vec<(OutputChange, Writer)> = changes
             .iter()
-            .filter(|c| !state.model.is_duplicate(c))
+            .filter(|(c, _)| !state.model.is_duplicate(c))
             .cloned()
             .collect();
         if changes.is_empty() {
@@ -378,16 +376,17 @@ impl DeviceTask {
         }
         let before: Vec<_> = changes
             .iter()
-            .map(|c| {
+            .map(|(c, _)| {
                 (
                     c.clone(),
                     state.model.record((c.feature, c.output)).copied(),
                 )
             })
             .collect();
-        for c in &changes {
-            state.model.tell(c, by);
+        for (c, by) in &changes {
+            state.model.tell(c, *by);
         }
+        let changes: Vec<OutputChange> = changes.into_iter().map(|(c, _)| c).collect();
         let current = state.model.output_state();
         let commands = match self.handler.encode_outputs(&changes, &current) {
             Ok(commands) => commands,
@@ -456,9 +455,12 @@ impl DeviceTask {
             // Movers, timed moves and other protocol ticks end with the stop.
             self.handler.on_stop(feature);
             // Outputs known to be at zero need no write; unknown ones get their zero.
-            result = self
-                .write_changes(state, &self.zero_changes(feature), Writer::Stop)
-                .await;
+            let zeros: Vec<_> = self
+                .zero_changes(feature)
+                .into_iter()
+                .map(|c| (c, Writer::Stop))
+                .collect();
+            result = self.write_changes(state, &zeros).await;
             if lost_link(&result).is_some() {
                 return result;
             }

@@ -42,6 +42,12 @@ pub enum DeviceError {
     Removed,
     #[error("device is busy: {0} stops, subscriptions and queries are already waiting")]
     Busy(usize),
+    #[error(
+        "feature {feature} {output} is under playback; stop the playback (or the device) first"
+    )]
+    UnderPlayback { feature: u32, output: OutputType },
+    #[error("the playback of feature {feature} {output} has ended")]
+    PlaybackEnded { feature: u32, output: OutputType },
     #[error(transparent)]
     Hardware(#[from] HardwareError),
 }

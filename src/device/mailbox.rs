@@ -27,6 +27,7 @@ use tokio::sync::{Notify, watch};
 use crate::device::error::DeviceError;
 use crate::device::feature::{InputType, OutputType};
 use crate::device::protocol::{HardwareCommand, OutputChange};
+use crate::device::toy_model::Writer;
 use crate::poison::lock;
 
 /// Most stops, subscriptions and protocol writes waiting for one device.
@@ -41,6 +42,12 @@ pub(crate) type OutputKey = (u32, OutputType);
 pub struct Completion(watch::Receiver<Option<Outcome>>);
 
 impl Completion {
+    /// The outcome if the command has already reached the device (or failed), without
+    /// waiting.
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.0.borrow().clone()
+    }
+
     pub async fn wait(mut self) -> Outcome {
         let outcome = self
             .0
@@ -111,7 +118,7 @@ impl Control {
 /// What the device task should do next.
 pub(crate) enum Next {
     Control(Control),
-    Batch(Vec<OutputChange>, Done),
+    Batch(Vec<(OutputChange, Writer)>, Done),
     /// Nothing to do now; `batch_waiting` says a batch waits for the gap to pass.
     Idle {
         batch_waiting: bool,
@@ -124,7 +131,7 @@ pub(crate) enum Next {
 struct Inbox {
     closed: Option<DeviceError>,
     released: bool,
-    batch: BTreeMap<OutputKey, OutputChange>,
+    batch: BTreeMap<OutputKey, (OutputChange, Writer)>,
     batch_done: Option<Done>,
     controls: VecDeque<Control>,
 }
@@ -149,10 +156,21 @@ impl Mailbox {
         &self,
         changes: impl IntoIterator<Item = OutputChange>,
     ) -> Result<Completion, DeviceError> {
+        self.submit_outputs_by(changes, Writer::Command)
+    }
+
+    /// Submits output changes as one batch, written by `by` (a playback, say).
+    pub(crate) fn submit_outputs_by(
+        &self,
+        changes: impl IntoIterator<Item = OutputChange>,
+        by: Writer,
+    ) -> Result<Completion, DeviceError> {
         let completion = {
             let mut inbox = self.open()?;
             for change in changes {
-                inbox.batch.insert((change.feature, change.output), change);
+                inbox
+                    .batch
+                    .insert((change.feature, change.output), (change, by));
             }
             inbox.batch_done.get_or_insert_with(Done::new).completion()
         };
@@ -384,7 +402,13 @@ mod tests {
         }
         m.submit_outputs([vibrate(1, 3)]).unwrap();
         match m.next(true) {
-            Next::Batch(changes, _) => assert_eq!(changes, vec![vibrate(0, 999), vibrate(1, 3)]),
+            Next::Batch(changes, _) => assert_eq!(
+                changes,
+                vec![
+                    (vibrate(0, 999), Writer::Command),
+                    (vibrate(1, 3), Writer::Command)
+                ]
+            ),
             _ => panic!("expected a batch"),
         }
     }
@@ -397,7 +421,13 @@ mod tests {
         m.submit_outputs([vibrate(2, 7)]).unwrap();
         assert!(matches!(m.next(true), Next::Control(Control::Stop { .. })));
         match m.next(true) {
-            Next::Batch(changes, _) => assert_eq!(changes, vec![vibrate(1, 5), vibrate(2, 7)]),
+            Next::Batch(changes, _) => assert_eq!(
+                changes,
+                vec![
+                    (vibrate(1, 5), Writer::Command),
+                    (vibrate(2, 7), Writer::Command)
+                ]
+            ),
             _ => panic!("expected a batch"),
         }
     }

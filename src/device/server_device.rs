@@ -12,9 +12,10 @@ use crate::device::device_task::{DeviceTask, DeviceTaskEvent};
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
 use crate::device::mailbox::{Completion, Mailbox};
+use crate::device::output_claims::{ClaimEnd, ClaimHolder, ClaimToken, OutputClaims, tell};
 use crate::device::protocol::{OutputChange, ProtocolHandler};
 use crate::device::routed_hardware::RoutedHardware;
-use crate::device::toy_model::LastValues;
+use crate::device::toy_model::{LastValues, Writer};
 use crate::hardware::HardwareDevice;
 use crate::spec::message::{DeviceInfo, OutputCommand};
 
@@ -34,6 +35,8 @@ pub struct ServerDevice {
     running: Arc<std::sync::atomic::AtomicBool>,
     /// Filled by the device task when it ends: every output's last value.
     last_values: Arc<std::sync::Mutex<LastValues>>,
+    /// Outputs under playback; its lock orders playback writes, client commands and stops.
+    claims: OutputClaims,
 }
 
 /// What the device manager needs to create a device.
@@ -53,8 +56,14 @@ pub struct NewDevice {
 
 impl Drop for ServerDevice {
     fn drop(&mut self) {
-        // The server let the device go: its task stops it, disconnects and ends.
-        self.mailbox.release();
+        // The server let the device go: its task stops it, disconnects and ends; its
+        // playbacks end with it.
+        let ended = {
+            let mut claims = self.claims.lock();
+            self.mailbox.release();
+            claims.end(None)
+        };
+        tell(ended, self.info.index, ClaimEnd::Removed);
     }
 }
 
@@ -95,6 +104,7 @@ impl ServerDevice {
             hw_timeout: new.hw_timeout,
             running,
             last_values,
+            claims: OutputClaims::default(),
         })
     }
 
@@ -176,7 +186,8 @@ impl ServerDevice {
     /// Checks output commands and hands them to the device task as one batch, at once and
     /// in the caller's order; nothing is sent if any of them is invalid. The completion
     /// resolves once the values (or newer ones) have been written, or were already on the
-    /// device.
+    /// device. An output under playback refuses client commands
+    /// ([`DeviceError::UnderPlayback`]).
     pub fn submit_outputs(
         &self,
         commands: &[(u32, OutputCommand)],
@@ -185,7 +196,56 @@ impl ServerDevice {
             .iter()
             .map(|(feature, command)| self.change(*feature, *command))
             .collect::<Result<Vec<_>, _>>()?;
+        let claims = self.claims.lock();
+        if let Some(c) = changes.iter().find(|c| claims.claimed(c.feature, c.output)) {
+            return Err(DeviceError::UnderPlayback {
+                feature: c.feature,
+                output: c.output,
+            });
+        }
         self.mailbox.submit_outputs(changes)
+    }
+
+    /// Claims an output for a playback: client commands to it are refused until the
+    /// claim is released or a stop (or the device's removal) ends it; `holder` is told
+    /// then.
+    pub fn claim_output(
+        &self,
+        feature: u32,
+        output: OutputType,
+        holder: std::sync::Weak<dyn ClaimHolder>,
+    ) -> Result<ClaimToken, DeviceError> {
+        let limits = self.feature(feature)?;
+        limits
+            .output(output)
+            .ok_or(DeviceError::UnsupportedOutput { feature, output })?;
+        self.claims
+            .lock()
+            .claim(feature, output, holder)
+            .ok_or(DeviceError::UnderPlayback { feature, output })
+    }
+
+    /// Releases a claim (the playback ended on its own); nobody is told.
+    pub fn release_claim(&self, token: &ClaimToken) {
+        self.claims.lock().release(token);
+    }
+
+    /// The one way a playback writes: the command goes in only while its claim holds,
+    /// checked and submitted in one step (see [`ServerDevice::submit_outputs`]).
+    pub fn submit_claimed(
+        &self,
+        token: &ClaimToken,
+        command: OutputCommand,
+    ) -> Result<Completion, DeviceError> {
+        let change = self.change(token.feature, command)?;
+        let claims = self.claims.lock();
+        if !claims.holds(token) {
+            return Err(DeviceError::PlaybackEnded {
+                feature: token.feature,
+                output: token.output,
+            });
+        }
+        self.mailbox.submit_outputs_by([change], Writer::Playback)
     }
 
     /// Sets one output; see [`ServerDevice::submit_outputs`].
@@ -195,7 +255,9 @@ impl ServerDevice {
 
     /// Submits a stop of outputs (one zero per stoppable output) and/or input
     /// subscriptions, of one feature or all. It overtakes nothing submitted after it and is
-    /// overtaken by nothing submitted before it.
+    /// overtaken by nothing submitted before it. Every stop path (a device stop, stop all,
+    /// a session ending, shutdown) comes here: a stop of outputs ends the playback of the
+    /// outputs it covers in the same step, so no playback value follows it.
     pub fn submit_stop(
         &self,
         feature: Option<u32>,
@@ -205,7 +267,18 @@ impl ServerDevice {
         if let Some(f) = feature {
             self.feature(f)?;
         }
-        self.mailbox.submit_stop(feature, outputs, inputs)
+        let (submitted, ended) = {
+            let mut claims = self.claims.lock();
+            let submitted = self.mailbox.submit_stop(feature, outputs, inputs);
+            let ended = if outputs {
+                claims.end(feature)
+            } else {
+                Vec::new()
+            };
+            (submitted, ended)
+        };
+        tell(ended, self.info.index, ClaimEnd::Stopped);
+        submitted
     }
 
     pub async fn stop(

@@ -21,8 +21,10 @@ pub type LastValues = Vec<((u32, crate::device::feature::OutputType), i32)>;
 /// Who last set an output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Writer {
-    /// A command submitted to the device (a client, a playback, a mapping).
+    /// A command submitted to the device (a client, a mapping).
     Command,
+    /// A playback (funscript or pattern) the core runs.
+    Playback,
     /// A stop.
     Stop,
     /// The protocol on its own (a tick's report).

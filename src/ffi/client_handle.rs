@@ -61,6 +61,10 @@ pub(crate) struct Connection {
     pub client: ButtplugClient,
     pub simulated: Option<SimulatedHardware>,
     pub forwarder: tokio::task::JoinHandle<()>,
+    /// The embedded server (none for a websocket connection): playbacks run in it.
+    pub server: Option<Arc<crate::server::ButtplugServer>>,
+    /// Running playbacks; dropping the connection stops them.
+    pub playbacks: super::playback::Playbacks,
 }
 
 impl Drop for Connection {

@@ -13,6 +13,7 @@
 pub(crate) mod client_handle;
 mod logging;
 pub(crate) mod panic_boundary;
+mod playback;
 mod requests;
 mod runtime;
 mod status;

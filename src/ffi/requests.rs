@@ -25,7 +25,11 @@ use crate::spec::message::{DeviceInfo, Request as CoreRequest, Response};
 
 type Reply = pb::reply::Kind;
 
-fn error(code: pb::ErrorCode, category: pb::ErrorCategory, message: impl Into<String>) -> Reply {
+pub(crate) fn error(
+    code: pb::ErrorCode,
+    category: pb::ErrorCategory,
+    message: impl Into<String>,
+) -> Reply {
     Reply::Error(pb::Error {
         code: code as i32,
         category: category as i32,
@@ -79,7 +83,7 @@ pub(crate) fn output_to_pb(t: OutputType) -> pb::OutputType {
     }
 }
 
-fn output_from_pb(v: i32) -> Option<OutputType> {
+pub(crate) fn output_from_pb(v: i32) -> Option<OutputType> {
     Some(match pb::OutputType::try_from(v).ok()? {
         pb::OutputType::Unspecified => return None,
         pb::OutputType::Vibrate => OutputType::Vibrate,
@@ -259,6 +263,14 @@ pub(crate) fn submit(core: &Arc<ClientCore>, request: pb::request::Kind) -> Pend
             let core = core.clone();
             Box::pin(async move { connect_websocket(&core, c).await })
         }
+        K::PlaybackStart(s) => match core.connection() {
+            Some(conn) => now(super::playback::start(core, &conn, s)),
+            None => now(not_connected()),
+        },
+        K::PlaybackControl(c) => match core.connection() {
+            Some(conn) => now(super::playback::control(&conn, c)),
+            None => now(not_connected()),
+        },
         other => match core.connection() {
             Some(conn) => on_connection(conn, other),
             None => now(not_connected()),
@@ -814,6 +826,8 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
         client,
         simulated,
         forwarder,
+        server: Some(server),
+        playbacks: Default::default(),
     }));
     ok()
 }
@@ -850,6 +864,8 @@ async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> R
         client,
         simulated: None,
         forwarder,
+        server: None,
+        playbacks: Default::default(),
     }));
     ok()
 }

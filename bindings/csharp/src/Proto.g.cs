@@ -36,6 +36,10 @@ namespace Plugwire
         ServerPing = 22,
         ServerMessage = 23,
         ServerDevice = 24,
+        PlaybackInvalid = 30,
+        PlaybackUnknown = 31,
+        PlaybackBusy = 32,
+        PlaybackUnavailable = 33,
     }
 
     /// <summary>plugwire.v1.ErrorCategory</summary>
@@ -94,6 +98,54 @@ namespace Plugwire
         Unsubscribe = 3,
     }
 
+    /// <summary>plugwire.v1.PlaybackInterpolation</summary>
+    public enum PlaybackInterpolation
+    {
+        Linear = 0,
+        Pchip = 1,
+        Step = 2,
+    }
+
+    /// <summary>plugwire.v1.PlaybackSpeedMode</summary>
+    public enum PlaybackSpeedMode
+    {
+        Direct = 0,
+        Movement = 1,
+    }
+
+    /// <summary>plugwire.v1.PlaybackWaveform</summary>
+    public enum PlaybackWaveform
+    {
+        Unspecified = 0,
+        Sine = 1,
+        Square = 2,
+        Saw = 3,
+        Triangle = 4,
+        Pulse = 5,
+        RandomWalk = 6,
+        Keyframes = 7,
+    }
+
+    /// <summary>plugwire.v1.PlaybackEasing</summary>
+    public enum PlaybackEasing
+    {
+        Linear = 0,
+        EaseIn = 1,
+        EaseOut = 2,
+        EaseInOut = 3,
+        Hold = 4,
+    }
+
+    /// <summary>plugwire.v1.PlaybackStopReason</summary>
+    public enum PlaybackStopReason
+    {
+        Unspecified = 0,
+        Requested = 1,
+        DeviceStopped = 2,
+        DeviceRemoved = 3,
+        WriteFailed = 4,
+    }
+
 }
 
 namespace Plugwire.Proto
@@ -124,6 +176,8 @@ namespace Plugwire.Proto
             SimulatedRestore = 24,
             SimulatedWriteLog = 25,
             SimulatedSetWriteFault = 26,
+            PlaybackStart = 40,
+            PlaybackControl = 41,
         }
 
         private KindOneofCase _kindCase;
@@ -158,6 +212,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.ConnectEmbedded;
                 }
                 else if (_kindCase == KindOneofCase.ConnectEmbedded)
@@ -195,6 +251,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.ConnectWebsocket;
                 }
                 else if (_kindCase == KindOneofCase.ConnectWebsocket)
@@ -232,6 +290,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.StartScanning;
                 }
                 else if (_kindCase == KindOneofCase.StartScanning)
@@ -269,6 +329,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.StopScanning;
                 }
                 else if (_kindCase == KindOneofCase.StopScanning)
@@ -306,6 +368,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.RequestDeviceList;
                 }
                 else if (_kindCase == KindOneofCase.RequestDeviceList)
@@ -343,6 +407,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.DeviceOutput;
                 }
                 else if (_kindCase == KindOneofCase.DeviceOutput)
@@ -380,6 +446,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.DeviceInput;
                 }
                 else if (_kindCase == KindOneofCase.DeviceInput)
@@ -417,6 +485,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.StopDevice;
                 }
                 else if (_kindCase == KindOneofCase.StopDevice)
@@ -454,6 +524,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.StopAll;
                 }
                 else if (_kindCase == KindOneofCase.StopAll)
@@ -491,6 +563,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.Ping;
                 }
                 else if (_kindCase == KindOneofCase.Ping)
@@ -528,6 +602,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.Disconnect;
                 }
                 else if (_kindCase == KindOneofCase.Disconnect)
@@ -565,6 +641,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.DeviceOutputs;
                 }
                 else if (_kindCase == KindOneofCase.DeviceOutputs)
@@ -602,6 +680,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.SimulatedAddDevice;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedAddDevice)
@@ -639,6 +719,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.SimulatedNotify;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedNotify)
@@ -676,6 +758,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.SimulatedQueueRead;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedQueueRead)
@@ -713,6 +797,8 @@ namespace Plugwire.Proto
                     _simulated_restore = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.SimulatedDrop;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedDrop)
@@ -750,6 +836,8 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.SimulatedRestore;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedRestore)
@@ -787,6 +875,8 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.SimulatedWriteLog;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedWriteLog)
@@ -824,9 +914,89 @@ namespace Plugwire.Proto
                     _simulated_drop = null;
                     _simulated_restore = null;
                     _simulated_write_log = null;
+                    _playback_start = null;
+                    _playback_control = null;
                     _kindCase = KindOneofCase.SimulatedSetWriteFault;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedSetWriteFault)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackStart _playback_start;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public PlaybackStart PlaybackStart
+        {
+            get { return _playback_start; }
+            set
+            {
+                _playback_start = value;
+                if (value != null)
+                {
+                    _connect_embedded = null;
+                    _connect_websocket = null;
+                    _start_scanning = null;
+                    _stop_scanning = null;
+                    _request_device_list = null;
+                    _device_output = null;
+                    _device_input = null;
+                    _stop_device = null;
+                    _stop_all = null;
+                    _ping = null;
+                    _disconnect = null;
+                    _device_outputs = null;
+                    _simulated_add_device = null;
+                    _simulated_notify = null;
+                    _simulated_queue_read = null;
+                    _simulated_drop = null;
+                    _simulated_restore = null;
+                    _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
+                    _playback_control = null;
+                    _kindCase = KindOneofCase.PlaybackStart;
+                }
+                else if (_kindCase == KindOneofCase.PlaybackStart)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackControl _playback_control;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public PlaybackControl PlaybackControl
+        {
+            get { return _playback_control; }
+            set
+            {
+                _playback_control = value;
+                if (value != null)
+                {
+                    _connect_embedded = null;
+                    _connect_websocket = null;
+                    _start_scanning = null;
+                    _stop_scanning = null;
+                    _request_device_list = null;
+                    _device_output = null;
+                    _device_input = null;
+                    _stop_device = null;
+                    _stop_all = null;
+                    _ping = null;
+                    _disconnect = null;
+                    _device_outputs = null;
+                    _simulated_add_device = null;
+                    _simulated_notify = null;
+                    _simulated_queue_read = null;
+                    _simulated_drop = null;
+                    _simulated_restore = null;
+                    _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _kindCase = KindOneofCase.PlaybackControl;
+                }
+                else if (_kindCase == KindOneofCase.PlaybackControl)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -855,6 +1025,8 @@ namespace Plugwire.Proto
             if (_simulated_restore != null) w.WriteMessage(24, _simulated_restore);
             if (_simulated_write_log != null) w.WriteMessage(25, _simulated_write_log);
             if (_simulated_set_write_fault != null) w.WriteMessage(26, _simulated_set_write_fault);
+            if (_playback_start != null) w.WriteMessage(40, _playback_start);
+            if (_playback_control != null) w.WriteMessage(41, _playback_control);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -996,6 +1168,20 @@ namespace Plugwire.Proto
                         var v = SimulatedSetWriteFault ?? new SimulatedSetWriteFault();
                         r.ReadMessage(v);
                         SimulatedSetWriteFault = v;
+                        break;
+                    }
+                    case 322:
+                    {
+                        var v = PlaybackStart ?? new PlaybackStart();
+                        r.ReadMessage(v);
+                        PlaybackStart = v;
+                        break;
+                    }
+                    case 330:
+                    {
+                        var v = PlaybackControl ?? new PlaybackControl();
+                        r.ReadMessage(v);
+                        PlaybackControl = v;
                         break;
                     }
                     default:
@@ -2661,6 +2847,7 @@ namespace Plugwire.Proto
             InputReading = 4,
             WriteLog = 5,
             SimulatedDeviceAdded = 6,
+            PlaybackStarted = 15,
         }
 
         private KindOneofCase _kindCase;
@@ -2682,6 +2869,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _write_log = null;
                     _simulated_device_added = null;
+                    _playback_started = null;
                     _kindCase = KindOneofCase.Ok;
                 }
                 else if (_kindCase == KindOneofCase.Ok)
@@ -2706,6 +2894,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _write_log = null;
                     _simulated_device_added = null;
+                    _playback_started = null;
                     _kindCase = KindOneofCase.Error;
                 }
                 else if (_kindCase == KindOneofCase.Error)
@@ -2730,6 +2919,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _write_log = null;
                     _simulated_device_added = null;
+                    _playback_started = null;
                     _kindCase = KindOneofCase.DeviceList;
                 }
                 else if (_kindCase == KindOneofCase.DeviceList)
@@ -2754,6 +2944,7 @@ namespace Plugwire.Proto
                     _device_list = null;
                     _write_log = null;
                     _simulated_device_added = null;
+                    _playback_started = null;
                     _kindCase = KindOneofCase.InputReading;
                 }
                 else if (_kindCase == KindOneofCase.InputReading)
@@ -2778,6 +2969,7 @@ namespace Plugwire.Proto
                     _device_list = null;
                     _input_reading = null;
                     _simulated_device_added = null;
+                    _playback_started = null;
                     _kindCase = KindOneofCase.WriteLog;
                 }
                 else if (_kindCase == KindOneofCase.WriteLog)
@@ -2802,9 +2994,35 @@ namespace Plugwire.Proto
                     _device_list = null;
                     _input_reading = null;
                     _write_log = null;
+                    _playback_started = null;
                     _kindCase = KindOneofCase.SimulatedDeviceAdded;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedDeviceAdded)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackStarted _playback_started;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public PlaybackStarted PlaybackStarted
+        {
+            get { return _playback_started; }
+            set
+            {
+                _playback_started = value;
+                if (value != null)
+                {
+                    _ok = null;
+                    _error = null;
+                    _device_list = null;
+                    _input_reading = null;
+                    _write_log = null;
+                    _simulated_device_added = null;
+                    _kindCase = KindOneofCase.PlaybackStarted;
+                }
+                else if (_kindCase == KindOneofCase.PlaybackStarted)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -2820,6 +3038,7 @@ namespace Plugwire.Proto
             if (_input_reading != null) w.WriteMessage(4, _input_reading);
             if (_write_log != null) w.WriteMessage(5, _write_log);
             if (_simulated_device_added != null) w.WriteMessage(6, _simulated_device_added);
+            if (_playback_started != null) w.WriteMessage(15, _playback_started);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -2870,6 +3089,13 @@ namespace Plugwire.Proto
                         var v = SimulatedDeviceAdded ?? new SimulatedDeviceAdded();
                         r.ReadMessage(v);
                         SimulatedDeviceAdded = v;
+                        break;
+                    }
+                    case 122:
+                    {
+                        var v = PlaybackStarted ?? new PlaybackStarted();
+                        r.ReadMessage(v);
+                        PlaybackStarted = v;
                         break;
                     }
                     default:
@@ -3310,6 +3536,7 @@ namespace Plugwire.Proto
             ServerDisconnected = 5,
             Error = 6,
             PingTimeout = 7,
+            Playback = 15,
         }
 
         private KindOneofCase _kindCase;
@@ -3332,6 +3559,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _playback = null;
                     _kindCase = KindOneofCase.DeviceAdded;
                 }
                 else if (_kindCase == KindOneofCase.DeviceAdded)
@@ -3357,6 +3585,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _playback = null;
                     _kindCase = KindOneofCase.DeviceRemoved;
                 }
                 else if (_kindCase == KindOneofCase.DeviceRemoved)
@@ -3382,6 +3611,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _playback = null;
                     _kindCase = KindOneofCase.ScanningFinished;
                 }
                 else if (_kindCase == KindOneofCase.ScanningFinished)
@@ -3407,6 +3637,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _playback = null;
                     _kindCase = KindOneofCase.InputReading;
                 }
                 else if (_kindCase == KindOneofCase.InputReading)
@@ -3432,6 +3663,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _error = null;
                     _ping_timeout = null;
+                    _playback = null;
                     _kindCase = KindOneofCase.ServerDisconnected;
                 }
                 else if (_kindCase == KindOneofCase.ServerDisconnected)
@@ -3457,6 +3689,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _server_disconnected = null;
                     _ping_timeout = null;
+                    _playback = null;
                     _kindCase = KindOneofCase.Error;
                 }
                 else if (_kindCase == KindOneofCase.Error)
@@ -3482,9 +3715,36 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _server_disconnected = null;
                     _error = null;
+                    _playback = null;
                     _kindCase = KindOneofCase.PingTimeout;
                 }
                 else if (_kindCase == KindOneofCase.PingTimeout)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackEvent _playback;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public PlaybackEvent Playback
+        {
+            get { return _playback; }
+            set
+            {
+                _playback = value;
+                if (value != null)
+                {
+                    _device_added = null;
+                    _device_removed = null;
+                    _scanning_finished = null;
+                    _input_reading = null;
+                    _server_disconnected = null;
+                    _error = null;
+                    _ping_timeout = null;
+                    _kindCase = KindOneofCase.Playback;
+                }
+                else if (_kindCase == KindOneofCase.Playback)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -3501,6 +3761,7 @@ namespace Plugwire.Proto
             if (_server_disconnected != null) w.WriteMessage(5, _server_disconnected);
             if (_error != null) w.WriteMessage(6, _error);
             if (_ping_timeout != null) w.WriteMessage(7, _ping_timeout);
+            if (_playback != null) w.WriteMessage(15, _playback);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -3558,6 +3819,13 @@ namespace Plugwire.Proto
                         var v = PingTimeout ?? new PingTimeout();
                         r.ReadMessage(v);
                         PingTimeout = v;
+                        break;
+                    }
+                    case 122:
+                    {
+                        var v = Playback ?? new PlaybackEvent();
+                        r.ReadMessage(v);
+                        Playback = v;
                         break;
                     }
                     default:
@@ -4128,6 +4396,1418 @@ namespace Plugwire.Proto
         public static Range Parse(byte[] data)
         {
             var m = new Range();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackStart</summary>
+    public sealed partial class PlaybackStart : IProtoMessage
+    {
+        private List<PlaybackTrack> _tracks = new List<PlaybackTrack>();
+        public List<PlaybackTrack> Tracks
+        {
+            get { return _tracks; }
+            set { _tracks = value ?? new List<PlaybackTrack>(); }
+        }
+
+        public double StartMs { get; set; }
+
+        public double Rate { get; set; }
+
+        public bool Paused { get; set; }
+
+        public double OffsetMs { get; set; }
+
+        public double MinIntervalMs { get; set; }
+
+        public double PositionEveryMs { get; set; }
+
+        private string _funscript_json = "";
+        public string FunscriptJson { get { return _funscript_json; } set { _funscript_json = value ?? ""; } }
+
+        public PlaybackInterpolation Interpolation { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            foreach (var v in _tracks) w.WriteMessage(1, v);
+            if (StartMs != 0.0) w.WriteDouble(2, StartMs);
+            if (Rate != 0.0) w.WriteDouble(3, Rate);
+            if (Paused) w.WriteBool(4, Paused);
+            if (OffsetMs != 0.0) w.WriteDouble(5, OffsetMs);
+            if (MinIntervalMs != 0.0) w.WriteDouble(6, MinIntervalMs);
+            if (PositionEveryMs != 0.0) w.WriteDouble(7, PositionEveryMs);
+            if (FunscriptJson.Length != 0) w.WriteString(8, FunscriptJson);
+            if ((int)Interpolation != 0) w.WriteInt32(9, (int)Interpolation);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 10:
+                    {
+                        var v = new PlaybackTrack();
+                        r.ReadMessage(v);
+                        _tracks.Add(v);
+                        break;
+                    }
+                    case 17:
+                        StartMs = r.ReadDouble();
+                        break;
+                    case 25:
+                        Rate = r.ReadDouble();
+                        break;
+                    case 32:
+                        Paused = r.ReadBool();
+                        break;
+                    case 41:
+                        OffsetMs = r.ReadDouble();
+                        break;
+                    case 49:
+                        MinIntervalMs = r.ReadDouble();
+                        break;
+                    case 57:
+                        PositionEveryMs = r.ReadDouble();
+                        break;
+                    case 66:
+                        FunscriptJson = r.ReadString();
+                        break;
+                    case 72:
+                        Interpolation = (PlaybackInterpolation)r.ReadInt32();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackStart Parse(byte[] data)
+        {
+            var m = new PlaybackStart();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackTrack</summary>
+    public sealed partial class PlaybackTrack : IProtoMessage
+    {
+        /// <summary>Which member of oneof source is set.</summary>
+        public enum SourceOneofCase
+        {
+            None = 0,
+            Funscript = 4,
+            Pattern = 5,
+        }
+
+        private SourceOneofCase _sourceCase;
+        /// <summary>Which member of oneof source is set.</summary>
+        public SourceOneofCase SourceCase { get { return _sourceCase; } }
+
+        public uint DeviceIndex { get; set; }
+
+        public uint FeatureIndex { get; set; }
+
+        public OutputType Output { get; set; }
+
+        private PlaybackFunscriptAxis _funscript;
+        /// <summary>Member of oneof source; null when another member (or none) is set.</summary>
+        public PlaybackFunscriptAxis Funscript
+        {
+            get { return _funscript; }
+            set
+            {
+                _funscript = value;
+                if (value != null)
+                {
+                    _pattern = null;
+                    _sourceCase = SourceOneofCase.Funscript;
+                }
+                else if (_sourceCase == SourceOneofCase.Funscript)
+                {
+                    _sourceCase = SourceOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackPattern _pattern;
+        /// <summary>Member of oneof source; null when another member (or none) is set.</summary>
+        public PlaybackPattern Pattern
+        {
+            get { return _pattern; }
+            set
+            {
+                _pattern = value;
+                if (value != null)
+                {
+                    _funscript = null;
+                    _sourceCase = SourceOneofCase.Pattern;
+                }
+                else if (_sourceCase == SourceOneofCase.Pattern)
+                {
+                    _sourceCase = SourceOneofCase.None;
+                }
+            }
+        }
+
+        public double RangeMin { get; set; }
+
+        public double RangeMax { get; set; }
+
+        public bool Invert { get; set; }
+
+        public double Scale { get; set; }
+
+        public PlaybackSpeedMode SpeedMode { get; set; }
+
+        public double LatencyMs { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (DeviceIndex != 0) w.WriteUInt32(1, DeviceIndex);
+            if (FeatureIndex != 0) w.WriteUInt32(2, FeatureIndex);
+            if ((int)Output != 0) w.WriteInt32(3, (int)Output);
+            if (_funscript != null) w.WriteMessage(4, _funscript);
+            if (_pattern != null) w.WriteMessage(5, _pattern);
+            if (RangeMin != 0.0) w.WriteDouble(6, RangeMin);
+            if (RangeMax != 0.0) w.WriteDouble(7, RangeMax);
+            if (Invert) w.WriteBool(8, Invert);
+            if (Scale != 0.0) w.WriteDouble(9, Scale);
+            if ((int)SpeedMode != 0) w.WriteInt32(10, (int)SpeedMode);
+            if (LatencyMs != 0.0) w.WriteDouble(11, LatencyMs);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        DeviceIndex = r.ReadUInt32();
+                        break;
+                    case 16:
+                        FeatureIndex = r.ReadUInt32();
+                        break;
+                    case 24:
+                        Output = (OutputType)r.ReadInt32();
+                        break;
+                    case 34:
+                    {
+                        var v = Funscript ?? new PlaybackFunscriptAxis();
+                        r.ReadMessage(v);
+                        Funscript = v;
+                        break;
+                    }
+                    case 42:
+                    {
+                        var v = Pattern ?? new PlaybackPattern();
+                        r.ReadMessage(v);
+                        Pattern = v;
+                        break;
+                    }
+                    case 49:
+                        RangeMin = r.ReadDouble();
+                        break;
+                    case 57:
+                        RangeMax = r.ReadDouble();
+                        break;
+                    case 64:
+                        Invert = r.ReadBool();
+                        break;
+                    case 73:
+                        Scale = r.ReadDouble();
+                        break;
+                    case 80:
+                        SpeedMode = (PlaybackSpeedMode)r.ReadInt32();
+                        break;
+                    case 89:
+                        LatencyMs = r.ReadDouble();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackTrack Parse(byte[] data)
+        {
+            var m = new PlaybackTrack();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackFunscriptAxis</summary>
+    public sealed partial class PlaybackFunscriptAxis : IProtoMessage
+    {
+        private string _json = "";
+        public string Json { get { return _json; } set { _json = value ?? ""; } }
+
+        private string _axis = "";
+        public string Axis { get { return _axis; } set { _axis = value ?? ""; } }
+
+        public PlaybackInterpolation Interpolation { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (Json.Length != 0) w.WriteString(1, Json);
+            if (Axis.Length != 0) w.WriteString(2, Axis);
+            if ((int)Interpolation != 0) w.WriteInt32(3, (int)Interpolation);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 10:
+                        Json = r.ReadString();
+                        break;
+                    case 18:
+                        Axis = r.ReadString();
+                        break;
+                    case 24:
+                        Interpolation = (PlaybackInterpolation)r.ReadInt32();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackFunscriptAxis Parse(byte[] data)
+        {
+            var m = new PlaybackFunscriptAxis();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackPattern</summary>
+    public sealed partial class PlaybackPattern : IProtoMessage
+    {
+        public PlaybackWaveform Waveform { get; set; }
+
+        public double PeriodMs { get; set; }
+
+        public double Duty { get; set; }
+
+        public ulong Seed { get; set; }
+
+        public double Step { get; set; }
+
+        private List<PlaybackKeyframe> _keyframes = new List<PlaybackKeyframe>();
+        public List<PlaybackKeyframe> Keyframes
+        {
+            get { return _keyframes; }
+            set { _keyframes = value ?? new List<PlaybackKeyframe>(); }
+        }
+
+        public bool Once { get; set; }
+
+        public double Amplitude { get; set; }
+
+        public double TimeScale { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if ((int)Waveform != 0) w.WriteInt32(1, (int)Waveform);
+            if (PeriodMs != 0.0) w.WriteDouble(2, PeriodMs);
+            if (Duty != 0.0) w.WriteDouble(3, Duty);
+            if (Seed != 0) w.WriteUInt64(4, Seed);
+            if (Step != 0.0) w.WriteDouble(5, Step);
+            foreach (var v in _keyframes) w.WriteMessage(6, v);
+            if (Once) w.WriteBool(7, Once);
+            if (Amplitude != 0.0) w.WriteDouble(8, Amplitude);
+            if (TimeScale != 0.0) w.WriteDouble(9, TimeScale);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        Waveform = (PlaybackWaveform)r.ReadInt32();
+                        break;
+                    case 17:
+                        PeriodMs = r.ReadDouble();
+                        break;
+                    case 25:
+                        Duty = r.ReadDouble();
+                        break;
+                    case 32:
+                        Seed = r.ReadUInt64();
+                        break;
+                    case 41:
+                        Step = r.ReadDouble();
+                        break;
+                    case 50:
+                    {
+                        var v = new PlaybackKeyframe();
+                        r.ReadMessage(v);
+                        _keyframes.Add(v);
+                        break;
+                    }
+                    case 56:
+                        Once = r.ReadBool();
+                        break;
+                    case 65:
+                        Amplitude = r.ReadDouble();
+                        break;
+                    case 73:
+                        TimeScale = r.ReadDouble();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackPattern Parse(byte[] data)
+        {
+            var m = new PlaybackPattern();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackKeyframe</summary>
+    public sealed partial class PlaybackKeyframe : IProtoMessage
+    {
+        public double AtMs { get; set; }
+
+        public double Value { get; set; }
+
+        public PlaybackEasing Easing { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (AtMs != 0.0) w.WriteDouble(1, AtMs);
+            if (Value != 0.0) w.WriteDouble(2, Value);
+            if ((int)Easing != 0) w.WriteInt32(3, (int)Easing);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 9:
+                        AtMs = r.ReadDouble();
+                        break;
+                    case 17:
+                        Value = r.ReadDouble();
+                        break;
+                    case 24:
+                        Easing = (PlaybackEasing)r.ReadInt32();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackKeyframe Parse(byte[] data)
+        {
+            var m = new PlaybackKeyframe();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackControl</summary>
+    public sealed partial class PlaybackControl : IProtoMessage
+    {
+        /// <summary>Which member of oneof action is set.</summary>
+        public enum ActionOneofCase
+        {
+            None = 0,
+            Pause = 2,
+            Resume = 3,
+            SeekMs = 4,
+            Rate = 5,
+            SyncMs = 6,
+            OffsetMs = 7,
+            Stop = 8,
+            Latency = 9,
+        }
+
+        private ActionOneofCase _actionCase;
+        /// <summary>Which member of oneof action is set.</summary>
+        public ActionOneofCase ActionCase { get { return _actionCase; } }
+
+        public ulong PlaybackId { get; set; }
+
+        private PlaybackPause _pause;
+        /// <summary>Member of oneof action; null when another member (or none) is set.</summary>
+        public PlaybackPause Pause
+        {
+            get { return _pause; }
+            set
+            {
+                _pause = value;
+                if (value != null)
+                {
+                    _resume = null;
+                    _seek_ms = null;
+                    _rate = null;
+                    _sync_ms = null;
+                    _offset_ms = null;
+                    _stop = null;
+                    _latency = null;
+                    _actionCase = ActionOneofCase.Pause;
+                }
+                else if (_actionCase == ActionOneofCase.Pause)
+                {
+                    _actionCase = ActionOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackResume _resume;
+        /// <summary>Member of oneof action; null when another member (or none) is set.</summary>
+        public PlaybackResume Resume
+        {
+            get { return _resume; }
+            set
+            {
+                _resume = value;
+                if (value != null)
+                {
+                    _pause = null;
+                    _seek_ms = null;
+                    _rate = null;
+                    _sync_ms = null;
+                    _offset_ms = null;
+                    _stop = null;
+                    _latency = null;
+                    _actionCase = ActionOneofCase.Resume;
+                }
+                else if (_actionCase == ActionOneofCase.Resume)
+                {
+                    _actionCase = ActionOneofCase.None;
+                }
+            }
+        }
+
+        private double? _seek_ms;
+        /// <summary>Member of oneof action; null when another member (or none) is set.</summary>
+        public double? SeekMs
+        {
+            get { return _seek_ms; }
+            set
+            {
+                _seek_ms = value;
+                if (value != null)
+                {
+                    _pause = null;
+                    _resume = null;
+                    _rate = null;
+                    _sync_ms = null;
+                    _offset_ms = null;
+                    _stop = null;
+                    _latency = null;
+                    _actionCase = ActionOneofCase.SeekMs;
+                }
+                else if (_actionCase == ActionOneofCase.SeekMs)
+                {
+                    _actionCase = ActionOneofCase.None;
+                }
+            }
+        }
+
+        private double? _rate;
+        /// <summary>Member of oneof action; null when another member (or none) is set.</summary>
+        public double? Rate
+        {
+            get { return _rate; }
+            set
+            {
+                _rate = value;
+                if (value != null)
+                {
+                    _pause = null;
+                    _resume = null;
+                    _seek_ms = null;
+                    _sync_ms = null;
+                    _offset_ms = null;
+                    _stop = null;
+                    _latency = null;
+                    _actionCase = ActionOneofCase.Rate;
+                }
+                else if (_actionCase == ActionOneofCase.Rate)
+                {
+                    _actionCase = ActionOneofCase.None;
+                }
+            }
+        }
+
+        private double? _sync_ms;
+        /// <summary>Member of oneof action; null when another member (or none) is set.</summary>
+        public double? SyncMs
+        {
+            get { return _sync_ms; }
+            set
+            {
+                _sync_ms = value;
+                if (value != null)
+                {
+                    _pause = null;
+                    _resume = null;
+                    _seek_ms = null;
+                    _rate = null;
+                    _offset_ms = null;
+                    _stop = null;
+                    _latency = null;
+                    _actionCase = ActionOneofCase.SyncMs;
+                }
+                else if (_actionCase == ActionOneofCase.SyncMs)
+                {
+                    _actionCase = ActionOneofCase.None;
+                }
+            }
+        }
+
+        private double? _offset_ms;
+        /// <summary>Member of oneof action; null when another member (or none) is set.</summary>
+        public double? OffsetMs
+        {
+            get { return _offset_ms; }
+            set
+            {
+                _offset_ms = value;
+                if (value != null)
+                {
+                    _pause = null;
+                    _resume = null;
+                    _seek_ms = null;
+                    _rate = null;
+                    _sync_ms = null;
+                    _stop = null;
+                    _latency = null;
+                    _actionCase = ActionOneofCase.OffsetMs;
+                }
+                else if (_actionCase == ActionOneofCase.OffsetMs)
+                {
+                    _actionCase = ActionOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackStop _stop;
+        /// <summary>Member of oneof action; null when another member (or none) is set.</summary>
+        public PlaybackStop Stop
+        {
+            get { return _stop; }
+            set
+            {
+                _stop = value;
+                if (value != null)
+                {
+                    _pause = null;
+                    _resume = null;
+                    _seek_ms = null;
+                    _rate = null;
+                    _sync_ms = null;
+                    _offset_ms = null;
+                    _latency = null;
+                    _actionCase = ActionOneofCase.Stop;
+                }
+                else if (_actionCase == ActionOneofCase.Stop)
+                {
+                    _actionCase = ActionOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackLatency _latency;
+        /// <summary>Member of oneof action; null when another member (or none) is set.</summary>
+        public PlaybackLatency Latency
+        {
+            get { return _latency; }
+            set
+            {
+                _latency = value;
+                if (value != null)
+                {
+                    _pause = null;
+                    _resume = null;
+                    _seek_ms = null;
+                    _rate = null;
+                    _sync_ms = null;
+                    _offset_ms = null;
+                    _stop = null;
+                    _actionCase = ActionOneofCase.Latency;
+                }
+                else if (_actionCase == ActionOneofCase.Latency)
+                {
+                    _actionCase = ActionOneofCase.None;
+                }
+            }
+        }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (PlaybackId != 0) w.WriteUInt64(1, PlaybackId);
+            if (_pause != null) w.WriteMessage(2, _pause);
+            if (_resume != null) w.WriteMessage(3, _resume);
+            if (_seek_ms.HasValue) w.WriteDouble(4, _seek_ms.Value);
+            if (_rate.HasValue) w.WriteDouble(5, _rate.Value);
+            if (_sync_ms.HasValue) w.WriteDouble(6, _sync_ms.Value);
+            if (_offset_ms.HasValue) w.WriteDouble(7, _offset_ms.Value);
+            if (_stop != null) w.WriteMessage(8, _stop);
+            if (_latency != null) w.WriteMessage(9, _latency);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        PlaybackId = r.ReadUInt64();
+                        break;
+                    case 18:
+                    {
+                        var v = Pause ?? new PlaybackPause();
+                        r.ReadMessage(v);
+                        Pause = v;
+                        break;
+                    }
+                    case 26:
+                    {
+                        var v = Resume ?? new PlaybackResume();
+                        r.ReadMessage(v);
+                        Resume = v;
+                        break;
+                    }
+                    case 33:
+                        SeekMs = r.ReadDouble();
+                        break;
+                    case 41:
+                        Rate = r.ReadDouble();
+                        break;
+                    case 49:
+                        SyncMs = r.ReadDouble();
+                        break;
+                    case 57:
+                        OffsetMs = r.ReadDouble();
+                        break;
+                    case 66:
+                    {
+                        var v = Stop ?? new PlaybackStop();
+                        r.ReadMessage(v);
+                        Stop = v;
+                        break;
+                    }
+                    case 74:
+                    {
+                        var v = Latency ?? new PlaybackLatency();
+                        r.ReadMessage(v);
+                        Latency = v;
+                        break;
+                    }
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackControl Parse(byte[] data)
+        {
+            var m = new PlaybackControl();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackPause</summary>
+    public sealed partial class PlaybackPause : IProtoMessage
+    {
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackPause Parse(byte[] data)
+        {
+            var m = new PlaybackPause();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackResume</summary>
+    public sealed partial class PlaybackResume : IProtoMessage
+    {
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackResume Parse(byte[] data)
+        {
+            var m = new PlaybackResume();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackStop</summary>
+    public sealed partial class PlaybackStop : IProtoMessage
+    {
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackStop Parse(byte[] data)
+        {
+            var m = new PlaybackStop();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackLatency</summary>
+    public sealed partial class PlaybackLatency : IProtoMessage
+    {
+        public uint DeviceIndex { get; set; }
+
+        public double LatencyMs { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (DeviceIndex != 0) w.WriteUInt32(1, DeviceIndex);
+            if (LatencyMs != 0.0) w.WriteDouble(2, LatencyMs);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        DeviceIndex = r.ReadUInt32();
+                        break;
+                    case 17:
+                        LatencyMs = r.ReadDouble();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackLatency Parse(byte[] data)
+        {
+            var m = new PlaybackLatency();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackStarted</summary>
+    public sealed partial class PlaybackStarted : IProtoMessage
+    {
+        public ulong PlaybackId { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (PlaybackId != 0) w.WriteUInt64(1, PlaybackId);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        PlaybackId = r.ReadUInt64();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackStarted Parse(byte[] data)
+        {
+            var m = new PlaybackStarted();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackEvent</summary>
+    public sealed partial class PlaybackEvent : IProtoMessage
+    {
+        /// <summary>Which member of oneof kind is set.</summary>
+        public enum KindOneofCase
+        {
+            None = 0,
+            StartedMs = 2,
+            PositionMs = 3,
+            TrackStopped = 4,
+            Ended = 5,
+            Stopped = 6,
+        }
+
+        private KindOneofCase _kindCase;
+        /// <summary>Which member of oneof kind is set.</summary>
+        public KindOneofCase KindCase { get { return _kindCase; } }
+
+        public ulong PlaybackId { get; set; }
+
+        private double? _started_ms;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public double? StartedMs
+        {
+            get { return _started_ms; }
+            set
+            {
+                _started_ms = value;
+                if (value != null)
+                {
+                    _position_ms = null;
+                    _track_stopped = null;
+                    _ended = null;
+                    _stopped = null;
+                    _kindCase = KindOneofCase.StartedMs;
+                }
+                else if (_kindCase == KindOneofCase.StartedMs)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private double? _position_ms;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public double? PositionMs
+        {
+            get { return _position_ms; }
+            set
+            {
+                _position_ms = value;
+                if (value != null)
+                {
+                    _started_ms = null;
+                    _track_stopped = null;
+                    _ended = null;
+                    _stopped = null;
+                    _kindCase = KindOneofCase.PositionMs;
+                }
+                else if (_kindCase == KindOneofCase.PositionMs)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackTrackStopped _track_stopped;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public PlaybackTrackStopped TrackStopped
+        {
+            get { return _track_stopped; }
+            set
+            {
+                _track_stopped = value;
+                if (value != null)
+                {
+                    _started_ms = null;
+                    _position_ms = null;
+                    _ended = null;
+                    _stopped = null;
+                    _kindCase = KindOneofCase.TrackStopped;
+                }
+                else if (_kindCase == KindOneofCase.TrackStopped)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackEnded _ended;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public PlaybackEnded Ended
+        {
+            get { return _ended; }
+            set
+            {
+                _ended = value;
+                if (value != null)
+                {
+                    _started_ms = null;
+                    _position_ms = null;
+                    _track_stopped = null;
+                    _stopped = null;
+                    _kindCase = KindOneofCase.Ended;
+                }
+                else if (_kindCase == KindOneofCase.Ended)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private PlaybackStopped _stopped;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public PlaybackStopped Stopped
+        {
+            get { return _stopped; }
+            set
+            {
+                _stopped = value;
+                if (value != null)
+                {
+                    _started_ms = null;
+                    _position_ms = null;
+                    _track_stopped = null;
+                    _ended = null;
+                    _kindCase = KindOneofCase.Stopped;
+                }
+                else if (_kindCase == KindOneofCase.Stopped)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (PlaybackId != 0) w.WriteUInt64(1, PlaybackId);
+            if (_started_ms.HasValue) w.WriteDouble(2, _started_ms.Value);
+            if (_position_ms.HasValue) w.WriteDouble(3, _position_ms.Value);
+            if (_track_stopped != null) w.WriteMessage(4, _track_stopped);
+            if (_ended != null) w.WriteMessage(5, _ended);
+            if (_stopped != null) w.WriteMessage(6, _stopped);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        PlaybackId = r.ReadUInt64();
+                        break;
+                    case 17:
+                        StartedMs = r.ReadDouble();
+                        break;
+                    case 25:
+                        PositionMs = r.ReadDouble();
+                        break;
+                    case 34:
+                    {
+                        var v = TrackStopped ?? new PlaybackTrackStopped();
+                        r.ReadMessage(v);
+                        TrackStopped = v;
+                        break;
+                    }
+                    case 42:
+                    {
+                        var v = Ended ?? new PlaybackEnded();
+                        r.ReadMessage(v);
+                        Ended = v;
+                        break;
+                    }
+                    case 50:
+                    {
+                        var v = Stopped ?? new PlaybackStopped();
+                        r.ReadMessage(v);
+                        Stopped = v;
+                        break;
+                    }
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackEvent Parse(byte[] data)
+        {
+            var m = new PlaybackEvent();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackEnded</summary>
+    public sealed partial class PlaybackEnded : IProtoMessage
+    {
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackEnded Parse(byte[] data)
+        {
+            var m = new PlaybackEnded();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackTrackStopped</summary>
+    public sealed partial class PlaybackTrackStopped : IProtoMessage
+    {
+        public uint DeviceIndex { get; set; }
+
+        public uint FeatureIndex { get; set; }
+
+        public OutputType Output { get; set; }
+
+        public PlaybackStopReason Reason { get; set; }
+
+        private string _message = "";
+        public string Message { get { return _message; } set { _message = value ?? ""; } }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (DeviceIndex != 0) w.WriteUInt32(1, DeviceIndex);
+            if (FeatureIndex != 0) w.WriteUInt32(2, FeatureIndex);
+            if ((int)Output != 0) w.WriteInt32(3, (int)Output);
+            if ((int)Reason != 0) w.WriteInt32(4, (int)Reason);
+            if (Message.Length != 0) w.WriteString(5, Message);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        DeviceIndex = r.ReadUInt32();
+                        break;
+                    case 16:
+                        FeatureIndex = r.ReadUInt32();
+                        break;
+                    case 24:
+                        Output = (OutputType)r.ReadInt32();
+                        break;
+                    case 32:
+                        Reason = (PlaybackStopReason)r.ReadInt32();
+                        break;
+                    case 42:
+                        Message = r.ReadString();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackTrackStopped Parse(byte[] data)
+        {
+            var m = new PlaybackTrackStopped();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.PlaybackStopped</summary>
+    public sealed partial class PlaybackStopped : IProtoMessage
+    {
+        public PlaybackStopReason Reason { get; set; }
+
+        private string _message = "";
+        public string Message { get { return _message; } set { _message = value ?? ""; } }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if ((int)Reason != 0) w.WriteInt32(1, (int)Reason);
+            if (Message.Length != 0) w.WriteString(2, Message);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        Reason = (PlaybackStopReason)r.ReadInt32();
+                        break;
+                    case 18:
+                        Message = r.ReadString();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static PlaybackStopped Parse(byte[] data)
+        {
+            var m = new PlaybackStopped();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;

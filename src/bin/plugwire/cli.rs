@@ -51,6 +51,60 @@ pub enum Command {
     Demo(DemoOptions),
     /// Serve Buttplug clients over websocket; takes Intiface Engine's flags.
     Serve(Box<ServeOptions>),
+    /// Play a funscript (and its `name.<axis>.funscript` siblings) on simulated toys,
+    /// printing what each receives, or on Bluetooth LE toys.
+    Play(PlayOptions),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = LOG_HELP)]
+pub struct PlayOptions {
+    /// The script, e.g. `clip.funscript`.
+    #[arg(value_name = "FILE.funscript")]
+    pub file: PathBuf,
+    /// A simulated toy by its advertised name (repeatable). Default: Launch and LVS-Lush.
+    #[arg(long = "device", value_name = "NAME")]
+    pub devices: Vec<String>,
+    /// Play on Bluetooth LE toys (scans for 10 s first).
+    #[arg(long)]
+    pub use_bluetooth_le: bool,
+    /// Media time to start at, in ms.
+    #[arg(long = "start", value_name = "MS", default_value_t = 0.0)]
+    pub start_ms: f64,
+    /// Playback rate.
+    #[arg(long, default_value_t = 1.0)]
+    pub rate: f64,
+    /// Global offset in ms (positive plays ahead).
+    #[arg(
+        long = "offset",
+        value_name = "MS",
+        default_value_t = 0.0,
+        allow_negative_numbers = true
+    )]
+    pub offset_ms: f64,
+    /// Gap between writes for devices whose configuration names none.
+    #[arg(long = "gap", value_name = "MS")]
+    pub gap_ms: Option<u32>,
+    /// Interpolation between actions.
+    #[arg(long, value_enum, default_value_t = PlayInterpolation::Pchip)]
+    pub interpolation: PlayInterpolation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlayInterpolation {
+    Linear,
+    Pchip,
+    Step,
+}
+
+impl From<PlayInterpolation> for plugwire::playback::Interpolation {
+    fn from(i: PlayInterpolation) -> Self {
+        match i {
+            PlayInterpolation::Linear => plugwire::playback::Interpolation::Linear,
+            PlayInterpolation::Pchip => plugwire::playback::Interpolation::Pchip,
+            PlayInterpolation::Step => plugwire::playback::Interpolation::Step,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

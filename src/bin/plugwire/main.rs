@@ -3,10 +3,12 @@
 //! `plugwire demo`: runs an embedded server with simulated toys, drives each through its
 //! features and prints the bytes every device received. `plugwire serve`: a Buttplug
 //! server for websocket clients, taking Intiface Engine's flags. Parsing is in `cli`,
-//! checks before start-up in `startup`, each command in its own file.
+//! checks before start-up in `startup`, each command in its own file. `plugwire play`:
+//! plays a funscript on simulated (or Bluetooth LE) toys.
 
 mod cli;
 mod demo;
+mod play;
 mod serve;
 mod startup;
 
@@ -47,5 +49,6 @@ fn main() -> ExitCode {
     match cli.command {
         cli::Command::Demo(options) => runtime.block_on(demo::run(options)),
         cli::Command::Serve(options) => runtime.block_on(serve::run(*options)),
+        cli::Command::Play(options) => runtime.block_on(play::run(options)),
     }
 }

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file plugwire.proto.
  */
 export const file_plugwire: GenFile = /*@__PURE__*/
-  fileDesc("Cg5wbHVnd2lyZS5wcm90bxILcGx1Z3dpcmUudjEirwgKB1JlcXVlc3QSOAoQY29ubmVjdF9lbWJlZGRlZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkNvbm5lY3RFbWJlZGRlZEgAEjoKEWNvbm5lY3Rfd2Vic29ja2V0GAIgASgLMh0ucGx1Z3dpcmUudjEuQ29ubmVjdFdlYnNvY2tldEgAEjQKDnN0YXJ0X3NjYW5uaW5nGAMgASgLMhoucGx1Z3dpcmUudjEuU3RhcnRTY2FubmluZ0gAEjIKDXN0b3Bfc2Nhbm5pbmcYBCABKAsyGS5wbHVnd2lyZS52MS5TdG9wU2Nhbm5pbmdIABI9ChNyZXF1ZXN0X2RldmljZV9saXN0GAUgASgLMh4ucGx1Z3dpcmUudjEuUmVxdWVzdERldmljZUxpc3RIABIyCg1kZXZpY2Vfb3V0cHV0GAYgASgLMhkucGx1Z3dpcmUudjEuRGV2aWNlT3V0cHV0SAASMAoMZGV2aWNlX2lucHV0GAcgASgLMhgucGx1Z3dpcmUudjEuRGV2aWNlSW5wdXRIABIuCgtzdG9wX2RldmljZRgIIAEoCzIXLnBsdWd3aXJlLnYxLlN0b3BEZXZpY2VIABIoCghzdG9wX2FsbBgJIAEoCzIULnBsdWd3aXJlLnYxLlN0b3BBbGxIABIhCgRwaW5nGAogASgLMhEucGx1Z3dpcmUudjEuUGluZ0gAEi0KCmRpc2Nvbm5lY3QYCyABKAsyFy5wbHVnd2lyZS52MS5EaXNjb25uZWN0SAASNAoOZGV2aWNlX291dHB1dHMYDCABKAsyGi5wbHVnd2lyZS52MS5EZXZpY2VPdXRwdXRzSAASPwoUc2ltdWxhdGVkX2FkZF9kZXZpY2UYFCABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRBZGREZXZpY2VIABI4ChBzaW11bGF0ZWRfbm90aWZ5GBUgASgLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkTm90aWZ5SAASPwoUc2ltdWxhdGVkX3F1ZXVlX3JlYWQYFiABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRRdWV1ZVJlYWRIABI0Cg5zaW11bGF0ZWRfZHJvcBgXIAEoCzIaLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERyb3BIABI6ChFzaW11bGF0ZWRfcmVzdG9yZRgYIAEoCzIdLnBsdWd3aXJlLnYxLlNpbXVsYXRlZFJlc3RvcmVIABI9ChNzaW11bGF0ZWRfd3JpdGVfbG9nGBkgASgLMh4ucGx1Z3dpcmUudjEuU2ltdWxhdGVkV3JpdGVMb2dIABJIChlzaW11bGF0ZWRfc2V0X3dyaXRlX2ZhdWx0GBogASgLMiMucGx1Z3dpcmUudjEuU2ltdWxhdGVkU2V0V3JpdGVGYXVsdEgAQgYKBGtpbmQi+wIKD0Nvbm5lY3RFbWJlZGRlZBITCgtjbGllbnRfbmFtZRgBIAEoCRITCgtzZXJ2ZXJfbmFtZRgCIAEoCRIYChBtYXhfcGluZ190aW1lX21zGAMgASgNEhEKCXNpbXVsYXRlZBgEIAEoCBIUCgxibHVldG9vdGhfbGUYBSABKAgSDgoGc2VyaWFsGAYgASgIEhgKEGRldmljZV93ZWJzb2NrZXQYByABKAgSGgoSZGV2aWNlX2NvbmZpZ19qc29uGAggASgJEhgKEHVzZXJfY29uZmlnX2pzb24YCSABKAkSNwoRc2ltdWxhdGVkX2RldmljZXMYCiADKAsyHC5wbHVnd2lyZS52MS5TaW11bGF0ZWREZXZpY2USIAoWZGVmYXVsdF9tZXNzYWdlX2dhcF9tcxgLIAEoDUgAEh0KE2hhcmR3YXJlX3RpbWVvdXRfbXMYDCABKA1IAUINCgtkZWZhdWx0X2dhcEISChBoYXJkd2FyZV90aW1lb3V0IjQKEENvbm5lY3RXZWJzb2NrZXQSEwoLY2xpZW50X25hbWUYASABKAkSCwoDdXJsGAIgASgJIg8KDVN0YXJ0U2Nhbm5pbmciDgoMU3RvcFNjYW5uaW5nIhMKEVJlcXVlc3REZXZpY2VMaXN0IrUBCgxEZXZpY2VPdXRwdXQSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJwoGb3V0cHV0GAMgASgOMhcucGx1Z3dpcmUudjEuT3V0cHV0VHlwZRISCghmcmFjdGlvbhgEIAEoAUgAEg8KBXN0ZXBzGAUgASgFSAASFQoLZHVyYXRpb25fbXMYBiABKA1IAUIHCgV2YWx1ZUIKCghkdXJhdGlvbiJRCg1EZXZpY2VPdXRwdXRzEhQKDGRldmljZV9pbmRleBgBIAEoDRIqCgdvdXRwdXRzGAIgAygLMhkucGx1Z3dpcmUudjEuRGV2aWNlT3V0cHV0Io0BCgtEZXZpY2VJbnB1dBIUCgxkZXZpY2VfaW5kZXgYASABKA0SFQoNZmVhdHVyZV9pbmRleBgCIAEoDRIlCgVpbnB1dBgDIAEoDjIWLnBsdWd3aXJlLnYxLklucHV0VHlwZRIqCgdjb21tYW5kGAQgASgOMhkucGx1Z3dpcmUudjEuSW5wdXRDb21tYW5kIkYKClN0b3BEZXZpY2USFAoMZGV2aWNlX2luZGV4GAEgASgNEhcKDWZlYXR1cmVfaW5kZXgYAiABKA1IAEIJCgdmZWF0dXJlIgkKB1N0b3BBbGwiBgoEUGluZyIMCgpEaXNjb25uZWN0IvQBCg9TaW11bGF0ZWREZXZpY2USDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJEg0KBW1vZGVsGAMgASgJEhcKDWJhdHRlcnlfbGV2ZWwYBCABKA1IABITCgtzZXJpYWxfcG9ydBgFIAEoCRISCghmaXJtd2FyZRgGIAEoDUgBEgsKA2tleRgHIAEoDBInCgZzY3JpcHQYCCADKAsyFy5wbHVnd2lyZS52MS5TY3JpcHRSdWxlEhwKFG5vX2J1aWx0aW5fcmVzcG9uZGVyGAkgASgIQgkKB2JhdHRlcnlCEgoQZmlybXdhcmVfdmVyc2lvbiJ9CgpTY3JpcHRSdWxlEikKBXdyaXRlGAEgASgLMhgucGx1Z3dpcmUudjEuU2NyaXB0V3JpdGVIABITCglzdWJzY3JpYmUYAiABKAlIABInCgR0aGVuGAMgAygLMhkucGx1Z3dpcmUudjEuU2NyaXB0QWN0aW9uQgYKBHdoZW4iPgoLU2NyaXB0V3JpdGUSEAoIZW5kcG9pbnQYASABKAkSDQoFYnl0ZXMYAiABKAwSDgoGcHJlZml4GAMgASgIInYKDFNjcmlwdEFjdGlvbhIsCgZub3RpZnkYASABKAsyGi5wbHVnd2lyZS52MS5FbmRwb2ludEJ5dGVzSAASMAoKcXVldWVfcmVhZBgCIAEoCzIaLnBsdWd3aXJlLnYxLkVuZHBvaW50Qnl0ZXNIAEIGCgRraW5kIjAKDUVuZHBvaW50Qnl0ZXMSEAoIZW5kcG9pbnQYASABKAkSDQoFYnl0ZXMYAiABKAwiQgoSU2ltdWxhdGVkQWRkRGV2aWNlEiwKBmRldmljZRgBIAEoCzIcLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERldmljZSJCCg9TaW11bGF0ZWROb3RpZnkSDwoHYWRkcmVzcxgBIAEoCRIQCghlbmRwb2ludBgCIAEoCRIMCgRkYXRhGAMgASgMIkUKElNpbXVsYXRlZFF1ZXVlUmVhZBIPCgdhZGRyZXNzGAEgASgJEhAKCGVuZHBvaW50GAIgASgJEgwKBGRhdGEYAyABKAwiIAoNU2ltdWxhdGVkRHJvcBIPCgdhZGRyZXNzGAEgASgJIiMKEFNpbXVsYXRlZFJlc3RvcmUSDwoHYWRkcmVzcxgBIAEoCSIzChFTaW11bGF0ZWRXcml0ZUxvZxIPCgdhZGRyZXNzGAEgASgJEg0KBWNsZWFyGAIgASgIImMKFlNpbXVsYXRlZFNldFdyaXRlRmF1bHQSDwoHYWRkcmVzcxgBIAEoCRImCgVmYXVsdBgCIAEoDjIXLnBsdWd3aXJlLnYxLldyaXRlRmF1bHQSEAoIZGVsYXlfbXMYAyABKA0iqAIKBVJlcGx5Eh0KAm9rGAEgASgLMg8ucGx1Z3dpcmUudjEuT2tIABIjCgVlcnJvchgCIAEoCzISLnBsdWd3aXJlLnYxLkVycm9ySAASLgoLZGV2aWNlX2xpc3QYAyABKAsyFy5wbHVnd2lyZS52MS5EZXZpY2VMaXN0SAASMgoNaW5wdXRfcmVhZGluZxgEIAEoCzIZLnBsdWd3aXJlLnYxLklucHV0UmVhZGluZ0gAEioKCXdyaXRlX2xvZxgFIAEoCzIVLnBsdWd3aXJlLnYxLldyaXRlTG9nSAASQwoWc2ltdWxhdGVkX2RldmljZV9hZGRlZBgGIAEoCzIhLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERldmljZUFkZGVkSABCBgoEa2luZCIECgJPayJsCgVFcnJvchIkCgRjb2RlGAEgASgOMhYucGx1Z3dpcmUudjEuRXJyb3JDb2RlEiwKCGNhdGVnb3J5GAIgASgOMhoucGx1Z3dpcmUudjEuRXJyb3JDYXRlZ29yeRIPCgdtZXNzYWdlGAMgASgJIjIKCkRldmljZUxpc3QSJAoHZGV2aWNlcxgBIAMoCzITLnBsdWd3aXJlLnYxLkRldmljZSJxCgxJbnB1dFJlYWRpbmcSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJQoFaW5wdXQYAyABKA4yFi5wbHVnd2lyZS52MS5JbnB1dFR5cGUSDQoFdmFsdWUYBCABKAUiNQoIV3JpdGVMb2cSKQoHcmVjb3JkcxgBIAMoCzIYLnBsdWd3aXJlLnYxLldyaXRlUmVjb3JkInoKC1dyaXRlUmVjb3JkEiUKBGtpbmQYASABKA4yFy5wbHVnd2lyZS52MS5SZWNvcmRLaW5kEhAKCGVuZHBvaW50GAIgASgJEgwKBGRhdGEYAyABKAwSFQoNd2l0aF9yZXNwb25zZRgEIAEoCBINCgVhdF91cxgFIAEoBCInChRTaW11bGF0ZWREZXZpY2VBZGRlZBIPCgdhZGRyZXNzGAEgASgJIvkCCgVFdmVudBIrCgxkZXZpY2VfYWRkZWQYASABKAsyEy5wbHVnd2lyZS52MS5EZXZpY2VIABI0Cg5kZXZpY2VfcmVtb3ZlZBgCIAEoCzIaLnBsdWd3aXJlLnYxLkRldmljZVJlbW92ZWRIABI6ChFzY2FubmluZ19maW5pc2hlZBgDIAEoCzIdLnBsdWd3aXJlLnYxLlNjYW5uaW5nRmluaXNoZWRIABIyCg1pbnB1dF9yZWFkaW5nGAQgASgLMhkucGx1Z3dpcmUudjEuSW5wdXRSZWFkaW5nSAASPgoTc2VydmVyX2Rpc2Nvbm5lY3RlZBgFIAEoCzIfLnBsdWd3aXJlLnYxLlNlcnZlckRpc2Nvbm5lY3RlZEgAEiMKBWVycm9yGAYgASgLMhIucGx1Z3dpcmUudjEuRXJyb3JIABIwCgxwaW5nX3RpbWVvdXQYByABKAsyGC5wbHVnd2lyZS52MS5QaW5nVGltZW91dEgAQgYKBGtpbmQiLAoNRGV2aWNlUmVtb3ZlZBINCgVpbmRleBgBIAEoDRIMCgRuYW1lGAIgASgJIhIKEFNjYW5uaW5nRmluaXNoZWQiFAoSU2VydmVyRGlzY29ubmVjdGVkIg0KC1BpbmdUaW1lb3V0InsKBkRldmljZRINCgVpbmRleBgBIAEoDRIMCgRuYW1lGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIWCg5tZXNzYWdlX2dhcF9tcxgEIAEoDRImCghmZWF0dXJlcxgFIAMoCzIULnBsdWd3aXJlLnYxLkZlYXR1cmUidwoHRmVhdHVyZRINCgVpbmRleBgBIAEoDRITCgtkZXNjcmlwdGlvbhgCIAEoCRIkCgdvdXRwdXRzGAMgAygLMhMucGx1Z3dpcmUudjEuT3V0cHV0EiIKBmlucHV0cxgEIAMoCzISLnBsdWd3aXJlLnYxLklucHV0InUKBk91dHB1dBIlCgR0eXBlGAEgASgOMhcucGx1Z3dpcmUudjEuT3V0cHV0VHlwZRILCgNtaW4YAiABKAUSCwoDbWF4GAMgASgFEiQKCGR1cmF0aW9uGAQgASgLMhIucGx1Z3dpcmUudjEuUmFuZ2VKBAgFEAYifgoFSW5wdXQSJAoEdHlwZRgBIAEoDjIWLnBsdWd3aXJlLnYxLklucHV0VHlwZRIiCgZyYW5nZXMYAiADKAsyEi5wbHVnd2lyZS52MS5SYW5nZRIrCghjb21tYW5kcxgDIAMoDjIZLnBsdWd3aXJlLnYxLklucHV0Q29tbWFuZCIhCgVSYW5nZRILCgNtaW4YASABKAUSCwoDbWF4GAIgASgFKmUKCldyaXRlRmF1bHQSFAoQV1JJVEVfRkFVTFRfTk9ORRAAEhQKEFdSSVRFX0ZBVUxUX0ZBSUwQARIUChBXUklURV9GQVVMVF9IQU5HEAISFQoRV1JJVEVfRkFVTFRfREVMQVkQAyqaBAoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIeChpFUlJPUl9DT0RFX0lOVkFMSURfUkVRVUVTVBABEhwKGEVSUk9SX0NPREVfTk9UX0NPTk5FQ1RFRBACEiAKHEVSUk9SX0NPREVfQUxSRUFEWV9DT05ORUNURUQQAxIgChxFUlJPUl9DT0RFX0NPTk5FQ1RJT05fRkFJTEVEEAQSHwobRVJST1JfQ09ERV9JTlZBTElEX0FSR1VNRU5UEAUSHQoZRVJST1JfQ09ERV9VTktOT1dOX0RFVklDRRAGEiQKIEVSUk9SX0NPREVfTk9fU0lNVUxBVEVEX0hBUkRXQVJFEAcSGgoWRVJST1JfQ09ERV9VTlNVUFBPUlRFRBAIEhwKGEVSUk9SX0NPREVfQ09ORklHVVJBVElPThAJEh0KGUVSUk9SX0NPREVfRVZFTlRTX0RST1BQRUQQChIXChNFUlJPUl9DT0RFX0lOVEVSTkFMEAsSHQoZRVJST1JfQ09ERV9TRVJWRVJfVU5LTk9XThAUEh8KG0VSUk9SX0NPREVfU0VSVkVSX0hBTkRTSEFLRRAVEhoKFkVSUk9SX0NPREVfU0VSVkVSX1BJTkcQFhIdChlFUlJPUl9DT0RFX1NFUlZFUl9NRVNTQUdFEBcSHAoYRVJST1JfQ09ERV9TRVJWRVJfREVWSUNFEBgqoAEKDUVycm9yQ2F0ZWdvcnkSHgoaRVJST1JfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DQVRFR09SWV9SRVFVRVNUEAESHQoZRVJST1JfQ0FURUdPUllfQ09OTkVDVElPThACEhkKFUVSUk9SX0NBVEVHT1JZX1NFUlZFUhADEhkKFUVSUk9SX0NBVEVHT1JZX0RFVklDRRAEKo4BCgpSZWNvcmRLaW5kEhsKF1JFQ09SRF9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRUkVDT1JEX0tJTkRfV1JJVEUQARIUChBSRUNPUkRfS0lORF9SRUFEEAISGQoVUkVDT1JEX0tJTkRfU1VCU0NSSUJFEAMSGwoXUkVDT1JEX0tJTkRfVU5TVUJTQ1JJQkUQBCqeAgoKT3V0cHV0VHlwZRIbChdPVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEhcKE09VVFBVVF9UWVBFX1ZJQlJBVEUQARIWChJPVVRQVVRfVFlQRV9ST1RBVEUQAhIZChVPVVRQVVRfVFlQRV9PU0NJTExBVEUQAxIZChVPVVRQVVRfVFlQRV9DT05TVFJJQ1QQBBIVChFPVVRQVVRfVFlQRV9TUFJBWRAFEhsKF09VVFBVVF9UWVBFX1RFTVBFUkFUVVJFEAYSEwoPT1VUUFVUX1RZUEVfTEVEEAcSGAoUT1VUUFVUX1RZUEVfUE9TSVRJT04QCBIpCiVPVVRQVVRfVFlQRV9IV19QT1NJVElPTl9XSVRIX0RVUkFUSU9OEAkqswEKCUlucHV0VHlwZRIaChZJTlBVVF9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSSU5QVVRfVFlQRV9CQVRURVJZEAESEwoPSU5QVVRfVFlQRV9SU1NJEAISFQoRSU5QVVRfVFlQRV9CVVRUT04QAxIXChNJTlBVVF9UWVBFX1BSRVNTVVJFEAQSFAoQSU5QVVRfVFlQRV9ERVBUSBAFEhcKE0lOUFVUX1RZUEVfUE9TSVRJT04QBiqBAQoMSW5wdXRDb21tYW5kEh0KGUlOUFVUX0NPTU1BTkRfVU5TUEVDSUZJRUQQABIWChJJTlBVVF9DT01NQU5EX1JFQUQQARIbChdJTlBVVF9DT01NQU5EX1NVQlNDUklCRRACEh0KGUlOUFVUX0NPTU1BTkRfVU5TVUJTQ1JJQkUQA2IGcHJvdG8z");
+  fileDesc("Cg5wbHVnd2lyZS5wcm90bxILcGx1Z3dpcmUudjEinwkKB1JlcXVlc3QSOAoQY29ubmVjdF9lbWJlZGRlZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkNvbm5lY3RFbWJlZGRlZEgAEjoKEWNvbm5lY3Rfd2Vic29ja2V0GAIgASgLMh0ucGx1Z3dpcmUudjEuQ29ubmVjdFdlYnNvY2tldEgAEjQKDnN0YXJ0X3NjYW5uaW5nGAMgASgLMhoucGx1Z3dpcmUudjEuU3RhcnRTY2FubmluZ0gAEjIKDXN0b3Bfc2Nhbm5pbmcYBCABKAsyGS5wbHVnd2lyZS52MS5TdG9wU2Nhbm5pbmdIABI9ChNyZXF1ZXN0X2RldmljZV9saXN0GAUgASgLMh4ucGx1Z3dpcmUudjEuUmVxdWVzdERldmljZUxpc3RIABIyCg1kZXZpY2Vfb3V0cHV0GAYgASgLMhkucGx1Z3dpcmUudjEuRGV2aWNlT3V0cHV0SAASMAoMZGV2aWNlX2lucHV0GAcgASgLMhgucGx1Z3dpcmUudjEuRGV2aWNlSW5wdXRIABIuCgtzdG9wX2RldmljZRgIIAEoCzIXLnBsdWd3aXJlLnYxLlN0b3BEZXZpY2VIABIoCghzdG9wX2FsbBgJIAEoCzIULnBsdWd3aXJlLnYxLlN0b3BBbGxIABIhCgRwaW5nGAogASgLMhEucGx1Z3dpcmUudjEuUGluZ0gAEi0KCmRpc2Nvbm5lY3QYCyABKAsyFy5wbHVnd2lyZS52MS5EaXNjb25uZWN0SAASNAoOZGV2aWNlX291dHB1dHMYDCABKAsyGi5wbHVnd2lyZS52MS5EZXZpY2VPdXRwdXRzSAASPwoUc2ltdWxhdGVkX2FkZF9kZXZpY2UYFCABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRBZGREZXZpY2VIABI4ChBzaW11bGF0ZWRfbm90aWZ5GBUgASgLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkTm90aWZ5SAASPwoUc2ltdWxhdGVkX3F1ZXVlX3JlYWQYFiABKAsyHy5wbHVnd2lyZS52MS5TaW11bGF0ZWRRdWV1ZVJlYWRIABI0Cg5zaW11bGF0ZWRfZHJvcBgXIAEoCzIaLnBsdWd3aXJlLnYxLlNpbXVsYXRlZERyb3BIABI6ChFzaW11bGF0ZWRfcmVzdG9yZRgYIAEoCzIdLnBsdWd3aXJlLnYxLlNpbXVsYXRlZFJlc3RvcmVIABI9ChNzaW11bGF0ZWRfd3JpdGVfbG9nGBkgASgLMh4ucGx1Z3dpcmUudjEuU2ltdWxhdGVkV3JpdGVMb2dIABJIChlzaW11bGF0ZWRfc2V0X3dyaXRlX2ZhdWx0GBogASgLMiMucGx1Z3dpcmUudjEuU2ltdWxhdGVkU2V0V3JpdGVGYXVsdEgAEjQKDnBsYXliYWNrX3N0YXJ0GCggASgLMhoucGx1Z3dpcmUudjEuUGxheWJhY2tTdGFydEgAEjgKEHBsYXliYWNrX2NvbnRyb2wYKSABKAsyHC5wbHVnd2lyZS52MS5QbGF5YmFja0NvbnRyb2xIAEIGCgRraW5kIvsCCg9Db25uZWN0RW1iZWRkZWQSEwoLY2xpZW50X25hbWUYASABKAkSEwoLc2VydmVyX25hbWUYAiABKAkSGAoQbWF4X3BpbmdfdGltZV9tcxgDIAEoDRIRCglzaW11bGF0ZWQYBCABKAgSFAoMYmx1ZXRvb3RoX2xlGAUgASgIEg4KBnNlcmlhbBgGIAEoCBIYChBkZXZpY2Vfd2Vic29ja2V0GAcgASgIEhoKEmRldmljZV9jb25maWdfanNvbhgIIAEoCRIYChB1c2VyX2NvbmZpZ19qc29uGAkgASgJEjcKEXNpbXVsYXRlZF9kZXZpY2VzGAogAygLMhwucGx1Z3dpcmUudjEuU2ltdWxhdGVkRGV2aWNlEiAKFmRlZmF1bHRfbWVzc2FnZV9nYXBfbXMYCyABKA1IABIdChNoYXJkd2FyZV90aW1lb3V0X21zGAwgASgNSAFCDQoLZGVmYXVsdF9nYXBCEgoQaGFyZHdhcmVfdGltZW91dCI0ChBDb25uZWN0V2Vic29ja2V0EhMKC2NsaWVudF9uYW1lGAEgASgJEgsKA3VybBgCIAEoCSIPCg1TdGFydFNjYW5uaW5nIg4KDFN0b3BTY2FubmluZyITChFSZXF1ZXN0RGV2aWNlTGlzdCK1AQoMRGV2aWNlT3V0cHV0EhQKDGRldmljZV9pbmRleBgBIAEoDRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEicKBm91dHB1dBgDIAEoDjIXLnBsdWd3aXJlLnYxLk91dHB1dFR5cGUSEgoIZnJhY3Rpb24YBCABKAFIABIPCgVzdGVwcxgFIAEoBUgAEhUKC2R1cmF0aW9uX21zGAYgASgNSAFCBwoFdmFsdWVCCgoIZHVyYXRpb24iUQoNRGV2aWNlT3V0cHV0cxIUCgxkZXZpY2VfaW5kZXgYASABKA0SKgoHb3V0cHV0cxgCIAMoCzIZLnBsdWd3aXJlLnYxLkRldmljZU91dHB1dCKNAQoLRGV2aWNlSW5wdXQSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJQoFaW5wdXQYAyABKA4yFi5wbHVnd2lyZS52MS5JbnB1dFR5cGUSKgoHY29tbWFuZBgEIAEoDjIZLnBsdWd3aXJlLnYxLklucHV0Q29tbWFuZCJGCgpTdG9wRGV2aWNlEhQKDGRldmljZV9pbmRleBgBIAEoDRIXCg1mZWF0dXJlX2luZGV4GAIgASgNSABCCQoHZmVhdHVyZSIJCgdTdG9wQWxsIgYKBFBpbmciDAoKRGlzY29ubmVjdCL0AQoPU2ltdWxhdGVkRGV2aWNlEgwKBG5hbWUYASABKAkSDwoHYWRkcmVzcxgCIAEoCRINCgVtb2RlbBgDIAEoCRIXCg1iYXR0ZXJ5X2xldmVsGAQgASgNSAASEwoLc2VyaWFsX3BvcnQYBSABKAkSEgoIZmlybXdhcmUYBiABKA1IARILCgNrZXkYByABKAwSJwoGc2NyaXB0GAggAygLMhcucGx1Z3dpcmUudjEuU2NyaXB0UnVsZRIcChRub19idWlsdGluX3Jlc3BvbmRlchgJIAEoCEIJCgdiYXR0ZXJ5QhIKEGZpcm13YXJlX3ZlcnNpb24ifQoKU2NyaXB0UnVsZRIpCgV3cml0ZRgBIAEoCzIYLnBsdWd3aXJlLnYxLlNjcmlwdFdyaXRlSAASEwoJc3Vic2NyaWJlGAIgASgJSAASJwoEdGhlbhgDIAMoCzIZLnBsdWd3aXJlLnYxLlNjcmlwdEFjdGlvbkIGCgR3aGVuIj4KC1NjcmlwdFdyaXRlEhAKCGVuZHBvaW50GAEgASgJEg0KBWJ5dGVzGAIgASgMEg4KBnByZWZpeBgDIAEoCCJ2CgxTY3JpcHRBY3Rpb24SLAoGbm90aWZ5GAEgASgLMhoucGx1Z3dpcmUudjEuRW5kcG9pbnRCeXRlc0gAEjAKCnF1ZXVlX3JlYWQYAiABKAsyGi5wbHVnd2lyZS52MS5FbmRwb2ludEJ5dGVzSABCBgoEa2luZCIwCg1FbmRwb2ludEJ5dGVzEhAKCGVuZHBvaW50GAEgASgJEg0KBWJ5dGVzGAIgASgMIkIKElNpbXVsYXRlZEFkZERldmljZRIsCgZkZXZpY2UYASABKAsyHC5wbHVnd2lyZS52MS5TaW11bGF0ZWREZXZpY2UiQgoPU2ltdWxhdGVkTm90aWZ5Eg8KB2FkZHJlc3MYASABKAkSEAoIZW5kcG9pbnQYAiABKAkSDAoEZGF0YRgDIAEoDCJFChJTaW11bGF0ZWRRdWV1ZVJlYWQSDwoHYWRkcmVzcxgBIAEoCRIQCghlbmRwb2ludBgCIAEoCRIMCgRkYXRhGAMgASgMIiAKDVNpbXVsYXRlZERyb3ASDwoHYWRkcmVzcxgBIAEoCSIjChBTaW11bGF0ZWRSZXN0b3JlEg8KB2FkZHJlc3MYASABKAkiMwoRU2ltdWxhdGVkV3JpdGVMb2cSDwoHYWRkcmVzcxgBIAEoCRINCgVjbGVhchgCIAEoCCJjChZTaW11bGF0ZWRTZXRXcml0ZUZhdWx0Eg8KB2FkZHJlc3MYASABKAkSJgoFZmF1bHQYAiABKA4yFy5wbHVnd2lyZS52MS5Xcml0ZUZhdWx0EhAKCGRlbGF5X21zGAMgASgNIuICCgVSZXBseRIdCgJvaxgBIAEoCzIPLnBsdWd3aXJlLnYxLk9rSAASIwoFZXJyb3IYAiABKAsyEi5wbHVnd2lyZS52MS5FcnJvckgAEi4KC2RldmljZV9saXN0GAMgASgLMhcucGx1Z3dpcmUudjEuRGV2aWNlTGlzdEgAEjIKDWlucHV0X3JlYWRpbmcYBCABKAsyGS5wbHVnd2lyZS52MS5JbnB1dFJlYWRpbmdIABIqCgl3cml0ZV9sb2cYBSABKAsyFS5wbHVnd2lyZS52MS5Xcml0ZUxvZ0gAEkMKFnNpbXVsYXRlZF9kZXZpY2VfYWRkZWQYBiABKAsyIS5wbHVnd2lyZS52MS5TaW11bGF0ZWREZXZpY2VBZGRlZEgAEjgKEHBsYXliYWNrX3N0YXJ0ZWQYDyABKAsyHC5wbHVnd2lyZS52MS5QbGF5YmFja1N0YXJ0ZWRIAEIGCgRraW5kIgQKAk9rImwKBUVycm9yEiQKBGNvZGUYASABKA4yFi5wbHVnd2lyZS52MS5FcnJvckNvZGUSLAoIY2F0ZWdvcnkYAiABKA4yGi5wbHVnd2lyZS52MS5FcnJvckNhdGVnb3J5Eg8KB21lc3NhZ2UYAyABKAkiMgoKRGV2aWNlTGlzdBIkCgdkZXZpY2VzGAEgAygLMhMucGx1Z3dpcmUudjEuRGV2aWNlInEKDElucHV0UmVhZGluZxIUCgxkZXZpY2VfaW5kZXgYASABKA0SFQoNZmVhdHVyZV9pbmRleBgCIAEoDRIlCgVpbnB1dBgDIAEoDjIWLnBsdWd3aXJlLnYxLklucHV0VHlwZRINCgV2YWx1ZRgEIAEoBSI1CghXcml0ZUxvZxIpCgdyZWNvcmRzGAEgAygLMhgucGx1Z3dpcmUudjEuV3JpdGVSZWNvcmQiegoLV3JpdGVSZWNvcmQSJQoEa2luZBgBIAEoDjIXLnBsdWd3aXJlLnYxLlJlY29yZEtpbmQSEAoIZW5kcG9pbnQYAiABKAkSDAoEZGF0YRgDIAEoDBIVCg13aXRoX3Jlc3BvbnNlGAQgASgIEg0KBWF0X3VzGAUgASgEIicKFFNpbXVsYXRlZERldmljZUFkZGVkEg8KB2FkZHJlc3MYASABKAkiqQMKBUV2ZW50EisKDGRldmljZV9hZGRlZBgBIAEoCzITLnBsdWd3aXJlLnYxLkRldmljZUgAEjQKDmRldmljZV9yZW1vdmVkGAIgASgLMhoucGx1Z3dpcmUudjEuRGV2aWNlUmVtb3ZlZEgAEjoKEXNjYW5uaW5nX2ZpbmlzaGVkGAMgASgLMh0ucGx1Z3dpcmUudjEuU2Nhbm5pbmdGaW5pc2hlZEgAEjIKDWlucHV0X3JlYWRpbmcYBCABKAsyGS5wbHVnd2lyZS52MS5JbnB1dFJlYWRpbmdIABI+ChNzZXJ2ZXJfZGlzY29ubmVjdGVkGAUgASgLMh8ucGx1Z3dpcmUudjEuU2VydmVyRGlzY29ubmVjdGVkSAASIwoFZXJyb3IYBiABKAsyEi5wbHVnd2lyZS52MS5FcnJvckgAEjAKDHBpbmdfdGltZW91dBgHIAEoCzIYLnBsdWd3aXJlLnYxLlBpbmdUaW1lb3V0SAASLgoIcGxheWJhY2sYDyABKAsyGi5wbHVnd2lyZS52MS5QbGF5YmFja0V2ZW50SABCBgoEa2luZCIsCg1EZXZpY2VSZW1vdmVkEg0KBWluZGV4GAEgASgNEgwKBG5hbWUYAiABKAkiEgoQU2Nhbm5pbmdGaW5pc2hlZCIUChJTZXJ2ZXJEaXNjb25uZWN0ZWQiDQoLUGluZ1RpbWVvdXQiewoGRGV2aWNlEg0KBWluZGV4GAEgASgNEgwKBG5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhYKDm1lc3NhZ2VfZ2FwX21zGAQgASgNEiYKCGZlYXR1cmVzGAUgAygLMhQucGx1Z3dpcmUudjEuRmVhdHVyZSJ3CgdGZWF0dXJlEg0KBWluZGV4GAEgASgNEhMKC2Rlc2NyaXB0aW9uGAIgASgJEiQKB291dHB1dHMYAyADKAsyEy5wbHVnd2lyZS52MS5PdXRwdXQSIgoGaW5wdXRzGAQgAygLMhIucGx1Z3dpcmUudjEuSW5wdXQidQoGT3V0cHV0EiUKBHR5cGUYASABKA4yFy5wbHVnd2lyZS52MS5PdXRwdXRUeXBlEgsKA21pbhgCIAEoBRILCgNtYXgYAyABKAUSJAoIZHVyYXRpb24YBCABKAsyEi5wbHVnd2lyZS52MS5SYW5nZUoECAUQBiJ+CgVJbnB1dBIkCgR0eXBlGAEgASgOMhYucGx1Z3dpcmUudjEuSW5wdXRUeXBlEiIKBnJhbmdlcxgCIAMoCzISLnBsdWd3aXJlLnYxLlJhbmdlEisKCGNvbW1hbmRzGAMgAygOMhkucGx1Z3dpcmUudjEuSW5wdXRDb21tYW5kIiEKBVJhbmdlEgsKA21pbhgBIAEoBRILCgNtYXgYAiABKAUihQIKDVBsYXliYWNrU3RhcnQSKgoGdHJhY2tzGAEgAygLMhoucGx1Z3dpcmUudjEuUGxheWJhY2tUcmFjaxIQCghzdGFydF9tcxgCIAEoARIMCgRyYXRlGAMgASgBEg4KBnBhdXNlZBgEIAEoCBIRCglvZmZzZXRfbXMYBSABKAESFwoPbWluX2ludGVydmFsX21zGAYgASgBEhkKEXBvc2l0aW9uX2V2ZXJ5X21zGAcgASgBEhYKDmZ1bnNjcmlwdF9qc29uGAggASgJEjkKDWludGVycG9sYXRpb24YCSABKA4yIi5wbHVnd2lyZS52MS5QbGF5YmFja0ludGVycG9sYXRpb24i5gIKDVBsYXliYWNrVHJhY2sSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJwoGb3V0cHV0GAMgASgOMhcucGx1Z3dpcmUudjEuT3V0cHV0VHlwZRI3CglmdW5zY3JpcHQYBCABKAsyIi5wbHVnd2lyZS52MS5QbGF5YmFja0Z1bnNjcmlwdEF4aXNIABIvCgdwYXR0ZXJuGAUgASgLMhwucGx1Z3dpcmUudjEuUGxheWJhY2tQYXR0ZXJuSAASEQoJcmFuZ2VfbWluGAYgASgBEhEKCXJhbmdlX21heBgHIAEoARIOCgZpbnZlcnQYCCABKAgSDQoFc2NhbGUYCSABKAESMgoKc3BlZWRfbW9kZRgKIAEoDjIeLnBsdWd3aXJlLnYxLlBsYXliYWNrU3BlZWRNb2RlEhIKCmxhdGVuY3lfbXMYCyABKAFCCAoGc291cmNlIm4KFVBsYXliYWNrRnVuc2NyaXB0QXhpcxIMCgRqc29uGAEgASgJEgwKBGF4aXMYAiABKAkSOQoNaW50ZXJwb2xhdGlvbhgDIAEoDjIiLnBsdWd3aXJlLnYxLlBsYXliYWNrSW50ZXJwb2xhdGlvbiLmAQoPUGxheWJhY2tQYXR0ZXJuEi8KCHdhdmVmb3JtGAEgASgOMh0ucGx1Z3dpcmUudjEuUGxheWJhY2tXYXZlZm9ybRIRCglwZXJpb2RfbXMYAiABKAESDAoEZHV0eRgDIAEoARIMCgRzZWVkGAQgASgEEgwKBHN0ZXAYBSABKAESMAoJa2V5ZnJhbWVzGAYgAygLMh0ucGx1Z3dpcmUudjEuUGxheWJhY2tLZXlmcmFtZRIMCgRvbmNlGAcgASgIEhEKCWFtcGxpdHVkZRgIIAEoARISCgp0aW1lX3NjYWxlGAkgASgBIl0KEFBsYXliYWNrS2V5ZnJhbWUSDQoFYXRfbXMYASABKAESDQoFdmFsdWUYAiABKAESKwoGZWFzaW5nGAMgASgOMhsucGx1Z3dpcmUudjEuUGxheWJhY2tFYXNpbmciswIKD1BsYXliYWNrQ29udHJvbBITCgtwbGF5YmFja19pZBgBIAEoBBIrCgVwYXVzZRgCIAEoCzIaLnBsdWd3aXJlLnYxLlBsYXliYWNrUGF1c2VIABItCgZyZXN1bWUYAyABKAsyGy5wbHVnd2lyZS52MS5QbGF5YmFja1Jlc3VtZUgAEhEKB3NlZWtfbXMYBCABKAFIABIOCgRyYXRlGAUgASgBSAASEQoHc3luY19tcxgGIAEoAUgAEhMKCW9mZnNldF9tcxgHIAEoAUgAEikKBHN0b3AYCCABKAsyGS5wbHVnd2lyZS52MS5QbGF5YmFja1N0b3BIABIvCgdsYXRlbmN5GAkgASgLMhwucGx1Z3dpcmUudjEuUGxheWJhY2tMYXRlbmN5SABCCAoGYWN0aW9uIg8KDVBsYXliYWNrUGF1c2UiEAoOUGxheWJhY2tSZXN1bWUiDgoMUGxheWJhY2tTdG9wIjsKD1BsYXliYWNrTGF0ZW5jeRIUCgxkZXZpY2VfaW5kZXgYASABKA0SEgoKbGF0ZW5jeV9tcxgCIAEoASImCg9QbGF5YmFja1N0YXJ0ZWQSEwoLcGxheWJhY2tfaWQYASABKAQi8wEKDVBsYXliYWNrRXZlbnQSEwoLcGxheWJhY2tfaWQYASABKAQSFAoKc3RhcnRlZF9tcxgCIAEoAUgAEhUKC3Bvc2l0aW9uX21zGAMgASgBSAASOgoNdHJhY2tfc3RvcHBlZBgEIAEoCzIhLnBsdWd3aXJlLnYxLlBsYXliYWNrVHJhY2tTdG9wcGVkSAASKwoFZW5kZWQYBSABKAsyGi5wbHVnd2lyZS52MS5QbGF5YmFja0VuZGVkSAASLwoHc3RvcHBlZBgGIAEoCzIcLnBsdWd3aXJlLnYxLlBsYXliYWNrU3RvcHBlZEgAQgYKBGtpbmQiDwoNUGxheWJhY2tFbmRlZCKuAQoUUGxheWJhY2tUcmFja1N0b3BwZWQSFAoMZGV2aWNlX2luZGV4GAEgASgNEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SJwoGb3V0cHV0GAMgASgOMhcucGx1Z3dpcmUudjEuT3V0cHV0VHlwZRIvCgZyZWFzb24YBCABKA4yHy5wbHVnd2lyZS52MS5QbGF5YmFja1N0b3BSZWFzb24SDwoHbWVzc2FnZRgFIAEoCSJTCg9QbGF5YmFja1N0b3BwZWQSLwoGcmVhc29uGAEgASgOMh8ucGx1Z3dpcmUudjEuUGxheWJhY2tTdG9wUmVhc29uEg8KB21lc3NhZ2UYAiABKAkqZQoKV3JpdGVGYXVsdBIUChBXUklURV9GQVVMVF9OT05FEAASFAoQV1JJVEVfRkFVTFRfRkFJTBABEhQKEFdSSVRFX0ZBVUxUX0hBTkcQAhIVChFXUklURV9GQVVMVF9ERUxBWRADKp8FCglFcnJvckNvZGUSGgoWRVJST1JfQ09ERV9VTlNQRUNJRklFRBAAEh4KGkVSUk9SX0NPREVfSU5WQUxJRF9SRVFVRVNUEAESHAoYRVJST1JfQ09ERV9OT1RfQ09OTkVDVEVEEAISIAocRVJST1JfQ09ERV9BTFJFQURZX0NPTk5FQ1RFRBADEiAKHEVSUk9SX0NPREVfQ09OTkVDVElPTl9GQUlMRUQQBBIfChtFUlJPUl9DT0RFX0lOVkFMSURfQVJHVU1FTlQQBRIdChlFUlJPUl9DT0RFX1VOS05PV05fREVWSUNFEAYSJAogRVJST1JfQ09ERV9OT19TSU1VTEFURURfSEFSRFdBUkUQBxIaChZFUlJPUl9DT0RFX1VOU1VQUE9SVEVEEAgSHAoYRVJST1JfQ09ERV9DT05GSUdVUkFUSU9OEAkSHQoZRVJST1JfQ09ERV9FVkVOVFNfRFJPUFBFRBAKEhcKE0VSUk9SX0NPREVfSU5URVJOQUwQCxIdChlFUlJPUl9DT0RFX1NFUlZFUl9VTktOT1dOEBQSHwobRVJST1JfQ09ERV9TRVJWRVJfSEFORFNIQUtFEBUSGgoWRVJST1JfQ09ERV9TRVJWRVJfUElORxAWEh0KGUVSUk9SX0NPREVfU0VSVkVSX01FU1NBR0UQFxIcChhFUlJPUl9DT0RFX1NFUlZFUl9ERVZJQ0UQGBIfChtFUlJPUl9DT0RFX1BMQVlCQUNLX0lOVkFMSUQQHhIfChtFUlJPUl9DT0RFX1BMQVlCQUNLX1VOS05PV04QHxIcChhFUlJPUl9DT0RFX1BMQVlCQUNLX0JVU1kQIBIjCh9FUlJPUl9DT0RFX1BMQVlCQUNLX1VOQVZBSUxBQkxFECEqoAEKDUVycm9yQ2F0ZWdvcnkSHgoaRVJST1JfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIaChZFUlJPUl9DQVRFR09SWV9SRVFVRVNUEAESHQoZRVJST1JfQ0FURUdPUllfQ09OTkVDVElPThACEhkKFUVSUk9SX0NBVEVHT1JZX1NFUlZFUhADEhkKFUVSUk9SX0NBVEVHT1JZX0RFVklDRRAEKo4BCgpSZWNvcmRLaW5kEhsKF1JFQ09SRF9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRUkVDT1JEX0tJTkRfV1JJVEUQARIUChBSRUNPUkRfS0lORF9SRUFEEAISGQoVUkVDT1JEX0tJTkRfU1VCU0NSSUJFEAMSGwoXUkVDT1JEX0tJTkRfVU5TVUJTQ1JJQkUQBCqeAgoKT3V0cHV0VHlwZRIbChdPVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEhcKE09VVFBVVF9UWVBFX1ZJQlJBVEUQARIWChJPVVRQVVRfVFlQRV9ST1RBVEUQAhIZChVPVVRQVVRfVFlQRV9PU0NJTExBVEUQAxIZChVPVVRQVVRfVFlQRV9DT05TVFJJQ1QQBBIVChFPVVRQVVRfVFlQRV9TUFJBWRAFEhsKF09VVFBVVF9UWVBFX1RFTVBFUkFUVVJFEAYSEwoPT1VUUFVUX1RZUEVfTEVEEAcSGAoUT1VUUFVUX1RZUEVfUE9TSVRJT04QCBIpCiVPVVRQVVRfVFlQRV9IV19QT1NJVElPTl9XSVRIX0RVUkFUSU9OEAkqswEKCUlucHV0VHlwZRIaChZJTlBVVF9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSSU5QVVRfVFlQRV9CQVRURVJZEAESEwoPSU5QVVRfVFlQRV9SU1NJEAISFQoRSU5QVVRfVFlQRV9CVVRUT04QAxIXChNJTlBVVF9UWVBFX1BSRVNTVVJFEAQSFAoQSU5QVVRfVFlQRV9ERVBUSBAFEhcKE0lOUFVUX1RZUEVfUE9TSVRJT04QBiqBAQoMSW5wdXRDb21tYW5kEh0KGUlOUFVUX0NPTU1BTkRfVU5TUEVDSUZJRUQQABIWChJJTlBVVF9DT01NQU5EX1JFQUQQARIbChdJTlBVVF9DT01NQU5EX1NVQlNDUklCRRACEh0KGUlOUFVUX0NPTU1BTkRfVU5TVUJTQ1JJQkUQAyp9ChVQbGF5YmFja0ludGVycG9sYXRpb24SIQodUExBWUJBQ0tfSU5URVJQT0xBVElPTl9MSU5FQVIQABIgChxQTEFZQkFDS19JTlRFUlBPTEFUSU9OX1BDSElQEAESHwobUExBWUJBQ0tfSU5URVJQT0xBVElPTl9TVEVQEAIqVQoRUGxheWJhY2tTcGVlZE1vZGUSHgoaUExBWUJBQ0tfU1BFRURfTU9ERV9ESVJFQ1QQABIgChxQTEFZQkFDS19TUEVFRF9NT0RFX01PVkVNRU5UEAEqiwIKEFBsYXliYWNrV2F2ZWZvcm0SIQodUExBWUJBQ0tfV0FWRUZPUk1fVU5TUEVDSUZJRUQQABIaChZQTEFZQkFDS19XQVZFRk9STV9TSU5FEAESHAoYUExBWUJBQ0tfV0FWRUZPUk1fU1FVQVJFEAISGQoVUExBWUJBQ0tfV0FWRUZPUk1fU0FXEAMSHgoaUExBWUJBQ0tfV0FWRUZPUk1fVFJJQU5HTEUQBBIbChdQTEFZQkFDS19XQVZFRk9STV9QVUxTRRAFEiEKHVBMQVlCQUNLX1dBVkVGT1JNX1JBTkRPTV9XQUxLEAYSHwobUExBWUJBQ0tfV0FWRUZPUk1fS0VZRlJBTUVTEAcqogEKDlBsYXliYWNrRWFzaW5nEhoKFlBMQVlCQUNLX0VBU0lOR19MSU5FQVIQABIbChdQTEFZQkFDS19FQVNJTkdfRUFTRV9JThABEhwKGFBMQVlCQUNLX0VBU0lOR19FQVNFX09VVBACEh8KG1BMQVlCQUNLX0VBU0lOR19FQVNFX0lOX09VVBADEhgKFFBMQVlCQUNLX0VBU0lOR19IT0xEEAQq1wEKElBsYXliYWNrU3RvcFJlYXNvbhIkCiBQTEFZQkFDS19TVE9QX1JFQVNPTl9VTlNQRUNJRklFRBAAEiIKHlBMQVlCQUNLX1NUT1BfUkVBU09OX1JFUVVFU1RFRBABEicKI1BMQVlCQUNLX1NUT1BfUkVBU09OX0RFVklDRV9TVE9QUEVEEAISJwojUExBWUJBQ0tfU1RPUF9SRUFTT05fREVWSUNFX1JFTU9WRUQQAxIlCiFQTEFZQkFDS19TVE9QX1JFQVNPTl9XUklURV9GQUlMRUQQBGIGcHJvdG8z");
 
 /**
  * @generated from message plugwire.v1.Request
@@ -139,6 +139,18 @@ export type Request = Message<"plugwire.v1.Request"> & {
      */
     value: SimulatedSetWriteFault;
     case: "simulatedSetWriteFault";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackStart playback_start = 40;
+     */
+    value: PlaybackStart;
+    case: "playbackStart";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackControl playback_control = 41;
+     */
+    value: PlaybackControl;
+    case: "playbackControl";
   } | { case: undefined; value?: undefined };
 };
 
@@ -913,6 +925,12 @@ export type Reply = Message<"plugwire.v1.Reply"> & {
      */
     value: SimulatedDeviceAdded;
     case: "simulatedDeviceAdded";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackStarted playback_started = 15;
+     */
+    value: PlaybackStarted;
+    case: "playbackStarted";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1134,6 +1152,12 @@ export type Event = Message<"plugwire.v1.Event"> & {
      */
     value: PingTimeout;
     case: "pingTimeout";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackEvent playback = 15;
+     */
+    value: PlaybackEvent;
+    case: "playback";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1362,6 +1386,571 @@ export const RangeSchema: GenMessage<Range> = /*@__PURE__*/
   messageDesc(file_plugwire, 42);
 
 /**
+ * Starts a playback; the reply is PlaybackStarted with its id.
+ *
+ * @generated from message plugwire.v1.PlaybackStart
+ */
+export type PlaybackStart = Message<"plugwire.v1.PlaybackStart"> & {
+  /**
+   * @generated from field: repeated plugwire.v1.PlaybackTrack tracks = 1;
+   */
+  tracks: PlaybackTrack[];
+
+  /**
+   * @generated from field: double start_ms = 2;
+   */
+  startMs: number;
+
+  /**
+   * 0 means 1.
+   *
+   * @generated from field: double rate = 3;
+   */
+  rate: number;
+
+  /**
+   * @generated from field: bool paused = 4;
+   */
+  paused: boolean;
+
+  /**
+   * Global offset in ms (positive plays ahead).
+   *
+   * @generated from field: double offset_ms = 5;
+   */
+  offsetMs: number;
+
+  /**
+   * Shortest time between two writes of a track (0: 10 ms).
+   *
+   * @generated from field: double min_interval_ms = 6;
+   */
+  minIntervalMs: number;
+
+  /**
+   * Time between position events (0: 250 ms).
+   *
+   * @generated from field: double position_every_ms = 7;
+   */
+  positionEveryMs: number;
+
+  /**
+   * Without tracks: this funscript on every connected output it has an axis for
+   * (positions get L0; vibrators V0, else the speed of L0; rotators R0, else the speed
+   * of L0; oscillators the speed of L0; constrictors A1).
+   *
+   * @generated from field: string funscript_json = 8;
+   */
+  funscriptJson: string;
+
+  /**
+   * @generated from field: plugwire.v1.PlaybackInterpolation interpolation = 9;
+   */
+  interpolation: PlaybackInterpolation;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackStart.
+ * Use `create(PlaybackStartSchema)` to create a new message.
+ */
+export const PlaybackStartSchema: GenMessage<PlaybackStart> = /*@__PURE__*/
+  messageDesc(file_plugwire, 43);
+
+/**
+ * @generated from message plugwire.v1.PlaybackTrack
+ */
+export type PlaybackTrack = Message<"plugwire.v1.PlaybackTrack"> & {
+  /**
+   * @generated from field: uint32 device_index = 1;
+   */
+  deviceIndex: number;
+
+  /**
+   * @generated from field: uint32 feature_index = 2;
+   */
+  featureIndex: number;
+
+  /**
+   * @generated from field: plugwire.v1.OutputType output = 3;
+   */
+  output: OutputType;
+
+  /**
+   * @generated from oneof plugwire.v1.PlaybackTrack.source
+   */
+  source: {
+    /**
+     * @generated from field: plugwire.v1.PlaybackFunscriptAxis funscript = 4;
+     */
+    value: PlaybackFunscriptAxis;
+    case: "funscript";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackPattern pattern = 5;
+     */
+    value: PlaybackPattern;
+    case: "pattern";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * The part of the output's range used, as fractions; both 0 means 0..1.
+   *
+   * @generated from field: double range_min = 6;
+   */
+  rangeMin: number;
+
+  /**
+   * @generated from field: double range_max = 7;
+   */
+  rangeMax: number;
+
+  /**
+   * @generated from field: bool invert = 8;
+   */
+  invert: boolean;
+
+  /**
+   * Gain; 0 means 1.
+   *
+   * @generated from field: double scale = 9;
+   */
+  scale: number;
+
+  /**
+   * @generated from field: plugwire.v1.PlaybackSpeedMode speed_mode = 10;
+   */
+  speedMode: PlaybackSpeedMode;
+
+  /**
+   * How early this device is told (ms).
+   *
+   * @generated from field: double latency_ms = 11;
+   */
+  latencyMs: number;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackTrack.
+ * Use `create(PlaybackTrackSchema)` to create a new message.
+ */
+export const PlaybackTrackSchema: GenMessage<PlaybackTrack> = /*@__PURE__*/
+  messageDesc(file_plugwire, 44);
+
+/**
+ * @generated from message plugwire.v1.PlaybackFunscriptAxis
+ */
+export type PlaybackFunscriptAxis = Message<"plugwire.v1.PlaybackFunscriptAxis"> & {
+  /**
+   * The funscript's text.
+   *
+   * @generated from field: string json = 1;
+   */
+  json: string;
+
+  /**
+   * A TCode axis (L0-L2, R0-R2, V0-V2, A0-A2) or alias (stroke, surge, twist, ...);
+   * empty means L0.
+   *
+   * @generated from field: string axis = 2;
+   */
+  axis: string;
+
+  /**
+   * @generated from field: plugwire.v1.PlaybackInterpolation interpolation = 3;
+   */
+  interpolation: PlaybackInterpolation;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackFunscriptAxis.
+ * Use `create(PlaybackFunscriptAxisSchema)` to create a new message.
+ */
+export const PlaybackFunscriptAxisSchema: GenMessage<PlaybackFunscriptAxis> = /*@__PURE__*/
+  messageDesc(file_plugwire, 45);
+
+/**
+ * @generated from message plugwire.v1.PlaybackPattern
+ */
+export type PlaybackPattern = Message<"plugwire.v1.PlaybackPattern"> & {
+  /**
+   * @generated from field: plugwire.v1.PlaybackWaveform waveform = 1;
+   */
+  waveform: PlaybackWaveform;
+
+  /**
+   * @generated from field: double period_ms = 2;
+   */
+  periodMs: number;
+
+  /**
+   * Pulse: the fraction of the period at 1.
+   *
+   * @generated from field: double duty = 3;
+   */
+  duty: number;
+
+  /**
+   * Random walk: the seed and the largest step per period (0..1).
+   *
+   * @generated from field: uint64 seed = 4;
+   */
+  seed: bigint;
+
+  /**
+   * @generated from field: double step = 5;
+   */
+  step: number;
+
+  /**
+   * PLAYBACK_WAVEFORM_KEYFRAMES: the keyframes (period_ms unused).
+   *
+   * @generated from field: repeated plugwire.v1.PlaybackKeyframe keyframes = 6;
+   */
+  keyframes: PlaybackKeyframe[];
+
+  /**
+   * Play once instead of looping.
+   *
+   * @generated from field: bool once = 7;
+   */
+  once: boolean;
+
+  /**
+   * 0 means 1.
+   *
+   * @generated from field: double amplitude = 8;
+   */
+  amplitude: number;
+
+  /**
+   * 0 means 1; 2 plays twice as fast.
+   *
+   * @generated from field: double time_scale = 9;
+   */
+  timeScale: number;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackPattern.
+ * Use `create(PlaybackPatternSchema)` to create a new message.
+ */
+export const PlaybackPatternSchema: GenMessage<PlaybackPattern> = /*@__PURE__*/
+  messageDesc(file_plugwire, 46);
+
+/**
+ * @generated from message plugwire.v1.PlaybackKeyframe
+ */
+export type PlaybackKeyframe = Message<"plugwire.v1.PlaybackKeyframe"> & {
+  /**
+   * @generated from field: double at_ms = 1;
+   */
+  atMs: number;
+
+  /**
+   * 0..1
+   *
+   * @generated from field: double value = 2;
+   */
+  value: number;
+
+  /**
+   * @generated from field: plugwire.v1.PlaybackEasing easing = 3;
+   */
+  easing: PlaybackEasing;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackKeyframe.
+ * Use `create(PlaybackKeyframeSchema)` to create a new message.
+ */
+export const PlaybackKeyframeSchema: GenMessage<PlaybackKeyframe> = /*@__PURE__*/
+  messageDesc(file_plugwire, 47);
+
+/**
+ * Controls a running playback; the reply is Ok.
+ *
+ * @generated from message plugwire.v1.PlaybackControl
+ */
+export type PlaybackControl = Message<"plugwire.v1.PlaybackControl"> & {
+  /**
+   * @generated from field: uint64 playback_id = 1;
+   */
+  playbackId: bigint;
+
+  /**
+   * @generated from oneof plugwire.v1.PlaybackControl.action
+   */
+  action: {
+    /**
+     * @generated from field: plugwire.v1.PlaybackPause pause = 2;
+     */
+    value: PlaybackPause;
+    case: "pause";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackResume resume = 3;
+     */
+    value: PlaybackResume;
+    case: "resume";
+  } | {
+    /**
+     * @generated from field: double seek_ms = 4;
+     */
+    value: number;
+    case: "seekMs";
+  } | {
+    /**
+     * @generated from field: double rate = 5;
+     */
+    value: number;
+    case: "rate";
+  } | {
+    /**
+     * An external player is at this media time now: small errors are slewed away.
+     *
+     * @generated from field: double sync_ms = 6;
+     */
+    value: number;
+    case: "syncMs";
+  } | {
+    /**
+     * @generated from field: double offset_ms = 7;
+     */
+    value: number;
+    case: "offsetMs";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackStop stop = 8;
+     */
+    value: PlaybackStop;
+    case: "stop";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackLatency latency = 9;
+     */
+    value: PlaybackLatency;
+    case: "latency";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackControl.
+ * Use `create(PlaybackControlSchema)` to create a new message.
+ */
+export const PlaybackControlSchema: GenMessage<PlaybackControl> = /*@__PURE__*/
+  messageDesc(file_plugwire, 48);
+
+/**
+ * @generated from message plugwire.v1.PlaybackPause
+ */
+export type PlaybackPause = Message<"plugwire.v1.PlaybackPause"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackPause.
+ * Use `create(PlaybackPauseSchema)` to create a new message.
+ */
+export const PlaybackPauseSchema: GenMessage<PlaybackPause> = /*@__PURE__*/
+  messageDesc(file_plugwire, 49);
+
+/**
+ * @generated from message plugwire.v1.PlaybackResume
+ */
+export type PlaybackResume = Message<"plugwire.v1.PlaybackResume"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackResume.
+ * Use `create(PlaybackResumeSchema)` to create a new message.
+ */
+export const PlaybackResumeSchema: GenMessage<PlaybackResume> = /*@__PURE__*/
+  messageDesc(file_plugwire, 50);
+
+/**
+ * Stops the playback and the speed-like outputs it drove (positions stay).
+ *
+ * @generated from message plugwire.v1.PlaybackStop
+ */
+export type PlaybackStop = Message<"plugwire.v1.PlaybackStop"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackStop.
+ * Use `create(PlaybackStopSchema)` to create a new message.
+ */
+export const PlaybackStopSchema: GenMessage<PlaybackStop> = /*@__PURE__*/
+  messageDesc(file_plugwire, 51);
+
+/**
+ * @generated from message plugwire.v1.PlaybackLatency
+ */
+export type PlaybackLatency = Message<"plugwire.v1.PlaybackLatency"> & {
+  /**
+   * @generated from field: uint32 device_index = 1;
+   */
+  deviceIndex: number;
+
+  /**
+   * @generated from field: double latency_ms = 2;
+   */
+  latencyMs: number;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackLatency.
+ * Use `create(PlaybackLatencySchema)` to create a new message.
+ */
+export const PlaybackLatencySchema: GenMessage<PlaybackLatency> = /*@__PURE__*/
+  messageDesc(file_plugwire, 52);
+
+/**
+ * @generated from message plugwire.v1.PlaybackStarted
+ */
+export type PlaybackStarted = Message<"plugwire.v1.PlaybackStarted"> & {
+  /**
+   * @generated from field: uint64 playback_id = 1;
+   */
+  playbackId: bigint;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackStarted.
+ * Use `create(PlaybackStartedSchema)` to create a new message.
+ */
+export const PlaybackStartedSchema: GenMessage<PlaybackStarted> = /*@__PURE__*/
+  messageDesc(file_plugwire, 53);
+
+/**
+ * @generated from message plugwire.v1.PlaybackEvent
+ */
+export type PlaybackEvent = Message<"plugwire.v1.PlaybackEvent"> & {
+  /**
+   * @generated from field: uint64 playback_id = 1;
+   */
+  playbackId: bigint;
+
+  /**
+   * @generated from oneof plugwire.v1.PlaybackEvent.kind
+   */
+  kind: {
+    /**
+     * @generated from field: double started_ms = 2;
+     */
+    value: number;
+    case: "startedMs";
+  } | {
+    /**
+     * Throttled to PlaybackStart.position_every_ms.
+     *
+     * @generated from field: double position_ms = 3;
+     */
+    value: number;
+    case: "positionMs";
+  } | {
+    /**
+     * @generated from field: plugwire.v1.PlaybackTrackStopped track_stopped = 4;
+     */
+    value: PlaybackTrackStopped;
+    case: "trackStopped";
+  } | {
+    /**
+     * Every track reached its end; the playback is over.
+     *
+     * @generated from field: plugwire.v1.PlaybackEnded ended = 5;
+     */
+    value: PlaybackEnded;
+    case: "ended";
+  } | {
+    /**
+     * The playback stopped before its end; it is over.
+     *
+     * @generated from field: plugwire.v1.PlaybackStopped stopped = 6;
+     */
+    value: PlaybackStopped;
+    case: "stopped";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackEvent.
+ * Use `create(PlaybackEventSchema)` to create a new message.
+ */
+export const PlaybackEventSchema: GenMessage<PlaybackEvent> = /*@__PURE__*/
+  messageDesc(file_plugwire, 54);
+
+/**
+ * @generated from message plugwire.v1.PlaybackEnded
+ */
+export type PlaybackEnded = Message<"plugwire.v1.PlaybackEnded"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackEnded.
+ * Use `create(PlaybackEndedSchema)` to create a new message.
+ */
+export const PlaybackEndedSchema: GenMessage<PlaybackEnded> = /*@__PURE__*/
+  messageDesc(file_plugwire, 55);
+
+/**
+ * @generated from message plugwire.v1.PlaybackTrackStopped
+ */
+export type PlaybackTrackStopped = Message<"plugwire.v1.PlaybackTrackStopped"> & {
+  /**
+   * @generated from field: uint32 device_index = 1;
+   */
+  deviceIndex: number;
+
+  /**
+   * @generated from field: uint32 feature_index = 2;
+   */
+  featureIndex: number;
+
+  /**
+   * @generated from field: plugwire.v1.OutputType output = 3;
+   */
+  output: OutputType;
+
+  /**
+   * @generated from field: plugwire.v1.PlaybackStopReason reason = 4;
+   */
+  reason: PlaybackStopReason;
+
+  /**
+   * @generated from field: string message = 5;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackTrackStopped.
+ * Use `create(PlaybackTrackStoppedSchema)` to create a new message.
+ */
+export const PlaybackTrackStoppedSchema: GenMessage<PlaybackTrackStopped> = /*@__PURE__*/
+  messageDesc(file_plugwire, 56);
+
+/**
+ * @generated from message plugwire.v1.PlaybackStopped
+ */
+export type PlaybackStopped = Message<"plugwire.v1.PlaybackStopped"> & {
+  /**
+   * @generated from field: plugwire.v1.PlaybackStopReason reason = 1;
+   */
+  reason: PlaybackStopReason;
+
+  /**
+   * @generated from field: string message = 2;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message plugwire.v1.PlaybackStopped.
+ * Use `create(PlaybackStoppedSchema)` to create a new message.
+ */
+export const PlaybackStoppedSchema: GenMessage<PlaybackStopped> = /*@__PURE__*/
+  messageDesc(file_plugwire, 57);
+
+/**
  * How a simulated device's writes misbehave from now on (for testing what happens when
  * the hardware does).
  *
@@ -1504,6 +2093,34 @@ export enum ErrorCode {
    * @generated from enum value: ERROR_CODE_SERVER_DEVICE = 24;
    */
   SERVER_DEVICE = 24,
+
+  /**
+   * Playback: a script, pattern, mapping or option is unusable (the message names it).
+   *
+   * @generated from enum value: ERROR_CODE_PLAYBACK_INVALID = 30;
+   */
+  PLAYBACK_INVALID = 30,
+
+  /**
+   * Playback: no playback with this id (never started, or already ended).
+   *
+   * @generated from enum value: ERROR_CODE_PLAYBACK_UNKNOWN = 31;
+   */
+  PLAYBACK_UNKNOWN = 31,
+
+  /**
+   * Playback: an output is already under another playback.
+   *
+   * @generated from enum value: ERROR_CODE_PLAYBACK_BUSY = 32;
+   */
+  PLAYBACK_BUSY = 32,
+
+  /**
+   * Playback runs inside an embedded server; a websocket connection has none.
+   *
+   * @generated from enum value: ERROR_CODE_PLAYBACK_UNAVAILABLE = 33;
+   */
+  PLAYBACK_UNAVAILABLE = 33,
 }
 
 /**
@@ -1729,4 +2346,184 @@ export enum InputCommand {
  */
 export const InputCommandSchema: GenEnum<InputCommand> = /*@__PURE__*/
   enumDesc(file_plugwire, 6);
+
+/**
+ * @generated from enum plugwire.v1.PlaybackInterpolation
+ */
+export enum PlaybackInterpolation {
+  /**
+   * @generated from enum value: PLAYBACK_INTERPOLATION_LINEAR = 0;
+   */
+  LINEAR = 0,
+
+  /**
+   * Monotone cubic: never overshoots the actions.
+   *
+   * @generated from enum value: PLAYBACK_INTERPOLATION_PCHIP = 1;
+   */
+  PCHIP = 1,
+
+  /**
+   * @generated from enum value: PLAYBACK_INTERPOLATION_STEP = 2;
+   */
+  STEP = 2,
+}
+
+/**
+ * Describes the enum plugwire.v1.PlaybackInterpolation.
+ */
+export const PlaybackInterpolationSchema: GenEnum<PlaybackInterpolation> = /*@__PURE__*/
+  enumDesc(file_plugwire, 7);
+
+/**
+ * @generated from enum plugwire.v1.PlaybackSpeedMode
+ */
+export enum PlaybackSpeedMode {
+  /**
+   * Speed-like outputs get the value itself.
+   *
+   * @generated from enum value: PLAYBACK_SPEED_MODE_DIRECT = 0;
+   */
+  DIRECT = 0,
+
+  /**
+   * Speed-like outputs get the speed of the source's movement.
+   *
+   * @generated from enum value: PLAYBACK_SPEED_MODE_MOVEMENT = 1;
+   */
+  MOVEMENT = 1,
+}
+
+/**
+ * Describes the enum plugwire.v1.PlaybackSpeedMode.
+ */
+export const PlaybackSpeedModeSchema: GenEnum<PlaybackSpeedMode> = /*@__PURE__*/
+  enumDesc(file_plugwire, 8);
+
+/**
+ * @generated from enum plugwire.v1.PlaybackWaveform
+ */
+export enum PlaybackWaveform {
+  /**
+   * @generated from enum value: PLAYBACK_WAVEFORM_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: PLAYBACK_WAVEFORM_SINE = 1;
+   */
+  SINE = 1,
+
+  /**
+   * @generated from enum value: PLAYBACK_WAVEFORM_SQUARE = 2;
+   */
+  SQUARE = 2,
+
+  /**
+   * @generated from enum value: PLAYBACK_WAVEFORM_SAW = 3;
+   */
+  SAW = 3,
+
+  /**
+   * @generated from enum value: PLAYBACK_WAVEFORM_TRIANGLE = 4;
+   */
+  TRIANGLE = 4,
+
+  /**
+   * @generated from enum value: PLAYBACK_WAVEFORM_PULSE = 5;
+   */
+  PULSE = 5,
+
+  /**
+   * @generated from enum value: PLAYBACK_WAVEFORM_RANDOM_WALK = 6;
+   */
+  RANDOM_WALK = 6,
+
+  /**
+   * @generated from enum value: PLAYBACK_WAVEFORM_KEYFRAMES = 7;
+   */
+  KEYFRAMES = 7,
+}
+
+/**
+ * Describes the enum plugwire.v1.PlaybackWaveform.
+ */
+export const PlaybackWaveformSchema: GenEnum<PlaybackWaveform> = /*@__PURE__*/
+  enumDesc(file_plugwire, 9);
+
+/**
+ * @generated from enum plugwire.v1.PlaybackEasing
+ */
+export enum PlaybackEasing {
+  /**
+   * @generated from enum value: PLAYBACK_EASING_LINEAR = 0;
+   */
+  LINEAR = 0,
+
+  /**
+   * @generated from enum value: PLAYBACK_EASING_EASE_IN = 1;
+   */
+  EASE_IN = 1,
+
+  /**
+   * @generated from enum value: PLAYBACK_EASING_EASE_OUT = 2;
+   */
+  EASE_OUT = 2,
+
+  /**
+   * @generated from enum value: PLAYBACK_EASING_EASE_IN_OUT = 3;
+   */
+  EASE_IN_OUT = 3,
+
+  /**
+   * @generated from enum value: PLAYBACK_EASING_HOLD = 4;
+   */
+  HOLD = 4,
+}
+
+/**
+ * Describes the enum plugwire.v1.PlaybackEasing.
+ */
+export const PlaybackEasingSchema: GenEnum<PlaybackEasing> = /*@__PURE__*/
+  enumDesc(file_plugwire, 10);
+
+/**
+ * @generated from enum plugwire.v1.PlaybackStopReason
+ */
+export enum PlaybackStopReason {
+  /**
+   * @generated from enum value: PLAYBACK_STOP_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * PlaybackControl.stop, or the client went away.
+   *
+   * @generated from enum value: PLAYBACK_STOP_REASON_REQUESTED = 1;
+   */
+  REQUESTED = 1,
+
+  /**
+   * A stop of the device: StopDevice, StopAll, a session ending, shutdown.
+   *
+   * @generated from enum value: PLAYBACK_STOP_REASON_DEVICE_STOPPED = 2;
+   */
+  DEVICE_STOPPED = 2,
+
+  /**
+   * @generated from enum value: PLAYBACK_STOP_REASON_DEVICE_REMOVED = 3;
+   */
+  DEVICE_REMOVED = 3,
+
+  /**
+   * @generated from enum value: PLAYBACK_STOP_REASON_WRITE_FAILED = 4;
+   */
+  WRITE_FAILED = 4,
+}
+
+/**
+ * Describes the enum plugwire.v1.PlaybackStopReason.
+ */
+export const PlaybackStopReasonSchema: GenEnum<PlaybackStopReason> = /*@__PURE__*/
+  enumDesc(file_plugwire, 11);
 

@@ -33,6 +33,10 @@ class ErrorCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_CODE_SERVER_PING: _ClassVar[ErrorCode]
     ERROR_CODE_SERVER_MESSAGE: _ClassVar[ErrorCode]
     ERROR_CODE_SERVER_DEVICE: _ClassVar[ErrorCode]
+    ERROR_CODE_PLAYBACK_INVALID: _ClassVar[ErrorCode]
+    ERROR_CODE_PLAYBACK_UNKNOWN: _ClassVar[ErrorCode]
+    ERROR_CODE_PLAYBACK_BUSY: _ClassVar[ErrorCode]
+    ERROR_CODE_PLAYBACK_UNAVAILABLE: _ClassVar[ErrorCode]
 
 class ErrorCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -79,6 +83,44 @@ class InputCommand(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INPUT_COMMAND_READ: _ClassVar[InputCommand]
     INPUT_COMMAND_SUBSCRIBE: _ClassVar[InputCommand]
     INPUT_COMMAND_UNSUBSCRIBE: _ClassVar[InputCommand]
+
+class PlaybackInterpolation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLAYBACK_INTERPOLATION_LINEAR: _ClassVar[PlaybackInterpolation]
+    PLAYBACK_INTERPOLATION_PCHIP: _ClassVar[PlaybackInterpolation]
+    PLAYBACK_INTERPOLATION_STEP: _ClassVar[PlaybackInterpolation]
+
+class PlaybackSpeedMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLAYBACK_SPEED_MODE_DIRECT: _ClassVar[PlaybackSpeedMode]
+    PLAYBACK_SPEED_MODE_MOVEMENT: _ClassVar[PlaybackSpeedMode]
+
+class PlaybackWaveform(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLAYBACK_WAVEFORM_UNSPECIFIED: _ClassVar[PlaybackWaveform]
+    PLAYBACK_WAVEFORM_SINE: _ClassVar[PlaybackWaveform]
+    PLAYBACK_WAVEFORM_SQUARE: _ClassVar[PlaybackWaveform]
+    PLAYBACK_WAVEFORM_SAW: _ClassVar[PlaybackWaveform]
+    PLAYBACK_WAVEFORM_TRIANGLE: _ClassVar[PlaybackWaveform]
+    PLAYBACK_WAVEFORM_PULSE: _ClassVar[PlaybackWaveform]
+    PLAYBACK_WAVEFORM_RANDOM_WALK: _ClassVar[PlaybackWaveform]
+    PLAYBACK_WAVEFORM_KEYFRAMES: _ClassVar[PlaybackWaveform]
+
+class PlaybackEasing(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLAYBACK_EASING_LINEAR: _ClassVar[PlaybackEasing]
+    PLAYBACK_EASING_EASE_IN: _ClassVar[PlaybackEasing]
+    PLAYBACK_EASING_EASE_OUT: _ClassVar[PlaybackEasing]
+    PLAYBACK_EASING_EASE_IN_OUT: _ClassVar[PlaybackEasing]
+    PLAYBACK_EASING_HOLD: _ClassVar[PlaybackEasing]
+
+class PlaybackStopReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLAYBACK_STOP_REASON_UNSPECIFIED: _ClassVar[PlaybackStopReason]
+    PLAYBACK_STOP_REASON_REQUESTED: _ClassVar[PlaybackStopReason]
+    PLAYBACK_STOP_REASON_DEVICE_STOPPED: _ClassVar[PlaybackStopReason]
+    PLAYBACK_STOP_REASON_DEVICE_REMOVED: _ClassVar[PlaybackStopReason]
+    PLAYBACK_STOP_REASON_WRITE_FAILED: _ClassVar[PlaybackStopReason]
 WRITE_FAULT_NONE: WriteFault
 WRITE_FAULT_FAIL: WriteFault
 WRITE_FAULT_HANG: WriteFault
@@ -100,6 +142,10 @@ ERROR_CODE_SERVER_HANDSHAKE: ErrorCode
 ERROR_CODE_SERVER_PING: ErrorCode
 ERROR_CODE_SERVER_MESSAGE: ErrorCode
 ERROR_CODE_SERVER_DEVICE: ErrorCode
+ERROR_CODE_PLAYBACK_INVALID: ErrorCode
+ERROR_CODE_PLAYBACK_UNKNOWN: ErrorCode
+ERROR_CODE_PLAYBACK_BUSY: ErrorCode
+ERROR_CODE_PLAYBACK_UNAVAILABLE: ErrorCode
 ERROR_CATEGORY_UNSPECIFIED: ErrorCategory
 ERROR_CATEGORY_REQUEST: ErrorCategory
 ERROR_CATEGORY_CONNECTION: ErrorCategory
@@ -131,9 +177,32 @@ INPUT_COMMAND_UNSPECIFIED: InputCommand
 INPUT_COMMAND_READ: InputCommand
 INPUT_COMMAND_SUBSCRIBE: InputCommand
 INPUT_COMMAND_UNSUBSCRIBE: InputCommand
+PLAYBACK_INTERPOLATION_LINEAR: PlaybackInterpolation
+PLAYBACK_INTERPOLATION_PCHIP: PlaybackInterpolation
+PLAYBACK_INTERPOLATION_STEP: PlaybackInterpolation
+PLAYBACK_SPEED_MODE_DIRECT: PlaybackSpeedMode
+PLAYBACK_SPEED_MODE_MOVEMENT: PlaybackSpeedMode
+PLAYBACK_WAVEFORM_UNSPECIFIED: PlaybackWaveform
+PLAYBACK_WAVEFORM_SINE: PlaybackWaveform
+PLAYBACK_WAVEFORM_SQUARE: PlaybackWaveform
+PLAYBACK_WAVEFORM_SAW: PlaybackWaveform
+PLAYBACK_WAVEFORM_TRIANGLE: PlaybackWaveform
+PLAYBACK_WAVEFORM_PULSE: PlaybackWaveform
+PLAYBACK_WAVEFORM_RANDOM_WALK: PlaybackWaveform
+PLAYBACK_WAVEFORM_KEYFRAMES: PlaybackWaveform
+PLAYBACK_EASING_LINEAR: PlaybackEasing
+PLAYBACK_EASING_EASE_IN: PlaybackEasing
+PLAYBACK_EASING_EASE_OUT: PlaybackEasing
+PLAYBACK_EASING_EASE_IN_OUT: PlaybackEasing
+PLAYBACK_EASING_HOLD: PlaybackEasing
+PLAYBACK_STOP_REASON_UNSPECIFIED: PlaybackStopReason
+PLAYBACK_STOP_REASON_REQUESTED: PlaybackStopReason
+PLAYBACK_STOP_REASON_DEVICE_STOPPED: PlaybackStopReason
+PLAYBACK_STOP_REASON_DEVICE_REMOVED: PlaybackStopReason
+PLAYBACK_STOP_REASON_WRITE_FAILED: PlaybackStopReason
 
 class Request(_message.Message):
-    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log", "simulated_set_write_fault")
+    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log", "simulated_set_write_fault", "playback_start", "playback_control")
     CONNECT_EMBEDDED_FIELD_NUMBER: _ClassVar[int]
     CONNECT_WEBSOCKET_FIELD_NUMBER: _ClassVar[int]
     START_SCANNING_FIELD_NUMBER: _ClassVar[int]
@@ -153,6 +222,8 @@ class Request(_message.Message):
     SIMULATED_RESTORE_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_WRITE_LOG_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_SET_WRITE_FAULT_FIELD_NUMBER: _ClassVar[int]
+    PLAYBACK_START_FIELD_NUMBER: _ClassVar[int]
+    PLAYBACK_CONTROL_FIELD_NUMBER: _ClassVar[int]
     connect_embedded: ConnectEmbedded
     connect_websocket: ConnectWebsocket
     start_scanning: StartScanning
@@ -172,7 +243,9 @@ class Request(_message.Message):
     simulated_restore: SimulatedRestore
     simulated_write_log: SimulatedWriteLog
     simulated_set_write_fault: SimulatedSetWriteFault
-    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ..., simulated_set_write_fault: _Optional[_Union[SimulatedSetWriteFault, _Mapping]] = ...) -> None: ...
+    playback_start: PlaybackStart
+    playback_control: PlaybackControl
+    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ..., simulated_set_write_fault: _Optional[_Union[SimulatedSetWriteFault, _Mapping]] = ..., playback_start: _Optional[_Union[PlaybackStart, _Mapping]] = ..., playback_control: _Optional[_Union[PlaybackControl, _Mapping]] = ...) -> None: ...
 
 class ConnectEmbedded(_message.Message):
     __slots__ = ("client_name", "server_name", "max_ping_time_ms", "simulated", "bluetooth_le", "serial", "device_websocket", "device_config_json", "user_config_json", "simulated_devices", "default_message_gap_ms", "hardware_timeout_ms")
@@ -393,20 +466,22 @@ class SimulatedSetWriteFault(_message.Message):
     def __init__(self, address: _Optional[str] = ..., fault: _Optional[_Union[WriteFault, str]] = ..., delay_ms: _Optional[int] = ...) -> None: ...
 
 class Reply(_message.Message):
-    __slots__ = ("ok", "error", "device_list", "input_reading", "write_log", "simulated_device_added")
+    __slots__ = ("ok", "error", "device_list", "input_reading", "write_log", "simulated_device_added", "playback_started")
     OK_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     DEVICE_LIST_FIELD_NUMBER: _ClassVar[int]
     INPUT_READING_FIELD_NUMBER: _ClassVar[int]
     WRITE_LOG_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
+    PLAYBACK_STARTED_FIELD_NUMBER: _ClassVar[int]
     ok: Ok
     error: Error
     device_list: DeviceList
     input_reading: InputReading
     write_log: WriteLog
     simulated_device_added: SimulatedDeviceAdded
-    def __init__(self, ok: _Optional[_Union[Ok, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., device_list: _Optional[_Union[DeviceList, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., write_log: _Optional[_Union[WriteLog, _Mapping]] = ..., simulated_device_added: _Optional[_Union[SimulatedDeviceAdded, _Mapping]] = ...) -> None: ...
+    playback_started: PlaybackStarted
+    def __init__(self, ok: _Optional[_Union[Ok, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., device_list: _Optional[_Union[DeviceList, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., write_log: _Optional[_Union[WriteLog, _Mapping]] = ..., simulated_device_added: _Optional[_Union[SimulatedDeviceAdded, _Mapping]] = ..., playback_started: _Optional[_Union[PlaybackStarted, _Mapping]] = ...) -> None: ...
 
 class Ok(_message.Message):
     __slots__ = ()
@@ -467,7 +542,7 @@ class SimulatedDeviceAdded(_message.Message):
     def __init__(self, address: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout")
+    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout", "playback")
     DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
     DEVICE_REMOVED_FIELD_NUMBER: _ClassVar[int]
     SCANNING_FINISHED_FIELD_NUMBER: _ClassVar[int]
@@ -475,6 +550,7 @@ class Event(_message.Message):
     SERVER_DISCONNECTED_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     PING_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    PLAYBACK_FIELD_NUMBER: _ClassVar[int]
     device_added: Device
     device_removed: DeviceRemoved
     scanning_finished: ScanningFinished
@@ -482,7 +558,8 @@ class Event(_message.Message):
     server_disconnected: ServerDisconnected
     error: Error
     ping_timeout: PingTimeout
-    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ...) -> None: ...
+    playback: PlaybackEvent
+    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ..., playback: _Optional[_Union[PlaybackEvent, _Mapping]] = ...) -> None: ...
 
 class DeviceRemoved(_message.Message):
     __slots__ = ("index", "name")
@@ -559,3 +636,183 @@ class Range(_message.Message):
     min: int
     max: int
     def __init__(self, min: _Optional[int] = ..., max: _Optional[int] = ...) -> None: ...
+
+class PlaybackStart(_message.Message):
+    __slots__ = ("tracks", "start_ms", "rate", "paused", "offset_ms", "min_interval_ms", "position_every_ms", "funscript_json", "interpolation")
+    TRACKS_FIELD_NUMBER: _ClassVar[int]
+    START_MS_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_MS_FIELD_NUMBER: _ClassVar[int]
+    MIN_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    POSITION_EVERY_MS_FIELD_NUMBER: _ClassVar[int]
+    FUNSCRIPT_JSON_FIELD_NUMBER: _ClassVar[int]
+    INTERPOLATION_FIELD_NUMBER: _ClassVar[int]
+    tracks: _containers.RepeatedCompositeFieldContainer[PlaybackTrack]
+    start_ms: float
+    rate: float
+    paused: bool
+    offset_ms: float
+    min_interval_ms: float
+    position_every_ms: float
+    funscript_json: str
+    interpolation: PlaybackInterpolation
+    def __init__(self, tracks: _Optional[_Iterable[_Union[PlaybackTrack, _Mapping]]] = ..., start_ms: _Optional[float] = ..., rate: _Optional[float] = ..., paused: _Optional[bool] = ..., offset_ms: _Optional[float] = ..., min_interval_ms: _Optional[float] = ..., position_every_ms: _Optional[float] = ..., funscript_json: _Optional[str] = ..., interpolation: _Optional[_Union[PlaybackInterpolation, str]] = ...) -> None: ...
+
+class PlaybackTrack(_message.Message):
+    __slots__ = ("device_index", "feature_index", "output", "funscript", "pattern", "range_min", "range_max", "invert", "scale", "speed_mode", "latency_ms")
+    DEVICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    FUNSCRIPT_FIELD_NUMBER: _ClassVar[int]
+    PATTERN_FIELD_NUMBER: _ClassVar[int]
+    RANGE_MIN_FIELD_NUMBER: _ClassVar[int]
+    RANGE_MAX_FIELD_NUMBER: _ClassVar[int]
+    INVERT_FIELD_NUMBER: _ClassVar[int]
+    SCALE_FIELD_NUMBER: _ClassVar[int]
+    SPEED_MODE_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    device_index: int
+    feature_index: int
+    output: OutputType
+    funscript: PlaybackFunscriptAxis
+    pattern: PlaybackPattern
+    range_min: float
+    range_max: float
+    invert: bool
+    scale: float
+    speed_mode: PlaybackSpeedMode
+    latency_ms: float
+    def __init__(self, device_index: _Optional[int] = ..., feature_index: _Optional[int] = ..., output: _Optional[_Union[OutputType, str]] = ..., funscript: _Optional[_Union[PlaybackFunscriptAxis, _Mapping]] = ..., pattern: _Optional[_Union[PlaybackPattern, _Mapping]] = ..., range_min: _Optional[float] = ..., range_max: _Optional[float] = ..., invert: _Optional[bool] = ..., scale: _Optional[float] = ..., speed_mode: _Optional[_Union[PlaybackSpeedMode, str]] = ..., latency_ms: _Optional[float] = ...) -> None: ...
+
+class PlaybackFunscriptAxis(_message.Message):
+    __slots__ = ("json", "axis", "interpolation")
+    JSON_FIELD_NUMBER: _ClassVar[int]
+    AXIS_FIELD_NUMBER: _ClassVar[int]
+    INTERPOLATION_FIELD_NUMBER: _ClassVar[int]
+    json: str
+    axis: str
+    interpolation: PlaybackInterpolation
+    def __init__(self, json: _Optional[str] = ..., axis: _Optional[str] = ..., interpolation: _Optional[_Union[PlaybackInterpolation, str]] = ...) -> None: ...
+
+class PlaybackPattern(_message.Message):
+    __slots__ = ("waveform", "period_ms", "duty", "seed", "step", "keyframes", "once", "amplitude", "time_scale")
+    WAVEFORM_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_MS_FIELD_NUMBER: _ClassVar[int]
+    DUTY_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    KEYFRAMES_FIELD_NUMBER: _ClassVar[int]
+    ONCE_FIELD_NUMBER: _ClassVar[int]
+    AMPLITUDE_FIELD_NUMBER: _ClassVar[int]
+    TIME_SCALE_FIELD_NUMBER: _ClassVar[int]
+    waveform: PlaybackWaveform
+    period_ms: float
+    duty: float
+    seed: int
+    step: float
+    keyframes: _containers.RepeatedCompositeFieldContainer[PlaybackKeyframe]
+    once: bool
+    amplitude: float
+    time_scale: float
+    def __init__(self, waveform: _Optional[_Union[PlaybackWaveform, str]] = ..., period_ms: _Optional[float] = ..., duty: _Optional[float] = ..., seed: _Optional[int] = ..., step: _Optional[float] = ..., keyframes: _Optional[_Iterable[_Union[PlaybackKeyframe, _Mapping]]] = ..., once: _Optional[bool] = ..., amplitude: _Optional[float] = ..., time_scale: _Optional[float] = ...) -> None: ...
+
+class PlaybackKeyframe(_message.Message):
+    __slots__ = ("at_ms", "value", "easing")
+    AT_MS_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    EASING_FIELD_NUMBER: _ClassVar[int]
+    at_ms: float
+    value: float
+    easing: PlaybackEasing
+    def __init__(self, at_ms: _Optional[float] = ..., value: _Optional[float] = ..., easing: _Optional[_Union[PlaybackEasing, str]] = ...) -> None: ...
+
+class PlaybackControl(_message.Message):
+    __slots__ = ("playback_id", "pause", "resume", "seek_ms", "rate", "sync_ms", "offset_ms", "stop", "latency")
+    PLAYBACK_ID_FIELD_NUMBER: _ClassVar[int]
+    PAUSE_FIELD_NUMBER: _ClassVar[int]
+    RESUME_FIELD_NUMBER: _ClassVar[int]
+    SEEK_MS_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    SYNC_MS_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_MS_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_FIELD_NUMBER: _ClassVar[int]
+    playback_id: int
+    pause: PlaybackPause
+    resume: PlaybackResume
+    seek_ms: float
+    rate: float
+    sync_ms: float
+    offset_ms: float
+    stop: PlaybackStop
+    latency: PlaybackLatency
+    def __init__(self, playback_id: _Optional[int] = ..., pause: _Optional[_Union[PlaybackPause, _Mapping]] = ..., resume: _Optional[_Union[PlaybackResume, _Mapping]] = ..., seek_ms: _Optional[float] = ..., rate: _Optional[float] = ..., sync_ms: _Optional[float] = ..., offset_ms: _Optional[float] = ..., stop: _Optional[_Union[PlaybackStop, _Mapping]] = ..., latency: _Optional[_Union[PlaybackLatency, _Mapping]] = ...) -> None: ...
+
+class PlaybackPause(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PlaybackResume(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PlaybackStop(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PlaybackLatency(_message.Message):
+    __slots__ = ("device_index", "latency_ms")
+    DEVICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    device_index: int
+    latency_ms: float
+    def __init__(self, device_index: _Optional[int] = ..., latency_ms: _Optional[float] = ...) -> None: ...
+
+class PlaybackStarted(_message.Message):
+    __slots__ = ("playback_id",)
+    PLAYBACK_ID_FIELD_NUMBER: _ClassVar[int]
+    playback_id: int
+    def __init__(self, playback_id: _Optional[int] = ...) -> None: ...
+
+class PlaybackEvent(_message.Message):
+    __slots__ = ("playback_id", "started_ms", "position_ms", "track_stopped", "ended", "stopped")
+    PLAYBACK_ID_FIELD_NUMBER: _ClassVar[int]
+    STARTED_MS_FIELD_NUMBER: _ClassVar[int]
+    POSITION_MS_FIELD_NUMBER: _ClassVar[int]
+    TRACK_STOPPED_FIELD_NUMBER: _ClassVar[int]
+    ENDED_FIELD_NUMBER: _ClassVar[int]
+    STOPPED_FIELD_NUMBER: _ClassVar[int]
+    playback_id: int
+    started_ms: float
+    position_ms: float
+    track_stopped: PlaybackTrackStopped
+    ended: PlaybackEnded
+    stopped: PlaybackStopped
+    def __init__(self, playback_id: _Optional[int] = ..., started_ms: _Optional[float] = ..., position_ms: _Optional[float] = ..., track_stopped: _Optional[_Union[PlaybackTrackStopped, _Mapping]] = ..., ended: _Optional[_Union[PlaybackEnded, _Mapping]] = ..., stopped: _Optional[_Union[PlaybackStopped, _Mapping]] = ...) -> None: ...
+
+class PlaybackEnded(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PlaybackTrackStopped(_message.Message):
+    __slots__ = ("device_index", "feature_index", "output", "reason", "message")
+    DEVICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    device_index: int
+    feature_index: int
+    output: OutputType
+    reason: PlaybackStopReason
+    message: str
+    def __init__(self, device_index: _Optional[int] = ..., feature_index: _Optional[int] = ..., output: _Optional[_Union[OutputType, str]] = ..., reason: _Optional[_Union[PlaybackStopReason, str]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class PlaybackStopped(_message.Message):
+    __slots__ = ("reason", "message")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    reason: PlaybackStopReason
+    message: str
+    def __init__(self, reason: _Optional[_Union[PlaybackStopReason, str]] = ..., message: _Optional[str] = ...) -> None: ...

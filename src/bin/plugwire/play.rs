@@ -1,0 +1,160 @@
+//! `plugwire play FILE.funscript`: plays a script (and its `name.<axis>.funscript`
+//! siblings) on simulated toys, printing what each receives, or on Bluetooth LE toys.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use plugwire::ButtplugServer;
+use plugwire::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
+use plugwire::playback::assign::tracks_for;
+use plugwire::playback::{Funscript, Playback, PlaybackEvent, PlaybackOptions};
+
+use crate::cli::PlayOptions;
+use crate::startup;
+
+const DEFAULT_DEVICES: [&str; 2] = ["Launch", "LVS-Lush"];
+
+pub async fn run(options: PlayOptions) -> ExitCode {
+    let script = match Funscript::load(&options.file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("plugwire play: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut names = options.devices.clone();
+    if names.is_empty() && !options.use_bluetooth_le {
+        names = DEFAULT_DEVICES.iter().map(|s| s.to_string()).collect();
+    }
+    let checked = startup::load_configs(None, None)
+        .and_then(|configs| startup::check_toy_names("--device", &names, &configs));
+    if let Err(e) = checked {
+        eprintln!("plugwire play: {e}");
+        return ExitCode::from(2);
+    }
+    match play(&options, &script, &names).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("plugwire play failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn play(
+    options: &PlayOptions,
+    script: &Funscript,
+    names: &[String],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let hardware = SimulatedHardware::new();
+    for name in names {
+        hardware.add_device(SimulatedDeviceSpec {
+            name: name.clone(),
+            ..Default::default()
+        });
+    }
+    let mut builder = ButtplugServer::builder()
+        .name("plugwire play")
+        .bluetooth_le(options.use_bluetooth_le);
+    if !names.is_empty() {
+        builder = builder.simulated(hardware.clone());
+    }
+    if let Some(gap) = options.gap_ms {
+        builder = builder.default_message_gap_ms(gap);
+    }
+    let server = builder.build()?;
+    let devices = server.device_manager();
+    devices.start_scanning().await?;
+    let mut events = devices.subscribe();
+    let scan_for = Duration::from_secs(if options.use_bluetooth_le { 10 } else { 5 });
+    let _ = tokio::time::timeout(scan_for, async {
+        while let Ok(e) = events.recv().await {
+            if matches!(e, plugwire::spec::ServerEvent::ScanningFinished) {
+                break;
+            }
+        }
+    })
+    .await;
+    devices.stop_scanning().await?;
+    let infos = devices.device_infos();
+    if infos.is_empty() {
+        return Err("no devices found".into());
+    }
+    let tracks = tracks_for(script, &infos, options.interpolation.into());
+    if tracks.is_empty() {
+        return Err("the script has no axis any connected output can play".into());
+    }
+    println!(
+        "playing {} ({} axes, {:.1} s) on {} output(s):",
+        options.file.display(),
+        script.axes.len(),
+        script.end_ms() / 1000.0,
+        tracks.len()
+    );
+    for t in &tracks {
+        let name = infos
+            .iter()
+            .find(|d| d.index == t.device)
+            .map_or("?", |d| d.name.as_str());
+        println!("  [{}] {name} feature {} {}", t.device, t.feature, t.output);
+    }
+    let playback = Playback::start(
+        devices,
+        tracks,
+        PlaybackOptions {
+            start_ms: options.start_ms,
+            rate: options.rate,
+            offset_ms: options.offset_ms,
+            ..PlaybackOptions::default()
+        },
+    )?;
+    let mut playback_events = playback.take_events().ok_or("events taken")?;
+    let mut printed = vec![0usize; hardware.devices().len()];
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        tokio::select! {
+            event = playback_events.recv() => match event {
+                Some(PlaybackEvent::Position { .. }) => {}
+                Some(PlaybackEvent::Ended) => { println!("ended"); break; }
+                Some(PlaybackEvent::Stopped { reason }) => { println!("stopped: {reason:?}"); break; }
+                Some(e) => println!("{e:?}"),
+                None => break,
+            },
+            _ = tick.tick() => print_writes(&hardware, &mut printed),
+            _ = tokio::signal::ctrl_c() => { playback.stop(); println!("interrupted"); break; }
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    print_writes(&hardware, &mut printed);
+    server.shutdown().await;
+    Ok(())
+}
+
+/// Prints each simulated toy's records not printed yet.
+fn print_writes(hardware: &SimulatedHardware, printed: &mut [usize]) {
+    for (sim, done) in hardware.devices().iter().zip(printed.iter_mut()) {
+        let log = sim.log();
+        for record in log.iter().skip(*done) {
+            if record.kind != RecordKind::Write {
+                continue;
+            }
+            let printable = record
+                .data
+                .iter()
+                .all(|b| b.is_ascii_graphic() || *b == b' ');
+            let text = if printable {
+                String::from_utf8_lossy(&record.data).into_owned()
+            } else {
+                String::new()
+            };
+            println!(
+                "{:>9.1} ms  {:<10} {:<14} {:02x?}",
+                record.at.as_secs_f64() * 1000.0,
+                sim.name(),
+                text,
+                record.data
+            );
+        }
+        *done = log.len();
+    }
+}

@@ -1,0 +1,76 @@
+//! `plugwire play`: a funscript (with a sibling axis file) on simulated toys, printing
+//! what each receives; and clear errors for unusable scripts and unknown toys.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn plugwire(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plugwire"))
+        .args(args)
+        .output()
+        .expect("plugwire runs")
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("plugwire-play-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn plays_a_script_on_simulated_toys_and_prints_their_writes() {
+    let d = dir("ok");
+    let main = d.join("clip.funscript");
+    std::fs::write(
+        &main,
+        r#"{"actions": [{"at": 0, "pos": 0}, {"at": 200, "pos": 100}, {"at": 400, "pos": 0}]}"#,
+    )
+    .unwrap();
+    // A vibration axis beside it: the Lush plays V0 instead of the stroke's speed.
+    std::fs::write(
+        d.join("clip.vib.funscript"),
+        r#"{"actions": [{"at": 0, "pos": 50}, {"at": 400, "pos": 50}]}"#,
+    )
+    .unwrap();
+    let out = plugwire(&["play", main.to_str().unwrap(), "--gap", "20"]);
+    std::fs::remove_dir_all(&d).ok();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("2 axes"), "{stdout}");
+    assert!(
+        stdout.contains("Fleshlight Launch feature 0 HwPositionWithDuration"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("feature 0 Vibrate"), "{stdout}");
+    // V0 at 50 % on a 20-step vibrator, then the stop at the end.
+    assert!(stdout.contains("Vibrate:10;"), "{stdout}");
+    assert!(stdout.contains("Vibrate:0;"), "{stdout}");
+    // The Launch gets the next action (position 99 = 0x63) with its duration.
+    assert!(stdout.contains("[63, "), "{stdout}");
+    assert!(stdout.contains("ended"), "{stdout}");
+}
+
+#[test]
+fn unusable_scripts_and_unknown_toys_are_named() {
+    let d = dir("bad");
+    let bad = d.join("bad.funscript");
+    std::fs::write(&bad, r#"{"actions": [{"at": 0, "pos": "x"}]}"#).unwrap();
+    let out = plugwire(&["play", bad.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("actions[0].pos"), "{stderr}");
+    let good = d.join("good.funscript");
+    std::fs::write(&good, r#"{"actions": [{"at": 0, "pos": 1}]}"#).unwrap();
+    let out = plugwire(&["play", good.to_str().unwrap(), "--device", "No Such Toy"]);
+    std::fs::remove_dir_all(&d).ok();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("No Such Toy"), "{stderr}");
+    let out = plugwire(&["play", "/nonexistent/x.funscript"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/x.funscript"));
+}

@@ -83,6 +83,48 @@ pub(crate) fn expect_ok(response: Response) -> Result<(), ClientError> {
 }
 
 impl ClientInner {
+    /// See `ButtplugClient::refresh_devices`.
+    async fn refresh_devices(self: &Arc<Self>) -> Result<Vec<ClientDevice>, ClientError> {
+        let reply = self.send(Request::RequestDeviceList).await?;
+        let Response::DeviceList(list) = reply else {
+            return Err(ClientError::UnexpectedReply(format!("{reply:?}")));
+        };
+        let listed: std::collections::BTreeSet<u32> = list.iter().map(|d| d.index).collect();
+        let gone: Vec<(u32, String)> = {
+            let mut devices = self.devices.write().unwrap_or_else(|e| e.into_inner());
+            let gone: Vec<u32> = devices
+                .keys()
+                .copied()
+                .filter(|i| !listed.contains(i))
+                .collect();
+            gone.into_iter()
+                .filter_map(|i| devices.remove(&i).map(|d| (i, d.name().to_string())))
+                .collect()
+        };
+        for (index, name) in gone {
+            let _ = self.events.send(ClientEvent::DeviceRemoved { index, name });
+        }
+        let mut out = Vec::with_capacity(list.len());
+        for info in list {
+            let known = self
+                .devices
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&info.index)
+                .filter(|d| d.name() == info.name)
+                .cloned();
+            match known {
+                Some(device) => out.push(device),
+                None => {
+                    let device = self.add_device(info);
+                    let _ = self.events.send(ClientEvent::DeviceAdded(device.clone()));
+                    out.push(device);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Submits a request (see [`Connector::submit`]): on its way, in order, when this
     /// returns.
     pub(crate) fn submit(&self, request: Request) -> Result<ResponseFuture, ClientError> {
@@ -215,20 +257,7 @@ impl ButtplugClient {
                 }
             }));
         }
-        if let Response::DeviceList(list) = inner.send(Request::RequestDeviceList).await? {
-            for info in list {
-                if inner
-                    .devices
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .contains_key(&info.index)
-                {
-                    continue;
-                }
-                let device = inner.add_device(info);
-                let _ = inner.events.send(ClientEvent::DeviceAdded(device));
-            }
-        }
+        inner.refresh_devices().await?;
         Ok(ButtplugClient { inner, tasks })
     }
 
@@ -274,6 +303,15 @@ impl ButtplugClient {
             .unwrap_or_else(|e| e.into_inner())
             .get(&index)
             .cloned()
+    }
+
+    /// Asks the server for its device list (`RequestDeviceList` on the wire) and brings
+    /// the client's list in line with it: devices the client lacked are added (a
+    /// `DeviceAdded` event each), devices the server no longer has are removed (a
+    /// `DeviceRemoved` event each). Returns the list as the server gave it. A client whose
+    /// list went wrong (a missed event) resyncs this way.
+    pub async fn refresh_devices(&self) -> Result<Vec<ClientDevice>, ClientError> {
+        self.inner.refresh_devices().await
     }
 
     pub async fn start_scanning(&self) -> Result<(), ClientError> {

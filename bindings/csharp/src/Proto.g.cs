@@ -3310,6 +3310,7 @@ namespace Plugwire.Proto
             ServerDisconnected = 5,
             Error = 6,
             PingTimeout = 7,
+            RequestReply = 10,
         }
 
         private KindOneofCase _kindCase;
@@ -3332,6 +3333,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _kindCase = KindOneofCase.DeviceAdded;
                 }
                 else if (_kindCase == KindOneofCase.DeviceAdded)
@@ -3357,6 +3359,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _kindCase = KindOneofCase.DeviceRemoved;
                 }
                 else if (_kindCase == KindOneofCase.DeviceRemoved)
@@ -3382,6 +3385,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _kindCase = KindOneofCase.ScanningFinished;
                 }
                 else if (_kindCase == KindOneofCase.ScanningFinished)
@@ -3407,6 +3411,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _kindCase = KindOneofCase.InputReading;
                 }
                 else if (_kindCase == KindOneofCase.InputReading)
@@ -3432,6 +3437,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _kindCase = KindOneofCase.ServerDisconnected;
                 }
                 else if (_kindCase == KindOneofCase.ServerDisconnected)
@@ -3457,6 +3463,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _server_disconnected = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _kindCase = KindOneofCase.Error;
                 }
                 else if (_kindCase == KindOneofCase.Error)
@@ -3482,9 +3489,36 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _server_disconnected = null;
                     _error = null;
+                    _request_reply = null;
                     _kindCase = KindOneofCase.PingTimeout;
                 }
                 else if (_kindCase == KindOneofCase.PingTimeout)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private RequestReply _request_reply;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public RequestReply RequestReply
+        {
+            get { return _request_reply; }
+            set
+            {
+                _request_reply = value;
+                if (value != null)
+                {
+                    _device_added = null;
+                    _device_removed = null;
+                    _scanning_finished = null;
+                    _input_reading = null;
+                    _server_disconnected = null;
+                    _error = null;
+                    _ping_timeout = null;
+                    _kindCase = KindOneofCase.RequestReply;
+                }
+                else if (_kindCase == KindOneofCase.RequestReply)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -3501,6 +3535,7 @@ namespace Plugwire.Proto
             if (_server_disconnected != null) w.WriteMessage(5, _server_disconnected);
             if (_error != null) w.WriteMessage(6, _error);
             if (_ping_timeout != null) w.WriteMessage(7, _ping_timeout);
+            if (_request_reply != null) w.WriteMessage(10, _request_reply);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -3560,6 +3595,13 @@ namespace Plugwire.Proto
                         PingTimeout = v;
                         break;
                     }
+                    case 82:
+                    {
+                        var v = RequestReply ?? new RequestReply();
+                        r.ReadMessage(v);
+                        RequestReply = v;
+                        break;
+                    }
                     default:
                         r.SkipField(tag);
                         break;
@@ -3579,6 +3621,63 @@ namespace Plugwire.Proto
         public static Event Parse(byte[] data)
         {
             var m = new Event();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.RequestReply</summary>
+    public sealed partial class RequestReply : IProtoMessage
+    {
+        public ulong RequestId { get; set; }
+
+        public Reply Reply { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (RequestId != 0) w.WriteUInt64(1, RequestId);
+            if (Reply != null) w.WriteMessage(2, Reply);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        RequestId = r.ReadUInt64();
+                        break;
+                    case 18:
+                    {
+                        var v = Reply ?? new Reply();
+                        r.ReadMessage(v);
+                        Reply = v;
+                        break;
+                    }
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static RequestReply Parse(byte[] data)
+        {
+            var m = new RequestReply();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;

@@ -467,7 +467,7 @@ class SimulatedDeviceAdded(_message.Message):
     def __init__(self, address: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout")
+    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout", "request_reply")
     DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
     DEVICE_REMOVED_FIELD_NUMBER: _ClassVar[int]
     SCANNING_FINISHED_FIELD_NUMBER: _ClassVar[int]
@@ -475,6 +475,7 @@ class Event(_message.Message):
     SERVER_DISCONNECTED_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     PING_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_REPLY_FIELD_NUMBER: _ClassVar[int]
     device_added: Device
     device_removed: DeviceRemoved
     scanning_finished: ScanningFinished
@@ -482,7 +483,16 @@ class Event(_message.Message):
     server_disconnected: ServerDisconnected
     error: Error
     ping_timeout: PingTimeout
-    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ...) -> None: ...
+    request_reply: RequestReply
+    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ..., request_reply: _Optional[_Union[RequestReply, _Mapping]] = ...) -> None: ...
+
+class RequestReply(_message.Message):
+    __slots__ = ("request_id", "reply")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REPLY_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    reply: Reply
+    def __init__(self, request_id: _Optional[int] = ..., reply: _Optional[_Union[Reply, _Mapping]] = ...) -> None: ...
 
 class DeviceRemoved(_message.Message):
     __slots__ = ("index", "name")

@@ -765,6 +765,7 @@ fn a_refused_or_lost_remote_server_is_a_connection_error() {
         pb::request::Kind::ConnectWebsocket(pb::ConnectWebsocket {
             client_name: name.into(),
             url: url.clone(),
+            ..Default::default()
         })
     };
     let first = Client::push();
@@ -928,8 +929,10 @@ fn pull_mode_keeps_1024_events_then_reports_the_drop() {
         }
     }
     let (before, dropped) = notice.expect("an EventsDropped notice");
-    assert_eq!(before, 1024, "the notice comes after the kept backlog");
-    assert_eq!(delivered, 1024, "the queue kept exactly its bound");
+    assert_eq!(
+        before, 1024,
+        "the queue kept exactly its bound; the notice comes after that backlog"
+    );
     assert!(
         (2000..=2001).contains(&(delivered + dropped)),
         "every event delivered or counted: {delivered} + {dropped}"
@@ -971,24 +974,22 @@ fn submitted_requests_are_answered_through_the_pull_queue() {
         ),
         PlugwireStatus::Ok
     );
+    let next_reply = || match pull_one(&c, 10_000).expect("a reply in time") {
+        pb::event::Kind::RequestReply(r) => r,
+        other => panic!("expected replies only, got {other:?}"),
+    };
+    let mut replies = vec![next_reply()];
+    // Connected: a request submitted now runs on the connection.
     assert_eq!(
-        submit(&c, 7, pb::request::Kind::Ping(pb::Ping {})),
+        submit(&c, 7, pb::request::Kind::StopAll(pb::StopAll {})),
         PlugwireStatus::Ok
     );
-    let mut replies = Vec::new();
-    while replies.len() < 2 {
-        match pull_one(&c, 10_000).expect("a reply in time") {
-            pb::event::Kind::RequestReply(r) => replies.push(r),
-            other => panic!("expected replies only, got {other:?}"),
-        }
-    }
+    replies.push(next_reply());
     assert_eq!(replies[0].request_id, u64::MAX);
     assert_eq!(replies[1].request_id, 7);
     for r in replies {
-        assert!(
-            matches!(r.reply.and_then(|r| r.kind), Some(pb::reply::Kind::Ok(_))),
-            "Ok replies"
-        );
+        let kind = r.reply.and_then(|r| r.kind);
+        assert!(matches!(kind, Some(pb::reply::Kind::Ok(_))), "{kind:?}");
     }
     assert_eq!(
         unsafe { plugwire_client_submit(c.raw, ptr::null(), 3, 1) },
@@ -1081,6 +1082,7 @@ fn closing_the_event_fd_abandons_the_client_and_stops_its_toys() {
             pb::request::Kind::ConnectWebsocket(pb::ConnectWebsocket {
                 client_name: "fd".into(),
                 url: format!("ws://{}", ws.local_addr()),
+                ..Default::default()
             })
         ),
         PlugwireStatus::Ok

@@ -162,6 +162,25 @@ impl ClientInner {
     }
 }
 
+/// How the client pings a server that asks for pings (`MaxPingTime` > 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PingPolicy {
+    /// Every `MaxPingTime / 2` (the default).
+    #[default]
+    FromServer,
+    /// At this interval.
+    Every(Duration),
+    /// Never: the application sends `Ping` itself, or the server stops every device at
+    /// its deadline.
+    Off,
+}
+
+/// Options of a client connection.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientOptions {
+    pub ping: PingPolicy,
+}
+
 /// A connected Buttplug client. Dropping it disconnects (and so stops every device).
 pub struct ButtplugClient {
     inner: Arc<ClientInner>,
@@ -180,16 +199,34 @@ impl ButtplugClient {
 
     /// Connects to a Buttplug server over websocket (spec v4), e.g. `ws://127.0.0.1:12345`.
     pub async fn connect_websocket(name: &str, url: &str) -> Result<ButtplugClient, ClientError> {
+        Self::connect_websocket_with(name, url, ClientOptions::default()).await
+    }
+
+    /// `connect_websocket` with options (the ping policy).
+    pub async fn connect_websocket_with(
+        name: &str,
+        url: &str,
+        options: ClientOptions,
+    ) -> Result<ButtplugClient, ClientError> {
         let connector = WebsocketConnector::connect(url)
             .await
             .map_err(ClientError::Connection)?;
-        Self::connect(name, Arc::new(connector)).await
+        Self::connect_with(name, Arc::new(connector), options).await
     }
 
     /// Connects through any connector: handshake (spec v4), then the device list.
     pub async fn connect(
         name: &str,
         connector: Arc<dyn Connector>,
+    ) -> Result<ButtplugClient, ClientError> {
+        Self::connect_with(name, connector, ClientOptions::default()).await
+    }
+
+    /// `connect` with options (the ping policy).
+    pub async fn connect_with(
+        name: &str,
+        connector: Arc<dyn Connector>,
+        options: ClientOptions,
     ) -> Result<ButtplugClient, ClientError> {
         let (events, _) = broadcast::channel(1024);
         let mut connector_events = connector
@@ -240,9 +277,16 @@ impl ButtplugClient {
                 inner.mark_disconnected();
             }
         }));
-        if max_ping_time_ms > 0 {
+        let period = match options.ping {
+            _ if max_ping_time_ms == 0 => None,
+            PingPolicy::Off => None,
+            PingPolicy::FromServer => {
+                Some(Duration::from_millis((max_ping_time_ms as u64 / 2).max(1)))
+            }
+            PingPolicy::Every(every) => Some(every.max(Duration::from_millis(1))),
+        };
+        if let Some(period) = period {
             let weak = Arc::downgrade(&inner);
-            let period = Duration::from_millis((max_ping_time_ms as u64 / 2).max(1));
             tasks.push(tokio::spawn(async move {
                 let mut ticker = tokio::time::interval(period);
                 loop {

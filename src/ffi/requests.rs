@@ -802,12 +802,14 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
     }
     if let Some(hw) = &simulated {
         // A misspelt toy would never appear: say so now, naming it.
+        let ble_names = specs
+            .iter()
+            .filter(|s| s.serial_port.is_none())
+            .map(|s| s.name.as_str());
+        if let Some(problem) = builder.toy_name_problem(ble_names) {
+            return error(E::InvalidArgument, C::Request, problem);
+        }
         for spec in specs {
-            if spec.serial_port.is_none() {
-                if let Some(problem) = builder.toy_name_problem(&spec.name) {
-                    return error(E::InvalidArgument, C::Request, problem);
-                }
-            }
             hw.add_device(spec);
         }
         builder = builder.simulated(hw.clone());
@@ -848,7 +850,15 @@ async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> R
     } else {
         &c.client_name
     };
-    let client = match ButtplugClient::connect_websocket(name, &c.url).await {
+    let ping = if c.no_ping {
+        crate::client::PingPolicy::Off
+    } else if c.ping_interval_ms > 0 {
+        crate::client::PingPolicy::Every(Duration::from_millis(u64::from(c.ping_interval_ms)))
+    } else {
+        crate::client::PingPolicy::FromServer
+    };
+    let options = crate::client::ClientOptions { ping };
+    let client = match ButtplugClient::connect_websocket_with(name, &c.url, options).await {
         Ok(client) => client,
         // A server that refuses the handshake (another client is connected, a version it
         // does not speak) refuses the connection: its reason is the connection error.

@@ -288,6 +288,27 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     }
   }
 
+  /**
+   * Asks the server for its device list (RequestDeviceList on the wire) and brings
+   * `devices` in line with it ('deviceadded' / 'deviceremoved' for the differences).
+   */
+  async refreshDevices(options?: RequestOptions): Promise<PlugwireDevice[]> {
+    const reply = await this.request({ case: "requestDeviceList", value: {} }, options);
+    if (reply.kind.case !== "deviceList") return [...this.devices.values()];
+    const listed = new Set(reply.kind.value.devices.map((d) => d.index));
+    for (const [index, device] of [...this.devices]) {
+      if (!listed.has(index)) {
+        this.devices.delete(index);
+        this.emit("deviceremoved", device);
+      }
+    }
+    for (const d of reply.kind.value.devices) {
+      const device = this.addDevice(d);
+      if (device) this.emit("deviceadded", device);
+    }
+    return reply.kind.value.devices.map((d) => this.devices.get(d.index)!).filter((d) => d !== undefined);
+  }
+
   async startScanning(options?: RequestOptions): Promise<void> {
     await this.requestOk({ case: "startScanning", value: {} }, options);
     this._isScanning = true;

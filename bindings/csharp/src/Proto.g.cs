@@ -1176,11 +1176,17 @@ namespace Plugwire.Proto
         private string _url = "";
         public string Url { get { return _url; } set { _url = value ?? ""; } }
 
+        public bool NoPing { get; set; }
+
+        public uint PingIntervalMs { get; set; }
+
         /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
         public void WriteTo(ProtoWriter w)
         {
             if (ClientName.Length != 0) w.WriteString(1, ClientName);
             if (Url.Length != 0) w.WriteString(2, Url);
+            if (NoPing) w.WriteBool(3, NoPing);
+            if (PingIntervalMs != 0) w.WriteUInt32(4, PingIntervalMs);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -1196,6 +1202,12 @@ namespace Plugwire.Proto
                         break;
                     case 18:
                         Url = r.ReadString();
+                        break;
+                    case 24:
+                        NoPing = r.ReadBool();
+                        break;
+                    case 32:
+                        PingIntervalMs = r.ReadUInt32();
                         break;
                     default:
                         r.SkipField(tag);

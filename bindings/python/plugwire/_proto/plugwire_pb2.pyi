@@ -203,12 +203,16 @@ class ConnectEmbedded(_message.Message):
     def __init__(self, client_name: _Optional[str] = ..., server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ..., simulated: _Optional[bool] = ..., bluetooth_le: _Optional[bool] = ..., serial: _Optional[bool] = ..., device_websocket: _Optional[bool] = ..., device_config_json: _Optional[str] = ..., user_config_json: _Optional[str] = ..., simulated_devices: _Optional[_Iterable[_Union[SimulatedDevice, _Mapping]]] = ..., default_message_gap_ms: _Optional[int] = ..., hardware_timeout_ms: _Optional[int] = ...) -> None: ...
 
 class ConnectWebsocket(_message.Message):
-    __slots__ = ("client_name", "url")
+    __slots__ = ("client_name", "url", "no_ping", "ping_interval_ms")
     CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
+    NO_PING_FIELD_NUMBER: _ClassVar[int]
+    PING_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
     client_name: str
     url: str
-    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
+    no_ping: bool
+    ping_interval_ms: int
+    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ..., no_ping: _Optional[bool] = ..., ping_interval_ms: _Optional[int] = ...) -> None: ...
 
 class StartScanning(_message.Message):
     __slots__ = ()

@@ -92,6 +92,7 @@ fn vectors() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         request::Kind::ConnectWebsocket(proto::ConnectWebsocket {
             client_name: "vectors".into(),
             url: "ws://127.0.0.1:12345".into(),
+            ..Default::default()
         }),
     );
     req(

@@ -54,6 +54,15 @@ typedef enum PlugwireStatus {
    * The runtime could not be started.
    */
   PLUGWIRE_STATUS_RUNTIME_FAILED = 7,
+  /**
+   * The client owes too many replies already (65,536 requests in flight or replies not
+   * yet taken): the request was not sent. Retry once replies have come.
+   */
+  PLUGWIRE_STATUS_BUSY = 8,
+  /**
+   * Not available on this platform (e.g. `plugwire_client_event_fd` on Windows).
+   */
+  PLUGWIRE_STATUS_UNSUPPORTED = 9,
 } PlugwireStatus;
 
 /**
@@ -151,6 +160,52 @@ enum PlugwireStatus plugwire_client_request(const struct PlugwireClient *client,
                                             size_t request_len,
                                             PlugwireCallback reply_callback,
                                             void *reply_user_data);
+
+/**
+ * Sends a request whose reply is queued for `plugwire_client_next_event` (pull mode for
+ * replies too): when the status is OK, exactly one `Event` with `request_reply` carrying
+ * `request_id` (any value the host likes) and the encoded `plugwire.v1.Reply` is queued,
+ * unless the client is closed first. Works whether or not the client has an event
+ * callback. A host that takes replies and events this way is never called back by a
+ * library thread, so freeing the client never waits on the host's own thread (the shape
+ * the Node binding uses).
+ *
+ * Ownership: the request bytes are copied before return.
+ * Errors: as `plugwire_client_request`; `PLUGWIRE_STATUS_BUSY` when 65,536 replies are
+ * owed already (in flight or not yet taken).
+ * Threads: any, concurrently.
+ *
+ * # Safety
+ * `client` must be a live handle from `plugwire_client_new`; `request` must point to
+ * `request_len` readable bytes.
+ */
+enum PlugwireStatus plugwire_client_submit(const struct PlugwireClient *client,
+                                           const uint8_t *request,
+                                           size_t request_len,
+                                           uint64_t request_id);
+
+/**
+ * The event descriptor of a client (POSIX only): a socket that becomes readable when
+ * `plugwire_client_next_event` has something to hand out (events, or replies to
+ * `plugwire_client_submit`). Watch it with the host's own event loop (poll, epoll, libuv,
+ * a Node `net.Socket`), read and discard what it holds, then call `next_event` with
+ * timeout 0 until it returns `PLUGWIRE_STATUS_TIMEOUT`. Nothing ever needs to block in
+ * the library or run on a library thread.
+ *
+ * Closing the descriptor means the host is gone: a host that dies without freeing the
+ * client (a Node worker terminated, a process torn down) closes it, and the library then
+ * abandons the client: requests get `PLUGWIRE_STATUS_CLIENT_CLOSED`, the connection is
+ * disconnected (the server stops every device) and queued events are dropped. The
+ * handle still needs `plugwire_client_free`. So keep it open as long as the client is.
+ *
+ * Ownership: `*out_fd` is the caller's to close. One descriptor per client: a second
+ * call returns `PLUGWIRE_STATUS_INVALID_ARGUMENT`. On Windows: `PLUGWIRE_STATUS_UNSUPPORTED`.
+ * Threads: any.
+ *
+ * # Safety
+ * `client` must be a live handle; `out_fd` must be writable.
+ */
+enum PlugwireStatus plugwire_client_event_fd(const struct PlugwireClient *client, int32_t *out_fd);
 
 /**
  * Pull mode: waits up to `timeout_ms` for the next event of a client created without an

@@ -282,3 +282,99 @@ async fn devices_leaving_and_coming_back_are_events() {
     }
     client.devices()[0].vibrate(0.1).await.unwrap();
 }
+
+/// The ping policy (#24): off, the server's watchdog ends the session at its deadline;
+/// a set interval keeps it alive.
+#[tokio::test]
+async fn the_client_ping_can_be_turned_off_or_tuned() {
+    use plugwire::client::{ClientOptions, InProcessConnector, PingPolicy};
+    let rig = rig_with(&["LVS-Lush"], |b| {
+        b.default_message_gap_ms(0).max_ping_time_ms(150)
+    });
+    let connect = |ping| {
+        let server = rig.server.clone();
+        async move {
+            let connector = InProcessConnector::new(&server).unwrap();
+            ButtplugClient::connect_with(
+                "t",
+                std::sync::Arc::new(connector),
+                ClientOptions { ping },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let silent = connect(PingPolicy::Off).await;
+    let mut events = silent.events();
+    let ended = tokio::time::timeout(WAIT, async {
+        loop {
+            match events.recv().await {
+                Ok(ClientEvent::PingTimeout | ClientEvent::ServerDisconnected) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "without pings the server ended the session");
+    drop(silent);
+    let tuned = connect(PingPolicy::Every(Duration::from_millis(40))).await;
+    let mut events = tuned.events();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    while let Ok(e) = events.try_recv() {
+        assert!(
+            !matches!(
+                e,
+                ClientEvent::PingTimeout | ClientEvent::ServerDisconnected
+            ),
+            "{e:?}"
+        );
+    }
+    assert!(tuned.is_connected());
+}
+
+/// Counts the `RequestDeviceList` messages a client sends.
+struct Counting {
+    inner: plugwire::client::InProcessConnector,
+    lists: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl plugwire::client::Connector for Counting {
+    fn submit(&self, request: Request) -> plugwire::server::ResponseFuture {
+        if matches!(request, Request::RequestDeviceList) {
+            self.lists.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        self.inner.submit(request)
+    }
+    fn take_events(&self) -> Option<tokio::sync::mpsc::Receiver<plugwire::client::ConnectorEvent>> {
+        self.inner.take_events()
+    }
+    async fn disconnect(&self) {
+        self.inner.disconnect().await
+    }
+}
+
+/// `refresh_devices` asks the server (#24): each call is a `RequestDeviceList` on the
+/// wire, and the client's list follows the answer.
+#[tokio::test]
+async fn refresh_devices_asks_the_server() {
+    let rig = rig(&["LVS-Lush"]);
+    let counting = std::sync::Arc::new(Counting {
+        inner: plugwire::client::InProcessConnector::new(&rig.server).unwrap(),
+        lists: Default::default(),
+    });
+    let client = ButtplugClient::connect("t", counting.clone())
+        .await
+        .unwrap();
+    client.scan(WAIT).await.unwrap();
+    let sent = || counting.lists.load(std::sync::atomic::Ordering::SeqCst);
+    let before = sent();
+    let listed = client.refresh_devices().await.unwrap();
+    assert_eq!(sent(), before + 1, "one RequestDeviceList on the wire");
+    assert_eq!(listed.len(), 1);
+    rig.device("LVS-Lush").drop_device();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(client.refresh_devices().await.unwrap().is_empty());
+    assert_eq!(sent(), before + 2);
+    assert!(client.devices().is_empty());
+}

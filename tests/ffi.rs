@@ -765,6 +765,7 @@ fn a_refused_or_lost_remote_server_is_a_connection_error() {
         pb::request::Kind::ConnectWebsocket(pb::ConnectWebsocket {
             client_name: name.into(),
             url: url.clone(),
+            ..Default::default()
         })
     };
     let first = Client::push();
@@ -888,4 +889,256 @@ fn scripted_simulated_toys() {
         matches!(&reply, pb::reply::Kind::Error(e) if e.message.contains("unknown endpoint \"nowhere\"")),
         "{reply:?}"
     );
+}
+
+/// Pull mode keeps at most 1,024 events (README bounds table): the host that takes them
+/// late gets the first 1,024, then one `EventsDropped` notice counting the rest.
+#[test]
+fn pull_mode_keeps_1024_events_then_reports_the_drop() {
+    let c = Client::pull();
+    let toys: Vec<String> = (0..2000).map(|_| "LVS-Lush".to_string()).collect();
+    let names: Vec<&str> = toys.iter().map(String::as_str).collect();
+    c.connect(&names);
+    c.ok(pb::request::Kind::StartScanning(pb::StartScanning {}));
+    std::thread::sleep(Duration::from_secs(3));
+    let mut delivered = 0u64;
+    let mut notice = None;
+    loop {
+        let mut buf = ptr::null_mut();
+        let mut len = 0usize;
+        let status = unsafe { plugwire_client_next_event(c.raw, 500, &mut buf, &mut len) };
+        if status == PlugwireStatus::Timeout {
+            break;
+        }
+        assert_eq!(status, PlugwireStatus::Ok);
+        let bytes = unsafe { std::slice::from_raw_parts(buf, len) }.to_vec();
+        unsafe { plugwire_buffer_free(buf, len) };
+        match pb::Event::decode(&bytes[..]).unwrap().kind.unwrap() {
+            pb::event::Kind::Error(e) if e.code == pb::ErrorCode::EventsDropped as i32 => {
+                assert!(notice.is_none(), "one notice");
+                let n: u64 = e
+                    .message
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                notice = Some((delivered, n));
+            }
+            _ => delivered += 1,
+        }
+    }
+    let (before, dropped) = notice.expect("an EventsDropped notice");
+    assert_eq!(
+        before, 1024,
+        "the queue kept exactly its bound; the notice comes after that backlog"
+    );
+    assert!(
+        (2000..=2001).contains(&(delivered + dropped)),
+        "every event delivered or counted: {delivered} + {dropped}"
+    );
+}
+
+/// Reads one pull-mode item, waiting up to `timeout_ms`.
+fn pull_one(c: &Client, timeout_ms: u32) -> Option<pb::event::Kind> {
+    let mut buf = ptr::null_mut();
+    let mut len = 0usize;
+    match unsafe { plugwire_client_next_event(c.raw, timeout_ms, &mut buf, &mut len) } {
+        PlugwireStatus::Ok => {
+            let bytes = unsafe { std::slice::from_raw_parts(buf, len) }.to_vec();
+            unsafe { plugwire_buffer_free(buf, len) };
+            pb::Event::decode(&bytes[..]).unwrap().kind
+        }
+        _ => None,
+    }
+}
+
+fn submit(c: &Client, id: u64, kind: pb::request::Kind) -> PlugwireStatus {
+    let bytes = pb::Request { kind: Some(kind) }.encode_to_vec();
+    unsafe { plugwire_client_submit(c.raw, bytes.as_ptr(), bytes.len(), id) }
+}
+
+/// `plugwire_client_submit`: the reply is queued with the events, carrying the host's id;
+/// no library thread calls the host.
+#[test]
+fn submitted_requests_are_answered_through_the_pull_queue() {
+    let c = Client::pull();
+    assert_eq!(
+        submit(
+            &c,
+            u64::MAX,
+            pb::request::Kind::ConnectEmbedded(pb::ConnectEmbedded {
+                simulated: true,
+                ..Default::default()
+            })
+        ),
+        PlugwireStatus::Ok
+    );
+    let next_reply = || match pull_one(&c, 10_000).expect("a reply in time") {
+        pb::event::Kind::RequestReply(r) => r,
+        other => panic!("expected replies only, got {other:?}"),
+    };
+    let mut replies = vec![next_reply()];
+    // Connected: a request submitted now runs on the connection.
+    assert_eq!(
+        submit(&c, 7, pb::request::Kind::StopAll(pb::StopAll {})),
+        PlugwireStatus::Ok
+    );
+    replies.push(next_reply());
+    assert_eq!(replies[0].request_id, u64::MAX);
+    assert_eq!(replies[1].request_id, 7);
+    for r in replies {
+        let kind = r.reply.and_then(|r| r.kind);
+        assert!(matches!(kind, Some(pb::reply::Kind::Ok(_))), "{kind:?}");
+    }
+    assert_eq!(
+        unsafe { plugwire_client_submit(c.raw, ptr::null(), 3, 1) },
+        PlugwireStatus::NullArgument
+    );
+}
+
+/// #23 item 11: Disconnect when not connected answers NOT_CONNECTED, the same every time.
+#[test]
+fn disconnect_when_not_connected_is_not_connected_every_time() {
+    let c = Client::push();
+    let disconnect = || pb::request::Kind::Disconnect(pb::Disconnect {});
+    let e = error_of(c.request(disconnect()));
+    assert_eq!(
+        e.code,
+        pb::ErrorCode::NotConnected as i32,
+        "never connected"
+    );
+    c.connect(&["LVS-Lush"]);
+    c.ok(disconnect());
+    for _ in 0..3 {
+        let e = error_of(c.request(disconnect()));
+        assert_eq!(e.code, pb::ErrorCode::NotConnected as i32, "{e:?}");
+    }
+}
+
+/// A misspelt simulated toy is refused at connect, naming the name.
+#[test]
+fn an_unknown_simulated_toy_name_is_refused_naming_it() {
+    let c = Client::push();
+    let reply = c.request(pb::request::Kind::ConnectEmbedded(pb::ConnectEmbedded {
+        simulated_devices: vec![pb::SimulatedDevice {
+            name: "NoSuchToy-9".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }));
+    let e = error_of(reply);
+    assert_eq!(e.code, pb::ErrorCode::InvalidArgument as i32, "{e:?}");
+    assert!(e.message.contains("NoSuchToy-9"), "{}", e.message);
+    let e = error_of(c.request(pb::request::Kind::Ping(pb::Ping {})));
+    assert_eq!(e.code, pb::ErrorCode::NotConnected as i32, "not connected");
+}
+
+/// The event descriptor wakes the host when something is queued, and closing it (the
+/// host died without freeing: a terminated Node worker) abandons the client: the
+/// connection is dropped, so the server stops the toy.
+#[cfg(unix)]
+#[test]
+fn closing_the_event_fd_abandons_the_client_and_stops_its_toys() {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let hw = plugwire::hardware::simulated::SimulatedHardware::new();
+    let lush = hw.add_device(plugwire::hardware::simulated::SimulatedDeviceSpec {
+        name: "LVS-Lush".into(),
+        address: "FF:00:00:00:00:01".into(),
+        ..Default::default()
+    });
+    let ws = rt.block_on(async {
+        let server = plugwire::ButtplugServer::builder()
+            .default_message_gap_ms(0)
+            .simulated(hw.clone())
+            .build()
+            .unwrap();
+        plugwire::transport::WebsocketServer::start(server, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap()
+    });
+    let c = Client::pull();
+    let mut fd = -1;
+    assert_eq!(
+        unsafe { plugwire_client_event_fd(c.raw, &mut fd) },
+        PlugwireStatus::Ok
+    );
+    assert!(fd >= 0);
+    let mut again = -1;
+    assert_eq!(
+        unsafe { plugwire_client_event_fd(c.raw, &mut again) },
+        PlugwireStatus::InvalidArgument,
+        "one descriptor per client"
+    );
+    // SAFETY: the library handed the descriptor over.
+    let mut host = unsafe { std::os::unix::net::UnixStream::from_raw_fd(fd) };
+    host.set_read_timeout(Some(WAIT)).unwrap();
+    assert_eq!(
+        submit(
+            &c,
+            1,
+            pb::request::Kind::ConnectWebsocket(pb::ConnectWebsocket {
+                client_name: "fd".into(),
+                url: format!("ws://{}", ws.local_addr()),
+                ..Default::default()
+            })
+        ),
+        PlugwireStatus::Ok
+    );
+    let mut byte = [0u8; 16];
+    assert!(host.read(&mut byte).unwrap() > 0, "the descriptor woke");
+    let mut connected = false;
+    while let Some(kind) = pull_one(&c, 0) {
+        if let pb::event::Kind::RequestReply(r) = kind {
+            assert_eq!(r.request_id, 1);
+            connected = matches!(r.reply.and_then(|r| r.kind), Some(pb::reply::Kind::Ok(_)));
+        }
+    }
+    assert!(connected, "connected");
+    assert_eq!(
+        submit(
+            &c,
+            2,
+            pb::request::Kind::StartScanning(pb::StartScanning {})
+        ),
+        PlugwireStatus::Ok
+    );
+    let index = loop {
+        if let Some(pb::event::Kind::DeviceAdded(d)) = pull_one(&c, 10_000) {
+            break d.index;
+        }
+    };
+    assert_eq!(submit(&c, 3, vibrate(index, 0.5)), PlugwireStatus::Ok);
+    let deadline = std::time::Instant::now() + WAIT;
+    while !texts(&lush).iter().any(|w| w == "Vibrate:10;") {
+        assert!(std::time::Instant::now() < deadline, "the toy vibrates");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(host);
+    let deadline = std::time::Instant::now() + WAIT;
+    while texts(&lush).last().map(String::as_str) != Some("Vibrate:0;") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the toy stopped once the host was gone: {:?}",
+            texts(&lush)
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        submit(&c, 4, pb::request::Kind::Ping(pb::Ping {})),
+        PlugwireStatus::ClientClosed,
+        "an abandoned client refuses requests"
+    );
+    drop(c);
+    rt.block_on(ws.shutdown());
+}
+
+fn texts(device: &plugwire::hardware::simulated::SimulatedDevice) -> Vec<String> {
+    device
+        .writes()
+        .iter()
+        .map(|w| String::from_utf8_lossy(&w.data).into_owned())
+        .collect()
 }

@@ -181,6 +181,7 @@ mod through_the_c_abi {
             pb::request::Kind::ConnectWebsocket(pb::ConnectWebsocket {
                 client_name: "abi".into(),
                 url,
+                ..Default::default()
             }),
         );
         assert!(matches!(connected, pb::reply::Kind::Ok(_)), "{connected:?}");

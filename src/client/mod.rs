@@ -83,6 +83,48 @@ pub(crate) fn expect_ok(response: Response) -> Result<(), ClientError> {
 }
 
 impl ClientInner {
+    /// See `ButtplugClient::refresh_devices`.
+    async fn refresh_devices(self: &Arc<Self>) -> Result<Vec<ClientDevice>, ClientError> {
+        let reply = self.send(Request::RequestDeviceList).await?;
+        let Response::DeviceList(list) = reply else {
+            return Err(ClientError::UnexpectedReply(format!("{reply:?}")));
+        };
+        let listed: std::collections::BTreeSet<u32> = list.iter().map(|d| d.index).collect();
+        let gone: Vec<(u32, String)> = {
+            let mut devices = self.devices.write().unwrap_or_else(|e| e.into_inner());
+            let gone: Vec<u32> = devices
+                .keys()
+                .copied()
+                .filter(|i| !listed.contains(i))
+                .collect();
+            gone.into_iter()
+                .filter_map(|i| devices.remove(&i).map(|d| (i, d.name().to_string())))
+                .collect()
+        };
+        for (index, name) in gone {
+            let _ = self.events.send(ClientEvent::DeviceRemoved { index, name });
+        }
+        let mut out = Vec::with_capacity(list.len());
+        for info in list {
+            let known = self
+                .devices
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&info.index)
+                .filter(|d| d.name() == info.name)
+                .cloned();
+            match known {
+                Some(device) => out.push(device),
+                None => {
+                    let device = self.add_device(info);
+                    let _ = self.events.send(ClientEvent::DeviceAdded(device.clone()));
+                    out.push(device);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Submits a request (see [`Connector::submit`]): on its way, in order, when this
     /// returns.
     pub(crate) fn submit(&self, request: Request) -> Result<ResponseFuture, ClientError> {
@@ -120,6 +162,25 @@ impl ClientInner {
     }
 }
 
+/// How the client pings a server that asks for pings (`MaxPingTime` > 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PingPolicy {
+    /// Every `MaxPingTime / 2` (the default).
+    #[default]
+    FromServer,
+    /// At this interval.
+    Every(Duration),
+    /// Never: the application sends `Ping` itself, or the server stops every device at
+    /// its deadline.
+    Off,
+}
+
+/// Options of a client connection.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientOptions {
+    pub ping: PingPolicy,
+}
+
 /// A connected Buttplug client. Dropping it disconnects (and so stops every device).
 pub struct ButtplugClient {
     inner: Arc<ClientInner>,
@@ -138,16 +199,34 @@ impl ButtplugClient {
 
     /// Connects to a Buttplug server over websocket (spec v4), e.g. `ws://127.0.0.1:12345`.
     pub async fn connect_websocket(name: &str, url: &str) -> Result<ButtplugClient, ClientError> {
+        Self::connect_websocket_with(name, url, ClientOptions::default()).await
+    }
+
+    /// `connect_websocket` with options (the ping policy).
+    pub async fn connect_websocket_with(
+        name: &str,
+        url: &str,
+        options: ClientOptions,
+    ) -> Result<ButtplugClient, ClientError> {
         let connector = WebsocketConnector::connect(url)
             .await
             .map_err(ClientError::Connection)?;
-        Self::connect(name, Arc::new(connector)).await
+        Self::connect_with(name, Arc::new(connector), options).await
     }
 
     /// Connects through any connector: handshake (spec v4), then the device list.
     pub async fn connect(
         name: &str,
         connector: Arc<dyn Connector>,
+    ) -> Result<ButtplugClient, ClientError> {
+        Self::connect_with(name, connector, ClientOptions::default()).await
+    }
+
+    /// `connect` with options (the ping policy).
+    pub async fn connect_with(
+        name: &str,
+        connector: Arc<dyn Connector>,
+        options: ClientOptions,
     ) -> Result<ButtplugClient, ClientError> {
         let (events, _) = broadcast::channel(1024);
         let mut connector_events = connector
@@ -198,9 +277,16 @@ impl ButtplugClient {
                 inner.mark_disconnected();
             }
         }));
-        if max_ping_time_ms > 0 {
+        let period = match options.ping {
+            _ if max_ping_time_ms == 0 => None,
+            PingPolicy::Off => None,
+            PingPolicy::FromServer => {
+                Some(Duration::from_millis((max_ping_time_ms as u64 / 2).max(1)))
+            }
+            PingPolicy::Every(every) => Some(every.max(Duration::from_millis(1))),
+        };
+        if let Some(period) = period {
             let weak = Arc::downgrade(&inner);
-            let period = Duration::from_millis((max_ping_time_ms as u64 / 2).max(1));
             tasks.push(tokio::spawn(async move {
                 let mut ticker = tokio::time::interval(period);
                 loop {
@@ -215,20 +301,7 @@ impl ButtplugClient {
                 }
             }));
         }
-        if let Response::DeviceList(list) = inner.send(Request::RequestDeviceList).await? {
-            for info in list {
-                if inner
-                    .devices
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .contains_key(&info.index)
-                {
-                    continue;
-                }
-                let device = inner.add_device(info);
-                let _ = inner.events.send(ClientEvent::DeviceAdded(device));
-            }
-        }
+        inner.refresh_devices().await?;
         Ok(ButtplugClient { inner, tasks })
     }
 
@@ -274,6 +347,15 @@ impl ButtplugClient {
             .unwrap_or_else(|e| e.into_inner())
             .get(&index)
             .cloned()
+    }
+
+    /// Asks the server for its device list (`RequestDeviceList` on the wire) and brings
+    /// the client's list in line with it: devices the client lacked are added (a
+    /// `DeviceAdded` event each), devices the server no longer has are removed (a
+    /// `DeviceRemoved` event each). Returns the list as the server gave it. A client whose
+    /// list went wrong (a missed event) resyncs this way.
+    pub async fn refresh_devices(&self) -> Result<Vec<ClientDevice>, ClientError> {
+        self.inner.refresh_devices().await
     }
 
     pub async fn start_scanning(&self) -> Result<(), ClientError> {

@@ -95,8 +95,15 @@ pub(crate) struct ClientCore {
     calls_done: Condvar,
     jobs: Mutex<Option<std_mpsc::Sender<Job>>>,
     dispatcher: Mutex<Option<(JoinHandle<()>, ThreadId)>>,
-    queue: Mutex<VecDeque<Vec<u8>>>,
+    queue: Mutex<PullQueue>,
     queue_ready: Condvar,
+    /// Replies owed to reply callbacks or to the pull queue (bounded by REPLY_LIMIT).
+    replies_owed: AtomicUsize,
+    /// The library's end of the event descriptor (`plugwire_client_event_fd`), if taken.
+    #[cfg(unix)]
+    waker: Mutex<Option<std::os::unix::net::UnixStream>>,
+    /// The task that watches the host's end of the event descriptor for its close.
+    watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Events handed to the callback thread and not yet delivered.
     events_waiting: AtomicUsize,
     /// Events dropped since the last notice.
@@ -110,8 +117,25 @@ pub(crate) struct ClientCore {
 
 use crate::poison::lock;
 
-/// Events kept for pull mode before the oldest are dropped.
-const QUEUE_LIMIT: usize = 10_000;
+/// Events kept for pull mode; further ones are dropped (and counted: the host then gets
+/// an `ERROR_CODE_EVENTS_DROPPED` event once it has taken the backlog). Replies queued by
+/// `plugwire_client_submit` are never dropped: REPLY_LIMIT bounds them.
+pub(crate) const QUEUE_LIMIT: usize = 1024;
+/// Replies a client may owe at once (requests in flight plus replies waiting for their
+/// callback or in the pull queue): a request beyond it is refused at submission with
+/// `PLUGWIRE_STATUS_BUSY`.
+pub(crate) const REPLY_LIMIT: usize = 65_536;
+
+/// The pull-mode queue: events (bounded) and pull-mode replies, in arrival order.
+#[derive(Default)]
+struct PullQueue {
+    /// (is a reply, encoded Event)
+    items: VecDeque<(bool, Vec<u8>)>,
+    /// Events (not replies) in `items`.
+    events: usize,
+    /// Events dropped since the last notice.
+    dropped: u64,
+}
 /// Events waiting for a slow event callback before further ones are dropped (and counted:
 /// the callback then gets an `ERROR_CODE_EVENTS_DROPPED` event).
 const EVENT_CALLBACK_LIMIT: usize = 1024;
@@ -129,8 +153,12 @@ impl ClientCore {
             calls_done: Condvar::new(),
             jobs: Mutex::new(Some(tx)),
             dispatcher: Mutex::new(None),
-            queue: Mutex::new(VecDeque::new()),
+            queue: Mutex::new(PullQueue::default()),
             queue_ready: Condvar::new(),
+            replies_owed: AtomicUsize::new(0),
+            #[cfg(unix)]
+            waker: Mutex::new(None),
+            watcher: Mutex::new(None),
             events_waiting: AtomicUsize::new(0),
             events_dropped: AtomicU64::new(0),
             connecting: tokio::sync::Mutex::new(()),
@@ -149,7 +177,12 @@ impl ClientCore {
                     }
                     drop(core);
                     match job {
-                        Job::Call(cb, data) => cb.call(&data),
+                        Job::Call(cb, data) => {
+                            cb.call(&data);
+                            if let Some(core) = weak.upgrade() {
+                                core.replies_owed.fetch_sub(1, Ordering::AcqRel);
+                            }
+                        }
                         Job::Event(cb, data) => {
                             cb.call(&data);
                             let Some(core) = weak.upgrade() else { return };
@@ -198,12 +231,151 @@ impl ClientCore {
         }
     }
 
-    /// Queues a reply for its callback (run on the dispatcher thread).
+    /// Counts a reply the client will owe; false (nothing counted) when REPLY_LIMIT are
+    /// owed already.
+    pub(crate) fn owe_reply(&self) -> bool {
+        if self.replies_owed.fetch_add(1, Ordering::AcqRel) >= REPLY_LIMIT {
+            self.replies_owed.fetch_sub(1, Ordering::AcqRel);
+            return false;
+        }
+        true
+    }
+
+    /// Queues a reply for its callback (run on the dispatcher thread). The reply was
+    /// counted by `owe_reply`; it is uncounted once delivered or dropped.
     pub(crate) fn reply(&self, callback: Option<CCallback>, data: Vec<u8>) {
-        if let Some(cb) = callback {
-            if !self.is_closed() {
-                self.dispatch(Job::Call(cb, data));
+        match callback {
+            Some(cb) if !self.is_closed() => self.dispatch(Job::Call(cb, data)),
+            _ => {
+                self.replies_owed.fetch_sub(1, Ordering::AcqRel);
             }
+        }
+    }
+
+    /// Queues the reply to a `plugwire_client_submit` request for `next_event`.
+    pub(crate) fn pull_reply(&self, request_id: u64, reply: crate::proto::Reply) {
+        use prost::Message;
+        let event = crate::proto::Event {
+            kind: Some(crate::proto::event::Kind::RequestReply(
+                crate::proto::RequestReply {
+                    request_id,
+                    reply: Some(reply),
+                },
+            )),
+        }
+        .encode_to_vec();
+        if !self.is_closed() {
+            self.push(true, event);
+        } else {
+            self.replies_owed.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Adds to the pull queue and wakes a waiter (and the event descriptor when the queue
+    /// was empty).
+    fn push(&self, reply: bool, data: Vec<u8>) {
+        let mut q = lock(&self.queue);
+        if !reply {
+            if q.events >= QUEUE_LIMIT {
+                q.dropped += 1;
+                return;
+            }
+            q.events += 1;
+        }
+        let was_empty = q.items.is_empty();
+        q.items.push_back((reply, data));
+        self.queue_ready.notify_one();
+        drop(q);
+        if was_empty {
+            self.wake_host();
+        }
+    }
+
+    /// Writes a byte to the event descriptor, if the host took one. A full socket buffer
+    /// means unread bytes are there already, which is all a wake-up needs.
+    fn wake_host(&self) {
+        #[cfg(unix)]
+        if let Some(w) = lock(&self.waker).as_ref() {
+            use std::io::Write;
+            let mut w = w;
+            let _ = w.write(&[1]);
+        }
+    }
+
+    /// `plugwire_client_event_fd`: the host's end of a socket pair that becomes readable
+    /// whenever the pull queue is not empty. Closing it abandons the client (`abandon`).
+    #[cfg(unix)]
+    pub(crate) fn event_fd(self: &Arc<Self>) -> Result<std::os::fd::OwnedFd, String> {
+        use std::os::unix::net::UnixStream;
+        let handle = self.handle().ok_or("the library was shut down")?;
+        let mut waker = lock(&self.waker);
+        if waker.is_some() {
+            return Err("the client's event descriptor was already taken".into());
+        }
+        let (host, library) =
+            UnixStream::pair().map_err(|e| format!("cannot create a socket pair: {e}"))?;
+        library
+            .set_nonblocking(true)
+            .map_err(|e| format!("cannot make the socket non-blocking: {e}"))?;
+        let watch = library
+            .try_clone()
+            .map_err(|e| format!("cannot duplicate the socket: {e}"))?;
+        let watch = {
+            let _runtime = handle.enter();
+            tokio::net::UnixStream::from_std(watch)
+                .map_err(|e| format!("cannot watch the socket: {e}"))?
+        };
+        let weak = Arc::downgrade(self);
+        let task = handle.spawn(async move {
+            let mut buf = [0u8; 64];
+            loop {
+                if watch.readable().await.is_err() {
+                    break;
+                }
+                match watch.try_read(&mut buf) {
+                    // The host never writes; anything read is ignored.
+                    Ok(n) if n > 0 => continue,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                    // EOF or an error: every copy of the host's end is closed.
+                    _ => break,
+                }
+            }
+            if let Some(core) = weak.upgrade() {
+                core.abandon();
+            }
+        });
+        *waker = Some(library);
+        *lock(&self.watcher) = Some(task);
+        let pending = !lock(&self.queue).items.is_empty();
+        drop(waker);
+        if pending {
+            self.wake_host();
+        }
+        Ok(host.into())
+    }
+
+    /// The host went away without freeing the handle (its event descriptor was closed:
+    /// a Node worker terminated, a process torn down): the client closes itself as far as
+    /// it can without the host. Requests are refused from now on, the connection is
+    /// disconnected (the server stops every device) and queued events are dropped. The
+    /// handle stays valid for `plugwire_client_free`.
+    pub(crate) fn abandon(&self) {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        tracing::debug!("the host closed the client's event descriptor: disconnecting");
+        {
+            let mut q = lock(&self.queue);
+            q.items.clear();
+            q.events = 0;
+            self.queue_ready.notify_all();
+        }
+        let connection = lock(&self.connection).take();
+        if let (Some(c), Some(handle)) = (connection, self.handle()) {
+            handle.spawn(async move {
+                let _ = c.client.disconnect().await;
+                drop(c);
+            });
         }
     }
 
@@ -218,14 +390,7 @@ impl ClientCore {
                     self.events_dropped.fetch_add(1, Ordering::AcqRel);
                 }
             }
-            None => {
-                let mut q = lock(&self.queue);
-                if q.len() >= QUEUE_LIMIT {
-                    q.pop_front();
-                }
-                q.push_back(data);
-                self.queue_ready.notify_one();
-            }
+            None => self.push(false, data),
         }
     }
 
@@ -249,8 +414,18 @@ impl ClientCore {
             if self.is_closed() {
                 return None;
             }
-            if let Some(e) = q.pop_front() {
+            if let Some((reply, e)) = q.items.pop_front() {
+                if reply {
+                    self.replies_owed.fetch_sub(1, Ordering::AcqRel);
+                } else {
+                    q.events -= 1;
+                }
                 return Some(e);
+            }
+            // The backlog is taken: the host learns what it missed.
+            if q.dropped > 0 {
+                let n = std::mem::take(&mut q.dropped);
+                return Some(events_dropped_notice(n));
             }
             let now = Instant::now();
             if now >= deadline {
@@ -333,9 +508,15 @@ impl ClientCore {
         {
             // Under the queue's lock, so a waiter between its check and its wait is woken.
             let mut q = lock(&self.queue);
-            q.clear();
+            q.items.clear();
+            q.events = 0;
             self.queue_ready.notify_all();
         }
+        if let Some(task) = lock(&self.watcher).take() {
+            task.abort();
+        }
+        #[cfg(unix)]
+        lock(&self.waker).take();
         let dispatcher = lock(&self.dispatcher).take();
         if let Some((thread, id)) = dispatcher {
             if id != std::thread::current().id() {
@@ -423,7 +604,7 @@ fn events_dropped_notice(n: u64) -> Vec<u8> {
         kind: Some(crate::proto::event::Kind::Error(crate::proto::Error {
             code: crate::proto::ErrorCode::EventsDropped as i32,
             category: crate::proto::ErrorCategory::Connection as i32,
-            message: format!("{n} events were dropped: the event callback did not keep up"),
+            message: format!("{n} events were dropped: they were not taken fast enough"),
         })),
     }
     .encode_to_vec()

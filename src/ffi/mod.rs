@@ -122,61 +122,179 @@ pub unsafe extern "C" fn plugwire_client_request(
     reply_user_data: *mut c_void,
 ) -> PlugwireStatus {
     ffi_boundary!({
-        require!(client, "client");
-        if request.is_null() && request_len > 0 {
-            set_last_error("request is NULL");
-            return PlugwireStatus::NullArgument;
+        let callback = CCallback::new(reply_callback, reply_user_data);
+        // SAFETY: forwarded from the caller's guarantees.
+        unsafe { send(client, request, request_len, ReplyTo::Callback(callback)) }
+    })
+}
+
+/// Sends a request whose reply is queued for `plugwire_client_next_event` (pull mode for
+/// replies too): when the status is OK, exactly one `Event` with `request_reply` carrying
+/// `request_id` (any value the host likes) and the encoded `plugwire.v1.Reply` is queued,
+/// unless the client is closed first. Works whether or not the client has an event
+/// callback. A host that takes replies and events this way is never called back by a
+/// library thread, so freeing the client never waits on the host's own thread (the shape
+/// the Node binding uses).
+///
+/// Ownership: the request bytes are copied before return.
+/// Errors: as `plugwire_client_request`; `PLUGWIRE_STATUS_BUSY` when 65,536 replies are
+/// owed already (in flight or not yet taken).
+/// Threads: any, concurrently.
+///
+/// # Safety
+/// `client` must be a live handle from `plugwire_client_new`; `request` must point to
+/// `request_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_client_submit(
+    client: *const PlugwireClient,
+    request: *const u8,
+    request_len: usize,
+    request_id: u64,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        // SAFETY: forwarded from the caller's guarantees.
+        unsafe { send(client, request, request_len, ReplyTo::Queue(request_id)) }
+    })
+}
+
+/// Where a request's reply goes.
+enum ReplyTo {
+    Callback(Option<CCallback>),
+    Queue(u64),
+}
+
+/// The body of `plugwire_client_request` and `plugwire_client_submit`.
+///
+/// # Safety
+/// As `plugwire_client_request`.
+unsafe fn send(
+    client: *const PlugwireClient,
+    request: *const u8,
+    request_len: usize,
+    reply_to: ReplyTo,
+) -> PlugwireStatus {
+    require!(client, "client");
+    if request.is_null() && request_len > 0 {
+        set_last_error("request is NULL");
+        return PlugwireStatus::NullArgument;
+    }
+    // SAFETY: checked non-NULL; the caller guarantees a live handle.
+    let core = unsafe { &(*client).core };
+    // A free racing this call waits for it to return before releasing the handle.
+    let _call = core.enter();
+    let bytes = if request_len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: the caller guarantees `request_len` readable bytes.
+        unsafe { std::slice::from_raw_parts(request, request_len) }
+    };
+    let kind = match pb::Request::decode(bytes) {
+        Ok(pb::Request { kind: Some(kind) }) => kind,
+        Ok(_) => {
+            set_last_error("the request names no operation");
+            return PlugwireStatus::InvalidArgument;
         }
+        Err(e) => {
+            set_last_error(format!(
+                "the request is not a valid plugwire.v1.Request: {e}"
+            ));
+            return PlugwireStatus::InvalidArgument;
+        }
+    };
+    if core.is_closed() {
+        set_last_error("the client is closed");
+        return PlugwireStatus::ClientClosed;
+    }
+    let Some(handle) = core.handle() else {
+        set_last_error("the library was shut down");
+        return PlugwireStatus::ShutDown;
+    };
+    let answered = !matches!(reply_to, ReplyTo::Callback(None));
+    if answered && !core.owe_reply() {
+        set_last_error(format!(
+            "{} replies are owed already; wait for some before sending more",
+            client_handle::REPLY_LIMIT
+        ));
+        return PlugwireStatus::Busy;
+    }
+    tracing::trace!("request: {kind:?}");
+    let core = core.clone();
+    // Submitted here, on the caller's thread: requests from one thread reach each
+    // device in the order of the calls (a stop is never overtaken by an earlier
+    // command). Only the wait for the reply runs on the runtime.
+    let pending = {
+        let _runtime = handle.enter();
+        requests::submit(&core, kind)
+    };
+    handle.spawn(async move {
+        // A panic while the request runs still answers, exactly once.
+        let reply = requests::settle(pending).await;
+        if let pb::reply::Kind::Error(e) = &reply {
+            tracing::debug!("request failed: {} ({:?})", e.message, e.code());
+        }
+        match reply_to {
+            ReplyTo::Callback(None) => {}
+            ReplyTo::Callback(callback) => core.reply(callback, requests::encode_reply(reply)),
+            ReplyTo::Queue(id) => core.pull_reply(id, pb::Reply { kind: Some(reply) }),
+        }
+    });
+    PlugwireStatus::Ok
+}
+
+/// The event descriptor of a client (POSIX only): a socket that becomes readable when
+/// `plugwire_client_next_event` has something to hand out (events, or replies to
+/// `plugwire_client_submit`). Watch it with the host's own event loop (poll, epoll, libuv,
+/// a Node `net.Socket`), read and discard what it holds, then call `next_event` with
+/// timeout 0 until it returns `PLUGWIRE_STATUS_TIMEOUT`. Nothing ever needs to block in
+/// the library or run on a library thread.
+///
+/// Closing the descriptor means the host is gone: a host that dies without freeing the
+/// client (a Node worker terminated, a process torn down) closes it, and the library then
+/// abandons the client: requests get `PLUGWIRE_STATUS_CLIENT_CLOSED`, the connection is
+/// disconnected (the server stops every device) and queued events are dropped. The
+/// handle still needs `plugwire_client_free`. So keep it open as long as the client is.
+///
+/// Ownership: `*out_fd` is the caller's to close. One descriptor per client: a second
+/// call returns `PLUGWIRE_STATUS_INVALID_ARGUMENT`. On Windows: `PLUGWIRE_STATUS_UNSUPPORTED`.
+/// Threads: any.
+///
+/// # Safety
+/// `client` must be a live handle; `out_fd` must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_client_event_fd(
+    client: *const PlugwireClient,
+    out_fd: *mut i32,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        require!(client, "client");
+        require!(out_fd, "out_fd");
         // SAFETY: checked non-NULL; the caller guarantees a live handle.
         let core = unsafe { &(*client).core };
-        // A free racing this call waits for it to return before releasing the handle.
         let _call = core.enter();
-        let bytes = if request_len == 0 {
-            &[][..]
-        } else {
-            // SAFETY: the caller guarantees `request_len` readable bytes.
-            unsafe { std::slice::from_raw_parts(request, request_len) }
-        };
-        let kind = match pb::Request::decode(bytes) {
-            Ok(pb::Request { kind: Some(kind) }) => kind,
-            Ok(_) => {
-                set_last_error("the request names no operation");
-                return PlugwireStatus::InvalidArgument;
-            }
-            Err(e) => {
-                set_last_error(format!(
-                    "the request is not a valid plugwire.v1.Request: {e}"
-                ));
-                return PlugwireStatus::InvalidArgument;
-            }
-        };
         if core.is_closed() {
             set_last_error("the client is closed");
             return PlugwireStatus::ClientClosed;
         }
-        let Some(handle) = core.handle() else {
-            set_last_error("the library was shut down");
-            return PlugwireStatus::ShutDown;
-        };
-        tracing::trace!("request: {kind:?}");
-        let callback = CCallback::new(reply_callback, reply_user_data);
-        let core = core.clone();
-        // Submitted here, on the caller's thread: requests from one thread reach each
-        // device in the order of the calls (a stop is never overtaken by an earlier
-        // command). Only the wait for the reply runs on the runtime.
-        let pending = {
-            let _runtime = handle.enter();
-            requests::submit(&core, kind)
-        };
-        handle.spawn(async move {
-            // A panic while the request runs still answers, exactly once.
-            let reply = requests::settle(pending).await;
-            if let pb::reply::Kind::Error(e) = &reply {
-                tracing::debug!("request failed: {} ({:?})", e.message, e.code());
+        #[cfg(unix)]
+        {
+            use std::os::fd::IntoRawFd;
+            match core.event_fd() {
+                Ok(fd) => {
+                    // SAFETY: checked non-NULL; writable per the contract.
+                    unsafe { *out_fd = fd.into_raw_fd() };
+                    PlugwireStatus::Ok
+                }
+                Err(e) => {
+                    set_last_error(e);
+                    PlugwireStatus::InvalidArgument
+                }
             }
-            core.reply(callback, requests::encode_reply(reply));
-        });
-        PlugwireStatus::Ok
+        }
+        #[cfg(not(unix))]
+        {
+            set_last_error("event descriptors exist on POSIX systems only; poll next_event");
+            PlugwireStatus::Unsupported
+        }
     })
 }
 

@@ -315,13 +315,18 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
         )),
         K::StartScanning(_) => submitted(client.submit(CoreRequest::StartScanning)),
         K::StopScanning(_) => submitted(client.submit(CoreRequest::StopScanning)),
-        K::RequestDeviceList(_) => now(Reply::DeviceList(pb::DeviceList {
-            devices: client
-                .devices()
-                .iter()
-                .map(|d| device_to_pb(d.info()))
-                .collect(),
-        })),
+        // Asks the server (RequestDeviceList on the wire); the client's list follows it.
+        K::RequestDeviceList(_) => {
+            let conn = conn.clone();
+            Box::pin(async move {
+                match conn.client.refresh_devices().await {
+                    Ok(devices) => Reply::DeviceList(pb::DeviceList {
+                        devices: devices.iter().map(|d| device_to_pb(d.info())).collect(),
+                    }),
+                    Err(e) => from_client_error(e),
+                }
+            })
+        }
         K::DeviceOutput(o) => device_output(&conn, o),
         K::DeviceOutputs(o) => device_outputs(&conn, o),
         K::DeviceInput(i) => device_input(&conn, i),
@@ -348,6 +353,9 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
             outputs: true,
         })),
         K::Ping(_) => submitted(client.submit(CoreRequest::Ping)),
+        // Disconnect when not connected answers NOT_CONNECTED, every time (a second
+        // Disconnect as a never-connected client's first).
+        K::Disconnect(_) if !client.is_connected() => now(not_connected()),
         K::Disconnect(_) => Box::pin(async move { done(conn.client.disconnect().await) }),
         other => now(simulation(&conn, other)),
     }
@@ -747,16 +755,15 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
         );
     }
     let simulated = (c.simulated || !c.simulated_devices.is_empty()).then(SimulatedHardware::new);
-    if let Some(hw) = &simulated {
-        for d in c.simulated_devices {
-            match sim_spec(d) {
-                Ok(spec) => {
-                    hw.add_device(spec);
-                }
-                Err(reply) => return reply,
-            }
-        }
-    }
+    let specs = match c
+        .simulated_devices
+        .into_iter()
+        .map(sim_spec)
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(specs) => specs,
+        Err(reply) => return reply,
+    };
     let mut builder = ButtplugServer::builder()
         .max_ping_time_ms(c.max_ping_time_ms)
         .serial(c.serial)
@@ -806,6 +813,17 @@ async fn connect_embedded(core: &Arc<ClientCore>, c: pb::ConnectEmbedded) -> Rep
         };
     }
     if let Some(hw) = &simulated {
+        // A misspelt toy would never appear: say so now, naming it.
+        let ble_names = specs
+            .iter()
+            .filter(|s| s.serial_port.is_none())
+            .map(|s| s.name.as_str());
+        if let Some(problem) = builder.toy_name_problem(ble_names) {
+            return error(E::InvalidArgument, C::Request, problem);
+        }
+        for spec in specs {
+            hw.add_device(spec);
+        }
         builder = builder.simulated(hw.clone());
     }
     let server = match builder.build() {
@@ -846,7 +864,15 @@ async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> R
     } else {
         &c.client_name
     };
-    let client = match ButtplugClient::connect_websocket(name, &c.url).await {
+    let ping = if c.no_ping {
+        crate::client::PingPolicy::Off
+    } else if c.ping_interval_ms > 0 {
+        crate::client::PingPolicy::Every(Duration::from_millis(u64::from(c.ping_interval_ms)))
+    } else {
+        crate::client::PingPolicy::FromServer
+    };
+    let options = crate::client::ClientOptions { ping };
+    let client = match ButtplugClient::connect_websocket_with(name, &c.url, options).await {
         Ok(client) => client,
         // A server that refuses the handshake (another client is connected, a version it
         // does not speak) refuses the connection: its reason is the connection error.

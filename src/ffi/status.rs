@@ -20,4 +20,9 @@ pub enum PlugwireStatus {
     ClientClosed = 6,
     /// The runtime could not be started.
     RuntimeFailed = 7,
+    /// The client owes too many replies already (65,536 requests in flight or replies not
+    /// yet taken): the request was not sent. Retry once replies have come.
+    Busy = 8,
+    /// Not available on this platform (e.g. `plugwire_client_event_fd` on Windows).
+    Unsupported = 9,
 }

@@ -149,6 +149,34 @@ impl ServerBuilder {
         self
     }
 
+    /// Why a toy advertising one of `names` over Bluetooth LE would not work with this
+    /// configuration (no protocol matches it, or plugwire does not implement the one that
+    /// does): the first such name's reason, or None when every name would work.
+    pub fn toy_name_problem<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+        let mut db = self.device_config.clone();
+        merge_user_protocols(&mut db, &self.user_config);
+        names.into_iter().find_map(|name| {
+            let info = crate::hardware::HardwareInfo {
+                name: name.to_string(),
+                address: String::new(),
+                identity: crate::hardware::HardwareIdentity::Ble {
+                    services: vec![],
+                    manufacturer_data: vec![],
+                },
+            };
+            match crate::device::config::find_protocol(&db, &info) {
+                None => Some(format!(
+                    "no device configuration matches the toy name {name:?}"
+                )),
+                Some(found) if self.protocols.get(&found.protocol).is_none() => Some(format!(
+                    "the toy name {name:?} is protocol {:?}, which plugwire does not implement",
+                    found.protocol
+                )),
+                Some(_) => None,
+            }
+        })
+    }
+
     pub fn build(self) -> Result<Arc<ButtplugServer>, ServerError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| ServerError::NoRuntime)?;
         let mut config = self.device_config;

@@ -6,6 +6,39 @@ using Plugwire.Proto;
 
 namespace Plugwire
 {
+    /// <summary>Waiting for a task with a CancellationToken (netstandard2.0 has no Task.WaitAsync).</summary>
+    internal static class Cancellation
+    {
+        /// <summary>
+        /// The task's result, or OperationCanceledException once the token is cancelled
+        /// first. The task itself goes on; its outcome is observed and dropped.
+        /// </summary>
+        internal static async Task<T> Wait<T>(Task<T> task, CancellationToken token)
+        {
+            if (!token.CanBeCanceled || task.IsCompleted) return await task.ConfigureAwait(false);
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (token.Register(Signal, cancelled))
+            {
+                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
+                {
+                    ObserveLater(task);
+                    throw new OperationCanceledException(token);
+                }
+            }
+            return await task.ConfigureAwait(false);
+        }
+
+        private static void Signal(object state) { ((TaskCompletionSource<bool>)state).TrySetResult(true); }
+
+        private static void Observe(Task t) { GC.KeepAlive(t.Exception); }
+
+        /// <summary>Marks a fault of an abandoned task observed (no UnobservedTaskException).</summary>
+        private static void ObserveLater(Task task)
+        {
+            task.ContinueWith(Observe, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously).GetType();
+        }
+    }
+
     /// <summary>A request waiting for its reply callback; its GCHandle is the native user_data.</summary>
     internal sealed class PendingRequest
     {

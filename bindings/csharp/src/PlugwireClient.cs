@@ -194,52 +194,64 @@ namespace Plugwire
 
         // ------------------------------------------------------------ requests
 
-        internal async Task<Reply> RequestAsync(Request request)
+        /// <summary>
+        /// Sends a request and waits for its reply. Cancelling (the token) before the call
+        /// sends nothing; cancelling later stops the wait (OperationCanceledException) while
+        /// the request goes on: the command may still reach the toy, or may not. Requests
+        /// keep their order, so a command sent after a cancelled one (a stop) always acts
+        /// after it: a stop sent after a cancel leaves the toy stopped.
+        /// </summary>
+        internal async Task<Reply> RequestAsync(Request request, CancellationToken cancellationToken = default(CancellationToken))
         {
             ThrowIfDisposed();
-            Reply reply = await _core.SendAsync(request).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            Reply reply = await Cancellation.Wait(_core.SendAsync(request), cancellationToken).ConfigureAwait(false);
             if (reply.KindCase == Reply.KindOneofCase.Error) throw PlugwireException.FromError(reply.Error);
             return reply;
         }
 
-        public async Task ConnectEmbeddedAsync(EmbeddedOptions options = null)
+        public async Task ConnectEmbeddedAsync(EmbeddedOptions options = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             options = options ?? new EmbeddedOptions();
-            await RequestAsync(new Request { ConnectEmbedded = options.ToProto(_name) }).ConfigureAwait(false);
+            await RequestAsync(new Request { ConnectEmbedded = options.ToProto(_name) }, cancellationToken).ConfigureAwait(false);
             _connected = true;
         }
 
         /// <summary>Connects to a Buttplug server over websocket, e.g. ws://127.0.0.1:12345.</summary>
-        public async Task ConnectAsync(Uri server)
+        public async Task ConnectAsync(Uri server, CancellationToken cancellationToken = default(CancellationToken))
         {
             if (server == null) throw new ArgumentNullException("server");
-            await RequestAsync(new Request { ConnectWebsocket = new ConnectWebsocket { ClientName = _name, Url = server.ToString() } }).ConfigureAwait(false);
+            await RequestAsync(new Request { ConnectWebsocket = new ConnectWebsocket { ClientName = _name, Url = server.ToString() } }, cancellationToken).ConfigureAwait(false);
             _connected = true;
         }
 
-        public Task StartScanningAsync()
+        public Task StartScanningAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
-            return RequestAsync(new Request { StartScanning = new StartScanning() });
+            return RequestAsync(new Request { StartScanning = new StartScanning() }, cancellationToken);
         }
 
-        public Task StopScanningAsync()
+        public Task StopScanningAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
-            return RequestAsync(new Request { StopScanning = new StopScanning() });
+            return RequestAsync(new Request { StopScanning = new StopScanning() }, cancellationToken);
         }
 
-        public Task StopAllDevicesAsync()
+        public Task StopAllDevicesAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
-            return RequestAsync(new Request { StopAll = new StopAll() });
+            return RequestAsync(new Request { StopAll = new StopAll() }, cancellationToken);
         }
 
-        public Task PingAsync()
+        public Task PingAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
-            return RequestAsync(new Request { Ping = new Ping() });
+            return RequestAsync(new Request { Ping = new Ping() }, cancellationToken);
         }
 
-        public async Task DisconnectAsync()
+        /// <summary>
+        /// Disconnects (the server stops every toy). When not connected (never connected, or
+        /// already disconnected) it throws PlugwireConnectionException (NotConnected), every time.
+        /// </summary>
+        public async Task DisconnectAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
-            await RequestAsync(new Request { Disconnect = new Disconnect() }).ConfigureAwait(false);
+            await RequestAsync(new Request { Disconnect = new Disconnect() }, cancellationToken).ConfigureAwait(false);
             _connected = false;
             lock (_devicesLock) _devices.Clear();
         }
@@ -253,6 +265,7 @@ namespace Plugwire
         /// </summary>
         public int PollEvents(uint timeoutMs = 0)
         {
+            ThrowIfDisposed();
             if (!_core.PullMode) throw new InvalidOperationException("PollEvents needs a client created with pullMode: true");
             int count = 0;
             uint wait = timeoutMs;

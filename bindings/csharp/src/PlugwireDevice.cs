@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Plugwire.Proto;
 
@@ -117,7 +118,7 @@ namespace Plugwire
         public override string ToString() { return Index + ": " + (DisplayName ?? Name); }
 
         /// <summary>Sets every output of this type to the same value, as one batch.</summary>
-        private Task AllOutputs(OutputType type, double value, uint? durationMs = null)
+        private Task AllOutputs(OutputType type, double value, uint? durationMs, CancellationToken cancellationToken)
         {
             var features = Features.Where(f => f.Outputs.Any(o => o.Type == type)).ToArray();
             if (features.Length == 0)
@@ -128,84 +129,85 @@ namespace Plugwire
                 tcs.SetException(error);
                 return tcs.Task;
             }
-            return RunOutputsAsync(features.Select(f => new OutputCommand(f.Index, type, value, durationMs)));
+            return RunOutputsAsync(features.Select(f => new OutputCommand(f.Index, type, value, durationMs)), cancellationToken);
         }
 
-        public Task VibrateAsync(double speed) { return AllOutputs(OutputType.Vibrate, speed); }
+        public Task VibrateAsync(double speed, CancellationToken cancellationToken = default(CancellationToken)) { return AllOutputs(OutputType.Vibrate, speed, null, cancellationToken); }
         /// <summary>-1..1: the sign is the direction.</summary>
-        public Task RotateAsync(double speed) { return AllOutputs(OutputType.Rotate, speed); }
-        public Task OscillateAsync(double speed) { return AllOutputs(OutputType.Oscillate, speed); }
-        public Task ConstrictAsync(double level) { return AllOutputs(OutputType.Constrict, level); }
+        public Task RotateAsync(double speed, CancellationToken cancellationToken = default(CancellationToken)) { return AllOutputs(OutputType.Rotate, speed, null, cancellationToken); }
+        public Task OscillateAsync(double speed, CancellationToken cancellationToken = default(CancellationToken)) { return AllOutputs(OutputType.Oscillate, speed, null, cancellationToken); }
+        public Task ConstrictAsync(double level, CancellationToken cancellationToken = default(CancellationToken)) { return AllOutputs(OutputType.Constrict, level, null, cancellationToken); }
         /// <summary>Moves to a position (0..1) over <paramref name="durationMs"/> (timed position outputs).</summary>
-        public Task PositionAsync(double position, uint durationMs)
+        public Task PositionAsync(double position, uint durationMs, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return AllOutputs(OutputType.HwPositionWithDuration, position, durationMs);
+            return AllOutputs(OutputType.HwPositionWithDuration, position, durationMs, cancellationToken);
         }
 
         /// <summary>Sets one output of one feature.</summary>
-        public Task RunOutputAsync(uint featureIndex, OutputType type, double value, uint? durationMs = null)
+        public Task RunOutputAsync(uint featureIndex, OutputType type, double value, uint? durationMs = null, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return RunOutputAsync(new OutputCommand(featureIndex, type, value, durationMs));
+            return RunOutputAsync(new OutputCommand(featureIndex, type, value, durationMs), cancellationToken);
         }
 
-        public Task RunOutputAsync(OutputCommand command)
+        public Task RunOutputAsync(OutputCommand command, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return _client.RequestAsync(new Request { DeviceOutput = command.ToProto(Index) });
+            return _client.RequestAsync(new Request { DeviceOutput = command.ToProto(Index) }, cancellationToken);
         }
 
         /// <summary>Sets several outputs as one batch (DeviceOutputs): a protocol that packs motors into one packet writes one packet. Nothing is sent if any entry is invalid.</summary>
-        public Task RunOutputsAsync(IEnumerable<OutputCommand> commands)
+        public Task RunOutputsAsync(IEnumerable<OutputCommand> commands, CancellationToken cancellationToken = default(CancellationToken))
         {
+            if (commands == null) throw new ArgumentNullException("commands");
             var request = new DeviceOutputs { DeviceIndex = Index };
             foreach (var c in commands) request.Outputs.Add(c.ToProto(Index));
-            return _client.RequestAsync(new Request { DeviceOutputs = request });
+            return _client.RequestAsync(new Request { DeviceOutputs = request }, cancellationToken);
         }
 
         /// <summary>Reads an input once; the raw value in the input's range.</summary>
-        public async Task<int> ReadInputAsync(uint featureIndex, InputType type)
+        public async Task<int> ReadInputAsync(uint featureIndex, InputType type, CancellationToken cancellationToken = default(CancellationToken))
         {
             var reply = await _client.RequestAsync(new Request
             {
                 DeviceInput = new DeviceInput { DeviceIndex = Index, FeatureIndex = featureIndex, Input = type, Command = InputCommand.Read },
-            }).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             if (reply.KindCase != Reply.KindOneofCase.InputReading)
                 throw new PlugwireServerException(ErrorCode.ServerUnknown, ErrorCategory.Server, "expected an input reading, got " + reply.KindCase);
             return reply.InputReading.Value;
         }
 
         /// <summary>The battery level, 0..1.</summary>
-        public async Task<double> BatteryAsync()
+        public async Task<double> BatteryAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
             var feature = Features.FirstOrDefault(f => f.Inputs.Any(i => i.Type == InputType.Battery));
             if (feature == null)
                 throw new PlugwireRequestException(ErrorCode.Unsupported, ErrorCategory.Request, "device " + Index + " (" + Name + ") has no battery input");
             var input = feature.Inputs.First(i => i.Type == InputType.Battery);
             int max = input.Ranges.Length > 0 && input.Ranges[0].Value > 0 ? input.Ranges[0].Value : 100;
-            int value = await ReadInputAsync(feature.Index, InputType.Battery).ConfigureAwait(false);
+            int value = await ReadInputAsync(feature.Index, InputType.Battery, cancellationToken).ConfigureAwait(false);
             return (double)value / max;
         }
 
         /// <summary>Readings then arrive as <see cref="PlugwireClient.InputReadingReceived"/>.</summary>
-        public Task SubscribeAsync(uint featureIndex, InputType type)
+        public Task SubscribeAsync(uint featureIndex, InputType type, CancellationToken cancellationToken = default(CancellationToken))
         {
             return _client.RequestAsync(new Request
             {
                 DeviceInput = new DeviceInput { DeviceIndex = Index, FeatureIndex = featureIndex, Input = type, Command = InputCommand.Subscribe },
-            });
+            }, cancellationToken);
         }
 
-        public Task UnsubscribeAsync(uint featureIndex, InputType type)
+        public Task UnsubscribeAsync(uint featureIndex, InputType type, CancellationToken cancellationToken = default(CancellationToken))
         {
             return _client.RequestAsync(new Request
             {
                 DeviceInput = new DeviceInput { DeviceIndex = Index, FeatureIndex = featureIndex, Input = type, Command = InputCommand.Unsubscribe },
-            });
+            }, cancellationToken);
         }
 
         /// <summary>Stops every output (and input subscription) of this device.</summary>
-        public Task StopAsync()
+        public Task StopAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
-            return _client.RequestAsync(new Request { StopDevice = new StopDevice { DeviceIndex = Index } });
+            return _client.RequestAsync(new Request { StopDevice = new StopDevice { DeviceIndex = Index } }, cancellationToken);
         }
     }
 }

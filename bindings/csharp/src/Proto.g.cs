@@ -1362,11 +1362,17 @@ namespace Plugwire.Proto
         private string _url = "";
         public string Url { get { return _url; } set { _url = value ?? ""; } }
 
+        public bool NoPing { get; set; }
+
+        public uint PingIntervalMs { get; set; }
+
         /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
         public void WriteTo(ProtoWriter w)
         {
             if (ClientName.Length != 0) w.WriteString(1, ClientName);
             if (Url.Length != 0) w.WriteString(2, Url);
+            if (NoPing) w.WriteBool(3, NoPing);
+            if (PingIntervalMs != 0) w.WriteUInt32(4, PingIntervalMs);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -1382,6 +1388,12 @@ namespace Plugwire.Proto
                         break;
                     case 18:
                         Url = r.ReadString();
+                        break;
+                    case 24:
+                        NoPing = r.ReadBool();
+                        break;
+                    case 32:
+                        PingIntervalMs = r.ReadUInt32();
                         break;
                     default:
                         r.SkipField(tag);
@@ -3536,6 +3548,7 @@ namespace Plugwire.Proto
             ServerDisconnected = 5,
             Error = 6,
             PingTimeout = 7,
+            RequestReply = 10,
             Playback = 15,
         }
 
@@ -3559,6 +3572,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _playback = null;
                     _kindCase = KindOneofCase.DeviceAdded;
                 }
@@ -3585,6 +3599,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _playback = null;
                     _kindCase = KindOneofCase.DeviceRemoved;
                 }
@@ -3611,6 +3626,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _playback = null;
                     _kindCase = KindOneofCase.ScanningFinished;
                 }
@@ -3637,6 +3653,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _playback = null;
                     _kindCase = KindOneofCase.InputReading;
                 }
@@ -3663,6 +3680,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _playback = null;
                     _kindCase = KindOneofCase.ServerDisconnected;
                 }
@@ -3689,6 +3707,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _server_disconnected = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _playback = null;
                     _kindCase = KindOneofCase.Error;
                 }
@@ -3715,10 +3734,38 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _server_disconnected = null;
                     _error = null;
+                    _request_reply = null;
                     _playback = null;
                     _kindCase = KindOneofCase.PingTimeout;
                 }
                 else if (_kindCase == KindOneofCase.PingTimeout)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private RequestReply _request_reply;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public RequestReply RequestReply
+        {
+            get { return _request_reply; }
+            set
+            {
+                _request_reply = value;
+                if (value != null)
+                {
+                    _device_added = null;
+                    _device_removed = null;
+                    _scanning_finished = null;
+                    _input_reading = null;
+                    _server_disconnected = null;
+                    _error = null;
+                    _ping_timeout = null;
+                    _playback = null;
+                    _kindCase = KindOneofCase.RequestReply;
+                }
+                else if (_kindCase == KindOneofCase.RequestReply)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -3742,6 +3789,7 @@ namespace Plugwire.Proto
                     _server_disconnected = null;
                     _error = null;
                     _ping_timeout = null;
+                    _request_reply = null;
                     _kindCase = KindOneofCase.Playback;
                 }
                 else if (_kindCase == KindOneofCase.Playback)
@@ -3761,6 +3809,7 @@ namespace Plugwire.Proto
             if (_server_disconnected != null) w.WriteMessage(5, _server_disconnected);
             if (_error != null) w.WriteMessage(6, _error);
             if (_ping_timeout != null) w.WriteMessage(7, _ping_timeout);
+            if (_request_reply != null) w.WriteMessage(10, _request_reply);
             if (_playback != null) w.WriteMessage(15, _playback);
         }
 
@@ -3821,6 +3870,13 @@ namespace Plugwire.Proto
                         PingTimeout = v;
                         break;
                     }
+                    case 82:
+                    {
+                        var v = RequestReply ?? new RequestReply();
+                        r.ReadMessage(v);
+                        RequestReply = v;
+                        break;
+                    }
                     case 122:
                     {
                         var v = Playback ?? new PlaybackEvent();
@@ -3847,6 +3903,63 @@ namespace Plugwire.Proto
         public static Event Parse(byte[] data)
         {
             var m = new Event();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.RequestReply</summary>
+    public sealed partial class RequestReply : IProtoMessage
+    {
+        public ulong RequestId { get; set; }
+
+        public Reply Reply { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (RequestId != 0) w.WriteUInt64(1, RequestId);
+            if (Reply != null) w.WriteMessage(2, Reply);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        RequestId = r.ReadUInt64();
+                        break;
+                    case 18:
+                    {
+                        var v = Reply ?? new Reply();
+                        r.ReadMessage(v);
+                        Reply = v;
+                        break;
+                    }
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static RequestReply Parse(byte[] data)
+        {
+            var m = new RequestReply();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Plugwire.Proto;
 
@@ -34,45 +35,66 @@ namespace Plugwire
         internal Simulation(PlugwireClient client) { _client = client; }
 
         /// <summary>Adds a toy; returns its address.</summary>
-        public async Task<string> AddDeviceAsync(SimulatedDeviceOptions device)
+        public async Task<string> AddDeviceAsync(SimulatedDeviceOptions device, CancellationToken cancellationToken = default(CancellationToken))
         {
-            var reply = await _client.RequestAsync(new Request { SimulatedAddDevice = new SimulatedAddDevice { Device = device.ToProto() } }).ConfigureAwait(false);
+            if (device == null) throw new ArgumentNullException("device");
+            var reply = await _client.RequestAsync(new Request { SimulatedAddDevice = new SimulatedAddDevice { Device = device.ToProto() } }, cancellationToken).ConfigureAwait(false);
             return reply.SimulatedDeviceAdded != null ? reply.SimulatedDeviceAdded.Address : "";
         }
 
-        public Task<string> AddDeviceAsync(string name)
+        public Task<string> AddDeviceAsync(string name, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return AddDeviceAsync(new SimulatedDeviceOptions(name));
+            if (name == null) throw new ArgumentNullException("name");
+            return AddDeviceAsync(new SimulatedDeviceOptions(name), cancellationToken);
         }
 
         /// <summary>The toy drops out (the client sees it removed).</summary>
-        public Task DropAsync(string address)
+        public Task DropAsync(string address, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return _client.RequestAsync(new Request { SimulatedDrop = new SimulatedDrop { Address = address } });
+            if (address == null) throw new ArgumentNullException("address");
+            return _client.RequestAsync(new Request { SimulatedDrop = new SimulatedDrop { Address = address } }, cancellationToken);
         }
 
         /// <summary>A dropped toy comes back (with its index).</summary>
-        public Task RestoreAsync(string address)
+        public Task RestoreAsync(string address, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return _client.RequestAsync(new Request { SimulatedRestore = new SimulatedRestore { Address = address } });
+            if (address == null) throw new ArgumentNullException("address");
+            return _client.RequestAsync(new Request { SimulatedRestore = new SimulatedRestore { Address = address } }, cancellationToken);
         }
 
         /// <summary>The toy sends a notification on an endpoint someone subscribed to (e.g. "rx").</summary>
-        public Task NotifyAsync(string address, string endpoint, byte[] data)
+        public Task NotifyAsync(string address, string endpoint, byte[] data, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return _client.RequestAsync(new Request { SimulatedNotify = new SimulatedNotify { Address = address, Endpoint = endpoint, Data = data } });
+            if (address == null) throw new ArgumentNullException("address");
+            if (endpoint == null) throw new ArgumentNullException("endpoint");
+            if (data == null) throw new ArgumentNullException("data");
+            return _client.RequestAsync(new Request { SimulatedNotify = new SimulatedNotify { Address = address, Endpoint = endpoint, Data = data } }, cancellationToken);
         }
 
         /// <summary>The next read of an endpoint answers these bytes.</summary>
-        public Task QueueReadAsync(string address, string endpoint, byte[] data)
+        public Task QueueReadAsync(string address, string endpoint, byte[] data, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return _client.RequestAsync(new Request { SimulatedQueueRead = new SimulatedQueueRead { Address = address, Endpoint = endpoint, Data = data } });
+            if (address == null) throw new ArgumentNullException("address");
+            if (endpoint == null) throw new ArgumentNullException("endpoint");
+            if (data == null) throw new ArgumentNullException("data");
+            return _client.RequestAsync(new Request { SimulatedQueueRead = new SimulatedQueueRead { Address = address, Endpoint = endpoint, Data = data } }, cancellationToken);
+        }
+
+        /// <summary>
+        /// Makes the toy's writes fail, hang or lag (<paramref name="delayMs"/> for
+        /// <see cref="WriteFault.Delay"/>); <see cref="WriteFault.None"/> heals it.
+        /// </summary>
+        public Task SetWriteFaultAsync(string address, WriteFault fault, uint delayMs = 0, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (address == null) throw new ArgumentNullException("address");
+            return _client.RequestAsync(new Request { SimulatedSetWriteFault = new SimulatedSetWriteFault { Address = address, Fault = fault, DelayMs = delayMs } }, cancellationToken);
         }
 
         /// <summary>Everything the toy received, oldest first; <paramref name="clear"/> forgets it afterwards.</summary>
-        public async Task<SimulatedRecord[]> WriteLogAsync(string address, bool clear = false)
+        public async Task<SimulatedRecord[]> WriteLogAsync(string address, bool clear = false, CancellationToken cancellationToken = default(CancellationToken))
         {
-            var reply = await _client.RequestAsync(new Request { SimulatedWriteLog = new SimulatedWriteLog { Address = address, Clear = clear } }).ConfigureAwait(false);
+            if (address == null) throw new ArgumentNullException("address");
+            var reply = await _client.RequestAsync(new Request { SimulatedWriteLog = new SimulatedWriteLog { Address = address, Clear = clear } }, cancellationToken).ConfigureAwait(false);
             if (reply.WriteLog == null) return new SimulatedRecord[0];
             return reply.WriteLog.Records.Select(r => new SimulatedRecord(r)).ToArray();
         }

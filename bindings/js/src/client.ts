@@ -2,7 +2,7 @@
 // the C ABI (protobuf requests in, replies and events out through callbacks).
 
 import { EventEmitter } from "node:events";
-import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 
 import {
   ClientClosedError,
@@ -13,11 +13,10 @@ import {
   errorFromCode,
 } from "./errors.js";
 import {
-  EventSchema,
   RecordKind,
-  ReplySchema,
   RequestSchema,
   type Device as DeviceMessage,
+  type Event,
   type Reply,
 } from "./gen/plugwire_pb.js";
 import { NativeClient } from "./native.js";
@@ -25,6 +24,26 @@ import { PlugwireDevice, type InputReading } from "./device.js";
 
 type RequestInit = MessageInitShape<typeof RequestSchema>;
 type RequestKind = NonNullable<RequestInit["kind"]>;
+
+/**
+ * Options every promise-returning method takes last. `signal`: an AbortSignal; aborted
+ * before the call, nothing is sent; aborted later, the promise rejects with the signal's
+ * reason while the request goes on (the command may still reach the toy). Requests keep
+ * their order, so a stop sent after an aborted command acts after it.
+ */
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+function checkSignal(options: RequestOptions | undefined): AbortSignal | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object") throw new TypeError("options must be an object like { signal }");
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError("options.signal must be an AbortSignal");
+  }
+  return signal;
+}
 
 /** A simulated toy for `connectEmbedded({ simulatedDevices })` or `simulation.addDevice`. */
 export interface SimulatedDeviceOptions {
@@ -40,7 +59,7 @@ export interface SimulatedDeviceOptions {
   serialPort?: string;
 }
 
-export interface EmbeddedOptions {
+export interface EmbeddedOptions extends RequestOptions {
   clientName?: string;
   serverName?: string;
   /** Ping watchdog in ms (0: off). The library pings for the client. */
@@ -120,23 +139,18 @@ function bytesOf(data: Uint8Array | string): Uint8Array {
   return typeof data === "string" ? new TextEncoder().encode(data) : data;
 }
 
-/** How long the 'exit' hook lets the library stop the devices of a client it cannot free. */
-const EXIT_GRACE_MS = 250;
-
-/** Open clients, disconnected by the process 'exit' hook if still open then. */
+/** Open clients, freed by the process 'exit' hook if still open then. */
 const openClients = new Set<PlugwireClient>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
+  // No library thread ever calls into JS (the binding pulls), so freeing here, on the JS
+  // thread, never waits on JS: the library disconnects (the server stops every device)
+  // and releases the client, whatever was in flight.
   process.on("exit", () => {
-    const disconnect = toBinary(RequestSchema, create(RequestSchema, { kind: { case: "disconnect", value: {} } }));
-    let abandoned = false;
-    for (const client of [...openClients].reverse()) abandoned = !client.closeAtExit(disconnect) || abandoned;
-    // A client that could not be freed got a fire-and-forget Disconnect, run on the
-    // library's threads: give it a bounded moment to stop the devices.
-    if (abandoned) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EXIT_GRACE_MS);
+    for (const client of [...openClients].reverse()) client.closeAtExit();
   });
 }
 
@@ -157,7 +171,6 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   private _connected = false;
   private _isScanning = false;
   private closing: Promise<void> | undefined;
-  private keepAlive: NodeJS.Timeout | undefined;
   private refed = true;
 
   constructor(name = "plugwire") {
@@ -184,64 +197,52 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   /** Lets Node exit while this client is open (like `socket.unref()`). */
   unref(): this {
     this.refed = false;
-    this.keepAlive?.unref();
+    this.native?.unref();
     return this;
   }
 
   /** Keeps Node running while this client is open (the default). */
   ref(): this {
     this.refed = true;
-    this.keepAlive?.ref();
+    this.native?.ref();
     return this;
   }
 
   private ensureNative(): NativeClient {
     if (this.closing) throw new ClientClosedError("the client is closed");
     if (!this.native) {
-      this.native = new NativeClient((payload) => this.onNativeEvent(payload));
+      // The native client's event source (a socket libuv watches) is what keeps the
+      // event loop alive while the client is open, unless unref()'d.
+      this.native = new NativeClient((event) => this.onNativeEvent(event));
+      if (!this.refed) this.native.unref();
       openClients.add(this);
       installExitHook();
-      // An interval with nothing to do: the handle that keeps the event loop alive.
-      this.keepAlive = setInterval(() => {}, 1 << 30);
-      if (!this.refed) this.keepAlive.unref();
     }
     return this.native;
   }
 
   /** Sends one request and resolves with its reply (rejects with the reply's error). */
-  request(kind: RequestKind): Promise<Reply> {
+  request(kind: RequestKind, options?: RequestOptions): Promise<Reply> {
     let native: NativeClient;
+    let signal: AbortSignal | undefined;
     try {
+      signal = checkSignal(options);
       native = this.ensureNative();
     } catch (e) {
       return Promise.reject(e);
     }
     const bytes = toBinary(RequestSchema, create(RequestSchema, { kind }));
-    return new Promise<Reply>((resolve, reject) => {
-      native.request(
-        bytes,
-        (payload) => {
-          let reply: Reply;
-          try {
-            reply = fromBinary(ReplySchema, payload);
-          } catch (e) {
-            reject(new PlugwireError(`undecodable reply: ${(e as Error).message}`));
-            return;
-          }
-          if (reply.kind.case === "error") {
-            const err = reply.kind.value;
-            reject(errorFromCode(err.code, err.category, err.message));
-          } else {
-            resolve(reply);
-          }
-        },
-        reject,
-      );
+    return native.request(bytes, signal).then((reply) => {
+      if (reply.kind.case === "error") {
+        const err = reply.kind.value;
+        throw errorFromCode(err.code, err.category, err.message);
+      }
+      return reply;
     });
   }
 
-  private async requestOk(kind: RequestKind): Promise<void> {
-    await this.request(kind);
+  private async requestOk(kind: RequestKind, options?: RequestOptions): Promise<void> {
+    await this.request(kind, options);
   }
 
   /** Starts a server inside the library (simulated toys, Bluetooth LE, serial...) and connects to it. */
@@ -265,14 +266,14 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
             ? undefined
             : { case: "defaultMessageGapMs", value: options.defaultMessageGapMs },
       },
-    });
+    }, options);
     await this.afterConnect();
   }
 
   /** Connects to a Buttplug server over websocket, e.g. "ws://127.0.0.1:12345". */
-  async connect(url: string): Promise<void> {
-    if (typeof url !== "string") throw new InvalidArgumentError("connect(url) takes the server's ws:// address");
-    await this.requestOk({ case: "connectWebsocket", value: { clientName: this.name, url } });
+  async connect(url: string, options?: RequestOptions): Promise<void> {
+    if (typeof url !== "string") throw new TypeError("connect(url) takes the server's ws:// address");
+    await this.requestOk({ case: "connectWebsocket", value: { clientName: this.name, url } }, options);
     await this.afterConnect();
   }
 
@@ -287,29 +288,52 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     }
   }
 
-  async startScanning(): Promise<void> {
-    await this.requestOk({ case: "startScanning", value: {} });
+  /**
+   * Asks the server for its device list (RequestDeviceList on the wire) and brings
+   * `devices` in line with it ('deviceadded' / 'deviceremoved' for the differences).
+   */
+  async refreshDevices(options?: RequestOptions): Promise<PlugwireDevice[]> {
+    const reply = await this.request({ case: "requestDeviceList", value: {} }, options);
+    if (reply.kind.case !== "deviceList") return [...this.devices.values()];
+    const listed = new Set(reply.kind.value.devices.map((d) => d.index));
+    for (const [index, device] of [...this.devices]) {
+      if (!listed.has(index)) {
+        this.devices.delete(index);
+        this.emit("deviceremoved", device);
+      }
+    }
+    for (const d of reply.kind.value.devices) {
+      const device = this.addDevice(d);
+      if (device) this.emit("deviceadded", device);
+    }
+    return reply.kind.value.devices.map((d) => this.devices.get(d.index)!).filter((d) => d !== undefined);
+  }
+
+  async startScanning(options?: RequestOptions): Promise<void> {
+    await this.requestOk({ case: "startScanning", value: {} }, options);
     this._isScanning = true;
   }
 
-  async stopScanning(): Promise<void> {
-    await this.requestOk({ case: "stopScanning", value: {} });
+  async stopScanning(options?: RequestOptions): Promise<void> {
+    await this.requestOk({ case: "stopScanning", value: {} }, options);
     this._isScanning = false;
   }
 
   /** Stops every device. */
-  async stopAllDevices(): Promise<void> {
-    await this.requestOk({ case: "stopAll", value: {} });
+  async stopAllDevices(options?: RequestOptions): Promise<void> {
+    await this.requestOk({ case: "stopAll", value: {} }, options);
   }
 
-  async ping(): Promise<void> {
-    await this.requestOk({ case: "ping", value: {} });
+  async ping(options?: RequestOptions): Promise<void> {
+    await this.requestOk({ case: "ping", value: {} }, options);
   }
 
-  /** Disconnects (the server stops every device); the client can connect again. */
-  async disconnect(): Promise<void> {
-    if (!this._connected) return;
-    await this.requestOk({ case: "disconnect", value: {} });
+  /**
+   * Disconnects (the server stops every device); the client can connect again. When not
+   * connected (never, or already disconnected) it rejects with NotConnectedError, every time.
+   */
+  async disconnect(options?: RequestOptions): Promise<void> {
+    await this.requestOk({ case: "disconnect", value: {} }, options);
     this.lostConnection(true);
   }
 
@@ -320,11 +344,20 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   close(): Promise<void> {
     if (this.closing) return this.closing;
     const native = this.native;
+    const dropped = () => new ClientClosedError("the client was closed before the reply came");
     this.closing = (async () => {
-      if (native) {
-        await native.free(() => new ClientClosedError("the client was closed before the reply came"));
+      if (native?.open && this._connected) {
+        // Stop the devices first without blocking the JS thread; the free below is then
+        // quick. (Free alone would also disconnect, on this thread, within 5 s.)
+        try {
+          await native.request(toBinary(RequestSchema, create(RequestSchema, { kind: { case: "disconnect", value: {} } })));
+        } catch {
+          // not connected any more, or abandoned: free does what remains
+        }
       }
+      const closed = native?.free(dropped);
       this.released();
+      await closed;
     })();
     return this.closing;
   }
@@ -333,22 +366,16 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     await this.close();
   }
 
-  /**
-   * @internal The process 'exit' hook (see NativeClient.closeAtExit). Returns false when
-   * the native client could only be disconnected, not freed.
-   */
-  closeAtExit(disconnect: Uint8Array): boolean {
-    if (!this.native || this.closing) return true;
+  /** @internal The process 'exit' hook: frees the native client on the JS thread. */
+  closeAtExit(): void {
+    if (!this.native || this.closing) return;
     this.closing = Promise.resolve();
-    const freed = this.native.closeAtExit(disconnect);
+    void this.native.free(() => new ClientClosedError("the process exited before the reply came"));
     this.released();
-    return freed;
   }
 
   private released(): void {
     openClients.delete(this);
-    if (this.keepAlive) clearInterval(this.keepAlive);
-    this.keepAlive = undefined;
     this._connected = false;
     this._isScanning = false;
   }
@@ -375,17 +402,10 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     else process.emitWarning(`plugwire: ${error.message}`, { code: `PLUGWIRE_${ErrorCode[error.code]}` });
   }
 
-  private onNativeEvent(payload: Uint8Array): void {
-    // Runs inside koffi's relay of the library's callback: decode, and hand the event to
-    // the listeners in a microtask, so the library's callback thread is released at once
-    // and a listener's exception is an ordinary uncaught exception, not a native one.
-    let event;
-    try {
-      event = fromBinary(EventSchema, payload);
-    } catch (e) {
-      queueMicrotask(() => this.reportError(new PlugwireError(`undecodable event: ${(e as Error).message}`)));
-      return;
-    }
+  private onNativeEvent(event: Event): void {
+    // Called while the native queue is drained: the listeners run in a microtask, so the
+    // drain completes whatever they do, and a listener's exception is an ordinary uncaught
+    // exception.
     queueMicrotask(() => {
       if (this.closing) return;
       const kind = event.kind;
@@ -440,37 +460,37 @@ export class Simulation {
   constructor(private readonly client: PlugwireClient) {}
 
   /** Adds a simulated toy ("NAME", "NAME@ADDRESS" or options); it is found at the next scan. Resolves with its address. */
-  async addDevice(device: string | SimulatedDeviceOptions): Promise<string> {
-    const reply = await this.client.request({ case: "simulatedAddDevice", value: { device: simulatedDevice(device) } });
+  async addDevice(device: string | SimulatedDeviceOptions, requestOptions?: RequestOptions): Promise<string> {
+    const reply = await this.client.request({ case: "simulatedAddDevice", value: { device: simulatedDevice(device) } }, requestOptions);
     return reply.kind.case === "simulatedDeviceAdded" ? reply.kind.value.address : "";
   }
 
   /** The toy sends a notification on an endpoint (e.g. a sensor reading). */
-  async notify(address: string, endpoint: string, data: Uint8Array | string): Promise<void> {
-    await this.client.request({ case: "simulatedNotify", value: { address, endpoint, data: bytesOf(data) } });
+  async notify(address: string, endpoint: string, data: Uint8Array | string, requestOptions?: RequestOptions): Promise<void> {
+    await this.client.request({ case: "simulatedNotify", value: { address, endpoint, data: bytesOf(data) } }, requestOptions);
   }
 
   /** Queues the answer to the toy's next read of an endpoint. */
-  async queueRead(address: string, endpoint: string, data: Uint8Array | string): Promise<void> {
-    await this.client.request({ case: "simulatedQueueRead", value: { address, endpoint, data: bytesOf(data) } });
+  async queueRead(address: string, endpoint: string, data: Uint8Array | string, requestOptions?: RequestOptions): Promise<void> {
+    await this.client.request({ case: "simulatedQueueRead", value: { address, endpoint, data: bytesOf(data) } }, requestOptions);
   }
 
   /** The toy goes out of range (its device is removed). */
-  async drop(address: string): Promise<void> {
-    await this.client.request({ case: "simulatedDrop", value: { address } });
+  async drop(address: string, requestOptions?: RequestOptions): Promise<void> {
+    await this.client.request({ case: "simulatedDrop", value: { address } }, requestOptions);
   }
 
   /** The toy comes back. */
-  async restore(address: string): Promise<void> {
-    await this.client.request({ case: "simulatedRestore", value: { address } });
+  async restore(address: string, requestOptions?: RequestOptions): Promise<void> {
+    await this.client.request({ case: "simulatedRestore", value: { address } }, requestOptions);
   }
 
   /** What the toy received, in order; `clear` forgets it afterwards. */
-  async writeLog(address: string, options: { clear?: boolean } = {}): Promise<WriteRecord[]> {
+  async writeLog(address: string, options: { clear?: boolean } & RequestOptions = {}): Promise<WriteRecord[]> {
     const reply = await this.client.request({
       case: "simulatedWriteLog",
       value: { address, clear: options.clear ?? false },
-    });
+    }, options);
     if (reply.kind.case !== "writeLog") return [];
     return reply.kind.value.records.map((r) => ({
       kind: RECORD_KINDS[r.kind] ?? "unspecified",
@@ -483,7 +503,7 @@ export class Simulation {
   }
 
   /** The texts of the writes only (what the toy was told to do). */
-  async writes(address: string, options: { clear?: boolean } = {}): Promise<string[]> {
+  async writes(address: string, options: { clear?: boolean } & RequestOptions = {}): Promise<string[]> {
     return (await this.writeLog(address, options)).filter((r) => r.kind === "write").map((r) => r.text);
   }
 }

@@ -8,7 +8,7 @@ import {
   type Device as DeviceMessage,
   type Feature,
 } from "./gen/plugwire_pb.js";
-import type { PlugwireClient } from "./client.js";
+import type { PlugwireClient, RequestOptions } from "./client.js";
 
 export { InputCommand, InputType, OutputType };
 
@@ -125,12 +125,12 @@ export class PlugwireDevice {
   }
 
   /** Sets one output (on every feature that has it, unless `featureIndex` is given). */
-  async runOutput(command: OutputCommand): Promise<void> {
+  async runOutput(command: OutputCommand, options?: RequestOptions): Promise<void> {
     const outputs = this.outputMessages(command);
     if (outputs.length === 1) {
-      await this.client.request({ case: "deviceOutput", value: outputs[0] });
+      await this.client.request({ case: "deviceOutput", value: outputs[0] }, options);
     } else {
-      await this.client.request({ case: "deviceOutputs", value: { deviceIndex: this.index, outputs } });
+      await this.client.request({ case: "deviceOutputs", value: { deviceIndex: this.index, outputs } }, options);
     }
   }
 
@@ -139,46 +139,46 @@ export class PlugwireDevice {
    * together (a protocol that packs motors into one packet writes one packet), and
    * nothing is sent if any entry is invalid.
    */
-  async runOutputs(commands: OutputCommand[]): Promise<void> {
+  async runOutputs(commands: OutputCommand[], options?: RequestOptions): Promise<void> {
     if (!Array.isArray(commands) || commands.length === 0) {
       throw new InvalidArgumentError("runOutputs takes a non-empty array of output commands");
     }
     const outputs = commands.flatMap((c) => this.outputMessages(c));
-    await this.client.request({ case: "deviceOutputs", value: { deviceIndex: this.index, outputs } });
+    await this.client.request({ case: "deviceOutputs", value: { deviceIndex: this.index, outputs } }, options);
   }
 
   /** Vibrates every vibrating feature (or one), 0..1. */
-  vibrate(value: number, featureIndex?: number): Promise<void> {
-    return this.runOutput({ type: OutputType.VIBRATE, value, featureIndex });
+  vibrate(value: number, featureIndex?: number, options?: RequestOptions): Promise<void> {
+    return this.runOutput({ type: OutputType.VIBRATE, value, featureIndex }, options);
   }
 
   /** Rotates, -1..1: the sign is the direction where the device has one. */
-  rotate(value: number, featureIndex?: number): Promise<void> {
-    return this.runOutput({ type: OutputType.ROTATE, value, featureIndex });
+  rotate(value: number, featureIndex?: number, options?: RequestOptions): Promise<void> {
+    return this.runOutput({ type: OutputType.ROTATE, value, featureIndex }, options);
   }
 
   /** Oscillates (thrusts, strokes at a speed), 0..1. */
-  oscillate(value: number, featureIndex?: number): Promise<void> {
-    return this.runOutput({ type: OutputType.OSCILLATE, value, featureIndex });
+  oscillate(value: number, featureIndex?: number, options?: RequestOptions): Promise<void> {
+    return this.runOutput({ type: OutputType.OSCILLATE, value, featureIndex }, options);
   }
 
   /** Constricts (air pump, suction), 0..1. */
-  constrict(value: number, featureIndex?: number): Promise<void> {
-    return this.runOutput({ type: OutputType.CONSTRICT, value, featureIndex });
+  constrict(value: number, featureIndex?: number, options?: RequestOptions): Promise<void> {
+    return this.runOutput({ type: OutputType.CONSTRICT, value, featureIndex }, options);
   }
 
   /**
    * Moves to a position, 0..1. With `durationMs` it is a timed move (the device gets
    * there in that time: OutputType.HW_POSITION_WITH_DURATION); without, the position output.
    */
-  position(value: number, durationMs?: number, featureIndex?: number): Promise<void> {
+  position(value: number, durationMs?: number, featureIndex?: number, options?: RequestOptions): Promise<void> {
     return durationMs === undefined
-      ? this.runOutput({ type: OutputType.POSITION, value, featureIndex })
-      : this.runOutput({ type: OutputType.HW_POSITION_WITH_DURATION, value, durationMs, featureIndex });
+      ? this.runOutput({ type: OutputType.POSITION, value, featureIndex }, options)
+      : this.runOutput({ type: OutputType.HW_POSITION_WITH_DURATION, value, durationMs, featureIndex }, options);
   }
 
   /** Stops the device (every output to zero except positions; subscriptions end), or one feature. */
-  async stop(featureIndex?: number): Promise<void> {
+  async stop(featureIndex?: number, options?: RequestOptions): Promise<void> {
     await this.client.request({
       case: "stopDevice",
       value: {
@@ -188,7 +188,7 @@ export class PlugwireDevice {
             ? undefined
             : { case: "featureIndex", value: checkIndex(featureIndex, "featureIndex") },
       },
-    });
+    }, options);
   }
 
   private inputFeature(type: InputType, featureIndex: number | undefined): number {
@@ -200,16 +200,16 @@ export class PlugwireDevice {
     return found[0].index;
   }
 
-  private async input(type: InputType, command: InputCommand, featureIndex?: number) {
+  private async input(type: InputType, command: InputCommand, featureIndex?: number, options?: RequestOptions) {
     return this.client.request({
       case: "deviceInput",
       value: { deviceIndex: this.index, featureIndex: this.inputFeature(type, featureIndex), input: type, command },
-    });
+    }, options);
   }
 
   /** Reads an input once: the raw value, in the input's range. */
-  async read(type: InputType, featureIndex?: number): Promise<number> {
-    const reply = await this.input(type, InputCommand.READ, featureIndex);
+  async read(type: InputType, featureIndex?: number, options?: RequestOptions): Promise<number> {
+    const reply = await this.input(type, InputCommand.READ, featureIndex, options);
     if (reply.kind.case !== "inputReading") {
       throw new PlugwireError(`expected an input reading, the library answered ${String(reply.kind.case)}`);
     }
@@ -217,21 +217,21 @@ export class PlugwireDevice {
   }
 
   /** The battery level, 0..1 (the reading divided by the top of its range). */
-  async battery(): Promise<number> {
+  async battery(options?: RequestOptions): Promise<number> {
     const featureIndex = this.inputFeature(InputType.BATTERY, undefined);
-    const value = await this.read(InputType.BATTERY, featureIndex);
+    const value = await this.read(InputType.BATTERY, featureIndex, options);
     const spec = this.features.find((f) => f.index === featureIndex)?.inputs.find((i) => i.type === InputType.BATTERY);
     const top = spec?.ranges[0]?.max ?? 100;
     return top > 0 ? value / top : value;
   }
 
   /** Subscribes to an input: readings arrive as the client's 'inputreading' events. */
-  async subscribe(type: InputType, featureIndex?: number): Promise<void> {
-    await this.input(type, InputCommand.SUBSCRIBE, featureIndex);
+  async subscribe(type: InputType, featureIndex?: number, options?: RequestOptions): Promise<void> {
+    await this.input(type, InputCommand.SUBSCRIBE, featureIndex, options);
   }
 
-  async unsubscribe(type: InputType, featureIndex?: number): Promise<void> {
-    await this.input(type, InputCommand.UNSUBSCRIBE, featureIndex);
+  async unsubscribe(type: InputType, featureIndex?: number, options?: RequestOptions): Promise<void> {
+    await this.input(type, InputCommand.UNSUBSCRIBE, featureIndex, options);
   }
 }
 

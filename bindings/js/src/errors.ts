@@ -36,6 +36,8 @@ export const Status = {
   TIMEOUT: 5,
   CLIENT_CLOSED: 6,
   RUNTIME_FAILED: 7,
+  BUSY: 8,
+  UNSUPPORTED: 9,
 } as const;
 
 export class PlugwireError extends Error {

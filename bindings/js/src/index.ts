@@ -2,11 +2,11 @@
 // C library. See README.md.
 
 export { PlugwireClient, Simulation } from "./client.js";
-export type { EmbeddedOptions, PlugwireClientEvents, SimulatedDeviceOptions, WriteRecord } from "./client.js";
+export type { EmbeddedOptions, PlugwireClientEvents, RequestOptions, SimulatedDeviceOptions, WriteRecord } from "./client.js";
 export { PlugwireDevice, InputCommand, InputType, OutputType } from "./device.js";
 export type { InputReading, OutputCommand } from "./device.js";
 export * from "./errors.js";
-export { ABI_VERSION, callbacksRegistered, candidatePaths, library, libraryFileName, platformTag } from "./native.js";
+export { ABI_VERSION, callbacksRegistered, nativeClientsOpen, candidatePaths, library, libraryFileName, platformTag } from "./native.js";
 
 import { library } from "./native.js";
 

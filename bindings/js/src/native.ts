@@ -1,23 +1,29 @@
 // The C ABI through koffi: finding and loading the library, every function declaration
-// (all of them are in this file, so a signature change is a one-line edit here), and the
-// routing of the library's callbacks to JS.
+// (all of them are in this file, so a signature change is a one-line edit here), and how
+// replies and events reach JS.
 //
-// Threads. The library calls a client's callbacks on that client's own callback thread.
-// koffi relays such a call to the JS thread and blocks the native thread until the JS
-// function has returned. So the JS thread must never wait on the library while a callback
-// may be pending: every ABI function that can block (plugwire_client_free, which waits for
-// a running callback; plugwire_shutdown) is called through koffi's `.async`, on a libuv
-// worker thread. The process 'exit' hook is the exception (NativeClient.closeAtExit).
+// Threads. No library thread ever calls into JS, and no koffi call is ever left running
+// on a libuv worker: both would abort the process when a worker_thread is terminated or
+// Node tears down (koffi's relay or an async call's completion then throws into a dead
+// environment). So the binding pulls, as deltachat's Node binding does: every request
+// goes out with `plugwire_client_submit`, whose reply is queued with the events; the
+// library's event descriptor (`plugwire_client_event_fd`, a socket watched by libuv like
+// any other) becomes readable when something is queued, and the JS thread then takes
+// everything with `plugwire_client_next_event(timeout 0)`, which never blocks. On
+// Windows, which has no such descriptor, a timer polls the queue every few milliseconds.
 //
-// Callbacks. Two koffi callbacks are registered, one for events and one for replies; the
-// `user_data` the library hands back is a plain integer (a client id or a request id),
-// looked up in the maps below. They are registered while at least one client is open and
-// unregistered once the last client has been freed (after plugwire_client_free returns no
-// callback of that client runs, so none can reach an unregistered trampoline).
+// So `plugwire_client_free` on the JS thread never waits on JS: close(), the process
+// 'exit' hook and an uncaught exception all free synchronously. A terminated worker
+// cannot free: libuv closes its socket, and the library then abandons the client (its
+// connection is disconnected and the server stops every device).
 
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import koffi from "koffi";
+import { create, fromBinary } from "@bufbuild/protobuf";
+
+import { EventSchema, ReplySchema, type Event, type Reply } from "./gen/plugwire_pb.js";
 
 import { LibraryNotFoundError, NativeError, Status, errorFromStatus } from "./errors.js";
 
@@ -78,9 +84,6 @@ export function candidatePaths(): string[] {
 
 // ------------------------------------------------------------------ the declarations
 
-const CallbackProto = koffi.proto(
-  "void PlugwireCallback(uintptr_t user_data, const uint8_t *data, size_t len)",
-);
 const ClientType = koffi.opaque("PlugwireClient");
 const ClientPtr = koffi.pointer(ClientType);
 
@@ -90,19 +93,18 @@ export interface Library {
   version(): string;
   abiVersion(): number;
   lastErrorMessage(): string;
-  /** `plugwire_client_new(PlugwireCallback, void *user_data, PlugwireClient **out)` */
-  clientNew(eventCallback: unknown, userData: number, out: unknown[]): number;
-  /** `plugwire_client_request(const PlugwireClient *, const uint8_t *, size_t, PlugwireCallback, void *)` */
-  clientRequest(client: unknown, request: Uint8Array, len: number, replyCallback: unknown, userData: number): number;
-  /**
-   * `plugwire_client_free(PlugwireClient *)` on the JS thread: only from the process
-   * 'exit' hook, and only when no reply can be waiting for the JS thread.
-   */
-  clientFreeSync(client: unknown): number;
-  /** `plugwire_client_free(PlugwireClient *)` on a libuv worker thread. */
-  clientFreeAsync(client: unknown): Promise<number>;
-  /** `plugwire_shutdown(uint32_t timeout_ms)` on a libuv worker thread. */
-  shutdownAsync(timeoutMs: number): Promise<number>;
+  /** `plugwire_client_new(NULL, NULL, PlugwireClient **out)`: pull mode. */
+  clientNew(out: unknown[]): number;
+  /** `plugwire_client_submit(const PlugwireClient *, const uint8_t *, size_t, uint64_t request_id)` */
+  clientSubmit(client: unknown, request: Uint8Array, len: number, requestId: number): number;
+  /** `plugwire_client_next_event(client, 0, &buf, &len)`: never blocks. */
+  nextEvent(client: unknown, out: unknown[], outLen: number[]): number;
+  /** `plugwire_buffer_free(uint8_t *, size_t)` */
+  bufferFree(buffer: unknown, len: number): number;
+  /** `plugwire_client_event_fd(client, int *out_fd)` (PLUGWIRE_STATUS_UNSUPPORTED on Windows). */
+  eventFd(client: unknown, out: number[]): number;
+  /** `plugwire_client_free(PlugwireClient *)`; never waits on JS (no callbacks). */
+  clientFree(client: unknown): number;
 }
 
 function declare(file: string): Library {
@@ -115,34 +117,34 @@ function declare(file: string): Library {
   const version = lib.func("const char *plugwire_version(void)");
   const abiVersion = lib.func("uint32_t plugwire_abi_version(void)");
   const lastError = lib.func("const char *plugwire_last_error_message(void)");
-  // user_data is declared uintptr_t (pointer-sized): the library never dereferences it.
   const clientNew = lib.func(
-    "int plugwire_client_new(PlugwireCallback *event_callback, uintptr_t event_user_data, _Out_ PlugwireClient **out_client)",
+    "int plugwire_client_new(void *event_callback, void *event_user_data, _Out_ PlugwireClient **out_client)",
   );
-  const clientRequest = lib.func(
-    "int plugwire_client_request(const PlugwireClient *client, const uint8_t *request, size_t request_len, PlugwireCallback *reply_callback, uintptr_t reply_user_data)",
+  const clientSubmit = lib.func(
+    "int plugwire_client_submit(const PlugwireClient *client, const uint8_t *request, size_t request_len, uint64_t request_id)",
   );
+  const nextEvent = lib.func(
+    "int plugwire_client_next_event(const PlugwireClient *client, uint32_t timeout_ms, _Out_ void **out_event, _Out_ size_t *out_len)",
+  );
+  const bufferFree = lib.func("int plugwire_buffer_free(void *buffer, size_t len)");
+  const eventFd = lib.func("int plugwire_client_event_fd(const PlugwireClient *client, _Out_ int *out_fd)");
   const clientFree = lib.func("int plugwire_client_free(PlugwireClient *client)");
-  const shutdown = lib.func("int plugwire_shutdown(uint32_t timeout_ms)");
 
   const abi = abiVersion() as number;
   if (abi !== ABI_VERSION) {
     throw new LibraryNotFoundError(`${file} implements plugwire ABI ${abi}; this package needs ABI ${ABI_VERSION}`);
   }
-  const viaWorker = (fn: koffi.KoffiFunction, ...args: unknown[]): Promise<number> =>
-    new Promise((resolve, reject) => {
-      fn.async(...args, (err: unknown, status: number) => (err ? reject(err) : resolve(status)));
-    });
   return {
     path: file,
     version: () => version() as string,
     abiVersion: () => abi,
     lastErrorMessage: () => (lastError() as string | null) ?? "",
-    clientNew: (cb, ud, out) => clientNew(cb, ud, out) as number,
-    clientRequest: (client, req, len, cb, ud) => clientRequest(client, req, len, cb, ud) as number,
-    clientFreeSync: (client) => clientFree(client) as number,
-    clientFreeAsync: (client) => viaWorker(clientFree, client),
-    shutdownAsync: (timeoutMs) => viaWorker(shutdown, timeoutMs),
+    clientNew: (out) => clientNew(null, null, out) as number,
+    clientSubmit: (client, req, len, id) => clientSubmit(client, req, len, id) as number,
+    nextEvent: (client, out, outLen) => nextEvent(client, 0, out, outLen) as number,
+    bufferFree: (buffer, len) => bufferFree(buffer, len) as number,
+    eventFd: (client, out) => eventFd(client, out) as number,
+    clientFree: (client) => clientFree(client) as number,
   };
 }
 
@@ -177,169 +179,178 @@ export function check(status: number, what: string): void {
   throw errorFromStatus(status, detail ? `${what}: ${detail}` : what);
 }
 
-// ------------------------------------------------------------------ callback routing
+// ------------------------------------------------------------------ pulling
 
-export type Handler = (payload: Uint8Array) => void;
-
-const events = new Map<number, Handler>();
-const replies = new Map<number, Handler>();
-let nextId = 1;
-
-let eventTrampoline: koffi.IKoffiRegisteredCallback | undefined;
-let replyTrampoline: koffi.IKoffiRegisteredCallback | undefined;
-/** Native clients created and not yet freed; the trampolines live while this is > 0. */
+/** Native clients created and not yet freed. */
 let liveClients = 0;
 
-function copyOut(data: unknown, len: number): Uint8Array {
-  if (!len || data === null) return new Uint8Array(0);
-  // A copy, never a view of the library's buffer: it is borrowed for the callback only
-  // (and Electron forbids external buffers).
-  return new Uint8Array(koffi.view(data, len)).slice();
-}
+/** How often the queue is polled where there is no event descriptor (Windows). */
+const POLL_MS = 4;
 
-function register(): void {
-  if (eventTrampoline) return;
-  eventTrampoline = koffi.register(
-    (userData: number | bigint, data: unknown, len: number | bigint) => {
-      const handler = events.get(Number(userData));
-      if (handler) handler(copyOut(data, Number(len)));
-    },
-    koffi.pointer(CallbackProto),
-  );
-  replyTrampoline = koffi.register(
-    (userData: number | bigint, data: unknown, len: number | bigint) => {
-      const id = Number(userData);
-      const handler = replies.get(id);
-      replies.delete(id);
-      if (handler) handler(copyOut(data, Number(len)));
-    },
-    koffi.pointer(CallbackProto),
-  );
-}
-
-function unregisterIfIdle(): void {
-  if (liveClients > 0 || !eventTrampoline) return;
-  koffi.unregister(eventTrampoline);
-  koffi.unregister(replyTrampoline!);
-  eventTrampoline = undefined;
-  replyTrampoline = undefined;
-}
-
-/** Whether the two trampolines are registered with koffi (tests). */
+/**
+ * Whether any library callback is registered with koffi: never, since the binding pulls
+ * (kept for compatibility; always false).
+ */
 export function callbacksRegistered(): boolean {
-  return eventTrampoline !== undefined;
+  return false;
 }
 
-/** A native client handle with its event route. */
+/** Native clients created and not yet freed (tests). */
+export function nativeClientsOpen(): number {
+  return liveClients;
+}
+
+interface Pending {
+  resolve: (reply: Reply) => void;
+  reject: (error: Error) => void;
+}
+
+/** A native client handle: its requests in flight and the route of its events. */
 export class NativeClient {
   private handle: unknown;
-  private readonly eventId: number;
-  private readonly pending = new Map<number, (error: Error) => void>();
-  private freeing: Promise<void> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private socket: net.Socket | undefined;
+  private poller: NodeJS.Timeout | undefined;
 
-  constructor(onEvent: Handler) {
+  constructor(private readonly onEvent: (event: Event) => void) {
     const lib = library();
-    register();
-    this.eventId = nextId++;
-    events.set(this.eventId, onEvent);
     const out: unknown[] = [null];
-    const status = lib.clientNew(eventTrampoline, this.eventId, out);
-    if (status !== Status.OK) {
-      events.delete(this.eventId);
-      unregisterIfIdle();
-      check(status, "plugwire_client_new");
-    }
+    check(lib.clientNew(out), "plugwire_client_new");
     this.handle = out[0];
     liveClients++;
+    const fd = [-1];
+    const status = lib.eventFd(this.handle, fd);
+    if (status === Status.OK) {
+      this.socket = new net.Socket({ fd: fd[0], readable: true, writable: false });
+      this.socket.on("data", () => this.drain());
+      // The library closes its end when the client is freed; nothing to report.
+      this.socket.on("error", () => {});
+      this.socket.on("end", () => {});
+    } else if (status === Status.UNSUPPORTED) {
+      this.poller = setInterval(() => this.drain(), POLL_MS);
+    } else {
+      lib.clientFree(this.handle);
+      this.handle = undefined;
+      liveClients--;
+      check(status, "plugwire_client_event_fd");
+    }
   }
 
   get open(): boolean {
-    return this.handle !== undefined && this.freeing === undefined;
+    return this.handle !== undefined;
+  }
+
+  /** Lets Node exit while this client is open (its event source stops holding the loop). */
+  unref(): void {
+    this.socket?.unref();
+    this.poller?.unref();
+  }
+
+  ref(): void {
+    this.socket?.ref();
+    this.poller?.ref();
+  }
+
+  /** Sends an encoded Request; resolves with its Reply, rejects if the client is freed first. */
+  request(bytes: Uint8Array, signal?: AbortSignal): Promise<Reply> {
+    if (!this.open) return Promise.reject(errorFromStatus(Status.CLIENT_CLOSED, "the client is closed"));
+    // Aborted before the call: nothing is sent.
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const id = this.nextId++;
+    const status = library().clientSubmit(this.handle, bytes, bytes.length, id);
+    if (status !== Status.OK) {
+      try {
+        check(status, "plugwire_client_submit");
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    if (!signal) return new Promise<Reply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    // Aborted later: the caller stops waiting; the request goes on and its reply is dropped.
+    return new Promise<Reply>((resolve, reject) => {
+      const onAbort = () => {
+        this.pending.delete(id);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: (reply) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(reply);
+        },
+        reject: (error) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      });
+    });
+  }
+
+  /** Takes everything queued: replies settle their promises, events go to `onEvent`. */
+  private drain(): void {
+    const lib = library();
+    const out: unknown[] = [null];
+    const len = [0];
+    while (this.handle !== undefined) {
+      const status = lib.nextEvent(this.handle, out, len);
+      if (status !== Status.OK) return; // TIMEOUT: empty; CLIENT_CLOSED: abandoned or freed
+      const n = Number(len[0]);
+      // A copy, never a view of the library's buffer (Electron forbids external buffers).
+      const bytes = n ? new Uint8Array(koffi.view(out[0], n)).slice() : new Uint8Array(0);
+      lib.bufferFree(out[0], n);
+      let event: Event;
+      try {
+        event = fromBinary(EventSchema, bytes);
+      } catch (e) {
+        this.onEvent(create(EventSchema, {
+          kind: { case: "error", value: { code: 11, category: 3, message: `undecodable event: ${(e as Error).message}` } },
+        }));
+        continue;
+      }
+      if (event.kind.case === "requestReply") {
+        const id = Number(event.kind.value.requestId);
+        const p = this.pending.get(id);
+        this.pending.delete(id);
+        p?.resolve(event.kind.value.reply ?? create(ReplySchema, {}));
+      } else {
+        this.onEvent(event);
+      }
+    }
   }
 
   /**
-   * Sends an encoded Request; `onReply` gets the encoded Reply, or `onDropped` an error
-   * if the client is freed before the reply came.
+   * Frees the handle, on the JS thread: the library disconnects (the server stops every
+   * device, within 5 s) and never waits on JS. Requests still in flight reject with
+   * `dropped()`. Idempotent. The promise resolves once the event socket is closed.
    */
-  request(bytes: Uint8Array, onReply: Handler, onDropped: (error: Error) => void): void {
-    if (!this.open) throw errorFromStatus(Status.CLIENT_CLOSED, "the client is closed");
-    const id = nextId++;
-    replies.set(id, (payload) => {
-      this.pending.delete(id);
-      onReply(payload);
-    });
-    this.pending.set(id, onDropped);
-    const status = library().clientRequest(this.handle, bytes, bytes.length, replyTrampoline, id);
-    if (status !== Status.OK) {
-      replies.delete(id);
-      this.pending.delete(id);
-      check(status, "plugwire_client_request");
-    }
-  }
-
-  private afterFree(dropped: Error): void {
-    events.delete(this.eventId);
-    for (const [id, fail] of this.pending) {
-      replies.delete(id);
-      fail(dropped);
-    }
-    this.pending.clear();
-    liveClients--;
-    unregisterIfIdle();
-  }
-
-  /** Frees the handle on a worker thread (the JS thread stays free to run callbacks). */
   free(dropped: () => Error): Promise<void> {
-    if (this.freeing) return this.freeing;
     const handle = this.handle;
     if (handle === undefined) return Promise.resolve();
-    this.freeing = library()
-      .clientFreeAsync(handle)
-      .then((status) => {
-        this.handle = undefined;
-        this.afterFree(dropped());
-        if (status !== Status.OK) throw new NativeError(status, "plugwire_client_free failed");
-      });
-    return this.freeing;
+    this.handle = undefined;
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+    library().clientFree(handle);
+    const socket = this.socket;
+    this.socket = undefined;
+    // Resolves once libuv has closed the socket (no handle of this client is left).
+    const closed = socket
+      ? new Promise<void>((resolve) => {
+          socket.once("close", () => resolve());
+          socket.destroy();
+        })
+      : Promise.resolve();
+    liveClients--;
+    const error = dropped();
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(error);
+    return closed;
   }
 
   /** Requests sent whose reply has not reached JS yet. */
   get inFlight(): number {
     return this.pending.size;
-  }
-
-  /**
-   * For the process 'exit' hook, where no event loop turn will come again (and koffi
-   * must not call into JS any more: an async call's completion or a relayed callback
-   * arriving during Node's teardown aborts the process).
-   *
-   * With no request in flight, no reply can be waiting for the JS thread: the handle is
-   * freed synchronously (the library stops the devices, ends the callback thread and,
-   * for the last client, its runtime). With requests in flight, a reply may be blocked
-   * in koffi's relay to the JS thread, and freeing (which waits for a running callback)
-   * would hang the exit: the client then gets a fire-and-forget `Disconnect` (the server
-   * stops every device) and the handle is left to the process's end. Returns whether
-   * the handle was freed.
-   */
-  closeAtExit(disconnect: Uint8Array): boolean {
-    const handle = this.handle;
-    if (handle === undefined || this.freeing) return true;
-    this.freeing = Promise.resolve();
-    this.handle = undefined;
-    const freed = this.pending.size === 0;
-    if (freed) {
-      library().clientFreeSync(handle);
-    } else {
-      library().clientRequest(handle, disconnect, disconnect.length, null, 0);
-    }
-    events.delete(this.eventId);
-    for (const id of this.pending.keys()) replies.delete(id);
-    this.pending.clear();
-    if (freed) {
-      liveClients--;
-      unregisterIfIdle();
-    }
-    return freed;
   }
 }
 

@@ -75,3 +75,63 @@ test("the server going away emits 'disconnect'", { skip: !serve && "PLUGWIRE_SER
     server.child.kill("SIGKILL");
   }
 });
+
+test("worker.terminate() while it drives a toy over websocket: the toy ends stopped (5 runs)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+  const { Worker } = await import("node:worker_threads");
+  for (let run = 0; run < 5; run++) {
+    const dir = mkdtempSync(join(tmpdir(), "plugwire-js-"));
+    const log = join(dir, "log.json");
+    const server = startServe(["--simulate", `LVS-Lush@${LUSH}`, "--simulated-log", log]);
+    try {
+      const url = await server.url;
+      const worker = new Worker(
+        `import { parentPort } from "node:worker_threads";
+         import { PlugwireClient } from "plugwire";
+         const client = new PlugwireClient("worker");
+         await client.connect(${JSON.stringify(url)});
+         const added = new Promise((r) => client.once("deviceadded", r));
+         await client.startScanning();
+         const lush = await added;
+         let level = 0;
+         const drive = () => {
+           level = (level % 19) + 1;
+           lush.vibrate(level / 20).catch(() => {});
+           setTimeout(drive, 20);
+         };
+         drive();
+         parentPort.postMessage("driving");`,
+        { eval: true, type: "module" },
+      );
+      await new Promise((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      });
+      await new Promise((r) => setTimeout(r, 50 + run * 30));
+      await worker.terminate();
+      // The worker's session ends by itself (the library saw its event socket close):
+      // the server then takes a new client.
+      const next = new PlugwireClient("after");
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        try {
+          await next.connect(url);
+          break;
+        } catch (e) {
+          if (Date.now() > deadline) throw new Error(`the terminated worker's session did not end: ${e.message}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      await next.close();
+      server.child.kill("SIGTERM");
+      assert.equal((await server.stopped).code, 0);
+      const writes = JSON.parse(readFileSync(log, "utf8"))[LUSH]
+        .filter((r) => r.kind === "Write")
+        .map((r) => r.text);
+      assert.ok(writes.some((w) => w !== "DeviceType;" && w !== "Vibrate:0;"), `run ${run}: it vibrated: ${writes}`);
+      assert.equal(writes.at(-1), "Vibrate:0;", `run ${run}: ${writes.join(" ")}`);
+    } finally {
+      server.child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});

@@ -276,12 +276,16 @@ class ConnectEmbedded(_message.Message):
     def __init__(self, client_name: _Optional[str] = ..., server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ..., simulated: _Optional[bool] = ..., bluetooth_le: _Optional[bool] = ..., serial: _Optional[bool] = ..., device_websocket: _Optional[bool] = ..., device_config_json: _Optional[str] = ..., user_config_json: _Optional[str] = ..., simulated_devices: _Optional[_Iterable[_Union[SimulatedDevice, _Mapping]]] = ..., default_message_gap_ms: _Optional[int] = ..., hardware_timeout_ms: _Optional[int] = ...) -> None: ...
 
 class ConnectWebsocket(_message.Message):
-    __slots__ = ("client_name", "url")
+    __slots__ = ("client_name", "url", "no_ping", "ping_interval_ms")
     CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
+    NO_PING_FIELD_NUMBER: _ClassVar[int]
+    PING_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
     client_name: str
     url: str
-    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
+    no_ping: bool
+    ping_interval_ms: int
+    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ..., no_ping: _Optional[bool] = ..., ping_interval_ms: _Optional[int] = ...) -> None: ...
 
 class StartScanning(_message.Message):
     __slots__ = ()
@@ -542,7 +546,7 @@ class SimulatedDeviceAdded(_message.Message):
     def __init__(self, address: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout", "playback")
+    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout", "request_reply", "playback")
     DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
     DEVICE_REMOVED_FIELD_NUMBER: _ClassVar[int]
     SCANNING_FINISHED_FIELD_NUMBER: _ClassVar[int]
@@ -550,6 +554,7 @@ class Event(_message.Message):
     SERVER_DISCONNECTED_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     PING_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_REPLY_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_FIELD_NUMBER: _ClassVar[int]
     device_added: Device
     device_removed: DeviceRemoved
@@ -558,8 +563,17 @@ class Event(_message.Message):
     server_disconnected: ServerDisconnected
     error: Error
     ping_timeout: PingTimeout
+    request_reply: RequestReply
     playback: PlaybackEvent
-    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ..., playback: _Optional[_Union[PlaybackEvent, _Mapping]] = ...) -> None: ...
+    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ..., request_reply: _Optional[_Union[RequestReply, _Mapping]] = ..., playback: _Optional[_Union[PlaybackEvent, _Mapping]] = ...) -> None: ...
+
+class RequestReply(_message.Message):
+    __slots__ = ("request_id", "reply")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REPLY_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    reply: Reply
+    def __init__(self, request_id: _Optional[int] = ..., reply: _Optional[_Union[Reply, _Mapping]] = ...) -> None: ...
 
 class DeviceRemoved(_message.Message):
     __slots__ = ("index", "name")

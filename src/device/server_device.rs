@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -23,8 +24,8 @@ pub type InputFuture = Pin<Box<dyn Future<Output = Result<Option<i32>, DeviceErr
 pub struct ServerDevice {
     info: DeviceInfo,
     address: String,
+    connection: u64,
     protocol: String,
-    hw: Arc<dyn HardwareDevice>,
     /// The hardware as input reads see it: their writes go through the device task.
     routed: Arc<dyn HardwareDevice>,
     handler: Arc<dyn ProtocolHandler>,
@@ -37,6 +38,9 @@ pub struct ServerDevice {
 pub struct NewDevice {
     pub info: DeviceInfo,
     pub address: String,
+    /// The device manager's generation of this connection: events of an older connection
+    /// of the same device never touch this one.
+    pub connection: u64,
     pub protocol: String,
     pub hw: Arc<dyn HardwareDevice>,
     pub handler: Arc<dyn ProtocolHandler>,
@@ -59,6 +63,7 @@ impl ServerDevice {
         let running = Arc::new(std::sync::atomic::AtomicBool::new(false));
         DeviceTask {
             index: new.info.index,
+            connection: new.connection,
             hw: new.hw.clone(),
             handler: new.handler.clone(),
             features: new.info.features.clone(),
@@ -78,8 +83,8 @@ impl ServerDevice {
         Arc::new(ServerDevice {
             info: new.info,
             address: new.address,
+            connection: new.connection,
             protocol: new.protocol,
-            hw: new.hw,
             routed,
             handler: new.handler,
             mailbox,
@@ -104,6 +109,16 @@ impl ServerDevice {
 
     pub fn address(&self) -> &str {
         &self.address
+    }
+
+    /// Whether the device's task has ended (the link was lost or the device released).
+    pub fn is_closed(&self) -> bool {
+        self.mailbox.is_closed()
+    }
+
+    /// Which connection of the device this is (see [`NewDevice::connection`]).
+    pub fn connection(&self) -> u64 {
+        self.connection
     }
 
     pub fn protocol(&self) -> &str {
@@ -228,14 +243,21 @@ impl ServerDevice {
                 let f = f.clone();
                 // A read waits for the toy's answer; it gets twice the hardware bound.
                 let bound = self.hw_timeout * 2;
-                Ok(Box::pin(async move {
+                let mut read: InputFuture = Box::pin(async move {
                     tokio::time::timeout(bound, handler.read_input(&routed, &f, input))
                         .await
                         .map_err(|_| {
                             DeviceError::Hardware(crate::hardware::HardwareError::Timeout)
                         })?
                         .map(Some)
-                }))
+                });
+                // The read acts now, not when its reply is awaited: run up to its first
+                // wait, so a query it writes joins the device's order at submission.
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                match read.as_mut().poll(&mut cx) {
+                    Poll::Ready(result) => Ok(Box::pin(std::future::ready(result))),
+                    Poll::Pending => Ok(read),
+                }
             }
             InputCommand::Subscribe | InputCommand::Unsubscribe => {
                 let completion = self.mailbox.submit_subscribe(
@@ -258,10 +280,5 @@ impl ServerDevice {
         command: InputCommand,
     ) -> Result<Option<i32>, DeviceError> {
         self.submit_input(feature, input, command)?.await
-    }
-
-    /// Disconnects the hardware; the device task then reports the removal.
-    pub async fn disconnect(&self) {
-        let _ = tokio::time::timeout(self.hw_timeout, self.hw.disconnect()).await;
     }
 }

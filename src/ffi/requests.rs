@@ -336,7 +336,11 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
             outputs: true,
         })),
         K::Ping(_) => submitted(client.submit(CoreRequest::Ping)),
-        K::Disconnect(_) => Box::pin(async move { done(conn.client.disconnect().await) }),
+        K::Disconnect(_) => {
+            // Acts now, in order with the requests before and after it.
+            let closing = conn.client.submit_disconnect();
+            Box::pin(async move { done(closing.await) })
+        }
         other => now(simulation(&conn, other)),
     }
 }

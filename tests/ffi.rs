@@ -894,7 +894,8 @@ fn scripted_simulated_toys() {
 /// sent right after it from the same thread is refused and never reaches the toy.
 #[test]
 fn an_output_sent_after_disconnect_from_one_thread_never_runs() {
-    for round in 0..20 {
+    // A few rounds: the suite's stalled-callback test times 2,000 connects beside it.
+    for round in 0..5 {
         let c = Client::push();
         c.connect(&["LVS-Lush"]);
         let lush = c.scan()[0].index;

@@ -15,7 +15,7 @@
 //!
 //! It also turns notifications into input readings.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,10 +24,9 @@ use tokio::time::Instant;
 
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputType};
-use crate::device::mailbox::{Control, Mailbox, Next, OutputKey};
-use crate::device::protocol::{
-    HardwareCommand, Keepalive, OutputChange, OutputState, ProtocolHandler,
-};
+use crate::device::mailbox::{Control, Mailbox, Next};
+use crate::device::protocol::{HardwareCommand, Keepalive, OutputChange, ProtocolHandler};
+use crate::device::toy_model::{Heard, LastValues, ToyModel, Writer};
 use crate::hardware::{HardwareDevice, HardwareError, HardwareEvent};
 
 /// Default bound on one hardware operation (write, subscribe, read).
@@ -61,18 +60,30 @@ pub(crate) struct DeviceTask {
     pub hw_timeout: Duration,
     pub mailbox: Arc<Mailbox>,
     pub events: mpsc::Sender<DeviceTaskEvent>,
-    /// Set while any output that stops at zero was last commanded to a non-zero value
-    /// (whether or not the write succeeded): the toy may be running on its commands.
+    /// Set while the picture of the toy says it may be running ([`ToyModel::running`]).
     pub running: Arc<std::sync::atomic::AtomicBool>,
+    /// What a previous connection to this toy last asked of it (empty for a new toy).
+    pub resume: LastValues,
+    /// Where the task leaves every output's last value when it ends, for the next
+    /// connection to the same toy.
+    pub last_values: Arc<std::sync::Mutex<LastValues>>,
+}
+
+/// What last wrote to the device, for taking turns between ticks and batches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Turn {
+    #[default]
+    Other,
+    Batch,
+    Tick,
 }
 
 #[derive(Default)]
 struct State {
-    /// What each output was last written as; an output missing here is unknown.
-    last_sent: HashMap<OutputKey, (i32, Option<u32>)>,
-    current: OutputState,
+    model: ToyModel,
+    /// When the hardware was last written (a write that wrote nothing does not count).
     last_write: Option<Instant>,
-    last_packets: Vec<HardwareCommand>,
+    last_turn: Turn,
     subscriptions: BTreeSet<(u32, InputType)>,
 }
 
@@ -91,6 +102,13 @@ impl DeviceTask {
         // Listening starts before the task is handed out: a link lost from here on ends it.
         let hw_events = self.hw.events();
         let mut state = State::default();
+        if !self.resume.is_empty() {
+            // A toy that comes back: what it is doing is unknown until a stop or a
+            // command is written; the protocol takes its beliefs from the last connection.
+            state.model = ToyModel::resumed(&self.resume);
+            self.handler.resume(&state.model.output_state());
+        }
+        self.publish_running(&state);
         if let Keepalive::RepeatLast(_) = self.handler.keepalive() {
             if let Err(e) = self.keepalive(&mut state, &self.handler.keepalive()).await {
                 tracing::warn!("device {}: first keepalive packet failed: {e}", self.index);
@@ -109,16 +127,23 @@ impl DeviceTask {
             if let Some(end) = self.drain_notifications(&mut hw_events, &state) {
                 break end;
             }
+            let now = Instant::now();
             let gap_passed = self.gap_passed(&state);
-            match self.mailbox.next(gap_passed) {
-                Next::Controls(controls) => {
-                    if let Err(end) = self.run_controls(&mut state, controls).await {
+            let tick_due = gap_passed && next_tick.is_some_and(|t| t <= now);
+            // Ticks and batches take turns: a due tick goes before a waiting batch when
+            // the last write was a batch's, so a client's stream never starves a mover.
+            let tick_turn = tick_due && state.last_turn == Turn::Batch;
+            match self.mailbox.next(gap_passed && !tick_turn) {
+                Next::Control(control) => {
+                    if let Err(end) = self.run_control(&mut state, control).await {
                         break end;
                     }
                     continue;
                 }
                 Next::Batch(changes, done) => {
-                    let result = self.write_changes(&mut state, &changes).await;
+                    let result = self
+                        .write_changes(&mut state, &changes, Writer::Command)
+                        .await;
                     let lost = lost_link(&result);
                     done.finish(result);
                     if let Some(e) = lost {
@@ -128,40 +153,45 @@ impl DeviceTask {
                 }
                 Next::Released => break End::Released,
                 Next::Idle { batch_waiting } => {
-                    let flush_at = batch_waiting.then(|| self.gap_end(&state));
+                    if tick_due {
+                        if let Err(e) = self.tick(&mut state).await {
+                            break End::Lost(e);
+                        }
+                        next_tick = tick.map(|i| Instant::now() + i);
+                        continue;
+                    }
+                    if gap_passed && next_keepalive.is_some_and(|t| t <= now) {
+                        if let Err(e) = self.keepalive(&mut state, &keepalive).await {
+                            break End::Lost(e);
+                        }
+                        next_keepalive = self.next_keepalive(&state, &keepalive);
+                        continue;
+                    }
+                    // Sleep until the next thing that may be due: a waiting batch, a tick
+                    // or a keepalive (none before the gap ends), or anything submitted.
+                    let gap_end = self.gap_end(&state);
+                    let wake_at = [
+                        batch_waiting.then_some(gap_end),
+                        next_tick.map(|t| t.max(gap_end)),
+                        next_keepalive.map(|t| t.max(gap_end)),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .min();
                     tokio::select! {
                         biased;
                         _ = self.mailbox.woken() => {}
-                        _ = sleep_until_opt(flush_at), if flush_at.is_some() => {}
+                        _ = sleep_until_opt(wake_at), if wake_at.is_some() => {}
                         event = hw_events.recv() => {
                             if let Some(end) = self.on_hw_event(event, &state) {
                                 break end;
                             }
                         }
-                        _ = sleep_until_opt(next_keepalive), if next_keepalive.is_some() => {
-                            if !gap_passed {
-                                next_keepalive = Some(self.gap_end(&state));
-                                continue;
-                            }
-                            if let Err(e) = self.keepalive(&mut state, &keepalive).await {
-                                break End::Lost(e);
-                            }
-                            next_keepalive = keepalive_interval(&keepalive).map(|i| Instant::now() + i);
-                        }
-                        _ = sleep_until_opt(next_tick), if next_tick.is_some() => {
-                            if !gap_passed {
-                                next_tick = Some(self.gap_end(&state));
-                                continue;
-                            }
-                            if let Err(e) = self.tick(&mut state).await {
-                                break End::Lost(e);
-                            }
-                            next_tick = tick.map(|i| Instant::now() + i);
-                        }
                     }
                 }
             }
         };
+        *crate::poison::lock(&self.last_values) = state.model.values();
         match end {
             End::Released => {
                 self.stop(&mut state, None, true, true).await.ok();
@@ -193,6 +223,26 @@ impl DeviceTask {
         }
     }
 
+    fn publish_running(&self, state: &State) {
+        self.running
+            .store(state.model.running(), std::sync::atomic::Ordering::Release);
+    }
+
+    /// When a keepalive is next due: a repeat-last one an interval after the last write,
+    /// a packet one an interval from now.
+    fn next_keepalive(&self, state: &State, keepalive: &Keepalive) -> Option<Instant> {
+        match keepalive {
+            Keepalive::None => None,
+            Keepalive::RepeatLast(i) => Some(
+                state
+                    .last_write
+                    .map_or_else(Instant::now, |t| t.max(Instant::now() - *i))
+                    + *i,
+            ),
+            Keepalive::Packet(i, _) => Some(Instant::now() + *i),
+        }
+    }
+
     fn gap_end(&self, state: &State) -> Instant {
         match state.last_write {
             Some(t) => t + self.gap,
@@ -204,6 +254,12 @@ impl DeviceTask {
         state
             .last_write
             .is_none_or(|t| t + self.gap <= Instant::now())
+    }
+
+    /// The hardware was written (or a write was tried).
+    fn wrote(&self, state: &mut State, turn: Turn) {
+        state.last_write = Some(Instant::now());
+        state.last_turn = turn;
     }
 
     fn drain_notifications(
@@ -258,45 +314,36 @@ impl DeviceTask {
         }
     }
 
-    async fn run_controls(
-        &self,
-        state: &mut State,
-        controls: std::collections::VecDeque<Control>,
-    ) -> Result<(), End> {
-        let mut controls = controls.into_iter();
-        while let Some(control) = controls.next() {
-            let result = match &control {
-                Control::Stop {
-                    feature,
-                    outputs,
-                    inputs,
-                    ..
-                } => self.stop(state, *feature, *outputs, *inputs).await,
-                Control::Subscribe {
-                    feature,
-                    input,
-                    subscribe,
-                    ..
-                } => self.subscribe(state, *feature, *input, *subscribe).await,
-                Control::Hardware { command, .. } => {
-                    self.wait_for_gap(state).await;
-                    let r = self.run_command(command).await;
-                    if matches!(command, HardwareCommand::Write { .. }) && r.is_ok() {
-                        state.last_write = Some(Instant::now());
-                    }
-                    r
+    async fn run_control(&self, state: &mut State, control: Control) -> Result<(), End> {
+        let result = match &control {
+            Control::Stop {
+                feature,
+                outputs,
+                inputs,
+                ..
+            } => self.stop(state, *feature, *outputs, *inputs).await,
+            Control::Subscribe {
+                feature,
+                input,
+                subscribe,
+                ..
+            } => self.subscribe(state, *feature, *input, *subscribe).await,
+            Control::Hardware { command, .. } => {
+                self.wait_for_gap(state).await;
+                // The query's bound starts here, when it reaches the hardware.
+                let r = self.run_command(command).await;
+                if matches!(command, HardwareCommand::Write { .. }) {
+                    self.wrote(state, Turn::Other);
                 }
-            };
-            let lost = lost_link(&result);
-            control.finish(result);
-            if let Some(e) = lost {
-                for rest in controls {
-                    rest.finish(Err(DeviceError::Removed));
-                }
-                return Err(End::Lost(e));
+                r
             }
+        };
+        let lost = lost_link(&result);
+        control.finish(result);
+        match lost {
+            Some(e) => Err(End::Lost(e)),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     async fn wait_for_gap(&self, state: &State) {
@@ -320,61 +367,69 @@ impl DeviceTask {
         Ok(())
     }
 
-    /// Writes the changes that differ from what the device has (all of them when unknown).
+    /// Writes the changes the toy does not have yet (all of them when unknown), as `by`.
     async fn write_changes(
         &self,
         state: &mut State,
         changes: &[OutputChange],
+        by: Writer,
     ) -> Result<(), DeviceError> {
         let changes: Vec<OutputChange> = changes
             .iter()
-            .filter(|c| state.last_sent.get(&(c.feature, c.output)) != Some(&(c.value, c.duration)))
+            .filter(|c| !state.model.is_duplicate(c))
             .cloned()
             .collect();
         if changes.is_empty() {
             return Ok(());
         }
+        let before: Vec<_> = changes
+            .iter()
+            .map(|c| {
+                (
+                    c.clone(),
+                    state.model.record((c.feature, c.output)).copied(),
+                )
+            })
+            .collect();
         for c in &changes {
-            state.current.set(c.feature, c.output, c.value);
+            state.model.tell(c, by);
         }
-        self.running.store(
-            state.current.any_running(),
-            std::sync::atomic::Ordering::Release,
-        );
-        let result = match self.handler.encode_outputs(&changes, &state.current) {
-            Ok(commands) => {
-                // A keepalive repeats what the toy should be doing now, whether or not it
-                // heard it: after a failed stop it retries the stop, never the level the
-                // stop replaced.
-                if !commands.is_empty() {
-                    state.last_packets = commands.clone();
-                }
-                self.run_commands(&commands).await
-            }
-            Err(e) => Err(e),
-        };
-        match result {
-            Ok(()) => {
-                state.last_write = Some(Instant::now());
-                for c in &changes {
-                    state
-                        .last_sent
-                        .insert((c.feature, c.output), (c.value, c.duration));
-                }
-                Ok(())
-            }
+        let current = state.model.output_state();
+        let commands = match self.handler.encode_outputs(&changes, &current) {
+            Ok(commands) => commands,
             Err(e) => {
-                // Part of it may have reached the device: nothing about these outputs is
-                // known any more, so the next stop writes their zero and no value is
-                // skipped as a duplicate.
-                state.last_write = Some(Instant::now());
-                for c in &changes {
-                    state.last_sent.remove(&(c.feature, c.output));
+                // Nothing was written: the toy still has what it had.
+                for (change, record) in before {
+                    state.model.restore(&change, record);
                 }
-                tracing::warn!("device {}: write failed: {e}", self.index);
-                Err(e)
+                return Err(e);
             }
+        };
+        // A keepalive repeats what the toy was last sent, whether or not it heard it:
+        // after a failed stop it retries the stop, never the level the stop replaced.
+        state.model.sent_packets(&commands);
+        self.publish_running(state);
+        let result = self.run_commands(&commands).await;
+        if !commands.is_empty() {
+            self.wrote(state, Turn::Batch);
         }
+        match &result {
+            Ok(()) => {
+                for c in &changes {
+                    let heard = if self.handler.carried_later(c) {
+                        Heard::Later
+                    } else {
+                        Heard::Yes
+                    };
+                    state.model.settle(c, heard);
+                }
+            }
+            // Part of it may have reached the device: these outputs stay unknown, so the
+            // next stop writes their zero and no value is skipped as a duplicate.
+            Err(e) => tracing::warn!("device {}: write failed: {e}", self.index),
+        }
+        self.publish_running(state);
+        result
     }
 
     fn zero_changes(&self, feature: Option<u32>) -> Vec<OutputChange> {
@@ -407,7 +462,9 @@ impl DeviceTask {
             // Movers, timed moves and other protocol ticks end with the stop.
             self.handler.on_stop(feature);
             // Outputs known to be at zero need no write; unknown ones get their zero.
-            result = self.write_changes(state, &self.zero_changes(feature)).await;
+            result = self
+                .write_changes(state, &self.zero_changes(feature), Writer::Stop)
+                .await;
             if lost_link(&result).is_some() {
                 return result;
             }
@@ -461,43 +518,59 @@ impl DeviceTask {
     async fn keepalive(&self, state: &mut State, keepalive: &Keepalive) -> Result<(), DeviceError> {
         let result = match keepalive {
             Keepalive::None => Ok(()),
-            Keepalive::Packet(_, command) => self.run_command(command).await,
+            Keepalive::Packet(_, command) => {
+                let r = self.run_command(command).await;
+                self.wrote(state, Turn::Other);
+                r
+            }
             Keepalive::RepeatLast(interval) => {
                 let idle = state.last_write.is_none_or(|t| t.elapsed() >= *interval);
                 if !idle {
                     return Ok(());
                 }
-                if state.last_packets.is_empty() {
+                if state.model.last_packets().is_empty() {
                     // Nothing sent yet: keep the device awake with a stop packet.
                     let zeros = self.zero_changes(None);
-                    match self.handler.encode_outputs(&zeros, &state.current) {
-                        Ok(commands) => state.last_packets = commands,
+                    match self
+                        .handler
+                        .encode_outputs(&zeros, &state.model.output_state())
+                    {
+                        Ok(commands) => state.model.sent_packets(&commands),
                         Err(e) => {
                             tracing::debug!("device {}: no keepalive packet: {e}", self.index);
                             return Ok(());
                         }
                     }
                 }
-                let packets = state.last_packets.clone();
+                let packets = state.model.last_packets().to_vec();
                 let r = self.run_commands(&packets).await;
-                state.last_write = Some(Instant::now());
+                self.wrote(state, Turn::Other);
                 r
             }
         };
         self.periodic_result(result)
     }
 
+    /// The protocol's own write: written like any other, its reports recorded.
     async fn tick(&self, state: &mut State) -> Result<(), DeviceError> {
         let idle = state.last_write.map_or(Duration::MAX, |t| t.elapsed());
-        let result = match self.handler.on_tick(&state.current, idle) {
-            Ok(commands) if commands.is_empty() => return Ok(()),
-            Ok(commands) => {
-                let r = self.run_commands(&commands).await;
-                state.last_write = Some(Instant::now());
-                r
-            }
-            Err(e) => Err(e),
+        let own = match self.handler.on_tick(&state.model.output_state(), idle) {
+            Ok(own) if own.is_empty() => return Ok(()),
+            Ok(own) => own,
+            Err(e) => return self.periodic_result(Err(e)),
         };
+        state.model.sent_packets(&own.commands);
+        let result = self.run_commands(&own.commands).await;
+        if !own.commands.is_empty() {
+            self.wrote(state, Turn::Tick);
+        }
+        for report in &own.reports {
+            match result {
+                Ok(()) => state.model.reported(report),
+                Err(_) => state.model.unknown((report.feature, report.output)),
+            }
+        }
+        self.publish_running(state);
         self.periodic_result(result)
     }
 

@@ -14,7 +14,10 @@
 //!
 //! Order: a stop removes the pending outputs it covers when it is submitted, and the
 //! device task takes queued controls before the pending batch, so a stop is never
-//! overtaken by an earlier command nor a later command by the stop.
+//! overtaken by an earlier command nor a later command by the stop. A stop also jumps
+//! every queued protocol query (a battery read's write, say): those run after it, so a
+//! stop never waits behind a queue of reads. The task takes controls one at a time, so a
+//! stop submitted while it works through earlier controls is next.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
@@ -107,7 +110,7 @@ impl Control {
 
 /// What the device task should do next.
 pub(crate) enum Next {
-    Controls(VecDeque<Control>),
+    Control(Control),
     Batch(Vec<OutputChange>, Done),
     /// Nothing to do now; `batch_waiting` says a batch waits for the gap to pass.
     Idle {
@@ -244,8 +247,8 @@ impl Mailbox {
     /// batch; the batch is handed out only when `gap_passed`.
     pub(crate) fn next(&self, gap_passed: bool) -> Next {
         let mut inbox = lock(&self.inbox);
-        if !inbox.controls.is_empty() {
-            return Next::Controls(std::mem::take(&mut inbox.controls));
+        if let Some(control) = inbox.controls.pop_front() {
+            return Next::Control(control);
         }
         if inbox.released {
             return Next::Released;
@@ -286,6 +289,31 @@ impl Inbox {
                 superseded.extend(self.batch_done.take());
             }
         }
+        // Queued protocol queries wait behind the stop.
+        let queries = self.take_queries();
+        let completion = self.push_stop(feature, outputs, inputs, superseded);
+        self.controls.extend(queries);
+        completion
+    }
+
+    /// Takes the queued protocol writes (queries) out of the control queue, in order.
+    fn take_queries(&mut self) -> VecDeque<Control> {
+        let (queries, rest): (VecDeque<Control>, VecDeque<Control>) =
+            std::mem::take(&mut self.controls)
+                .into_iter()
+                .partition(|c| matches!(c, Control::Hardware { .. }));
+        self.controls = rest;
+        queries
+    }
+
+    /// Queues a stop after the other stops and subscriptions.
+    fn push_stop(
+        &mut self,
+        feature: Option<u32>,
+        outputs: bool,
+        inputs: bool,
+        mut superseded: Vec<Done>,
+    ) -> Completion {
         if let Some(Control::Stop {
             feature: f,
             outputs: o,
@@ -301,14 +329,9 @@ impl Inbox {
         }
         let (feature, outputs, inputs) = if self.controls.len() >= CONTROL_LIMIT {
             // Full: stop everything instead; queued stops and subscriptions are moot.
-            let mut kept = VecDeque::new();
             for control in std::mem::take(&mut self.controls) {
-                match control {
-                    Control::Hardware { .. } => kept.push_back(control),
-                    other => superseded.extend(other.into_dones()),
-                }
+                superseded.extend(control.into_dones());
             }
-            self.controls = kept;
             (None, true, true)
         } else {
             (feature, outputs, inputs)
@@ -377,7 +400,7 @@ mod tests {
         m.submit_outputs([vibrate(0, 5), vibrate(1, 5)]).unwrap();
         m.submit_stop(Some(0), true, true).unwrap();
         m.submit_outputs([vibrate(2, 7)]).unwrap();
-        assert!(matches!(m.next(true), Next::Controls(c) if c.len() == 1));
+        assert!(matches!(m.next(true), Next::Control(Control::Stop { .. })));
         match m.next(true) {
             Next::Batch(changes, _) => assert_eq!(changes, vec![vibrate(1, 5), vibrate(2, 7)]),
             _ => panic!("expected a batch"),
@@ -397,12 +420,37 @@ mod tests {
         );
         m.submit_stop(Some(3), true, false).unwrap();
         match m.next(true) {
-            Next::Controls(c) => {
-                assert_eq!(c.len(), 1);
-                assert!(c[0].is_full_stop());
-            }
+            Next::Control(c) => assert!(c.is_full_stop()),
             _ => panic!("expected the widened stop"),
         }
+        assert!(
+            matches!(m.next(true), Next::Idle { .. }),
+            "nothing else is left"
+        );
+    }
+
+    #[test]
+    fn a_stop_jumps_queued_queries() {
+        let m = Mailbox::default();
+        let query =
+            || HardwareCommand::write(crate::hardware::Endpoint::Tx, b"Battery;".to_vec(), false);
+        m.submit_subscribe(0, InputType::Battery, true).unwrap();
+        for _ in 0..100 {
+            m.submit_hardware(query()).unwrap();
+        }
+        m.submit_stop(None, true, true).unwrap();
+        assert!(matches!(
+            m.next(true),
+            Next::Control(Control::Subscribe { .. })
+        ));
+        assert!(matches!(m.next(true), Next::Control(Control::Stop { .. })));
+        for _ in 0..100 {
+            assert!(matches!(
+                m.next(true),
+                Next::Control(Control::Hardware { .. })
+            ));
+        }
+        assert!(matches!(m.next(true), Next::Idle { .. }));
     }
 
     #[test]

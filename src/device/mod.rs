@@ -9,6 +9,7 @@ pub mod protocol;
 pub mod protocols;
 mod routed_hardware;
 mod server_device;
+pub mod toy_model;
 
 pub use device_task::{DEFAULT_HARDWARE_TIMEOUT, DeviceTaskEvent};
 pub use error::DeviceError;

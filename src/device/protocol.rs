@@ -82,6 +82,55 @@ impl HardwareCommand {
     }
 }
 
+/// A write a protocol makes on its own (from [`ProtocolHandler::on_tick`]): the hardware
+/// operations, and what they do to the toy's outputs. The device task writes the commands
+/// like any other and records the reports in its picture of the toy, so a value the
+/// protocol changed (a spray that switched itself off, a move that arrived, a level that
+/// rode on a step packet) is known, and a client's next command is compared with what the
+/// toy really has.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnWrite {
+    pub commands: Vec<HardwareCommand>,
+    /// Outputs whose value on the toy these commands set (in hardware steps). A report
+    /// equal to what was last asked for means the toy now has it; a different one is the
+    /// protocol's own change.
+    pub reports: Vec<Reported>,
+}
+
+/// One output's value on the toy, as a protocol's own write leaves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reported {
+    pub feature: u32,
+    pub output: OutputType,
+    pub value: i32,
+}
+
+impl OwnWrite {
+    /// Adds a report of `output` of `feature` now being `value` on the toy.
+    pub fn report(mut self, feature: u32, output: OutputType, value: i32) -> Self {
+        self.reports.push(Reported {
+            feature,
+            output,
+            value,
+        });
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.commands.is_empty() && self.reports.is_empty()
+    }
+}
+
+/// A refresh (re-sending what the toy already has) changes nothing: no reports.
+impl From<Vec<HardwareCommand>> for OwnWrite {
+    fn from(commands: Vec<HardwareCommand>) -> Self {
+        OwnWrite {
+            commands,
+            reports: Vec::new(),
+        }
+    }
+}
+
 /// What the device task does to keep a device from going silent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Keepalive {
@@ -132,15 +181,30 @@ pub trait ProtocolHandler: Send + Sync {
 
     /// Called by the device task every [`ProtocolHandler::tick_interval`] once the message
     /// gap has passed, with the current output values and the time since the last write.
-    /// What it returns is written like any command (timeouts, gap). After
-    /// [`ProtocolHandler::on_stop`] it must return nothing that makes the toy run.
-    fn on_tick(
-        &self,
-        state: &OutputState,
-        idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+    /// What it returns is written like any command (timeouts, gap), and its reports update
+    /// the device task's picture of the toy. After [`ProtocolHandler::on_stop`] it must
+    /// return nothing that makes the toy run.
+    fn on_tick(&self, state: &OutputState, idle: Duration) -> Result<OwnWrite, DeviceError> {
         let _ = (state, idle);
-        Ok(Vec::new())
+        Ok(OwnWrite::default())
+    }
+
+    /// Whether the value of `change`, just encoded, reaches the toy only later, through
+    /// the protocol's own writes (a timed move its tick walks, a level that rides on the
+    /// next step packet, a speed stepped by button taps). Such a value is not on the toy
+    /// when the encoded commands are written: the device task does not count it as known
+    /// (a repeat of it is written again, a stop writes its zero) until a tick reports it.
+    fn carried_later(&self, change: &OutputChange) -> bool {
+        let _ = change;
+        false
+    }
+
+    /// A new connection to a toy that was lost while the server still held it: `last` is
+    /// what the previous connection last asked of it. The toy may still be doing it; a
+    /// protocol that tracks state the toy never reports (an on/off toggle) takes its belief
+    /// from here, so the stop that follows the reconnect really stops the toy.
+    fn resume(&self, last: &OutputState) {
+        let _ = last;
     }
 
     /// The device task is stopping the outputs of `feature` (all when `None`): end any

@@ -15,6 +15,7 @@ use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType}
 use crate::device::mailbox::{Completion, Mailbox};
 use crate::device::protocol::{OutputChange, ProtocolHandler};
 use crate::device::routed_hardware::RoutedHardware;
+use crate::device::toy_model::LastValues;
 use crate::hardware::HardwareDevice;
 use crate::spec::message::{DeviceInfo, OutputCommand};
 
@@ -30,8 +31,9 @@ pub struct ServerDevice {
     routed: Arc<dyn HardwareDevice>,
     handler: Arc<dyn ProtocolHandler>,
     mailbox: Arc<Mailbox>,
-    hw_timeout: Duration,
     running: Arc<std::sync::atomic::AtomicBool>,
+    /// Filled by the device task when it ends: every output's last value.
+    last_values: Arc<std::sync::Mutex<LastValues>>,
 }
 
 /// What the device manager needs to create a device.
@@ -47,6 +49,9 @@ pub struct NewDevice {
     pub events: mpsc::Sender<DeviceTaskEvent>,
     /// Bound on each hardware operation.
     pub hw_timeout: Duration,
+    /// What the previous connection to this toy last asked of it
+    /// ([`ServerDevice::last_values`]); empty for a toy the server did not hold before.
+    pub resume: LastValues,
 }
 
 impl Drop for ServerDevice {
@@ -61,6 +66,7 @@ impl ServerDevice {
     pub async fn start(new: NewDevice) -> Arc<ServerDevice> {
         let mailbox = Arc::new(Mailbox::default());
         let running = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let last_values = Arc::new(std::sync::Mutex::new(Vec::new()));
         DeviceTask {
             index: new.info.index,
             connection: new.connection,
@@ -72,6 +78,8 @@ impl ServerDevice {
             mailbox: mailbox.clone(),
             events: new.events,
             running: running.clone(),
+            resume: new.resume,
+            last_values: last_values.clone(),
         }
         .start()
         .await;
@@ -88,8 +96,8 @@ impl ServerDevice {
             routed,
             handler: new.handler,
             mailbox,
-            hw_timeout: new.hw_timeout,
             running,
+            last_values,
         })
     }
 
@@ -97,6 +105,12 @@ impl ServerDevice {
     /// is not at zero), as far as the device task has taken the commands.
     pub fn is_running(&self) -> bool {
         self.running.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Every output's last value as the device task left it when it ended (empty while
+    /// it runs): what a later connection to the same toy resumes from.
+    pub fn last_values(&self) -> LastValues {
+        crate::poison::lock(&self.last_values).clone()
     }
 
     pub fn info(&self) -> &DeviceInfo {
@@ -241,16 +255,12 @@ impl ServerDevice {
                 let handler = self.handler.clone();
                 let routed = self.routed.clone();
                 let f = f.clone();
-                // A read waits for the toy's answer; it gets twice the hardware bound.
-                let bound = self.hw_timeout * 2;
-                let mut read: InputFuture = Box::pin(async move {
-                    tokio::time::timeout(bound, handler.read_input(&routed, &f, input))
-                        .await
-                        .map_err(|_| {
-                            DeviceError::Hardware(crate::hardware::HardwareError::Timeout)
-                        })?
-                        .map(Some)
-                });
+                // Bounded by its parts, each from when it reaches the hardware: the query's
+                // write runs in the device task with the hardware bound (however long it
+                // waited behind a stop or other queries), reads of the toy and the wait
+                // for its answer have their own bounds.
+                let mut read: InputFuture =
+                    Box::pin(async move { handler.read_input(&routed, &f, input).await.map(Some) });
                 // The read acts now, not when its reply is awaited: run up to its first
                 // wait, so a query it writes joins the device's order at submission.
                 let mut cx = Context::from_waker(std::task::Waker::noop());

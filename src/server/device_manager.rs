@@ -80,6 +80,8 @@ struct Inner {
     links: Mutex<Links>,
     /// The next connection generation (see [`NewDevice::connection`]).
     next_connection: AtomicU64,
+    /// What lost devices were last asked to do, by address, for their next connection.
+    last_values: Mutex<HashMap<String, crate::device::toy_model::LastValues>>,
     scan: Mutex<ScanState>,
     /// Scan requests, run one after another in submission order.
     scan_ops: mpsc::Sender<ScanRequest>,
@@ -128,6 +130,7 @@ impl DeviceManager {
                 indices: Mutex::new(indices),
                 links: Mutex::new(Links::default()),
                 next_connection: AtomicU64::new(1),
+                last_values: Mutex::new(HashMap::new()),
                 scan: Mutex::new(ScanState::default()),
                 scan_ops: scan_tx,
                 events,
@@ -483,6 +486,9 @@ impl Inner {
             }
         };
         let index = self.allocate_index(&info.address);
+        let resume = lock(&self.last_values)
+            .remove(&info.address)
+            .unwrap_or_default();
         let device = ServerDevice::start(NewDevice {
             info: DeviceInfo {
                 index,
@@ -500,6 +506,7 @@ impl Inner {
             handler,
             events: self.task_events.clone(),
             hw_timeout: self.hw_timeout,
+            resume,
         })
         .await;
         // The device task owns the link now: dropping the device ends it (stop, disconnect).
@@ -509,6 +516,8 @@ impl Inner {
             // Checked under the lock that removals take: a device whose link went before
             // this point is never listed (its task ends on its own, removing nothing).
             if link_lost(&mut losses) || !hw.is_connected() || device.is_closed() {
+                // Its next connection starts from what this one was handed.
+                lock(&self.last_values).insert(info.address.clone(), device.last_values());
                 return Err(format!("{} went away while connecting", info.address));
             }
             if !links.seen.insert(info.address.clone()) {
@@ -553,6 +562,7 @@ impl Inner {
             };
             (removed, waiting)
         };
+        lock(&self.last_values).insert(removed.address().to_string(), removed.last_values());
         tracing::info!("device {index} removed ({})", removed.address());
         let _ = self.events.send(ServerEvent::DeviceRemoved(index));
         if let Some((manager, found)) = waiting {

@@ -58,3 +58,64 @@ async fn models_by_name() {
     assert_eq!(t.name(), "F-Machine Tremblr BT-R");
     assert_eq!(t.outputs(), vec![vec![Oscillate]]);
 }
+
+/// A client streaming speeds does not starve the mover: at a 75 ms gap, 28 speed commands
+/// over 2 s still let the taps through while the stream lasts.
+#[tokio::test]
+async fn the_mover_taps_while_a_client_streams() {
+    let t = toy_configured(
+        plugwire::hardware::simulated::SimulatedDeviceSpec {
+            name: "FM-G".into(),
+            ..Default::default()
+        },
+        |b| b.default_message_gap_ms(75),
+    )
+    .await;
+    t.take();
+    for i in 0..28 {
+        t.steps(0, Oscillate, 5 + (i % 3)).await;
+        tokio::time::sleep(Duration::from_millis(70)).await;
+    }
+    let during = t.take();
+    assert!(
+        during.len() >= 6,
+        "the mover should tap on and towards the speed during the stream: {during:?}"
+    );
+    assert_eq!(during[..2], on_off()[..], "switched on first");
+}
+
+/// The machine reports nothing: after a lost link it is believed to be doing what the
+/// last connection asked, so the stop after the reconnect taps it off.
+#[tokio::test]
+async fn a_machine_that_comes_back_running_is_tapped_off_by_the_stop() {
+    let t = toy("FM-G").await;
+    t.set(0, Oscillate, 0.05).await;
+    t.wait_ops(6).await;
+    t.sim.drop_device();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    t.take();
+    assert!(t.hw.restore(t.sim.address()));
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let device = loop {
+        if let Some(d) = t.client.devices().pop() {
+            break d;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the machine never came back"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(
+        t.server.device_manager().any_device_running(),
+        "state unknown: may be running"
+    );
+    device.stop().await.expect("stop");
+    let ops = t.take();
+    let tail = &ops[ops.len().saturating_sub(2)..];
+    assert!(
+        ops.windows(2).any(|w| w == on_off().as_slice()),
+        "the stop taps on/off: {tail:?}"
+    );
+    assert!(!t.server.device_manager().any_device_running());
+}

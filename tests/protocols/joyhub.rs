@@ -155,3 +155,24 @@ async fn stop_zeroes_motors_then_spray() {
     tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
     assert_eq!(t.take(), vec![]);
 }
+
+/// The spray switches itself off after a second: the device task learns it from the
+/// protocol, so a second spray is written (not dropped as a duplicate of "on") and the
+/// toy does not count as running afterwards.
+#[tokio::test]
+async fn a_spray_that_switched_itself_off_can_spray_again() {
+    let t = toy("J-Dodge").await;
+    t.take();
+    let spray_on = w(Tx, &[0xA0, 0x24, 0x01, 0x00, 0x01, 0xFF]);
+    let spray_off = w(Tx, &[0xA0, 0x24, 0x00, 0x00, 0x00, 0x00]);
+    t.steps(7, Spray, 1).await;
+    assert!(t.server.device_manager().any_device_running());
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    assert_eq!(t.take(), vec![spray_on.clone(), spray_off.clone()]);
+    assert!(
+        !t.server.device_manager().any_device_running(),
+        "the pump is off"
+    );
+    t.steps(7, Spray, 1).await;
+    assert_eq!(t.take(), vec![spray_on], "the second spray is written");
+}

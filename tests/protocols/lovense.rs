@@ -1,5 +1,7 @@
 //! Lovense: identification, each command family, battery, stop.
 
+use std::time::Duration;
+
 use plugwire::OutputType::*;
 use plugwire::hardware::Endpoint::{Rx, Tx};
 use plugwire::hardware::simulated::SimulatedDeviceSpec;
@@ -189,4 +191,49 @@ async fn battery_is_read_from_the_answer() {
     t.take();
     assert!((t.battery().await - 0.64).abs() < 1e-9);
     assert_eq!(t.take(), vec![text(Tx, "Battery;")]);
+}
+
+/// A stop never waits behind queued protocol queries: 100 battery reads are queued on a
+/// 75 ms-gap Lush, then a stop. The stop jumps the reads (`Vibrate:0;` is written before
+/// them) and is answered within a few gaps, not after 100 of them.
+#[tokio::test]
+async fn a_stop_jumps_queued_battery_reads() {
+    let t = toy_configured(
+        SimulatedDeviceSpec {
+            name: "LVS-Lush".into(),
+            ..Default::default()
+        },
+        |b| b.default_message_gap_ms(75),
+    )
+    .await;
+    t.set(0, Vibrate, 0.5).await;
+    t.take();
+    let reads: Vec<_> = (0..100)
+        .map(|_| {
+            let device = t.device.clone();
+            tokio::spawn(async move { device.battery().await })
+        })
+        .collect();
+    // Let the reads reach the device's queue.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let started = std::time::Instant::now();
+    t.stop().await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1000), "the stop took {took:?}");
+    let ops = t.take();
+    let stop_at = ops
+        .iter()
+        .position(|op| *op == text(Tx, "Vibrate:0;"))
+        .unwrap_or_else(|| panic!("no Vibrate:0; in {ops:?}"));
+    let reads_before = ops[..stop_at]
+        .iter()
+        .filter(|op| **op == text(Tx, "Battery;"))
+        .count();
+    assert!(
+        reads_before <= 3,
+        "{reads_before} reads went before the stop"
+    );
+    for read in reads {
+        let _ = read.await;
+    }
 }

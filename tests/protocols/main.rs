@@ -104,6 +104,7 @@ mod sexverse_v4;
 mod sexverse_v5;
 mod sexverse_v6;
 mod simulated;
+mod stop_property;
 mod svakom_alex;
 mod svakom_alex_v2;
 mod svakom_avaneo;

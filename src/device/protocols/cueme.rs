@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
-use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
+use crate::device::protocol::{
+    HardwareCommand, OutputChange, OutputState, OwnWrite, ProtocolHandler,
+};
 use crate::hardware::{Endpoint, HardwareDevice};
 
 use super::handler_kit::bytes_of;
@@ -103,17 +105,13 @@ impl ProtocolHandler for Cueme {
 
     /// Every 500 ms without a write, the next running motor gets its turn, while more
     /// than one runs.
-    fn on_tick(
-        &self,
-        _state: &OutputState,
-        idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+    fn on_tick(&self, _state: &OutputState, idle: Duration) -> Result<OwnWrite, DeviceError> {
         let mut turns = self.turns();
         if idle < SWITCH_EVERY || turns.running() < 2 {
-            return Ok(Vec::new());
+            return Ok(OwnWrite::default());
         }
         turns.advance();
-        Ok(vec![write(turns.byte())])
+        Ok(vec![write(turns.byte())].into())
     }
 
     fn encode_outputs(

@@ -15,7 +15,7 @@ use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{
-    HardwareCommand, OutputChange, OutputState, Protocol, ProtocolHandler,
+    HardwareCommand, OutputChange, OutputState, OwnWrite, Protocol, ProtocolHandler,
 };
 use crate::hardware::{Endpoint, HardwareDevice};
 
@@ -124,11 +124,9 @@ impl ProtocolHandler for FMachineHandler {
         Some(STEP_TICK)
     }
 
-    fn on_tick(
-        &self,
-        _state: &OutputState,
-        _idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+    /// Taps on/off and the speed one step towards the target; reports the target once
+    /// the machine is believed to be there.
+    fn on_tick(&self, _state: &OutputState, _idle: Duration) -> Result<OwnWrite, DeviceError> {
         let mut machine = self.machine();
         let mut out = Vec::new();
         let wanted = machine.speed.target != 0;
@@ -141,7 +139,26 @@ impl ProtocolHandler for FMachineHandler {
             Some(Step::Down) => out.extend(tap(SPEED_DOWN, SPEED_RELEASE)),
             None => {}
         }
-        Ok(out)
+        let own = OwnWrite::from(out);
+        Ok(
+            if machine.speed.current == machine.speed.target && machine.running == wanted {
+                own.report(0, OutputType::Oscillate, machine.speed.target)
+            } else {
+                own
+            },
+        )
+    }
+
+    /// A speed reaches the machine through the tick's taps.
+    fn carried_later(&self, change: &OutputChange) -> bool {
+        change.value != 0
+    }
+
+    /// The machine reports nothing: if the last connection had it running, it is
+    /// believed on, so the stop that follows the reconnect taps it off.
+    fn resume(&self, last: &OutputState) {
+        let mut machine = self.machine();
+        machine.running = last.get(0, OutputType::Oscillate) != 0;
     }
 
     fn on_stop(&self, _feature: Option<u32>) {

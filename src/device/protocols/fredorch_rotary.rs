@@ -13,7 +13,8 @@ use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
 use crate::device::protocol::{
-    HardwareCommand, OutputChange, OutputState, Protocol, ProtocolHandler, write_and_await,
+    HardwareCommand, OutputChange, OutputState, OwnWrite, Protocol, ProtocolHandler,
+    write_and_await,
 };
 use crate::hardware::{Endpoint, HardwareDevice, HardwareError};
 
@@ -60,7 +61,7 @@ impl Protocol for FredorchRotary {
     async fn initialize(
         &self,
         hw: &Arc<dyn HardwareDevice>,
-        _definition: &DeviceDefinition,
+        definition: &DeviceDefinition,
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
         hw.subscribe(Endpoint::Rx).await?;
         for frame in HANDSHAKE {
@@ -71,13 +72,22 @@ impl Protocol for FredorchRotary {
                 Err(e) => return Err(e),
             }
         }
-        Ok(Arc::new(FredorchRotaryHandler::default()))
+        let feature = definition
+            .features
+            .iter()
+            .find(|f| f.outputs.contains_key(&OutputType::Oscillate))
+            .map_or(0, |f| f.index);
+        Ok(Arc::new(FredorchRotaryHandler {
+            speed: Mutex::default(),
+            feature,
+        }))
     }
 }
 
-#[derive(Default)]
 struct FredorchRotaryHandler {
     speed: Mutex<Stepper>,
+    /// The oscillating feature, for the tick's report.
+    feature: u32,
 }
 
 impl FredorchRotaryHandler {
@@ -106,16 +116,24 @@ impl ProtocolHandler for FredorchRotaryHandler {
         Some(STEP_TICK)
     }
 
-    fn on_tick(
-        &self,
-        _state: &OutputState,
-        _idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
-        Ok(match self.speed().step() {
+    /// One speed step towards the target per tick; reports the target once there.
+    fn on_tick(&self, _state: &OutputState, _idle: Duration) -> Result<OwnWrite, DeviceError> {
+        let mut speed = self.speed();
+        let own = OwnWrite::from(match speed.step() {
             Some(Step::Up) => vec![command(FASTER)],
             Some(Step::Down) => vec![command(SLOWER)],
             None => Vec::new(),
+        });
+        Ok(if speed.current == speed.target {
+            own.report(self.feature, OutputType::Oscillate, speed.target)
+        } else {
+            own
         })
+    }
+
+    /// A speed reaches the machine through the tick's steps.
+    fn carried_later(&self, change: &OutputChange) -> bool {
+        change.value != 0
     }
 
     fn on_stop(&self, _feature: Option<u32>) {

@@ -350,3 +350,143 @@ impl Stepper {
         }
     }
 }
+
+/// A timed move that the device task's tick walks, for strokers that take only absolute
+/// positions (Lovense Solace, Umove, Kiiroo Onyx): the move is cut into as many ticks as
+/// fit its duration (at least one), and each tick's position lies on the straight line
+/// from where the stroker was to the goal, so the move arrives on time. A move's position
+/// is carried later ([`crate::device::protocol::ProtocolHandler::carried_later`]); the tick
+/// that reaches the goal reports it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Mover {
+    /// The position last sent: where the stroker is believed to be.
+    at: i32,
+    from: i32,
+    to: i32,
+    /// The feature the move belongs to (for its report).
+    feature: u32,
+    step: u32,
+    steps: u32,
+}
+
+/// One tick of a [`Mover`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Stride {
+    pub position: i32,
+    /// This tick reached the goal.
+    pub arrived: bool,
+}
+
+impl Mover {
+    /// Starts a move of `feature` to `goal` over `duration`, walked every `tick`.
+    pub(super) fn start(&mut self, feature: u32, goal: i32, duration: Duration, tick: Duration) {
+        let ticks = (duration.as_secs_f64() / tick.as_secs_f64().max(f64::EPSILON)).round();
+        // At least one tick; the cast saturates for absurd durations.
+        self.steps = (ticks as u32).max(1);
+        self.step = 0;
+        self.from = self.at;
+        self.to = goal;
+        self.feature = feature;
+    }
+
+    /// The stroker is at `position` now (a position sent at once).
+    pub(super) fn jump(&mut self, position: i32) {
+        *self = Mover {
+            at: position,
+            from: position,
+            to: position,
+            feature: self.feature,
+            step: 0,
+            steps: 0,
+        };
+    }
+
+    /// The move ends where the stroker is.
+    pub(super) fn halt(&mut self) {
+        self.jump(self.at);
+    }
+
+    pub(super) fn moving(&self) -> bool {
+        self.step < self.steps
+    }
+
+    /// Where the stroker is believed to be.
+    pub(super) fn at(&self) -> i32 {
+        self.at
+    }
+
+    pub(super) fn feature(&self) -> u32 {
+        self.feature
+    }
+
+    /// Advances the move one tick; `None` when no move is running.
+    pub(super) fn advance(&mut self) -> Option<Stride> {
+        if !self.moving() {
+            return None;
+        }
+        self.step += 1;
+        let done = f64::from(self.step) / f64::from(self.steps);
+        let position = f64::from(self.from) + f64::from(self.to - self.from) * done;
+        // Rounded half away from zero; within from..=to, so the cast is exact.
+        self.at = position.round() as i32;
+        Some(Stride {
+            position: self.at,
+            arrived: !self.moving(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod mover_tests {
+    use super::*;
+
+    const TICK: Duration = Duration::from_millis(100);
+
+    fn walk(m: &mut Mover) -> Vec<i32> {
+        std::iter::from_fn(|| m.advance().map(|s| s.position)).collect()
+    }
+
+    #[test]
+    fn a_move_arrives_on_time_on_a_straight_line() {
+        let mut m = Mover::default();
+        m.start(0, 316, Duration::from_millis(300), TICK);
+        assert_eq!(walk(&mut m), [105, 211, 316], "three ticks for 300 ms");
+        m.start(0, 266, Duration::from_millis(500), TICK);
+        assert_eq!(
+            walk(&mut m),
+            [306, 296, 286, 276, 266],
+            "from 316 back, five ticks"
+        );
+    }
+
+    #[test]
+    fn moves_start_where_the_stroker_is() {
+        let mut m = Mover::default();
+        m.jump(40);
+        m.start(0, 0, Duration::from_millis(400), TICK);
+        assert_eq!(walk(&mut m), [30, 20, 10, 0]);
+        m.start(0, 10, Duration::ZERO, TICK);
+        let last = m.advance().unwrap();
+        assert_eq!(
+            last,
+            Stride {
+                position: 10,
+                arrived: true
+            },
+            "no duration: one tick"
+        );
+        assert_eq!(m.advance(), None);
+    }
+
+    #[test]
+    fn a_halt_ends_the_move_where_it_is() {
+        let mut m = Mover::default();
+        m.start(2, 100, Duration::from_millis(1000), TICK);
+        m.advance();
+        m.advance();
+        m.halt();
+        assert!(!m.moving());
+        assert_eq!(m.at(), 20);
+        assert_eq!(m.advance(), None);
+    }
+}

@@ -10,7 +10,9 @@ use super::handler_kit::{level_byte, only};
 use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
+use crate::device::protocol::{
+    HardwareCommand, OutputChange, OutputState, OwnWrite, ProtocolHandler,
+};
 use crate::hardware::Endpoint;
 
 const NAME: &str = "hgod";
@@ -70,14 +72,10 @@ impl ProtocolHandler for Hgod {
         self.running.store(false, Ordering::Release);
     }
 
-    fn on_tick(
-        &self,
-        state: &OutputState,
-        idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+    fn on_tick(&self, state: &OutputState, idle: Duration) -> Result<OwnWrite, DeviceError> {
         if idle < REFRESH || !self.running.load(Ordering::Acquire) {
-            return Ok(Vec::new());
+            return Ok(OwnWrite::default());
         }
-        packet(state)
+        packet(state).map(OwnWrite::from)
     }
 }

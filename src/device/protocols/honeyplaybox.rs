@@ -19,7 +19,7 @@ use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputType, OutputType};
 use crate::device::protocol::{
-    HardwareCommand, OutputChange, OutputState, Protocol, ProtocolHandler,
+    HardwareCommand, OutputChange, OutputState, OwnWrite, Protocol, ProtocolHandler,
 };
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareError, HardwareEvent};
@@ -304,16 +304,12 @@ impl ProtocolHandler for HoneyPlayBoxHandler {
 
     /// Re-sends the motor state whenever nothing was written for 500 ms (the toy ends a
     /// motor frame's work after a few seconds).
-    fn on_tick(
-        &self,
-        _state: &OutputState,
-        idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+    fn on_tick(&self, _state: &OutputState, idle: Duration) -> Result<OwnWrite, DeviceError> {
         if idle < KEEPALIVE_IDLE {
-            return Ok(Vec::new());
+            return Ok(OwnWrite::default());
         }
         let frame = lock(&self.shared).next_frame()?;
-        Ok(vec![HardwareCommand::write(Endpoint::Tx, frame, true)])
+        Ok(vec![HardwareCommand::write(Endpoint::Tx, frame, true)].into())
     }
 
     fn encode_outputs(

@@ -12,7 +12,9 @@ use super::handler_kit::{byte, level_byte, unsupported};
 use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
+use crate::device::protocol::{
+    HardwareCommand, OutputChange, OutputState, OwnWrite, ProtocolHandler,
+};
 use tokio::time::Instant;
 
 use crate::hardware::Endpoint;
@@ -35,8 +37,9 @@ pub fn protocol() -> Fixed {
 }
 
 struct JoyHubHandler {
-    /// When the spray pump was switched on; the device task's tick switches it off.
-    spray_since: Mutex<Option<Instant>>,
+    /// When the spray pump was switched on, and its feature; the device task's tick
+    /// switches it off and reports it off.
+    spray_since: Mutex<Option<(Instant, u32)>>,
 }
 
 fn tx(data: impl Into<Vec<u8>>) -> HardwareCommand {
@@ -63,7 +66,7 @@ fn switch(command: u8, value: i32) -> HardwareCommand {
 }
 
 impl JoyHubHandler {
-    fn spray_since(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+    fn spray_since(&self) -> std::sync::MutexGuard<'_, Option<(Instant, u32)>> {
         self.spray_since.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -75,18 +78,14 @@ impl ProtocolHandler for JoyHubHandler {
     }
 
     /// Switches the spray pump off once it has run for a second.
-    fn on_tick(
-        &self,
-        _state: &OutputState,
-        _idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+    fn on_tick(&self, _state: &OutputState, _idle: Duration) -> Result<OwnWrite, DeviceError> {
         let mut since = self.spray_since();
         match *since {
-            Some(t) if t.elapsed() >= SPRAY_RUNS_FOR => {
+            Some((t, feature)) if t.elapsed() >= SPRAY_RUNS_FOR => {
                 *since = None;
-                Ok(vec![tx(SPRAY_OFF)])
+                Ok(OwnWrite::from(vec![tx(SPRAY_OFF)]).report(feature, OutputType::Spray, 0))
             }
-            _ => Ok(Vec::new()),
+            _ => Ok(OwnWrite::default()),
         }
     }
 
@@ -128,7 +127,7 @@ impl ProtocolHandler for JoyHubHandler {
                 Spray => {
                     out.push(switch(0x24, c.value));
                     // The pump runs for about a second per spray command.
-                    *self.spray_since() = (c.value != 0).then(Instant::now);
+                    *self.spray_since() = (c.value != 0).then(|| (Instant::now(), c.feature));
                 }
                 _ => return Err(unsupported(NAME, c)),
             }

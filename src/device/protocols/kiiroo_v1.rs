@@ -1,26 +1,29 @@
 //! Kiiroo v1 (Pearl, Onyx): subscribe to `rx`, `[0x01, 0x00]` to `command` and `"0,"` to
 //! `tx` on connect, then ASCII `"n,\n"` on `tx`. The Pearl's n is its vibration level. The
 //! Onyx's positions are inverted (n = 4 - step) and it has no timed move of its own: the
-//! device task's tick walks it towards the goal over the move's duration, and while it
-//! is in use its position is sent again every 500 ms when nothing else was.
+//! kit's mover walks it towards the goal over the move's duration from the device task's
+//! tick (every 50 ms, sending a step when it changes), and while it is in use its position
+//! is sent again every 500 ms when nothing else was.
 //!
 //! There is no kiiroo-v1 handler in the current reference server; this follows the older
 //! C# one.
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::handler_kit::{duration_of, one_write, unsupported, vibrate_level};
+use super::handler_kit::{Mover, duration_of, one_write, unsupported, vibrate_level};
 use super::packet_shapes::{Fixed, PacketHandler, Shape};
 use crate::device::config::DeviceDefinition;
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
+use crate::device::protocol::{
+    HardwareCommand, OutputChange, OutputState, OwnWrite, ProtocolHandler,
+};
 use crate::hardware::{Endpoint, HardwareDevice};
 
 const NAME: &str = "kiiroo-v1";
 /// The Onyx's top step.
-const TOP: f64 = 4.0;
+const TOP: i32 = 4;
 const TICK: Duration = Duration::from_millis(50);
 const PING: Duration = Duration::from_millis(500);
 
@@ -53,47 +56,22 @@ fn packet(n: u8) -> Vec<u8> {
     format!("{n},\n").into_bytes()
 }
 
-/// A move of the Onyx, in the client's steps (0..4).
+/// The Onyx's move, in the client's steps (0..4), walked by the kit's mover.
 #[derive(Default)]
 struct Walk {
-    from: f64,
-    to: f64,
-    started: Option<Instant>,
-    duration: Duration,
+    mover: Mover,
     /// The step last sent.
-    sent: Option<u8>,
+    sent: Option<i32>,
     /// A move was asked for since the last stop: the tick walks and pings.
     active: bool,
 }
 
 impl Walk {
-    /// Where the walk is at `now`, linearly from `from` to `to` over the duration.
-    fn at(&self, now: Instant) -> f64 {
-        match self.started {
-            Some(started) if !self.duration.is_zero() => {
-                let done = (now.saturating_duration_since(started).as_secs_f64()
-                    / self.duration.as_secs_f64())
-                .min(1.0);
-                self.from + (self.to - self.from) * done
-            }
-            _ => self.to,
-        }
-    }
-
-    /// The step to send at `now` (rounded half away from zero, within 0..4).
-    fn step(&self, now: Instant) -> u8 {
-        // Within 0..=4 after the clamp, so the cast is exact.
-        self.at(now).round().clamp(0.0, TOP) as u8
-    }
-
-    fn send(&mut self, step: u8) -> Vec<HardwareCommand> {
+    fn send(&mut self, step: i32) -> Vec<HardwareCommand> {
         self.sent = Some(step);
-        // Inverted: the Onyx's 0 is the client's top.
-        vec![HardwareCommand::write(
-            Endpoint::Tx,
-            packet(4 - step),
-            false,
-        )]
+        // Inverted: the Onyx's 0 is the client's top; `step` is within 0..=4.
+        let n = u8::try_from(TOP - step.clamp(0, TOP)).unwrap_or(0);
+        vec![HardwareCommand::write(Endpoint::Tx, packet(n), false)]
     }
 }
 
@@ -113,83 +91,66 @@ impl ProtocolHandler for Onyx {
             return Err(unsupported(NAME, c));
         }
         let duration = Duration::from_millis(u64::from(duration_of(c)?));
-        if !(0..=4).contains(&c.value) {
+        if !(0..=TOP).contains(&c.value) {
             return Err(DeviceError::ValueOutOfRange {
                 feature: c.feature,
                 output: c.output,
                 value: c.value,
                 lo: 0,
-                hi: 4,
+                hi: TOP,
             });
         }
-        let now = Instant::now();
         let mut walk = self.walk();
-        let from = walk.at(now);
-        *walk = Walk {
-            from,
-            to: f64::from(c.value),
-            started: Some(now),
-            duration,
-            sent: walk.sent,
-            active: true,
-        };
-        let step = walk.step(now);
-        Ok(if walk.sent == Some(step) {
-            Vec::new()
-        } else {
-            walk.send(step)
-        })
+        walk.active = true;
+        if duration.is_zero() {
+            walk.mover.jump(c.value);
+            return Ok(if walk.sent == Some(c.value) {
+                Vec::new()
+            } else {
+                walk.send(c.value)
+            });
+        }
+        walk.mover.start(c.feature, c.value, duration, TICK);
+        Ok(Vec::new())
     }
 
     fn tick_interval(&self) -> Option<Duration> {
         Some(TICK)
     }
 
-    fn on_tick(
-        &self,
-        _state: &OutputState,
-        idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+    fn carried_later(&self, c: &OutputChange) -> bool {
+        self.walk().mover.moving() && c.output == OutputType::HwPositionWithDuration
+    }
+
+    /// Walks a running move, and while in use sends the position again every 500 ms
+    /// when nothing else was.
+    fn on_tick(&self, _state: &OutputState, idle: Duration) -> Result<OwnWrite, DeviceError> {
         let mut walk = self.walk();
         if !walk.active {
-            return Ok(Vec::new());
+            return Ok(OwnWrite::default());
         }
-        let step = walk.step(Instant::now());
-        Ok(if walk.sent != Some(step) || idle >= PING {
+        let stride = walk.mover.advance();
+        let step = walk.mover.at();
+        let commands = if walk.sent != Some(step) || idle >= PING {
             walk.send(step)
         } else {
             Vec::new()
+        };
+        let own = OwnWrite::from(commands);
+        Ok(match stride {
+            Some(s) if s.arrived => own.report(
+                walk.mover.feature(),
+                OutputType::HwPositionWithDuration,
+                step,
+            ),
+            _ => own,
         })
     }
 
     /// The walk ends where it is; the pings end too.
     fn on_stop(&self, _feature: Option<u32>) {
         let mut walk = self.walk();
-        let here = walk.at(Instant::now());
-        walk.from = here;
-        walk.to = here;
-        walk.duration = Duration::ZERO;
+        walk.mover.halt();
         walk.active = false;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn walk_is_linear_and_ends_at_the_goal() {
-        let now = Instant::now();
-        let walk = Walk {
-            from: 4.0,
-            to: 0.0,
-            started: Some(now),
-            duration: Duration::from_millis(400),
-            ..Walk::default()
-        };
-        assert_eq!(walk.step(now), 4);
-        assert_eq!(walk.step(now + Duration::from_millis(100)), 3);
-        assert_eq!(walk.step(now + Duration::from_millis(250)), 2);
-        assert_eq!(walk.step(now + Duration::from_secs(1)), 0);
     }
 }

@@ -11,11 +11,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use super::handler_kit::Mover;
 use crate::device::config::{DeviceDefinition, ProtocolDef};
 use crate::device::error::DeviceError;
 use crate::device::feature::{DeviceFeature, InputType, OutputType};
 use crate::device::protocol::{
-    HardwareCommand, OutputChange, OutputState, Protocol, ProtocolHandler, write_and_await,
+    HardwareCommand, OutputChange, OutputState, OwnWrite, Protocol, ProtocolHandler,
+    write_and_await,
 };
 use crate::hardware::simulated::{SimulatedDeviceSpec, SimulatedResponder};
 use crate::hardware::{Endpoint, HardwareDevice, HardwareError, HardwareInfo};
@@ -99,7 +101,7 @@ impl Protocol for Lovense {
     ) -> Result<Arc<dyn ProtocolHandler>, DeviceError> {
         let variant = Variant::of(definition);
         let mover = match variant {
-            Variant::Stroker { .. } => Some(PositionMover::default()),
+            Variant::Stroker { .. } => Some(Mutex::new(Mover::default())),
             _ => None,
         };
         Ok(Arc::new(LovenseHandler {
@@ -199,10 +201,18 @@ struct LovenseHandler {
     variant: Variant,
     /// Nora-style rotation direction; Lovense can only toggle it.
     clockwise: Mutex<bool>,
-    mover: Option<PositionMover>,
+    /// Solace strokers take absolute positions (`FSetSite:P;`): a timed move is walked by
+    /// the kit's mover, one position every 100 ms from the device task's tick.
+    mover: Option<Mutex<Mover>>,
 }
 
 impl LovenseHandler {
+    fn mover(&self) -> Option<std::sync::MutexGuard<'_, Mover>> {
+        self.mover
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     fn unsupported(change: &OutputChange) -> DeviceError {
         DeviceError::Unsupported(format!(
             "Lovense: {} on feature {}",
@@ -253,14 +263,19 @@ impl LovenseHandler {
                     20
                 };
                 if c.value == 0 {
-                    if let Some(m) = &self.mover {
+                    if let Some(mut m) = self.mover() {
                         m.halt();
                     }
                 }
                 out.push(tx(format!("Mply:{}:{};", c.value, range)));
             }
-            (Variant::Stroker { .. }, HwPositionWithDuration) => match &self.mover {
-                Some(m) => m.set_goal(c.value, c.duration.unwrap_or(0)),
+            (Variant::Stroker { .. }, HwPositionWithDuration) => match self.mover() {
+                Some(mut m) => m.start(
+                    c.feature,
+                    c.value,
+                    Duration::from_millis(u64::from(c.duration.unwrap_or(0))),
+                    MOVER_TICK,
+                ),
                 None => return Err(Self::unsupported(c)),
             },
             _ => return Err(Self::unsupported(c)),
@@ -275,22 +290,32 @@ impl ProtocolHandler for LovenseHandler {
         self.mover.as_ref().map(|_| MOVER_TICK)
     }
 
-    fn on_tick(
-        &self,
-        _state: &OutputState,
-        _idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
-        Ok(self
-            .mover
-            .as_ref()
-            .and_then(PositionMover::tick)
-            .map(|position| tx(format!("FSetSite:{position};")))
-            .into_iter()
-            .collect())
+    /// One position of a running move per tick; the goal is reported when reached.
+    fn on_tick(&self, _state: &OutputState, _idle: Duration) -> Result<OwnWrite, DeviceError> {
+        let Some(mut mover) = self.mover() else {
+            return Ok(OwnWrite::default());
+        };
+        let Some(stride) = mover.advance() else {
+            return Ok(OwnWrite::default());
+        };
+        let own = OwnWrite::from(vec![tx(format!("FSetSite:{};", stride.position))]);
+        Ok(if stride.arrived {
+            own.report(
+                mover.feature(),
+                OutputType::HwPositionWithDuration,
+                stride.position,
+            )
+        } else {
+            own
+        })
+    }
+
+    fn carried_later(&self, change: &OutputChange) -> bool {
+        change.output == OutputType::HwPositionWithDuration && self.mover.is_some()
     }
 
     fn on_stop(&self, _feature: Option<u32>) {
-        if let Some(m) = &self.mover {
+        if let Some(mut m) = self.mover() {
             m.halt();
         }
     }
@@ -348,67 +373,6 @@ impl ProtocolHandler for LovenseHandler {
     }
 }
 
-/// Solace strokers take absolute positions (`FSetSite:P;`); a timed move is stepped every
-/// 100 ms from the current position towards the goal.
-/// The device task ticks it (`on_tick`), so its writes keep the device's order and gap,
-/// and a stop halts it (`on_stop`).
-#[derive(Default)]
-struct PositionMover {
-    state: Mutex<MoverState>,
-}
-
-#[derive(Default)]
-struct MoverState {
-    current: i32,
-    goal: i32,
-    last_goal: i32,
-    duration_ms: u32,
-    step: i32,
-}
-
-impl PositionMover {
-    fn lock(&self) -> std::sync::MutexGuard<'_, MoverState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn set_goal(&self, goal: i32, duration_ms: u32) {
-        let mut s = self.lock();
-        s.goal = goal;
-        s.duration_ms = duration_ms;
-    }
-
-    fn halt(&self) {
-        let mut s = self.lock();
-        s.goal = s.current;
-        s.last_goal = s.current;
-        s.duration_ms = 0;
-    }
-
-    /// Advances one tick; returns the position to send, if the stroker should move.
-    fn tick(&self) -> Option<i32> {
-        let mut s = self.lock();
-        if s.goal != s.last_goal {
-            s.last_goal = s.goal;
-            let steps = ((s.duration_ms / 100).max(1)) as i32;
-            let distance = s.goal - s.current;
-            s.step = distance / steps;
-            if s.step == 0 {
-                s.step = distance.signum();
-            }
-        }
-        if s.current == s.last_goal {
-            return None;
-        }
-        let next = s.current + s.step;
-        s.current = if s.step > 0 {
-            next.min(s.last_goal)
-        } else {
-            next.max(s.last_goal)
-        };
-        Some(s.current)
-    }
-}
-
 /// A simulated Lovense toy: answers `DeviceType;` and `Battery;` like the real one.
 struct SimulatedLovense {
     model: String,
@@ -451,18 +415,5 @@ mod tests {
         assert_eq!(parse_battery(b"85;"), Some(85));
         assert_eq!(parse_battery(b"s85;"), Some(85));
         assert_eq!(parse_battery(b"OK;"), None);
-    }
-
-    #[test]
-    fn mover_steps_towards_goal() {
-        let mover = PositionMover {
-            state: Mutex::new(MoverState::default()),
-        };
-        mover.set_goal(50, 500);
-        let steps: Vec<i32> = std::iter::from_fn(|| mover.tick()).collect();
-        assert_eq!(steps, vec![10, 20, 30, 40, 50]);
-        mover.set_goal(45, 0);
-        assert_eq!(mover.tick(), Some(45));
-        assert_eq!(mover.tick(), None);
     }
 }

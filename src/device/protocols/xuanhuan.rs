@@ -8,7 +8,9 @@ use super::handler_kit::{byte, one_write, vibrate_level};
 use super::packet_shapes::{Fixed, Shape};
 use crate::device::error::DeviceError;
 use crate::device::feature::OutputType;
-use crate::device::protocol::{HardwareCommand, OutputChange, OutputState, ProtocolHandler};
+use crate::device::protocol::{
+    HardwareCommand, OutputChange, OutputState, OwnWrite, ProtocolHandler,
+};
 use crate::hardware::Endpoint;
 
 const NAME: &str = "xuanhuan";
@@ -32,16 +34,12 @@ impl ProtocolHandler for Xuanhuan {
         Some(TICK)
     }
 
-    fn on_tick(
-        &self,
-        state: &OutputState,
-        idle: Duration,
-    ) -> Result<Vec<HardwareCommand>, DeviceError> {
+    fn on_tick(&self, state: &OutputState, idle: Duration) -> Result<OwnWrite, DeviceError> {
         let s = state.get(0, OutputType::Vibrate);
         if s == 0 || idle < REFRESH {
-            return Ok(Vec::new());
+            return Ok(OwnWrite::default());
         }
-        packet(byte(s)?)
+        packet(byte(s)?).map(OwnWrite::from)
     }
 }
 

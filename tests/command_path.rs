@@ -473,3 +473,44 @@ async fn the_default_gap_applies_to_radio_devices_only() {
     let (_client, d) = client_with(&rig, "LVS-Lush").await;
     assert_eq!(d.message_gap_ms(), GAP_MS as u32);
 }
+
+/// A read acts when it is submitted, like every other request: its query (a Lovense
+/// `Battery;`) reaches the toy before an output submitted after it, even when the read's
+/// reply is awaited last.
+#[tokio::test]
+async fn a_read_submitted_before_an_output_queries_the_toy_first() {
+    use plugwire::device::feature::InputCommand;
+    use plugwire::spec::{OutputCommand, Request};
+    let rig = rig(&["LVS-Lush"]);
+    let (client, device) = client_with(&rig, "LVS-Lush").await;
+    let toy = rig.device("LVS-Lush");
+    for round in 0..5 {
+        toy.clear_log();
+        let read = client
+            .submit(Request::Input {
+                device: device.index(),
+                feature: 1,
+                input: plugwire::InputType::Battery,
+                command: InputCommand::Read,
+            })
+            .unwrap();
+        let output = client
+            .submit(Request::Output {
+                device: device.index(),
+                feature: 0,
+                command: OutputCommand {
+                    output: OutputType::Vibrate,
+                    value: 5 + round,
+                    duration: None,
+                },
+            })
+            .unwrap();
+        output.await.unwrap();
+        read.await.unwrap();
+        assert_eq!(
+            writes(&toy),
+            vec!["Battery;".to_string(), format!("Vibrate:{};", 5 + round)],
+            "round {round}"
+        );
+    }
+}

@@ -1142,3 +1142,39 @@ fn texts(device: &plugwire::hardware::simulated::SimulatedDevice) -> Vec<String>
         .map(|w| String::from_utf8_lossy(&w.data).into_owned())
         .collect()
 }
+
+/// The ABI's Disconnect acts when it is submitted, like every other request: an output
+/// sent right after it from the same thread is refused and never reaches the toy.
+#[test]
+fn an_output_sent_after_disconnect_from_one_thread_never_runs() {
+    // A few rounds: the suite's stalled-callback test times 2,000 connects beside it.
+    for round in 0..5 {
+        let c = Client::push();
+        c.connect(&["LVS-Lush"]);
+        let lush = c.scan()[0].index;
+        let (disconnected_tx, disconnected) = mpsc::channel();
+        let (vibrated_tx, vibrated) = mpsc::channel();
+        send(
+            &c,
+            pb::request::Kind::Disconnect(pb::Disconnect {}),
+            &disconnected_tx,
+        );
+        send(&c, vibrate(lush, 0.5), &vibrated_tx);
+        let reply = |rx: &mpsc::Receiver<Vec<u8>>| {
+            pb::Reply::decode(&rx.recv_timeout(WAIT).expect("reply in time")[..])
+                .expect("reply decodes")
+                .kind
+                .expect("reply kind")
+        };
+        let disconnect = reply(&disconnected);
+        assert!(
+            matches!(disconnect, pb::reply::Kind::Ok(_)),
+            "{disconnect:?}"
+        );
+        let output = reply(&vibrated);
+        assert!(
+            matches!(output, pb::reply::Kind::Error(_)),
+            "round {round}: an output sent after Disconnect ran: {output:?}"
+        );
+    }
+}

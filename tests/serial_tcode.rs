@@ -90,6 +90,8 @@ async fn tcode_stroker_end_to_end_with_unplug_and_replug() {
         }
     };
     assert_eq!(back.index(), index);
+    // What it runs after its time away is unknown: it is stopped first.
+    assert_eq!(next(&lines2), "V100");
     back.output(1, OutputType::Vibrate, OutputValue::Steps(9))
         .await
         .unwrap();

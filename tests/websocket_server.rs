@@ -456,3 +456,118 @@ async fn with_max_ping_time_on_the_ping_watchdog_decides_not_the_idle_policy() {
         vec![json!({"Ok": {"Id": 2}})]
     );
 }
+
+/// Connections still in their handshake (or being refused) are capped: one beyond the cap
+/// is closed at once, before the handshake deadline, and the ones within it are served as
+/// before; once they are gone a client connects.
+#[tokio::test]
+async fn waiting_connections_beyond_the_cap_are_closed_at_once() {
+    use tokio::io::AsyncReadExt;
+    let rig = rig(&[]);
+    let server = listen_with(
+        &rig,
+        WebsocketOptions {
+            handshake_timeout: Duration::from_secs(2),
+            max_waiting_connections: 2,
+            ..WebsocketOptions::default()
+        },
+    )
+    .await;
+    let mut within = Vec::new();
+    for _ in 0..2 {
+        within.push(
+            tokio::net::TcpStream::connect(server.local_addr())
+                .await
+                .unwrap(),
+        );
+    }
+    // The server has taken both before the next one knocks.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut beyond = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .unwrap();
+    let mut buf = [0u8; 16];
+    let n = tokio::time::timeout(Duration::from_secs(1), beyond.read(&mut buf))
+        .await
+        .expect("a connection beyond the cap is closed long before the handshake deadline")
+        .unwrap_or(0);
+    assert_eq!(n, 0);
+    // The two within the cap are still open (their deadline has not come).
+    for stream in &mut within {
+        let mut buf = [0u8; 16];
+        assert!(
+            tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buf))
+                .await
+                .is_err(),
+            "a connection within the cap was closed early"
+        );
+    }
+    drop(within);
+    connect_and_handshake(&server).await;
+}
+
+/// A hardware manager whose scan takes a while to start, as a Bluetooth adapter's does.
+struct SlowScanner {
+    scanning: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+#[async_trait::async_trait]
+impl plugwire::hardware::HardwareManager for SlowScanner {
+    fn name(&self) -> &'static str {
+        "slow"
+    }
+
+    fn attach(&self, _sink: plugwire::hardware::ManagerSink) {}
+
+    async fn start_scanning(&self) -> Result<(), plugwire::hardware::HardwareError> {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.scanning
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn stop_scanning(&self) -> Result<(), plugwire::hardware::HardwareError> {
+        self.scanning
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// StartScanning in one frame and StopScanning in the next act in that order: scanning is
+/// off once both are answered, however long the start takes.
+#[tokio::test]
+async fn start_then_stop_scanning_in_consecutive_frames_leaves_scanning_off() {
+    let scanning = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let manager = std::sync::Arc::new(SlowScanner {
+        scanning: scanning.clone(),
+    });
+    let rig = rig_with(&[], |b| b.manager(manager));
+    let server = listen(&rig).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    for round in 0..5u32 {
+        let id = 10 + round * 2;
+        ws.send(Message::text(
+            json!([{"StartScanning": {"Id": id}}]).to_string(),
+        ))
+        .await
+        .unwrap();
+        ws.send(Message::text(
+            json!([{"StopScanning": {"Id": id + 1}}]).to_string(),
+        ))
+        .await
+        .unwrap();
+        let mut answered = 0;
+        while answered < 2 {
+            for m in ws_recv(&mut ws).await {
+                if m.get("Ok").is_some() {
+                    answered += 1;
+                }
+            }
+        }
+        assert!(
+            !scanning.load(std::sync::atomic::Ordering::SeqCst),
+            "round {round}: StopScanning ran before the StartScanning sent before it"
+        );
+    }
+}

@@ -48,8 +48,19 @@ pub trait Connector: Send + Sync {
 
     /// Events from the server; can be taken once.
     fn take_events(&self) -> Option<mpsc::Receiver<ConnectorEvent>>;
-    async fn disconnect(&self);
+
+    /// Submits a disconnect: like [`Connector::submit`], it takes its place in the order
+    /// before this returns (nothing submitted later runs before it); the future resolves
+    /// once the connection is closed (bounded).
+    fn submit_disconnect(&self) -> Closing;
+
+    async fn disconnect(&self) {
+        self.submit_disconnect().await
+    }
 }
+
+/// A disconnect on its way.
+pub type Closing = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// Connects to a server in the same process.
 pub struct InProcessConnector {
@@ -87,7 +98,7 @@ impl Connector for InProcessConnector {
         self.events.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
-    async fn disconnect(&self) {
-        self.session.disconnect().await;
+    fn submit_disconnect(&self) -> Closing {
+        self.session.submit_disconnect()
     }
 }

@@ -417,12 +417,24 @@ impl ButtplugClient {
 
     /// Disconnects; the server stops scanning and every device.
     pub async fn disconnect(&self) -> Result<(), ClientError> {
+        self.submit_disconnect().await
+    }
+
+    /// Submits a disconnect: in order with [`ButtplugClient::submit`] (no request submitted
+    /// after it runs); the future resolves once the connection is closed.
+    pub fn submit_disconnect(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ClientError>> + Send>> {
         if !self.is_connected() {
-            return Ok(());
+            return Box::pin(std::future::ready(Ok(())));
         }
-        self.inner.connector.disconnect().await;
-        self.inner.mark_disconnected();
-        Ok(())
+        let closing = self.inner.connector.submit_disconnect();
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            closing.await;
+            inner.mark_disconnected();
+            Ok(())
+        })
     }
 }
 

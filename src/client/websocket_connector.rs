@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::connector::{Connector, ConnectorEvent, event_queue};
+use super::connector::{Closing, Connector, ConnectorEvent, event_queue};
 use crate::bounded_events::DroppingSender;
 use crate::server::ResponseFuture;
 use crate::spec::ButtplugError;
@@ -258,11 +258,14 @@ impl Connector for WebsocketConnector {
         lock(&self.events).take()
     }
 
-    async fn disconnect(&self) {
+    fn submit_disconnect(&self) -> Closing {
+        // Queued behind every frame submitted before it.
         let _ = self.out.send(Outgoing::Close);
         let writer = lock(&self.writer).take();
-        if let Some(writer) = writer {
-            let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
-        }
+        Box::pin(async move {
+            if let Some(writer) = writer {
+                let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
+            }
+        })
     }
 }

@@ -45,12 +45,14 @@ pub enum DeviceTaskEvent {
         input: InputType,
         value: i32,
     },
-    /// The hardware went away; the task has ended.
-    Disconnected { device: u32 },
+    /// The hardware went away; the task of connection `connection` has ended.
+    Disconnected { device: u32, connection: u64 },
 }
 
 pub(crate) struct DeviceTask {
     pub index: u32,
+    /// Which connection of the device this task serves (the device manager's generation).
+    pub connection: u64,
     pub hw: Arc<dyn HardwareDevice>,
     pub handler: Arc<dyn ProtocolHandler>,
     pub features: Arc<Vec<DeviceFeature>>,
@@ -97,6 +99,8 @@ impl DeviceTask {
     /// Starts the task. A protocol that keeps its device awake by repeating packets gets
     /// its first (stop) packet now, as part of connecting, as the reference sends it.
     pub(crate) async fn start(self) {
+        // Listening starts before the task is handed out: a link lost from here on ends it.
+        let hw_events = self.hw.events();
         let mut state = State::default();
         if !self.resume.is_empty() {
             // A toy that comes back: what it is doing is unknown until a stop or a
@@ -110,11 +114,10 @@ impl DeviceTask {
                 tracing::warn!("device {}: first keepalive packet failed: {e}", self.index);
             }
         }
-        tokio::spawn(self.run(state));
+        tokio::spawn(self.run(state, hw_events));
     }
 
-    async fn run(self, mut state: State) {
-        let mut hw_events = self.hw.events();
+    async fn run(self, mut state: State, mut hw_events: broadcast::Receiver<HardwareEvent>) {
         let keepalive = self.handler.keepalive();
         let tick = self.handler.tick_interval();
         let mut next_keepalive = keepalive_interval(&keepalive).map(|i| Instant::now() + i);
@@ -202,7 +205,10 @@ impl DeviceTask {
         // A removal must reach the device manager even when readings fill its queue.
         let _ = self
             .events
-            .send(DeviceTaskEvent::Disconnected { device: self.index })
+            .send(DeviceTaskEvent::Disconnected {
+                device: self.index,
+                connection: self.connection,
+            })
             .await;
     }
 

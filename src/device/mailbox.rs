@@ -234,6 +234,11 @@ impl Mailbox {
         Ok(completion)
     }
 
+    /// Whether the task has ended (its commands fail).
+    pub(crate) fn is_closed(&self) -> bool {
+        lock(&self.inbox).closed.is_some()
+    }
+
     /// The server lets the device go: the task stops it, disconnects and ends.
     pub(crate) fn release(&self) {
         lock(&self.inbox).released = true;

@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -25,13 +26,12 @@ pub type InputFuture = Pin<Box<dyn Future<Output = Result<Option<i32>, DeviceErr
 pub struct ServerDevice {
     info: DeviceInfo,
     address: String,
+    connection: u64,
     protocol: String,
-    hw: Arc<dyn HardwareDevice>,
     /// The hardware as input reads see it: their writes go through the device task.
     routed: Arc<dyn HardwareDevice>,
     handler: Arc<dyn ProtocolHandler>,
     mailbox: Arc<Mailbox>,
-    hw_timeout: Duration,
     running: Arc<std::sync::atomic::AtomicBool>,
     /// Filled by the device task when it ends: every output's last value.
     last_values: Arc<std::sync::Mutex<LastValues>>,
@@ -43,6 +43,9 @@ pub struct ServerDevice {
 pub struct NewDevice {
     pub info: DeviceInfo,
     pub address: String,
+    /// The device manager's generation of this connection: events of an older connection
+    /// of the same device never touch this one.
+    pub connection: u64,
     pub protocol: String,
     pub hw: Arc<dyn HardwareDevice>,
     pub handler: Arc<dyn ProtocolHandler>,
@@ -75,6 +78,7 @@ impl ServerDevice {
         let last_values = Arc::new(std::sync::Mutex::new(Vec::new()));
         DeviceTask {
             index: new.info.index,
+            connection: new.connection,
             hw: new.hw.clone(),
             handler: new.handler.clone(),
             features: new.info.features.clone(),
@@ -96,12 +100,11 @@ impl ServerDevice {
         Arc::new(ServerDevice {
             info: new.info,
             address: new.address,
+            connection: new.connection,
             protocol: new.protocol,
-            hw: new.hw,
             routed,
             handler: new.handler,
             mailbox,
-            hw_timeout: new.hw_timeout,
             running,
             last_values,
             claims: OutputClaims::default(),
@@ -130,6 +133,16 @@ impl ServerDevice {
 
     pub fn address(&self) -> &str {
         &self.address
+    }
+
+    /// Whether the device's task has ended (the link was lost or the device released).
+    pub fn is_closed(&self) -> bool {
+        self.mailbox.is_closed()
+    }
+
+    /// Which connection of the device this is (see [`NewDevice::connection`]).
+    pub fn connection(&self) -> u64 {
+        self.connection
     }
 
     pub fn protocol(&self) -> &str {
@@ -319,9 +332,15 @@ impl ServerDevice {
                 // write runs in the device task with the hardware bound (however long it
                 // waited behind a stop or other queries), reads of the toy and the wait
                 // for its answer have their own bounds.
-                Ok(Box::pin(async move {
-                    handler.read_input(&routed, &f, input).await.map(Some)
-                }))
+                let mut read: InputFuture =
+                    Box::pin(async move { handler.read_input(&routed, &f, input).await.map(Some) });
+                // The read acts now, not when its reply is awaited: run up to its first
+                // wait, so a query it writes joins the device's order at submission.
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                match read.as_mut().poll(&mut cx) {
+                    Poll::Ready(result) => Ok(Box::pin(std::future::ready(result))),
+                    Poll::Pending => Ok(read),
+                }
             }
             InputCommand::Subscribe | InputCommand::Unsubscribe => {
                 let completion = self.mailbox.submit_subscribe(
@@ -344,10 +363,5 @@ impl ServerDevice {
         command: InputCommand,
     ) -> Result<Option<i32>, DeviceError> {
         self.submit_input(feature, input, command)?.await
-    }
-
-    /// Disconnects the hardware; the device task then reports the removal.
-    pub async fn disconnect(&self) {
-        let _ = tokio::time::timeout(self.hw_timeout, self.hw.disconnect()).await;
     }
 }

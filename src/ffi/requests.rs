@@ -356,7 +356,11 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
         // Disconnect when not connected answers NOT_CONNECTED, every time (a second
         // Disconnect as a never-connected client's first).
         K::Disconnect(_) if !client.is_connected() => now(not_connected()),
-        K::Disconnect(_) => Box::pin(async move { done(conn.client.disconnect().await) }),
+        K::Disconnect(_) => {
+            // Acts now, in order with the requests before and after it.
+            let closing = conn.client.submit_disconnect();
+            Box::pin(async move { done(closing.await) })
+        }
         other => now(simulation(&conn, other)),
     }
 }

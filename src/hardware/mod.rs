@@ -8,6 +8,7 @@ pub mod bluetooth_le;
 mod endpoint;
 pub mod serial;
 pub mod simulated;
+pub(crate) mod timed;
 pub mod websocket_devices;
 
 use std::sync::Arc;
@@ -74,6 +75,11 @@ pub trait HardwareDevice: Send + Sync {
     fn name(&self) -> &str;
     fn address(&self) -> &str;
     fn endpoints(&self) -> Vec<Endpoint>;
+    /// Whether the link is up, as far as the transport can tell without asking the device
+    /// (transports that learn of a loss only through [`HardwareEvent::Disconnected`] say yes).
+    fn is_connected(&self) -> bool {
+        true
+    }
     async fn write(
         &self,
         endpoint: Endpoint,

@@ -2,18 +2,23 @@
 //! indices, tracks scanning, and reports devices coming and going.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::device::config::{DeviceConfigDb, UserConfig, find_protocol};
 use crate::device::device_task::TASK_EVENT_LIMIT;
 use crate::device::protocols::ProtocolRegistry;
 use crate::device::{Completion, DeviceError, NewDevice};
 use crate::device::{DeviceTaskEvent, ServerDevice};
+use crate::hardware::timed::TimedHardware;
 use crate::hardware::{
-    ConnectRequest, DiscoveredDevice, HardwareIdentity, HardwareManager, ManagerEvent, ManagerSink,
+    ConnectRequest, DiscoveredDevice, HardwareDevice, HardwareEvent, HardwareIdentity,
+    HardwareManager, ManagerEvent, ManagerSink,
 };
 use crate::spec::ButtplugError;
 use crate::spec::message::{DeviceInfo, ServerEvent};
@@ -21,12 +26,42 @@ use crate::spec::message::{DeviceInfo, ServerEvent};
 /// Gap between writes for devices whose configuration names none, as for BLE toys.
 pub const DEFAULT_MESSAGE_GAP_MS: u32 = 75;
 
+/// Most scan requests (start or stop) waiting for the ones before them; more are refused.
+pub const SCAN_QUEUE_LIMIT: usize = 64;
+
+/// A scan request's reply on its way.
+pub type ScanFuture = Pin<Box<dyn Future<Output = Result<(), ButtplugError>> + Send>>;
+
+enum ScanOp {
+    Start,
+    Stop,
+}
+
+type ScanRequest = (ScanOp, oneshot::Sender<Result<(), ButtplugError>>);
+
+/// Bound on connecting one found device (connect, identify, initialise); a connection that
+/// takes longer is given up and its link closed.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
 #[derive(Default)]
 struct ScanState {
     active: bool,
     finished: HashSet<&'static str>,
     /// Connections started by a scan and not yet done, per manager.
     connecting: HashMap<&'static str, usize>,
+}
+
+/// Where each device's link is in its life. Lock order: `links`, then `devices`.
+#[derive(Default)]
+struct Links {
+    /// Addresses being connected right now, so a device found twice connects once.
+    connecting: HashSet<String>,
+    /// The newest `Found` of a device that was connected or being connected when it came
+    /// (a toy that flickered out of range and back while its old link was torn down): it is
+    /// handled once that connection has ended, not lost.
+    waiting: HashMap<String, (&'static str, DiscoveredDevice)>,
+    /// Devices connected at least once: when one comes back its state is unknown.
+    seen: HashSet<String>,
 }
 
 #[derive(Default)]
@@ -42,11 +77,14 @@ struct Inner {
     managers: Vec<Arc<dyn HardwareManager>>,
     devices: RwLock<BTreeMap<u32, Arc<ServerDevice>>>,
     indices: Mutex<Indices>,
-    /// Addresses being connected right now, so a device found twice connects once.
-    in_flight: Mutex<HashSet<String>>,
+    links: Mutex<Links>,
+    /// The next connection generation (see [`NewDevice::connection`]).
+    next_connection: AtomicU64,
     /// What lost devices were last asked to do, by address, for their next connection.
     last_values: Mutex<HashMap<String, crate::device::toy_model::LastValues>>,
     scan: Mutex<ScanState>,
+    /// Scan requests, run one after another in submission order.
+    scan_ops: mpsc::Sender<ScanRequest>,
     events: broadcast::Sender<ServerEvent>,
     task_events: mpsc::Sender<DeviceTaskEvent>,
     default_gap_ms: u32,
@@ -73,6 +111,7 @@ impl DeviceManager {
         let (events, _) = broadcast::channel(1024);
         let (manager_tx, manager_rx) = mpsc::unbounded_channel();
         let (task_tx, task_rx) = mpsc::channel(TASK_EVENT_LIMIT);
+        let (scan_tx, scan_rx) = mpsc::channel(SCAN_QUEUE_LIMIT);
         let mut indices = Indices::default();
         for (index, address) in user.reserved_indices() {
             indices.reserved.insert(index, address.to_string());
@@ -89,9 +128,11 @@ impl DeviceManager {
                 managers,
                 devices: RwLock::new(BTreeMap::new()),
                 indices: Mutex::new(indices),
-                in_flight: Mutex::new(HashSet::new()),
+                links: Mutex::new(Links::default()),
+                next_connection: AtomicU64::new(1),
                 last_values: Mutex::new(HashMap::new()),
                 scan: Mutex::new(ScanState::default()),
+                scan_ops: scan_tx,
                 events,
                 task_events: task_tx,
                 default_gap_ms,
@@ -104,6 +145,7 @@ impl DeviceManager {
             manager_rx,
             task_rx,
         ));
+        tokio::spawn(scan_worker(Arc::downgrade(&manager.inner), scan_rx));
         manager
     }
 
@@ -147,56 +189,58 @@ impl DeviceManager {
         lock(&self.inner.scan).active
     }
 
-    /// Starts every manager scanning. ScanningFinished follows once each manager has
-    /// finished and the devices it found have connected (or failed to).
+    /// Submits a start of scanning: it acts after every scan request submitted before it
+    /// and before every one submitted after it, whenever the returned future is awaited.
+    /// ScanningFinished follows once each manager has finished and the devices it found
+    /// have connected (or failed to).
+    pub fn submit_start_scanning(&self) -> ScanFuture {
+        self.submit_scan(ScanOp::Start)
+    }
+
+    /// Submits a stop of scanning, in order with the other scan requests (see
+    /// [`DeviceManager::submit_start_scanning`]).
+    pub fn submit_stop_scanning(&self) -> ScanFuture {
+        self.submit_scan(ScanOp::Stop)
+    }
+
     pub async fn start_scanning(&self) -> Result<(), ButtplugError> {
-        if self.inner.managers.is_empty() {
-            return Err(ButtplugError::unknown(
-                "no hardware managers are enabled on this server",
-            ));
-        }
-        {
-            let mut scan = lock(&self.inner.scan);
-            if scan.active {
-                return Ok(());
-            }
-            scan.active = true;
-            scan.finished.clear();
-        }
-        let mut failed = Vec::new();
-        for m in &self.inner.managers {
-            if let Err(e) = m.start_scanning().await {
-                tracing::warn!("{} cannot scan: {e}", m.name());
-                failed.push((m.name(), e));
-            }
-        }
-        // A manager that cannot scan (no Bluetooth adapter, say) does not hold up the
-        // others; only when none can scan does the client get the reasons.
-        if failed.len() == self.inner.managers.len() {
-            lock(&self.inner.scan).active = false;
-            let reasons: Vec<String> = failed.iter().map(|(_, e)| e.to_string()).collect();
-            return Err(ButtplugError::device(format!(
-                "cannot scan: {}",
-                reasons.join("; ")
-            )));
-        }
-        for (name, _) in failed {
-            self.inner.manager_finished(name);
-        }
-        Ok(())
+        self.submit_start_scanning().await
     }
 
     pub async fn stop_scanning(&self) -> Result<(), ButtplugError> {
-        if !self.is_scanning() {
-            return Ok(());
-        }
-        for m in &self.inner.managers {
-            if let Err(e) = m.stop_scanning().await {
-                tracing::warn!("{} cannot stop scanning: {e}", m.name());
-                self.inner.manager_finished(m.name());
+        self.submit_stop_scanning().await
+    }
+
+    /// Stops scanning at a session's end: in order like any scan request, and never
+    /// refused (with the queue full it waits for room; no next session starts meanwhile).
+    pub(crate) fn submit_final_stop_scanning(&self) -> ScanFuture {
+        let (tx, rx) = oneshot::channel();
+        match self.inner.scan_ops.try_send((ScanOp::Stop, tx)) {
+            Ok(()) => scan_reply(rx),
+            Err(mpsc::error::TrySendError::Full(request)) => {
+                let queue = self.inner.scan_ops.clone();
+                Box::pin(async move {
+                    let _ = queue.send(request).await;
+                    scan_reply(rx).await
+                })
             }
+            // The worker is gone (the server is going): nothing scans any more.
+            Err(mpsc::error::TrySendError::Closed(_)) => Box::pin(std::future::ready(Ok(()))),
         }
-        Ok(())
+    }
+
+    fn submit_scan(&self, op: ScanOp) -> ScanFuture {
+        let (tx, rx) = oneshot::channel();
+        if let Err(e) = self.inner.scan_ops.try_send((op, tx)) {
+            let why = match e {
+                mpsc::error::TrySendError::Full(_) => {
+                    format!("{SCAN_QUEUE_LIMIT} scan requests are already waiting; try again later")
+                }
+                mpsc::error::TrySendError::Closed(_) => "the server is shutting down".into(),
+            };
+            return Box::pin(std::future::ready(Err(ButtplugError::unknown(why))));
+        }
+        scan_reply(rx)
     }
 
     /// Submits a stop of every device's outputs and/or input subscriptions, at once (see
@@ -246,6 +290,58 @@ pub(crate) async fn wait_all(
 }
 
 impl Inner {
+    /// Starts every manager scanning. ScanningFinished follows once each manager has
+    /// finished and the devices it found have connected (or failed to).
+    async fn start_scanning(&self) -> Result<(), ButtplugError> {
+        if self.managers.is_empty() {
+            return Err(ButtplugError::unknown(
+                "no hardware managers are enabled on this server",
+            ));
+        }
+        {
+            let mut scan = lock(&self.scan);
+            if scan.active {
+                return Ok(());
+            }
+            scan.active = true;
+            scan.finished.clear();
+        }
+        let mut failed = Vec::new();
+        for m in &self.managers {
+            if let Err(e) = m.start_scanning().await {
+                tracing::warn!("{} cannot scan: {e}", m.name());
+                failed.push((m.name(), e));
+            }
+        }
+        // A manager that cannot scan (no Bluetooth adapter, say) does not hold up the
+        // others; only when none can scan does the client get the reasons.
+        if failed.len() == self.managers.len() {
+            lock(&self.scan).active = false;
+            let reasons: Vec<String> = failed.iter().map(|(_, e)| e.to_string()).collect();
+            return Err(ButtplugError::device(format!(
+                "cannot scan: {}",
+                reasons.join("; ")
+            )));
+        }
+        for (name, _) in failed {
+            self.manager_finished(name);
+        }
+        Ok(())
+    }
+
+    async fn stop_scanning(&self) -> Result<(), ButtplugError> {
+        if !lock(&self.scan).active {
+            return Ok(());
+        }
+        for m in &self.managers {
+            if let Err(e) = m.stop_scanning().await {
+                tracing::warn!("{} cannot stop scanning: {e}", m.name());
+                self.manager_finished(m.name());
+            }
+        }
+        Ok(())
+    }
+
     /// Devices on a websocket take writes as fast as they come (as in the reference);
     /// radio links (BLE, and the simulated toys that stand in for them) and serial ports get
     /// the default gap.
@@ -332,9 +428,19 @@ impl Inner {
             })
             .await
             .map_err(|e| format!("connecting {}: {e}", info.address))?;
-        let result = async {
+        // Setup talks to the toy through a bound on every operation, and the link is closed
+        // on every way out but a hand-over to the device task (cancellation included).
+        let setup: Arc<TimedHardware> = Arc::new(TimedHardware {
+            hw: hw.clone(),
+            timeout: self.hw_timeout,
+        });
+        let link = LinkGuard(Some(setup.clone()));
+        // A loss from here on is seen, even one before the device task listens.
+        let mut losses = hw.events();
+        let setup: Arc<dyn HardwareDevice> = setup;
+        let prepared = async {
             let identifier = protocol
-                .identify(&hw, info)
+                .identify(&setup, info)
                 .await
                 .map_err(|e| format!("identifying {}: {e}", info.address))?
                 .unwrap_or_else(|| info.name.clone());
@@ -365,59 +471,162 @@ impl Inner {
                 user.apply(&mut definition).map_err(|e| e.to_string())?;
             }
             let handler = protocol
-                .initialize(&hw, &definition)
+                .initialize(&setup, &definition)
                 .await
                 .map_err(|e| format!("initialising {}: {e}", info.address))?;
-            let index = self.allocate_index(&info.address);
-            let resume = lock(&self.last_values)
-                .remove(&info.address)
-                .unwrap_or_default();
-            let device = ServerDevice::start(NewDevice {
-                info: DeviceInfo {
-                    index,
-                    name: definition.name.clone(),
-                    display_name: user.and_then(|u| u.display_name.clone()),
-                    message_gap_ms: definition
-                        .message_gap_ms
-                        .unwrap_or_else(|| self.default_gap_for(&info.identity)),
-                    features: Arc::new(definition.features),
-                },
-                address: info.address.clone(),
-                protocol: protocol_name,
-                hw: hw.clone(),
-                handler,
-                events: self.task_events.clone(),
-                hw_timeout: self.hw_timeout,
-                resume,
-            })
-            .await;
-            let added = device.info().clone();
+            let display_name = user.and_then(|u| u.display_name.clone());
+            Ok::<_, String>((definition, handler, protocol_name, display_name))
+        }
+        .await;
+        let (definition, handler, protocol_name, display_name) = match prepared {
+            Ok(p) => p,
+            Err(e) => {
+                link.close().await;
+                return Err(e);
+            }
+        };
+        let index = self.allocate_index(&info.address);
+        let resume = lock(&self.last_values)
+            .remove(&info.address)
+            .unwrap_or_default();
+        let device = ServerDevice::start(NewDevice {
+            info: DeviceInfo {
+                index,
+                name: definition.name.clone(),
+                display_name,
+                message_gap_ms: definition
+                    .message_gap_ms
+                    .unwrap_or_else(|| self.default_gap_for(&info.identity)),
+                features: Arc::new(definition.features),
+            },
+            address: info.address.clone(),
+            connection: self.next_connection.fetch_add(1, Ordering::Relaxed),
+            protocol: protocol_name,
+            hw: hw.clone(),
+            handler,
+            events: self.task_events.clone(),
+            hw_timeout: self.hw_timeout,
+            resume,
+        })
+        .await;
+        // The device task owns the link now: dropping the device ends it (stop, disconnect).
+        link.hand_over();
+        let added = {
+            let mut links = lock(&self.links);
+            // Checked under the lock that removals take: a device whose link went before
+            // this point is never listed (its task ends on its own, removing nothing).
+            if link_lost(&mut losses) || !hw.is_connected() || device.is_closed() {
+                // Its next connection starts from what this one was handed.
+                lock(&self.last_values).insert(info.address.clone(), device.last_values());
+                return Err(format!("{} went away while connecting", info.address));
+            }
+            if !links.seen.insert(info.address.clone()) {
+                // A device coming back: what it runs is unknown (a session may have ended
+                // while it was away), so it is stopped before any command can reach it.
+                if let Err(e) = device.submit_stop(None, true, false) {
+                    tracing::warn!("device {index}: stop on reconnect not submitted: {e}");
+                }
+            }
             self.devices
                 .write()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(index, device);
-            tracing::info!("device {index} added: {} ({})", added.name, info.address);
-            let _ = self.events.send(ServerEvent::DeviceAdded(added));
-            Ok(())
-        }
-        .await;
-        if result.is_err() {
-            hw.disconnect().await;
-        }
-        result
+                .insert(index, device.clone());
+            device.info().clone()
+        };
+        tracing::info!("device {index} added: {} ({})", added.name, info.address);
+        let _ = self.events.send(ServerEvent::DeviceAdded(added));
+        Ok(())
     }
 
-    fn remove(&self, index: u32) {
-        let removed = self
-            .devices
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&index);
-        if let Some(device) = &removed {
-            lock(&self.last_values).insert(device.address().to_string(), device.last_values());
-            tracing::info!("device {index} removed");
-            let _ = self.events.send(ServerEvent::DeviceRemoved(index));
+    /// Removes a device whose task ended, if the map still holds that connection of it (a
+    /// late report from an older connection leaves a newer one alone); then a `Found` that
+    /// came during the teardown is handled.
+    fn remove(self: &Arc<Self>, index: u32, connection: u64) {
+        let (removed, waiting) = {
+            let mut links = lock(&self.links);
+            let mut devices = self.devices.write().unwrap_or_else(|e| e.into_inner());
+            if devices
+                .get(&index)
+                .is_none_or(|d| d.connection() != connection)
+            {
+                return;
+            }
+            let Some(removed) = devices.remove(&index) else {
+                return;
+            };
+            drop(devices);
+            let waiting = if links.connecting.contains(removed.address()) {
+                None
+            } else {
+                links.waiting.remove(removed.address())
+            };
+            (removed, waiting)
+        };
+        lock(&self.last_values).insert(removed.address().to_string(), removed.last_values());
+        tracing::info!("device {index} removed ({})", removed.address());
+        let _ = self.events.send(ServerEvent::DeviceRemoved(index));
+        if let Some((manager, found)) = waiting {
+            on_found(self, manager, found);
         }
+    }
+}
+
+/// Whether a link reported its loss.
+fn link_lost(events: &mut broadcast::Receiver<HardwareEvent>) -> bool {
+    loop {
+        match events.try_recv() {
+            Ok(HardwareEvent::Disconnected) | Err(broadcast::error::TryRecvError::Closed) => {
+                return true;
+            }
+            Ok(HardwareEvent::Notification { .. })
+            | Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+            Err(broadcast::error::TryRecvError::Empty) => return false,
+        }
+    }
+}
+
+/// A link being set up: closed (bounded) unless handed over, also when the connection
+/// is cancelled by its timeout.
+struct LinkGuard(Option<Arc<TimedHardware>>);
+
+impl LinkGuard {
+    fn hand_over(mut self) {
+        self.0 = None;
+    }
+
+    async fn close(mut self) {
+        if let Some(hw) = self.0.take() {
+            hw.disconnect().await;
+        }
+    }
+}
+
+impl Drop for LinkGuard {
+    fn drop(&mut self) {
+        let Some(hw) = self.0.take() else { return };
+        tracing::warn!("{}: connection given up; closing its link", hw.address());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { hw.disconnect().await });
+        }
+    }
+}
+
+fn scan_reply(rx: oneshot::Receiver<Result<(), ButtplugError>>) -> ScanFuture {
+    Box::pin(async move {
+        rx.await
+            .unwrap_or_else(|_| Err(ButtplugError::unknown("the server is shutting down")))
+    })
+}
+
+/// Runs scan requests one at a time, in the order they were submitted.
+async fn scan_worker(inner: std::sync::Weak<Inner>, mut requests: mpsc::Receiver<ScanRequest>) {
+    while let Some((op, reply)) = requests.recv().await {
+        let Some(inner) = inner.upgrade() else { return };
+        let result = match op {
+            ScanOp::Start => inner.start_scanning().await,
+            ScanOp::Stop => inner.stop_scanning().await,
+        };
+        let _ = reply.send(result);
     }
 }
 
@@ -441,7 +650,7 @@ async fn event_loop(
                     DeviceTaskEvent::Input { device, feature, input, value } => {
                         let _ = inner.events.send(ServerEvent::InputReading { device, feature, input, value });
                     }
-                    DeviceTaskEvent::Disconnected { device } => inner.remove(device),
+                    DeviceTaskEvent::Disconnected { device, connection } => inner.remove(device, connection),
                 }
             }
             else => return,
@@ -456,27 +665,45 @@ fn on_found(inner: &Arc<Inner>, manager: &'static str, found: DiscoveredDevice) 
     if !scanning && !inner.knows(&address) {
         return;
     }
-    if inner.is_connected(&address) || !lock(&inner.in_flight).insert(address.clone()) {
-        return;
+    {
+        let mut links = lock(&inner.links);
+        if links.connecting.contains(&address) || inner.is_connected(&address) {
+            // Its current connection may be on its way out: handle this when it is over.
+            links.waiting.insert(address, (manager, found));
+            return;
+        }
+        links.connecting.insert(address.clone());
     }
     if scanning {
         *lock(&inner.scan).connecting.entry(manager).or_default() += 1;
     }
     let inner = inner.clone();
     tokio::spawn(async move {
-        let result = tokio::time::timeout(Duration::from_secs(30), inner.connect(found)).await;
+        // Cancelling the connection drops its link guard, which closes the link.
+        let result = tokio::time::timeout(CONNECT_TIMEOUT, inner.connect(found)).await;
         match result {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::info!("{e}"),
             Err(_) => tracing::warn!("connecting {address} timed out"),
         }
-        lock(&inner.in_flight).remove(&address);
+        let waiting = {
+            let mut links = lock(&inner.links);
+            links.connecting.remove(&address);
+            if inner.is_connected(&address) {
+                None
+            } else {
+                links.waiting.remove(&address)
+            }
+        };
         if scanning {
             let mut scan = lock(&inner.scan);
             if let Some(n) = scan.connecting.get_mut(manager) {
                 *n = n.saturating_sub(1);
             }
             inner.maybe_finish_scan(&mut scan);
+        }
+        if let Some((manager, found)) = waiting {
+            on_found(&inner, manager, found);
         }
     });
 }

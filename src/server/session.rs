@@ -66,7 +66,11 @@ pub(super) struct Shared {
     released: AtomicBool,
 }
 
-type Stops = Vec<(u32, Result<Completion, DeviceError>)>;
+/// What ending a session submitted: the devices' stops and the stop of scanning.
+pub(super) struct Stops {
+    devices: Vec<(u32, Result<Completion, DeviceError>)>,
+    scan: super::device_manager::ScanFuture,
+}
 
 impl Shared {
     fn state(&self) -> MutexGuard<'_, State> {
@@ -85,22 +89,27 @@ impl Shared {
             return None;
         }
         *gate = ending;
-        let stops = self.server.device_manager().submit_stop_all(true, true);
+        let dm = self.server.device_manager();
+        let stops = dm.submit_stop_all(true, true);
+        // After every scan request of the session, before any of the next session.
+        let scan = dm.submit_final_stop_scanning();
         drop(gate);
         self.ended.send_replace(ending);
-        Some(stops)
+        Some(Stops {
+            devices: stops,
+            scan,
+        })
     }
 
     /// Waits (bounded) for the stops, stops scanning, and frees the server for the next
     /// client. Always releases the session, whatever the devices do.
     pub(super) async fn finish_end(&self, stops: Stops) {
         let bound = self.server.stop_timeout();
-        let dm = self.server.device_manager().clone();
         let work = async {
-            if let Err(e) = dm.stop_scanning().await {
+            if let Err(e) = stops.scan.await {
                 tracing::warn!("stopping scan at session end: {e}");
             }
-            if let Err(e) = wait_all(stops).await {
+            if let Err(e) = wait_all(stops.devices).await {
                 tracing::warn!("stopping devices at session end: {e}");
             }
         };
@@ -243,12 +252,12 @@ impl Session {
                 )),
             }),
             Request::StartScanning => {
-                let dm = dm.clone();
-                Box::pin(async move { dm.start_scanning().await.map(|_| Response::Ok) })
+                let scan = dm.submit_start_scanning();
+                Box::pin(async move { scan.await.map(|_| Response::Ok) })
             }
             Request::StopScanning => {
-                let dm = dm.clone();
-                Box::pin(async move { dm.stop_scanning().await.map(|_| Response::Ok) })
+                let scan = dm.submit_stop_scanning();
+                Box::pin(async move { scan.await.map(|_| Response::Ok) })
             }
             Request::RequestDeviceList => ready(Ok(Response::DeviceList(dm.device_infos()))),
             Request::Output {
@@ -366,9 +375,20 @@ impl Session {
     /// Ends the session: stops every device and scanning, frees the server for the next
     /// client. Later requests get an error. Bounded by the server's stop timeout.
     pub async fn disconnect(&self) {
-        if let Some(stops) = self.shared.begin_end(Ending::Disconnected) {
-            self.shared.finish_end(stops).await;
-        }
+        self.submit_disconnect().await
+    }
+
+    /// Ends the session at once (see [`Session::disconnect`]): the session takes no
+    /// further request and every device's stop is submitted before this returns; the
+    /// future resolves once the stops are done (bounded).
+    pub fn submit_disconnect(&self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        let stops = self.shared.begin_end(Ending::Disconnected);
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            if let Some(stops) = stops {
+                shared.finish_end(stops).await;
+            }
+        })
     }
 }
 

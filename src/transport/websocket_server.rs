@@ -60,7 +60,14 @@ pub struct WebsocketOptions {
     ///
     /// [`DeviceManager::any_device_running`]: crate::server::DeviceManager::any_device_running
     pub idle_timeout: Option<Duration>,
+    /// Connections that may be open at once besides the client being served: those still
+    /// in their handshake and those being refused (another client is served). A
+    /// connection beyond it is closed as soon as it is accepted, before anything is read.
+    pub max_waiting_connections: usize,
 }
+
+/// Default for [`WebsocketOptions::max_waiting_connections`].
+pub const MAX_WAITING_CONNECTIONS: usize = 32;
 
 impl Default for WebsocketOptions {
     fn default() -> Self {
@@ -71,6 +78,7 @@ impl Default for WebsocketOptions {
             max_frames_in_flight: 4096,
             max_messages_in_flight: 4096,
             idle_timeout: None,
+            max_waiting_connections: MAX_WAITING_CONNECTIONS,
         }
     }
 }
@@ -119,6 +127,7 @@ impl WebsocketServer {
         let stop_accepting = Arc::new(tokio::sync::Notify::new());
         let stop = stop_accepting.clone();
         let served = server.clone();
+        let waiting = Arc::new(tokio::sync::Semaphore::new(options.max_waiting_connections));
         let accept = tokio::spawn(async move {
             let mut connections = JoinSet::new();
             loop {
@@ -130,10 +139,18 @@ impl WebsocketServer {
                 while connections.try_join_next().is_some() {}
                 match accepted {
                     Ok((stream, peer)) => {
+                        let Ok(slot) = waiting.clone().try_acquire_owned() else {
+                            tracing::warn!(
+                                "websocket client {peer} refused: {} connections are already waiting",
+                                options.max_waiting_connections
+                            );
+                            drop(stream);
+                            continue;
+                        };
                         let server = served.clone();
                         let options = options.clone();
                         connections.spawn(async move {
-                            if let Err(e) = serve_connection(server, stream, &options).await {
+                            if let Err(e) = serve_connection(server, stream, &options, slot).await {
                                 tracing::info!("websocket client {peer}: {e}");
                             }
                         });
@@ -192,10 +209,13 @@ fn close_frame(code: CloseCode, reason: &str) -> Message {
     }))
 }
 
+/// Serves one connection; `waiting` is its place among the waiting connections, given up
+/// once it is the client being served.
 async fn serve_connection(
     server: Arc<ButtplugServer>,
     stream: TcpStream,
     options: &WebsocketOptions,
+    waiting: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(), tungstenite::Error> {
     let started = Instant::now();
     let handshake_deadline = started + options.handshake_timeout;
@@ -247,6 +267,7 @@ async fn serve_connection(
             return Err(tungstenite::Error::Io(std::io::Error::other(e.to_string())));
         }
     };
+    drop(waiting);
     let Some(mut events) = session.take_events() else {
         return Ok(());
     };

@@ -85,7 +85,7 @@ async fn the_mover_taps_while_a_client_streams() {
 }
 
 /// The machine reports nothing: after a lost link it is believed to be doing what the
-/// last connection asked, so the stop after the reconnect taps it off.
+/// last connection asked, so the stop it gets on its return taps it off.
 #[tokio::test]
 async fn a_machine_that_comes_back_running_is_tapped_off_by_the_stop() {
     let t = toy("FM-G").await;
@@ -106,10 +106,8 @@ async fn a_machine_that_comes_back_running_is_tapped_off_by_the_stop() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    assert!(
-        t.server.device_manager().any_device_running(),
-        "state unknown: may be running"
-    );
+    // The server stops a device that comes back (its state is unknown) before any
+    // command reaches it; a client's stop after that is answered once it is done.
     device.stop().await.expect("stop");
     let ops = t.take();
     let tail = &ops[ops.len().saturating_sub(2)..];

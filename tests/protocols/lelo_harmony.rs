@@ -30,6 +30,27 @@ async fn pairing_writes_the_password_back_while_unsubscribed() {
     );
 }
 
+/// A simulated Harmony hands out the password its spec's `key` names, as the F1s do.
+#[tokio::test]
+async fn a_simulated_harmony_hands_out_the_key_it_is_given() {
+    let key = [0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88];
+    let t = toy_with(plugwire::hardware::simulated::SimulatedDeviceSpec {
+        name: "Tiani Harmony".into(),
+        key: Some(key.to_vec()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        t.take(),
+        vec![
+            Op::Subscribe(Whitelist),
+            Op::Unsubscribe(Whitelist),
+            wr(Whitelist, &key),
+            Op::Subscribe(Whitelist),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn each_motor_has_its_packet() {
     let t = toy("TianiHarmony").await;

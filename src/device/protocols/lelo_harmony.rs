@@ -106,24 +106,33 @@ impl Protocol for LeloHarmony {
     fn simulated_responder(
         &self,
         _protocol: &ProtocolDef,
-        _spec: &SimulatedDeviceSpec,
+        spec: &SimulatedDeviceSpec,
     ) -> Option<Box<dyn SimulatedResponder>> {
-        Some(Box::new(SimulatedLelo { paired: false }))
+        Some(Box::new(SimulatedLelo {
+            paired: false,
+            password: spec
+                .key
+                .clone()
+                .unwrap_or_else(|| SIMULATED_PASSWORD.to_vec()),
+        }))
     }
 }
 
-/// The password a simulated Lelo toy announces once its button is "pressed".
+/// The password a simulated Lelo toy announces once its button is "pressed", unless its
+/// spec's `key` gives one.
 const SIMULATED_PASSWORD: [u8; 8] = [0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6, 0x07, 0x18];
 
 /// A simulated Lelo toy whose button is pressed as soon as the host asks to pair: it
 /// reports "not paired", then its password, and is paired once the password comes back.
 struct SimulatedLelo {
     paired: bool,
+    /// The password it hands out (the spec's `key`, or the default).
+    password: Vec<u8>,
 }
 
 impl SimulatedResponder for SimulatedLelo {
     fn on_write(&mut self, endpoint: Endpoint, data: &[u8]) -> Vec<(Endpoint, Vec<u8>)> {
-        if endpoint == Endpoint::Whitelist && data == SIMULATED_PASSWORD {
+        if endpoint == Endpoint::Whitelist && data == self.password.as_slice() {
             self.paired = true;
         }
         Vec::new()
@@ -136,10 +145,7 @@ impl SimulatedResponder for SimulatedLelo {
         if self.paired {
             vec![(endpoint, vec![0x01, 0, 0, 0, 0, 0, 0, 0])]
         } else {
-            vec![
-                (endpoint, vec![0; 8]),
-                (endpoint, SIMULATED_PASSWORD.to_vec()),
-            ]
+            vec![(endpoint, vec![0; 8]), (endpoint, self.password.clone())]
         }
     }
 }

@@ -320,6 +320,10 @@ impl HardwareDevice for SimulatedDevice {
         self.state().endpoints.clone()
     }
 
+    fn is_connected(&self) -> bool {
+        self.state().connected
+    }
+
     async fn write(
         &self,
         endpoint: Endpoint,

@@ -293,7 +293,7 @@ impl Session {
                     )));
                 }
                 let stops = dm.submit_stop_all(outputs, inputs);
-                Box::pin(async move { wait_all(stops).await.map(|_| Response::Ok) })
+                all_done(Ok(stops))
             }
             Request::Stop {
                 device: Some(index),
@@ -301,10 +301,7 @@ impl Session {
                 inputs,
                 outputs,
             } => {
-                let Some(d) = dm.device(index) else {
-                    return ready(Err(ButtplugError::no_device(index)));
-                };
-                completion_reply(d.submit_stop(feature, outputs, inputs))
+                all_done(dm.submit_stop(index, feature, outputs, inputs))
             }
             Request::Disconnect => {
                 drop(gate);
@@ -372,24 +369,20 @@ impl Session {
     }
 }
 
+/// Outputs go through the device manager's output mapping (a group fans out to members).
 fn submit_outputs(
     dm: &super::DeviceManager,
     device: u32,
     commands: &[(u32, OutputCommand)],
 ) -> ResponseFuture {
-    match dm.device(device) {
-        None => ready(Err(ButtplugError::no_device(device))),
-        Some(d) => completion_reply(d.submit_outputs(commands)),
-    }
+    all_done(dm.submit_outputs(device, commands))
 }
 
-fn completion_reply(submitted: Result<Completion, DeviceError>) -> ResponseFuture {
+/// Replies once every submitted command of one request has reached its device.
+fn all_done(submitted: Result<Stops, ButtplugError>) -> ResponseFuture {
     match submitted {
-        Err(e) => ready(Err(e.into())),
-        Ok(completion) => Box::pin(async move {
-            completion.wait().await?;
-            Ok(Response::Ok)
-        }),
+        Err(e) => ready(Err(e)),
+        Ok(submitted) => Box::pin(async move { wait_all(submitted).await.map(|_| Response::Ok) }),
     }
 }
 

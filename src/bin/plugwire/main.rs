@@ -7,6 +7,7 @@
 
 mod cli;
 mod demo;
+mod demo_group;
 mod serve;
 mod startup;
 

@@ -126,7 +126,9 @@ async fn run() {
         let mut arrived = vec![None; 3];
         while arrived.iter().any(Option::is_none) && Instant::now() < deadline {
             for (k, t) in toys.iter().enumerate() {
-                if arrived[k].is_none() && t.writes().last().is_some_and(|w| w.data == b"Vibrate:20;") {
+                if arrived[k].is_none()
+                    && t.writes().last().is_some_and(|w| w.data == b"Vibrate:20;")
+                {
                     arrived[k] = Some(sent.elapsed());
                 }
             }
@@ -141,7 +143,10 @@ async fn run() {
         let writes: Vec<usize> = toys.iter().map(|t| t.writes().len()).collect();
         println!(
             "  burst {round}: newest value on each member after {:.1} / {:.1} / {:.1} ms; skew {:.1} ms (gap {GAP_MS} ms); writes per member {writes:?}",
-            got[0], got[1], got[2], max - min
+            got[0],
+            got[1],
+            got[2],
+            max - min
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

@@ -179,14 +179,11 @@ impl DeviceManager {
         outputs: bool,
         inputs: bool,
     ) -> Result<Vec<(u32, Result<Completion, DeviceError>)>, ButtplugError> {
-        self.inner.mapping.submit_stop(
-            index,
-            self.device(index),
-            feature,
-            outputs,
-            inputs,
-            || self.devices(),
-        )
+        self.inner
+            .mapping
+            .submit_stop(index, self.device(index), feature, outputs, inputs, || {
+                self.devices()
+            })
     }
 
     pub fn is_scanning(&self) -> bool {

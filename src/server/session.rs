@@ -300,9 +300,7 @@ impl Session {
                 feature,
                 inputs,
                 outputs,
-            } => {
-                all_done(dm.submit_stop(index, feature, outputs, inputs))
-            }
+            } => all_done(dm.submit_stop(index, feature, outputs, inputs)),
             Request::Disconnect => {
                 drop(gate);
                 let stops = shared.begin_end(Ending::Disconnected);

@@ -33,7 +33,11 @@ pub async fn drive() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let mut session = server.connect_json()?;
     let mut events = session.take_events().ok_or("no events")?;
-    send(&mut session, json!({"RequestServerInfo": {"Id": 1, "ClientName": "v0 app"}})).await;
+    send(
+        &mut session,
+        json!({"RequestServerInfo": {"Id": 1, "ClientName": "v0 app"}}),
+    )
+    .await;
     send(&mut session, json!({"StartScanning": {"Id": 2}})).await;
     while let Some(event) = tokio::time::timeout(Duration::from_secs(10), events.recv()).await? {
         if matches!(event, plugwire::spec::ServerEvent::ScanningFinished) {
@@ -42,8 +46,15 @@ pub async fn drive() -> Result<(), Box<dyn std::error::Error>> {
     }
     let list = send(&mut session, json!({"RequestDeviceList": {"Id": 3}})).await;
     println!("a spec v0 client sees:");
-    for d in list["DeviceList"]["Devices"].as_array().into_iter().flatten() {
-        println!("  [{}] {} {}", d["DeviceIndex"], d["DeviceName"], d["DeviceMessages"]);
+    for d in list["DeviceList"]["Devices"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        println!(
+            "  [{}] {} {}",
+            d["DeviceIndex"], d["DeviceName"], d["DeviceMessages"]
+        );
     }
     let mut id = 4;
     for speed in [0.25, 1.0] {
@@ -60,7 +71,11 @@ pub async fn drive() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("\nStopDeviceCmd to the group");
     let from: Vec<usize> = hardware.devices().iter().map(|d| d.log().len()).collect();
-    send(&mut session, json!({"StopDeviceCmd": {"Id": id, "DeviceIndex": 100}})).await;
+    send(
+        &mut session,
+        json!({"StopDeviceCmd": {"Id": id, "DeviceIndex": 100}}),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     print_since(&hardware, &from);
     session.disconnect().await;

@@ -55,7 +55,13 @@ pub struct DeviceMatch {
 }
 
 impl DeviceMatch {
-    pub fn matches(&self, address: &str, name: &str, display: Option<&str>, protocol: &str) -> bool {
+    pub fn matches(
+        &self,
+        address: &str,
+        name: &str,
+        display: Option<&str>,
+        protocol: &str,
+    ) -> bool {
         self.address.as_deref().is_none_or(|a| a == address)
             && self
                 .name
@@ -516,7 +522,9 @@ fn presented(file: &str, path: &str, p: RawPresent) -> Result<Presented, ConfigE
             curve: t.curve.unwrap_or(Curve::Linear),
             invert: t.invert,
             clockwise: t.clockwise.unwrap_or(true),
-            stroke_ms: t.stroke_ms.map_or(DEFAULT_STROKE_MS, |StrokeMs(s, f)| (s, f)),
+            stroke_ms: t
+                .stroke_ms
+                .map_or(DEFAULT_STROKE_MS, |StrokeMs(s, f)| (s, f)),
             full_speed: t.full_speed.unwrap_or(DEFAULT_FULL_SPEED),
             path: tpath,
         });
@@ -576,34 +584,65 @@ mod tests {
     #[test]
     fn errors_name_file_path_and_expectation() {
         let cases = [
-            (r#"{"version": 1, "devices": [{"match": {}, "present": []}]}"#,
-             "map.json: at devices[0].match: expected at least one of `address`, `name`, `protocol`"),
-            (r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "wiggle", "to": []}]}]}"#,
-             "map.json: at devices[0].present[0].output: invalid value: string \"wiggle\", expected an output kind, one of vibrate, rotate"),
-            (r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "vibrate", "curve": {"gamma": -1}}]}]}]}"#,
-             "map.json: at devices[0].present[0].to[0].curve: invalid value: floating point `-1.0`, expected a curve"),
-            (r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "vibrate", "range": [0.8, 0.2]}]}]}]}"#,
-             "map.json: at devices[0].present[0].to[0].range: expected [low, high], two fractions with 0 <= low < high <= 1, found [0.8, 0.2]"),
-            (r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "oscillate", "invert": true}]}]}]}"#,
-             "map.json: at devices[0].present[0].to[0].invert: invert applies to position, hw_position_with_duration and rotate targets, not oscillate"),
-            (r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "spray", "to": [{"output": "vibrate"}]}]}]}"#,
-             "map.json: at devices[0].present[0].output: spray cannot be presented; expected one of vibrate"),
-            (r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "rotate", "stroke_ms": [500, 100]}]}]}]}"#,
-             "map.json: at devices[0].present[0].to[0].stroke_ms: stroke_ms applies when an intensity drives a position target"),
-            (r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "vibrate", "feature": -1}]}]}]}"#,
-             "map.json: at devices[0].present[0].to[0].feature: invalid value: integer `-1`, expected a feature index"),
-            (r#"{"version": 1, "groups": [{"name": "a", "index": 3, "outputs": ["vibrate"], "members": []}, {"name": "b", "index": 3, "outputs": ["vibrate"], "members": []}]}"#,
-             "map.json: at groups[1].index: index 3 is already another group's"),
-            (r#"{"version": 1, "groups": [{"name": "a", "outputs": [], "members": []}]}"#,
-             "map.json: at groups[0].outputs: expected at least one output kind"),
-            (r#"{"version": 1, "devices": [{"match": {"nmae": "x"}, "present": []}]}"#,
-             "map.json: at devices[0].match.nmae: unknown field `nmae`, expected one of `address`, `name`, `protocol`"),
-            (r#"{"version": 2}"#, "map.json: at version: version 2 is not supported (1 is)"),
-            (r#"[1]"#, "map.json: at the top level: expected an output map"),
+            (
+                r#"{"version": 1, "devices": [{"match": {}, "present": []}]}"#,
+                "map.json: at devices[0].match: expected at least one of `address`, `name`, `protocol`",
+            ),
+            (
+                r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "wiggle", "to": []}]}]}"#,
+                "map.json: at devices[0].present[0].output: invalid value: string \"wiggle\", expected an output kind, one of vibrate, rotate",
+            ),
+            (
+                r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "vibrate", "curve": {"gamma": -1}}]}]}]}"#,
+                "map.json: at devices[0].present[0].to[0].curve: invalid value: floating point `-1.0`, expected a curve",
+            ),
+            (
+                r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "vibrate", "range": [0.8, 0.2]}]}]}]}"#,
+                "map.json: at devices[0].present[0].to[0].range: expected [low, high], two fractions with 0 <= low < high <= 1, found [0.8, 0.2]",
+            ),
+            (
+                r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "oscillate", "invert": true}]}]}]}"#,
+                "map.json: at devices[0].present[0].to[0].invert: invert applies to position, hw_position_with_duration and rotate targets, not oscillate",
+            ),
+            (
+                r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "spray", "to": [{"output": "vibrate"}]}]}]}"#,
+                "map.json: at devices[0].present[0].output: spray cannot be presented; expected one of vibrate",
+            ),
+            (
+                r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "rotate", "stroke_ms": [500, 100]}]}]}]}"#,
+                "map.json: at devices[0].present[0].to[0].stroke_ms: stroke_ms applies when an intensity drives a position target",
+            ),
+            (
+                r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "vibrate", "feature": -1}]}]}]}"#,
+                "map.json: at devices[0].present[0].to[0].feature: invalid value: integer `-1`, expected a feature index",
+            ),
+            (
+                r#"{"version": 1, "groups": [{"name": "a", "index": 3, "outputs": ["vibrate"], "members": []}, {"name": "b", "index": 3, "outputs": ["vibrate"], "members": []}]}"#,
+                "map.json: at groups[1].index: index 3 is already another group's",
+            ),
+            (
+                r#"{"version": 1, "groups": [{"name": "a", "outputs": [], "members": []}]}"#,
+                "map.json: at groups[0].outputs: expected at least one output kind",
+            ),
+            (
+                r#"{"version": 1, "devices": [{"match": {"nmae": "x"}, "present": []}]}"#,
+                "map.json: at devices[0].match.nmae: unknown field `nmae`, expected one of `address`, `name`, `protocol`",
+            ),
+            (
+                r#"{"version": 2}"#,
+                "map.json: at version: version 2 is not supported (1 is)",
+            ),
+            (
+                r#"[1]"#,
+                "map.json: at the top level: expected an output map",
+            ),
         ];
         for (text, expected) in cases {
             let e = err(text);
-            assert!(e.starts_with(expected), "{text}\n  gave {e}\n  expected {expected}");
+            assert!(
+                e.starts_with(expected),
+                "{text}\n  gave {e}\n  expected {expected}"
+            );
         }
         assert!(err("{\"version\": 1,").starts_with("map.json: not valid JSON at line 1"));
     }

@@ -12,7 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::config::{GroupConfig, is_positional};
 use super::view::{fraction, presented_limits};
-use crate::device::feature::{DeviceFeature, OutputLimits, OutputType, float_to_step, position_to_step};
+use crate::device::feature::{
+    DeviceFeature, OutputLimits, OutputType, float_to_step, position_to_step,
+};
 use crate::device::{DeviceError, ServerDevice};
 use crate::spec::message::{DeviceInfo, OutputCommand};
 

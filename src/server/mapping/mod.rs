@@ -180,8 +180,7 @@ impl Mapping {
             .filter_map(|member| {
                 let info = self.present(&member);
                 let fanned = group.fan_out(&info, commands);
-                (!fanned.is_empty())
-                    .then(|| (member.index(), self.submit_device(&member, &fanned)))
+                (!fanned.is_empty()).then(|| (member.index(), self.submit_device(&member, &fanned)))
             })
             .collect())
     }
@@ -307,7 +306,11 @@ impl Mapping {
                 None => stops.extend(self.stop_device(&member, None, outputs, inputs)),
                 Some(kind) => {
                     let info = self.present(&member);
-                    for f in info.features.iter().filter(|f| f.outputs.contains_key(&kind)) {
+                    for f in info
+                        .features
+                        .iter()
+                        .filter(|f| f.outputs.contains_key(&kind))
+                    {
                         stops.extend(self.stop_device(&member, Some(f.index), outputs, false));
                     }
                 }

@@ -136,7 +136,10 @@ pub async fn run_stroke(
                 return;
             };
             let mut state = timers.lock();
-            let Some(s) = state.strokes.get_mut(&key).filter(|s| s.generation == generation)
+            let Some(s) = state
+                .strokes
+                .get_mut(&key)
+                .filter(|s| s.generation == generation)
             else {
                 return;
             };

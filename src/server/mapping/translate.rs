@@ -106,11 +106,17 @@ pub fn stroke_position(target: &Target, limits: &OutputLimits, up: bool) -> i32 
 }
 
 /// The command that sends a stroker to `step`, taking `duration` for timed moves.
-pub fn move_command(limits: &OutputLimits, output: OutputType, step: i32, d: Duration) -> OutputCommand {
+pub fn move_command(
+    limits: &OutputLimits,
+    output: OutputType,
+    step: i32,
+    d: Duration,
+) -> OutputCommand {
     OutputCommand {
         output,
         value: step,
-        duration: (output == OutputType::HwPositionWithDuration).then(|| duration_within(limits, d)),
+        duration: (output == OutputType::HwPositionWithDuration)
+            .then(|| duration_within(limits, d)),
     }
 }
 
@@ -297,7 +303,11 @@ mod tests {
         let Effect::Set(c) = translate(&t, &l, pos(0.8, 0.0, 20)) else {
             panic!()
         };
-        assert_eq!((c.value, c.duration), (80, Some(100)), "duration kept within limits");
+        assert_eq!(
+            (c.value, c.duration),
+            (80, Some(100)),
+            "duration kept within limits"
+        );
         t.invert = true;
         t.range = (0.0, 0.5);
         assert_eq!(set(translate(&t, &l, pos(0.8, 0.0, 300))), 10);

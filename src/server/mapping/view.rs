@@ -103,7 +103,9 @@ impl View {
                         info.index,
                         info.name,
                         t.output.config_name(),
-                        t.feature.map(|i| format!(" on feature {i}")).unwrap_or_default()
+                        t.feature
+                            .map(|i| format!(" on feature {i}"))
+                            .unwrap_or_default()
                     ),
                 }
             }

@@ -123,7 +123,7 @@ async fn run() {
         }
         let sent = Instant::now();
         let deadline = sent + Duration::from_secs(2);
-        let mut arrived = vec![None; 3];
+        let mut arrived = [None; 3];
         while arrived.iter().any(Option::is_none) && Instant::now() < deadline {
             for (k, t) in toys.iter().enumerate() {
                 if arrived[k].is_none()

@@ -18,7 +18,7 @@ use crate::hardware::{
 use crate::spec::ButtplugError;
 use crate::spec::message::{DeviceInfo, OutputCommand, ServerEvent};
 
-use super::mapping::{Mapping, OutputMap};
+use super::mapping::{Mapping, OutputMap, Submitted};
 
 /// Gap between writes for devices whose configuration names none, as for BLE toys.
 pub const DEFAULT_MESSAGE_GAP_MS: u32 = 75;
@@ -164,7 +164,7 @@ impl DeviceManager {
         &self,
         index: u32,
         commands: &[(u32, OutputCommand)],
-    ) -> Result<Vec<(u32, Result<Completion, DeviceError>)>, ButtplugError> {
+    ) -> Result<Submitted, ButtplugError> {
         self.inner
             .mapping
             .submit_outputs(index, self.device(index), commands, || self.devices())
@@ -178,7 +178,7 @@ impl DeviceManager {
         feature: Option<u32>,
         outputs: bool,
         inputs: bool,
-    ) -> Result<Vec<(u32, Result<Completion, DeviceError>)>, ButtplugError> {
+    ) -> Result<Submitted, ButtplugError> {
         self.inner
             .mapping
             .submit_stop(index, self.device(index), feature, outputs, inputs, || {

@@ -491,7 +491,10 @@ fn presented(file: &str, path: &str, p: RawPresent) -> Result<Presented, ConfigE
                 "clockwise applies to rotate targets only",
             ));
         }
-        if t.stroke_ms.is_some() && !(target_positional && !positional) {
+        // Intensity → strokes, and position → intensity (stroke speed).
+        let strokes = target_positional && !positional;
+        let speed_to_intensity = positional && !target_positional;
+        if t.stroke_ms.is_some() && !strokes {
             return Err(invalid(
                 file,
                 format!("{tpath}.stroke_ms"),
@@ -499,7 +502,7 @@ fn presented(file: &str, path: &str, p: RawPresent) -> Result<Presented, ConfigE
             ));
         }
         if let Some(s) = t.full_speed {
-            if !(positional && !target_positional) {
+            if !speed_to_intensity {
                 return Err(invalid(
                     file,
                     format!("{tpath}.full_speed"),

@@ -349,8 +349,8 @@ impl plugwire::client::Connector for Counting {
     fn take_events(&self) -> Option<tokio::sync::mpsc::Receiver<plugwire::client::ConnectorEvent>> {
         self.inner.take_events()
     }
-    async fn disconnect(&self) {
-        self.inner.disconnect().await
+    fn submit_disconnect(&self) -> plugwire::client::Closing {
+        self.inner.submit_disconnect()
     }
 }
 

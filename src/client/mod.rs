@@ -13,7 +13,9 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
-pub use connector::{CONNECTOR_EVENT_LIMIT, Connector, ConnectorEvent, InProcessConnector};
+pub use connector::{
+    CONNECTOR_EVENT_LIMIT, Closing, Connector, ConnectorEvent, InProcessConnector,
+};
 pub use device::{ClientDevice, OutputValue};
 pub use websocket_connector::WebsocketConnector;
 

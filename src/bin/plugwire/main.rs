@@ -7,6 +7,8 @@
 
 mod cli;
 mod demo;
+mod mdns;
+mod rest;
 mod serve;
 mod startup;
 

@@ -165,8 +165,9 @@ async fn expect<S>(ws: &mut tokio_tungstenite::WebSocketStream<S>, name: &str) -
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
+    let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let m = tokio::time::timeout(WAIT, ws.next())
+        let m = tokio::time::timeout_at(deadline, ws.next())
             .await
             .unwrap_or_else(|_| panic!("no {name} in time"))
             .expect("connection open")
@@ -179,6 +180,22 @@ where
                 }
                 assert!(m.get("Error").is_none(), "{m}");
             }
+        }
+    }
+}
+
+/// Waits for spec v4's device event (a DeviceList listing a device); returns its index.
+async fn device_added<S>(ws: &mut tokio_tungstenite::WebSocketStream<S>) -> u64
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    loop {
+        let list = expect(ws, "DeviceList").await;
+        if let Some(d) = list["DeviceList"]["Devices"]
+            .as_object()
+            .and_then(|d| d.values().next())
+        {
+            return d["DeviceIndex"].as_u64().unwrap();
         }
     }
 }
@@ -207,9 +224,7 @@ where
             ))
             .await
             .unwrap();
-            expect(ws, "DeviceAdded").await["DeviceAdded"]["DeviceIndex"]
-                .as_u64()
-                .unwrap()
+            device_added(ws).await
         }
     };
     ws.send(Message::text(
@@ -237,7 +252,7 @@ fn toy_server(dir: &std::path::Path, extra: &[&str]) -> (Serve, String) {
     args.extend_from_slice(extra);
     let serve = Serve::start(&args);
     let devices = serve.line_after("plugwire serve: devices connect on ");
-    (serve, format!("ws://{devices}"))
+    (serve, devices)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -325,8 +340,7 @@ async fn the_repeater_relays_a_client_to_a_server_both_ways() {
     ))
     .await
     .unwrap();
-    let added = expect(&mut ws, "DeviceAdded").await;
-    let index = added["DeviceAdded"]["DeviceIndex"].as_u64().unwrap();
+    let index = device_added(&mut ws).await;
     ws.send(Message::text(
         json!([{"OutputCmd": {"Id": 3, "DeviceIndex": index, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": 9}}}}]).to_string(),
     ))

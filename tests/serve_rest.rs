@@ -96,7 +96,7 @@ fn every_rest_route_answers_like_the_engine() {
     let (serve, api, devices, dir) = serve_rest(&[]);
     assert!(api.starts_with("http://127.0.0.1:"), "loopback: {api}");
     let http = Http::new();
-    let toy = FakeNora::connect(&format!("ws://{devices}"), "rest-nora-1");
+    let toy = FakeNora::connect(&devices, "rest-nora-1");
     assert_eq!(
         http.get(&format!("{api}/start-scanning")),
         (200, Value::Null)
@@ -224,12 +224,12 @@ fn the_event_stream_follows_devices_outputs_and_inputs() {
     let http = Http::new();
     let events = EventStream::open(&format!("{api}/events"));
     events.next_named("session-started", WAIT);
+    // A device websocket toy is claimed at the scan after it connects.
+    let toy = FakeNora::connect(&devices, "sse-nora-1");
     assert_eq!(
         http.get(&format!("{api}/start-scanning")),
         (200, Value::Null)
     );
-
-    let toy = FakeNora::connect(&format!("ws://{devices}"), "sse-nora-1");
     let added = events.next_named("device-added", WAIT);
     assert_eq!(added.data["name"], "Lovense Nora");
     let i = added.data["index"].as_u64().unwrap();
@@ -259,7 +259,11 @@ fn the_event_stream_follows_devices_outputs_and_inputs() {
     assert_eq!(status, 200);
 
     // A second toy comes, the first goes.
-    let second = FakeNora::connect(&format!("ws://{devices}"), "sse-nora-2");
+    let second = FakeNora::connect(&devices, "sse-nora-2");
+    assert_eq!(
+        http.get(&format!("{api}/start-scanning")),
+        (200, Value::Null)
+    );
     let added = events.next_named("device-added", WAIT);
     let j = added.data["index"].as_u64().unwrap();
     assert_ne!(i, j);
@@ -290,7 +294,7 @@ fn a_rest_client_that_goes_quiet_has_its_devices_stopped() {
     let (serve, api, devices, dir) = serve_rest(&["--rest-lease", "600"]);
     let ws = serve.ws_url();
     let http = Http::new();
-    let toy = FakeNora::connect(&format!("ws://{devices}"), "lease-nora-1");
+    let toy = FakeNora::connect(&devices, "lease-nora-1");
     http.get(&format!("{api}/start-scanning"));
     let i = first_device(&http, &api);
     toy.wait_for("DeviceType;", WAIT);
@@ -343,7 +347,7 @@ fn an_open_event_stream_holds_the_lease_and_a_websocket_client_holds_rest_off() 
     let (serve, api, devices, dir) = serve_rest(&["--rest-lease", "400"]);
     let ws = serve.ws_url();
     let http = Http::new();
-    let toy = FakeNora::connect(&format!("ws://{devices}"), "hold-nora-1");
+    let toy = FakeNora::connect(&devices, "hold-nora-1");
     http.get(&format!("{api}/start-scanning"));
     let i = first_device(&http, &api);
     toy.wait_for("DeviceType;", WAIT);

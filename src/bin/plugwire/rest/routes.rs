@@ -417,8 +417,9 @@ type EventStream = Sse<axum::response::sse::KeepAliveStream<Events>>;
 
 /// An event stream, of every event or of one device's. Open streams hold the lease.
 async fn stream(c: &Arc<RestClient>, only: Option<u32>) -> Rest<EventStream> {
-    c.session().await?;
+    // Subscribed first, so the stream sees `session-started` when it opens the session.
     let (events, guard) = c.subscribe();
+    c.session().await?;
     let stream =
         futures_util::stream::unfold((events, guard), move |(mut events, guard)| async move {
             loop {

@@ -217,6 +217,8 @@ pub(crate) async fn accept_websocket(
     if let Err(e) = stream.set_nodelay(true) {
         tracing::debug!("cannot set TCP_NODELAY: {e}");
     }
+    // The Err type is tungstenite's (an HTTP response), fixed by its callback signature.
+    #[allow(clippy::result_large_err)]
     let check = |request: &tungstenite::handshake::server::Request,
                  response: tungstenite::handshake::server::Response| {
         let Some(auth) = auth else {

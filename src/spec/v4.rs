@@ -120,7 +120,7 @@ fn single_entry<'a>(map: &'a Body, what: &str) -> Result<(&'a str, &'a Value), B
 }
 
 /// A feature as a v4 DeviceList shows it.
-pub(crate) fn feature_json(f: &DeviceFeature) -> Value {
+pub fn feature_json(f: &DeviceFeature) -> Value {
     let mut m = Map::new();
     m.insert("FeatureIndex".into(), json!(f.index));
     m.insert("FeatureDescription".into(), json!(f.description));

@@ -19,6 +19,7 @@ use std::time::Duration;
 use futures_util::stream::{FuturesOrdered, SplitSink};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde_json::{Value, json};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
@@ -27,6 +28,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 
+use super::auth::AuthToken;
 use crate::server::{ButtplugServer, Ending, ServerError};
 use crate::spec::frame;
 pub use crate::spec::frame::MAX_MESSAGES_PER_FRAME;
@@ -60,6 +62,9 @@ pub struct WebsocketOptions {
     ///
     /// [`DeviceManager::any_device_running`]: crate::server::DeviceManager::any_device_running
     pub idle_timeout: Option<Duration>,
+    /// The bearer token connections from other machines must present on the websocket
+    /// handshake (HTTP 401 without it). `None` (the default): no token.
+    pub auth: Option<AuthToken>,
     /// Connections that may be open at once besides the client being served: those still
     /// in their handshake and those being refused (another client is served). A
     /// connection beyond it is closed as soon as it is accepted, before anything is read.
@@ -78,6 +83,7 @@ impl Default for WebsocketOptions {
             max_frames_in_flight: 4096,
             max_messages_in_flight: 4096,
             idle_timeout: None,
+            auth: None,
             max_waiting_connections: MAX_WAITING_CONNECTIONS,
         }
     }
@@ -100,7 +106,8 @@ impl Drop for WebsocketServer {
     }
 }
 
-fn config() -> WebSocketConfig {
+/// The frame limits of every websocket plugwire serves, dials or relays.
+pub(crate) fn frame_limits() -> WebSocketConfig {
     WebSocketConfig {
         max_message_size: Some(MAX_FRAME_BYTES),
         max_frame_size: Some(MAX_FRAME_BYTES),
@@ -150,7 +157,9 @@ impl WebsocketServer {
                         let server = served.clone();
                         let options = options.clone();
                         connections.spawn(async move {
-                            if let Err(e) = serve_connection(server, stream, &options, slot).await {
+                            if let Err(e) =
+                                serve_connection(server, stream, peer, &options, slot).await
+                            {
                                 tracing::info!("websocket client {peer}: {e}");
                             }
                         });
@@ -200,7 +209,12 @@ impl WebsocketServer {
 /// One frame's replies, with how many messages they answer.
 type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = (usize, Vec<Value>)> + Send>>;
 
-type Sink = SplitSink<WebSocketStream<TcpStream>, Message>;
+type Sink<S> = SplitSink<WebSocketStream<S>, Message>;
+
+/// What a websocket connection can run over: an accepted socket, or one the server
+/// opened (remote-client mode).
+pub(crate) trait Link: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Link for T {}
 
 fn close_frame(code: CloseCode, reason: &str) -> Message {
     Message::Close(Some(CloseFrame {
@@ -209,34 +223,85 @@ fn close_frame(code: CloseCode, reason: &str) -> Message {
     }))
 }
 
-/// Serves one connection; `waiting` is its place among the waiting connections, given up
-/// once it is the client being served.
-async fn serve_connection(
-    server: Arc<ButtplugServer>,
+/// Accepts the websocket handshake of a connection from `peer` within `deadline`,
+/// refusing it with HTTP 401 when `auth` asks for a token it does not present.
+pub(crate) async fn accept_websocket(
     stream: TcpStream,
-    options: &WebsocketOptions,
-    waiting: tokio::sync::OwnedSemaphorePermit,
-) -> Result<(), tungstenite::Error> {
-    let started = Instant::now();
-    let handshake_deadline = started + options.handshake_timeout;
+    peer: SocketAddr,
+    auth: Option<&AuthToken>,
+    deadline: Instant,
+) -> Result<WebSocketStream<TcpStream>, tungstenite::Error> {
     // Replies are small and latency matters more than packing them (Nagle would hold a
     // reply until the client's delayed ACK).
     if let Err(e) = stream.set_nodelay(true) {
         tracing::debug!("cannot set TCP_NODELAY: {e}");
     }
-    let ws = match tokio::time::timeout_at(
-        handshake_deadline,
-        tokio_tungstenite::accept_async_with_config(stream, Some(config())),
+    // The Err type is tungstenite's (an HTTP response), fixed by its callback signature.
+    #[allow(clippy::result_large_err)]
+    let check = |request: &tungstenite::handshake::server::Request,
+                 response: tungstenite::handshake::server::Response| {
+        let Some(auth) = auth else {
+            return Ok(response);
+        };
+        let header = request
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
+        match auth.check(peer.ip(), header, request.uri().query()) {
+            Ok(()) => Ok(response),
+            Err(refusal) => {
+                tracing::warn!("websocket connection from {peer} refused: {refusal}");
+                let body = json!({"error": refusal.to_string()}).to_string();
+                let mut refused = tungstenite::handshake::server::ErrorResponse::new(Some(body));
+                *refused.status_mut() = tungstenite::http::StatusCode::UNAUTHORIZED;
+                refused.headers_mut().insert(
+                    "www-authenticate",
+                    tungstenite::http::HeaderValue::from_static("Bearer"),
+                );
+                refused.headers_mut().insert(
+                    "content-type",
+                    tungstenite::http::HeaderValue::from_static("application/json"),
+                );
+                Err(refused)
+            }
+        }
+    };
+    match tokio::time::timeout_at(
+        deadline,
+        tokio_tungstenite::accept_hdr_async_with_config(stream, check, Some(frame_limits())),
     )
     .await
     {
-        Ok(ws) => ws?,
-        Err(_) => {
-            return Err(tungstenite::Error::Io(std::io::Error::other(
-                "no websocket handshake in time",
-            )));
-        }
-    };
+        Ok(ws) => ws,
+        Err(_) => Err(tungstenite::Error::Io(std::io::Error::other(
+            "no websocket handshake in time",
+        ))),
+    }
+}
+
+/// Serves one accepted connection; `waiting` is its place among the waiting connections,
+/// given up once it is the client being served.
+async fn serve_connection(
+    server: Arc<ButtplugServer>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    options: &WebsocketOptions,
+    waiting: tokio::sync::OwnedSemaphorePermit,
+) -> Result<(), tungstenite::Error> {
+    let handshake_deadline = Instant::now() + options.handshake_timeout;
+    let ws = accept_websocket(stream, peer, options.auth.as_ref(), handshake_deadline).await?;
+    serve_websocket(server, ws, options, handshake_deadline, Some(waiting)).await
+}
+
+/// Serves one Buttplug session over an open websocket (accepted, or opened by the
+/// server in remote-client mode) until it ends; the session's devices are stopped then.
+pub(crate) async fn serve_websocket<S: Link>(
+    server: Arc<ButtplugServer>,
+    ws: WebSocketStream<S>,
+    options: &WebsocketOptions,
+    handshake_deadline: Instant,
+    waiting: Option<tokio::sync::OwnedSemaphorePermit>,
+) -> Result<(), tungstenite::Error> {
     let (mut sink, mut source) = ws.split();
     let mut session = match server.connect_json() {
         Ok(s) => s,
@@ -394,7 +459,7 @@ async fn sleep_until_opt(at: Option<Instant>) {
 
 /// Runs a send within `bound`: a client that does not take what it is sent is treated as
 /// gone.
-async fn within(
+pub(crate) async fn within(
     bound: Duration,
     send: impl std::future::Future<Output = Result<(), tungstenite::Error>>,
 ) -> Result<(), tungstenite::Error> {
@@ -408,8 +473,8 @@ async fn within(
 }
 
 /// Sends a frame within `bound`.
-async fn send_bounded(
-    sink: &mut Sink,
+pub(crate) async fn send_bounded<S: Link>(
+    sink: &mut Sink<S>,
     message: Message,
     bound: Duration,
 ) -> Result<(), tungstenite::Error> {
@@ -417,8 +482,8 @@ async fn send_bounded(
 }
 
 /// Sends frames with one flush, within `bound`.
-async fn send_all(
-    sink: &mut Sink,
+async fn send_all<S: Link>(
+    sink: &mut Sink<S>,
     frames: Vec<String>,
     bound: Duration,
 ) -> Result<(), tungstenite::Error> {
@@ -436,9 +501,9 @@ async fn send_all(
 
 /// Refuses a client: answers its first message (normally `RequestServerInfo`) with a
 /// handshake Error carrying the reason and its Id, then closes with `code` and the reason.
-async fn refuse(
-    sink: &mut Sink,
-    source: &mut futures_util::stream::SplitStream<WebSocketStream<TcpStream>>,
+async fn refuse<S: Link>(
+    sink: &mut Sink<S>,
+    source: &mut futures_util::stream::SplitStream<WebSocketStream<S>>,
     deadline: Instant,
     reason: &str,
     code: CloseCode,

@@ -232,7 +232,76 @@ pub struct ServeOptions {
     pub server_version: bool,
 
     #[command(flatten)]
+    pub network: NetworkOptions,
+
+    #[command(flatten)]
     pub unsupported: UnsupportedFlags,
+}
+
+/// Where and how `plugwire serve` meets its clients beyond the websocket port: the
+/// listen address, the REST API, mDNS, remote-client and repeater modes, the token.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Network")]
+pub struct NetworkOptions {
+    /// Address the websocket and REST servers listen on: an IP (`0.0.0.0`, `192.168.1.5`,
+    /// `::`) or IP:PORT (the port then replaces --websocket-port). Wins over
+    /// --websocket-use-all-interfaces.
+    #[arg(long, value_name = "ADDR")]
+    pub websocket_listen_address: Option<String>,
+
+    /// Serve the REST API (Intiface Engine's routes under /api/v1, with server-sent
+    /// events) on this port, beside the websocket server (0 picks a free one).
+    #[arg(long, value_name = "PORT")]
+    pub rest_api_port: Option<u16>,
+
+    /// The REST client is gone, and the devices it drives stop, when no request came for
+    /// this long and no event stream is open.
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u32).range(100..=86_400_000)
+    )]
+    pub rest_lease: u32,
+
+    /// Announce the server on the local network over mDNS (`_intiface_engine._tcp`), so
+    /// apps on other machines find it.
+    #[arg(long)]
+    pub broadcast_server_mdns: bool,
+
+    /// mDNS instance name suffix: the server is announced as `Intiface SUFFIX` instead of
+    /// `Intiface` and six random letters and digits.
+    #[arg(long, value_name = "SUFFIX")]
+    pub mdns_suffix: Option<String>,
+
+    /// Remote-client mode: instead of listening, connect to a Buttplug client listening
+    /// at this websocket address (`ws://host:port`) and serve it; reconnects with backoff.
+    #[arg(long, value_name = "ADDRESS")]
+    pub websocket_client_address: Option<String>,
+
+    /// Repeater mode: no server; relay websocket connections on --repeater-port to the
+    /// server at --repeater-remote-address.
+    #[arg(long, requires_all = ["repeater_port", "repeater_remote_address"])]
+    pub repeater: bool,
+
+    /// Repeater mode's local port.
+    #[arg(long, value_name = "PORT")]
+    pub repeater_port: Option<u16>,
+
+    /// Repeater mode's remote server (`ws://host:port`).
+    #[arg(long, value_name = "ADDRESS")]
+    pub repeater_remote_address: Option<String>,
+
+    /// A file holding a token that websocket and REST connections from other machines
+    /// must present (`Authorization: Bearer TOKEN`, or `?token=TOKEN` in the URL);
+    /// loopback connections need none. Refused connections get HTTP 401.
+    #[arg(long, value_name = "FILE")]
+    pub auth_token_file: Option<std::path::PathBuf>,
+
+    /// Require the token from loopback connections too (for testing a setup from the
+    /// same machine).
+    #[arg(long, requires = "auth_token_file")]
+    pub auth_token_on_loopback: bool,
 }
 
 /// Intiface Engine flags for things plugwire does not have: accepted so launch scripts
@@ -255,12 +324,6 @@ pub struct UnsupportedFlags {
     /// Not supported: the Lovense Connect app.
     #[arg(long)]
     pub use_lovense_connect: bool,
-    /// Not supported: mDNS announcement.
-    #[arg(long)]
-    pub broadcast_server_mdns: bool,
-    /// Not supported: mDNS name suffix.
-    #[arg(long, value_name = "SUFFIX")]
-    pub mdns_suffix: Option<String>,
     /// Not supported: crash reporting.
     #[arg(long)]
     pub crash_reporting: bool,
@@ -270,18 +333,15 @@ pub struct UnsupportedFlags {
     /// Not supported: raw device messages.
     #[arg(long)]
     pub allow_raw: bool,
-    /// Not supported: connecting out to a websocket server instead of listening.
-    #[arg(long, value_name = "ADDRESS")]
-    pub websocket_client_address: Option<String>,
-    /// Not supported: repeater mode.
+    /// Not supported: SDL gamepads.
     #[arg(long)]
-    pub repeater: bool,
-    /// Not supported: repeater mode's local port.
-    #[arg(long, value_name = "PORT")]
-    pub repeater_port: Option<u16>,
-    /// Not supported: repeater mode's remote address.
-    #[arg(long, value_name = "ADDRESS")]
-    pub repeater_remote_address: Option<String>,
+    pub use_sdl_gamepad: bool,
+    /// Not supported: Intiface Engine's debugging aid that crashes the main thread.
+    #[arg(long)]
+    pub crash_main_thread: bool,
+    /// Not supported: Intiface Engine's debugging aid that crashes a task thread.
+    #[arg(long)]
+    pub crash_task_thread: bool,
 }
 
 impl UnsupportedFlags {
@@ -305,16 +365,6 @@ impl UnsupportedFlags {
                 "--use-lovense-connect",
                 "the Lovense Connect app",
             ),
-            (
-                self.broadcast_server_mdns,
-                "--broadcast-server-mdns",
-                "mDNS announcement",
-            ),
-            (
-                self.mdns_suffix.is_some(),
-                "--mdns-suffix",
-                "mDNS announcement",
-            ),
             (self.crash_reporting, "--crash-reporting", "crash reporting"),
             (
                 self.frontend_websocket_port.is_some(),
@@ -322,21 +372,16 @@ impl UnsupportedFlags {
                 "the Intiface GUI frontend",
             ),
             (self.allow_raw, "--allow-raw", "raw device messages"),
+            (self.use_sdl_gamepad, "--use-sdl-gamepad", "SDL gamepads"),
             (
-                self.websocket_client_address.is_some(),
-                "--websocket-client-address",
-                "connecting out to a server",
-            ),
-            (self.repeater, "--repeater", "repeater mode"),
-            (
-                self.repeater_port.is_some(),
-                "--repeater-port",
-                "repeater mode",
+                self.crash_main_thread,
+                "--crash-main-thread",
+                "crashing on purpose",
             ),
             (
-                self.repeater_remote_address.is_some(),
-                "--repeater-remote-address",
-                "repeater mode",
+                self.crash_task_thread,
+                "--crash-task-thread",
+                "crashing on purpose",
             ),
         ];
         flags

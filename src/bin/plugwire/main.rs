@@ -9,7 +9,9 @@
 mod cli;
 mod demo;
 mod demo_group;
+mod mdns;
 mod play;
+mod rest;
 mod serve;
 mod startup;
 

@@ -7,9 +7,11 @@ use std::time::Duration;
 use plugwire::ButtplugServer;
 use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::hardware::websocket_devices::DeviceWebsocketManager;
-use plugwire::transport::{WebsocketOptions, WebsocketServer};
+use plugwire::transport::{AuthToken, RemoteClient, Repeater, WebsocketOptions, WebsocketServer};
 
-use crate::cli::{ServeOptions, split_simulate};
+use crate::cli::{NetworkOptions, ServeOptions, split_simulate};
+use crate::mdns::{Announcement, instance_name};
+use crate::rest::{RestOptions, RestServer};
 use crate::startup::{self, RunError};
 
 /// Runs the server with parsed options until SIGINT/SIGTERM.
@@ -32,8 +34,91 @@ pub async fn run(options: ServeOptions) -> ExitCode {
     }
 }
 
+/// Where the servers listen: `--websocket-listen-address` (an IP, or IP:PORT whose port
+/// replaces `--websocket-port`), else loopback or every interface.
+fn listen_ip(o: &ServeOptions) -> Result<(IpAddr, Option<u16>), RunError> {
+    match &o.network.websocket_listen_address {
+        Some(text) => {
+            if let Ok(ip) = text.parse::<IpAddr>() {
+                Ok((ip, None))
+            } else if let Ok(address) = text.parse::<SocketAddr>() {
+                Ok((address.ip(), Some(address.port())))
+            } else {
+                Err(RunError::ListenAddress(text.clone()))
+            }
+        }
+        None if o.websocket_use_all_interfaces => Ok((IpAddr::V4(Ipv4Addr::UNSPECIFIED), None)),
+        None => Ok((IpAddr::V4(Ipv4Addr::LOCALHOST), None)),
+    }
+}
+
+fn auth_token(n: &NetworkOptions) -> Result<Option<AuthToken>, RunError> {
+    let Some(path) = &n.auth_token_file else {
+        return Ok(None);
+    };
+    let token = AuthToken::from_file(path)?;
+    Ok(Some(if n.auth_token_on_loopback {
+        token.required_on_loopback()
+    } else {
+        token
+    }))
+}
+
+fn websocket_options(o: &ServeOptions, auth: Option<AuthToken>) -> WebsocketOptions {
+    let liveness = Duration::from_millis(u64::from(o.websocket_client_timeout));
+    WebsocketOptions {
+        ping_interval: liveness / 2,
+        pong_timeout: liveness,
+        idle_timeout: (o.websocket_idle_timeout > 0)
+            .then(|| Duration::from_secs(u64::from(o.websocket_idle_timeout))),
+        auth,
+        ..WebsocketOptions::default()
+    }
+}
+
+/// Repeater mode: no Buttplug server, only the relay.
+async fn repeat(o: ServeOptions, ip: IpAddr, auth: Option<AuthToken>) -> Result<(), RunError> {
+    let port = o.network.repeater_port.unwrap_or_default();
+    let remote = o
+        .network
+        .repeater_remote_address
+        .clone()
+        .unwrap_or_default();
+    let address = SocketAddr::new(ip, port);
+    let repeater = Repeater::start(address, &remote, websocket_options(&o, auth))
+        .await
+        .map_err(|source| RunError::Listen {
+            flag: "--repeater-port",
+            port,
+            address,
+            source,
+        })?;
+    let stop = shutdown_signal();
+    println!(
+        "plugwire serve: repeating ws://{} to {}",
+        repeater.local_addr(),
+        repeater.remote()
+    );
+    stop.await;
+    repeater.shutdown().await;
+    println!("plugwire serve: stopped");
+    Ok(())
+}
+
+/// The websocket side of the server: listening, or dialling out in remote-client mode.
+enum Clients {
+    Listening(WebsocketServer),
+    Dialling(RemoteClient),
+}
+
 async fn serve(o: ServeOptions) -> Result<(), RunError> {
     // Everything that can be wrong in the options is found before anything starts.
+    let (ip, listen_port) = listen_ip(&o)?;
+    let auth = auth_token(&o.network)?;
+    if o.network.repeater {
+        return repeat(o, ip, auth).await;
+    }
+    let options = websocket_options(&o, auth.clone());
     let configs = startup::load_configs(
         o.device_config_file.as_deref(),
         o.user_device_config_file.as_deref(),
@@ -74,11 +159,6 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
         builder = builder.simulated(hw.clone());
         simulated = Some(hw);
     }
-    let ip = if o.websocket_use_all_interfaces {
-        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-    } else {
-        IpAddr::V4(Ipv4Addr::LOCALHOST)
-    };
     if o.use_device_websocket_server {
         let address = SocketAddr::new(ip, o.device_websocket_server_port);
         let devices = DeviceWebsocketManager::listen(address)
@@ -96,32 +176,94 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
         builder = builder.manager(devices);
     }
     let server = builder.build()?;
-    let address = SocketAddr::new(ip, o.websocket_port);
-    let liveness = Duration::from_millis(u64::from(o.websocket_client_timeout));
-    let options = WebsocketOptions {
-        ping_interval: liveness / 2,
-        pong_timeout: liveness,
-        idle_timeout: (o.websocket_idle_timeout > 0)
-            .then(|| Duration::from_secs(u64::from(o.websocket_idle_timeout))),
-        ..WebsocketOptions::default()
+    let rest = match o.network.rest_api_port {
+        Some(port) => {
+            let address = SocketAddr::new(ip, port);
+            let lease = Duration::from_millis(u64::from(o.network.rest_lease));
+            let rest = RestServer::start(server.clone(), address, RestOptions { lease, auth })
+                .await
+                .map_err(|source| RunError::Listen {
+                    flag: "--rest-api-port",
+                    port,
+                    address,
+                    source,
+                })?;
+            println!(
+                "plugwire serve: REST API on http://{}/api/v1",
+                rest.local_addr()
+            );
+            Some(rest)
+        }
+        None => None,
     };
-    let ws = WebsocketServer::start_with(server.clone(), address, options)
-        .await
-        .map_err(|source| RunError::Listen {
-            flag: "--websocket-port",
-            port: o.websocket_port,
-            address,
-            source,
-        })?;
+    let clients = match &o.network.websocket_client_address {
+        Some(url) => Clients::Dialling(RemoteClient::start(server.clone(), url, options)),
+        None => {
+            let port = listen_port.unwrap_or(o.websocket_port);
+            let address = SocketAddr::new(ip, port);
+            let ws = WebsocketServer::start_with(server.clone(), address, options)
+                .await
+                .map_err(|source| RunError::Listen {
+                    flag: "--websocket-port",
+                    port,
+                    address,
+                    source,
+                })?;
+            Clients::Listening(ws)
+        }
+    };
+    let mdns = match (&clients, o.network.broadcast_server_mdns) {
+        (Clients::Listening(ws), true) => {
+            let instance = instance_name(o.network.mdns_suffix.as_deref());
+            let announcement = Announcement::start(&instance, ws.local_addr().port())?;
+            if ws.local_addr().ip().is_loopback() {
+                eprintln!(
+                    "plugwire serve: warning: --broadcast-server-mdns: the server listens on loopback only, so other machines that find it cannot connect (add --websocket-use-all-interfaces)"
+                );
+            }
+            println!(
+                "plugwire serve: announced over mDNS as {:?}",
+                announcement.instance()
+            );
+            Some(announcement)
+        }
+        (Clients::Dialling(_), true) => {
+            eprintln!(
+                "plugwire serve: warning: --broadcast-server-mdns: nothing to announce in remote-client mode (--websocket-client-address)"
+            );
+            None
+        }
+        _ => None,
+    };
     // Signals are caught from before the readiness line: a SIGTERM sent as soon as the
     // line is read must stop the devices, not kill the process.
     let stop = shutdown_signal();
     // The readiness line launch scripts and tests wait for.
-    println!("plugwire serve: listening on ws://{}", ws.local_addr());
+    match &clients {
+        Clients::Listening(ws) => {
+            println!("plugwire serve: listening on ws://{}", ws.local_addr())
+        }
+        Clients::Dialling(_) => println!(
+            "plugwire serve: connecting to {}",
+            o.network
+                .websocket_client_address
+                .as_deref()
+                .unwrap_or_default()
+        ),
+    }
     stop.await;
+    if let Some(mdns) = mdns {
+        mdns.withdraw();
+    }
     // No connection's command is accepted any more, every device stops, then the
     // connections close: the order that leaves no toy running.
-    ws.shutdown().await;
+    match clients {
+        Clients::Listening(ws) => ws.shutdown().await,
+        Clients::Dialling(remote) => remote.shutdown().await,
+    }
+    if let Some(rest) = rest {
+        rest.shutdown().await;
+    }
     if let (Some(file), Some(hw)) = (&o.simulated_log, &simulated) {
         std::fs::write(file, simulated_log(hw)).map_err(|source| RunError::WriteLog {
             path: file.clone(),

@@ -47,6 +47,14 @@ pub enum RunError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "--websocket-listen-address {0}: not an IP address or IP:PORT (e.g. 0.0.0.0, 192.168.1.5:12345, [::1]:12345)"
+    )]
+    ListenAddress(String),
+    #[error(transparent)]
+    AuthToken(#[from] plugwire::transport::AuthTokenError),
+    #[error(transparent)]
+    Mdns(#[from] crate::mdns::MdnsError),
 }
 
 /// The configurations a server starts with: plugwire's own definitions with a device

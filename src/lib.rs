@@ -7,12 +7,14 @@
 //! - [`hardware`]: communication managers, including simulated devices.
 //! - [`client`]: a Rust client, in-process or through a connector.
 //! - [`transport`]: Buttplug JSON over websocket.
+//! - [`frontends`]: other apps' protocols on top of the server (Lovense Game Mode).
 //! - [`ffi`]: the C ABI (protobuf messages, see `protobuf/plugwire.proto`).
 
 mod bounded_events;
 pub mod client;
 pub mod device;
 pub mod ffi;
+pub mod frontends;
 pub mod hardware;
 mod poison;
 pub mod proto;

@@ -7,7 +7,7 @@
 //! and only while it still exists. Submitting never waits (the session puts commands in
 //! the devices' mailboxes at once), so the lock is never held across an await.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
@@ -92,6 +92,18 @@ struct State {
     next_job: u64,
     pattern_v2: Vec<Keyframe>,
     battery: HashMap<u32, (Instant, i32)>,
+    /// Outputs Game Mode last set to something other than zero: what `stopPrevious`
+    /// turns off (an output Game Mode never drove is left alone, so no needless write).
+    driven: HashSet<(u32, u32, OutputType)>,
+}
+
+impl State {
+    /// The session ended (or was given back): nothing of Game Mode's runs any more.
+    fn forget_session(&mut self) {
+        self.held = None;
+        self.jobs.clear();
+        self.driven.clear();
+    }
 }
 
 pub(super) struct Controller {
@@ -119,6 +131,7 @@ impl Controller {
                 next_job: 1,
                 pattern_v2: Vec::new(),
                 battery: HashMap::new(),
+                driven: HashSet::new(),
             }),
             closed: AtomicBool::new(false),
             me: me.clone(),
@@ -198,8 +211,7 @@ impl Controller {
         if let Some(held) = &state.held
             && *held.session.ending().borrow() != Ending::Open
         {
-            state.held = None;
-            state.jobs.clear();
+            state.forget_session();
         }
         if state.held.is_none() {
             let session = self.server.connect().map_err(|e| {
@@ -265,7 +277,10 @@ impl Controller {
 
     /// Submits targets at `level` times their own level, one batch per device, plus zeros
     /// for `zero_others` devices' other stoppable outputs.
-    fn submit(session: &Session, targets: &[Target], step: Step, zero_others: &[DeviceInfo]) {
+    fn submit(state: &mut State, targets: &[Target], step: Step, zero_others: &[DeviceInfo]) {
+        let Some(held) = &state.held else { return };
+        let session = &held.session;
+        let driven = &mut state.driven;
         let mut batches: Vec<(u32, Vec<(u32, OutputCommand)>)> = Vec::new();
         let dm = session.server().device_manager();
         for info in zero_others {
@@ -275,7 +290,7 @@ impl Controller {
                     let named = targets.iter().any(|t| {
                         t.device == info.index && t.feature == f.index && t.output == *output
                     });
-                    if output.stops_at_zero() && !named {
+                    if !named && driven.remove(&(info.index, f.index, *output)) {
                         commands.push((
                             f.index,
                             OutputCommand {
@@ -330,6 +345,11 @@ impl Controller {
                     duration: None,
                 },
             };
+            if command.value != 0 && t.output.stops_at_zero() {
+                driven.insert((t.device, t.feature, t.output));
+            } else {
+                driven.remove(&(t.device, t.feature, t.output));
+            }
             match batches.iter_mut().find(|(d, _)| *d == t.device) {
                 Some((_, commands)) => {
                     commands.retain(|(f, c)| !(*f == t.feature && c.output == t.output));
@@ -424,9 +444,8 @@ impl Controller {
             .first()
             .copied()
             .unwrap_or(Step::now(Level::FULL));
-        let session = &state.held.as_ref().expect("held").session;
         Self::submit(
-            session,
+            &mut state,
             &targets,
             first,
             if stop_previous { infos } else { &[] },
@@ -590,6 +609,7 @@ impl Controller {
                     });
                 }
                 Self::claim(&mut state, |t| devices.contains(&t.device));
+                state.driven.retain(|(d, _, _)| !devices.contains(d));
             }
             Some(kind) => {
                 let mut ended = Vec::new();
@@ -611,8 +631,7 @@ impl Controller {
                     .into_iter()
                     .filter(|t| t.output.stops_at_zero())
                     .collect();
-                let session = &state.held.as_ref().expect("held").session;
-                Self::submit(session, &stoppable, zero, &[]);
+                Self::submit(&mut state, &stoppable, zero, &[]);
             }
         }
         Ok(ok())
@@ -667,18 +686,17 @@ impl Controller {
             .map(|f| f.index);
         let value = match feature {
             None => -1,
-            Some(feature) => match device.submit_input(feature, InputType::Battery, InputCommand::Read)
-            {
-                Ok(read) => match tokio::time::timeout(BATTERY_WAIT, read).await {
-                    Ok(Ok(Some(v))) => v,
-                    _ => -1,
-                },
-                Err(_) => -1,
-            },
+            Some(feature) => {
+                match device.submit_input(feature, InputType::Battery, InputCommand::Read) {
+                    Ok(read) => match tokio::time::timeout(BATTERY_WAIT, read).await {
+                        Ok(Ok(Some(v))) => v,
+                        _ => -1,
+                    },
+                    Err(_) => -1,
+                }
+            }
         };
-        self.state()
-            .battery
-            .insert(index, (Instant::now(), value));
+        self.state().battery.insert(index, (Instant::now(), value));
         value
     }
 
@@ -689,8 +707,7 @@ impl Controller {
             let mut state = self.state();
             let Some(held) = &state.held else { return };
             if *held.session.ending().borrow() != Ending::Open {
-                state.held = None;
-                state.jobs.clear();
+                state.forget_session();
                 return;
             }
             if !state.jobs.is_empty()
@@ -699,6 +716,7 @@ impl Controller {
             {
                 return;
             }
+            state.driven.clear();
             state.held.take()
         };
         if let Some(held) = held {
@@ -725,6 +743,7 @@ impl Controller {
         let held = {
             let mut state = self.state();
             state.jobs.clear();
+            state.driven.clear();
             state.held.take()
         };
         if let Some(held) = held {
@@ -735,11 +754,14 @@ impl Controller {
 
 impl JobSink for Controller {
     fn step(&self, job: u64, step: Step) -> bool {
-        let state = self.state();
-        let (Some(j), Some(held)) = (state.jobs.get(&job), &state.held) else {
+        let mut state = self.state();
+        let Some(targets) = state.jobs.get(&job).map(|j| j.targets.clone()) else {
             return false;
         };
-        Self::submit(&held.session, &j.targets, step, &[]);
+        if state.held.is_none() {
+            return false;
+        }
+        Self::submit(&mut state, &targets, step, &[]);
         true
     }
 
@@ -750,14 +772,13 @@ impl JobSink for Controller {
         };
         // This runs on the job's own task: do not abort it.
         j.task = None;
-        let Some(held) = &state.held else { return };
         let stoppable: Vec<Target> = j
             .targets
             .iter()
             .copied()
             .filter(|t| t.output.stops_at_zero())
             .collect();
-        Self::submit(&held.session, &stoppable, Step::now(Level::ZERO), &[]);
+        Self::submit(&mut state, &stoppable, Step::now(Level::ZERO), &[]);
     }
 }
 

@@ -242,10 +242,7 @@ pub fn parse(body: &[u8]) -> Result<Command, ApiError> {
             ));
         }
         None => {
-            return Err(ApiError::new(
-                ErrorCode::InvalidCommand,
-                "command: missing",
-            ));
+            return Err(ApiError::new(ErrorCode::InvalidCommand, "command: missing"));
         }
     };
     match command {
@@ -351,7 +348,9 @@ fn parse_function(v: &Value) -> Result<Command, ApiError> {
             continue;
         }
         let level: u32 = level.trim().parse().map_err(|_| {
-            ApiError::parameter(format!("action: {part:?}: the level must be a whole number"))
+            ApiError::parameter(format!(
+                "action: {part:?}: the level must be a whole number"
+            ))
         })?;
         if level > function.top() {
             return Err(ApiError::parameter(format!(
@@ -509,7 +508,9 @@ fn parse_pattern_v2(v: &Value) -> Result<Command, ApiError> {
     match string(v, "type")? {
         "Setup" => {
             let Some(Value::Array(list)) = v.get("actions") else {
-                return Err(ApiError::parameter("actions: missing (a list of {ts, pos})"));
+                return Err(ApiError::parameter(
+                    "actions: missing (a list of {ts, pos})",
+                ));
             };
             let mut actions: Vec<Keyframe> = Vec::with_capacity(list.len());
             for (i, a) in list.iter().enumerate() {
@@ -598,7 +599,10 @@ mod tests {
     #[test]
     fn bad_requests_get_the_protocol_codes() {
         let code = |v| p(v).unwrap_err().code;
-        assert_eq!(code(serde_json::json!({"command": "Fly"})), ErrorCode::InvalidCommand);
+        assert_eq!(
+            code(serde_json::json!({"command": "Fly"})),
+            ErrorCode::InvalidCommand
+        );
         assert_eq!(code(serde_json::json!({"x": 1})), ErrorCode::InvalidCommand);
         assert_eq!(
             code(serde_json::json!({"command": "Function", "action": "Vibrate:21", "timeSec": 0})),
@@ -613,7 +617,9 @@ mod tests {
             ErrorCode::InvalidParameter
         );
         assert_eq!(
-            code(serde_json::json!({"command": "Pattern", "rule": "V:1;F:v;S:50#", "strength": "1"})),
+            code(
+                serde_json::json!({"command": "Pattern", "rule": "V:1;F:v;S:50#", "strength": "1"})
+            ),
             ErrorCode::InvalidParameter
         );
         assert_eq!(

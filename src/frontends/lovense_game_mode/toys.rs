@@ -10,10 +10,7 @@ use crate::spec::message::DeviceInfo;
 /// The toy id of a device address: a MAC address's 12 hex digits in lower case, otherwise
 /// the first 12 hex digits of the address's SHA-256.
 pub fn toy_id(address: &str) -> String {
-    let hex: String = address
-        .chars()
-        .filter(|c| *c != ':' && *c != '-')
-        .collect();
+    let hex: String = address.chars().filter(|c| *c != ':' && *c != '-').collect();
     let is_mac = address.len() == 17
         && address.split([':', '-']).count() == 6
         && hex.len() == 12
@@ -51,9 +48,7 @@ pub fn outputs_for(function: Function) -> &'static [OutputType] {
     match function {
         Function::Vibrate => &[OutputType::Vibrate],
         Function::Rotate => &[OutputType::Rotate],
-        Function::Thrusting | Function::Oscillate | Function::Fingering => {
-            &[OutputType::Oscillate]
-        }
+        Function::Thrusting | Function::Oscillate | Function::Fingering => &[OutputType::Oscillate],
         Function::Pump | Function::Suction => &[OutputType::Constrict],
         Function::All => &[
             OutputType::Vibrate,

@@ -313,7 +313,7 @@ fn number(v: &Value, field: &str) -> Result<Option<f64>, ApiError> {
 fn seconds(v: &Value, field: &str) -> Result<Option<Duration>, ApiError> {
     match number(v, field)? {
         None => Ok(None),
-        Some(s) if s == 0.0 => Ok(None),
+        Some(0.0) => Ok(None),
         Some(s) if s > 0.0 && s <= 1e9 => Ok(Some(Duration::from_secs_f64(s))),
         Some(s) => Err(ApiError::parameter(format!(
             "{field}: {s} seconds is not a time (0 or more)"
@@ -373,8 +373,8 @@ fn parse_function(v: &Value) -> Result<Command, ApiError> {
     };
     let stop_previous = match number(v, "stopPrevious")? {
         None => true,
-        Some(n) if n == 1.0 => true,
-        Some(n) if n == 0.0 => false,
+        Some(1.0) => true,
+        Some(0.0) => false,
         Some(n) => {
             return Err(ApiError::parameter(format!(
                 "stopPrevious: {n} (must be 0 or 1)"

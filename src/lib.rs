@@ -7,6 +7,7 @@
 //! - [`hardware`]: communication managers, including simulated devices.
 //! - [`client`]: a Rust client, in-process or through a connector.
 //! - [`transport`]: Buttplug JSON over websocket.
+//! - [`frontends`]: other apps' protocols on top of the server (Lovense Game Mode).
 //! - [`playback`]: funscripts and patterns played on devices, ended by every stop.
 //! - [`ffi`]: the C ABI (protobuf messages, see `protobuf/plugwire.proto`).
 
@@ -14,6 +15,7 @@ mod bounded_events;
 pub mod client;
 pub mod device;
 pub mod ffi;
+pub mod frontends;
 pub mod hardware;
 pub mod playback;
 mod poison;

@@ -227,6 +227,22 @@ pub struct ServeOptions {
     #[arg(long, value_name = "FILE")]
     pub simulated_log: Option<PathBuf>,
 
+    /// Serve Lovense Game Mode (the Lovense Remote app's local "Standard API") on PORT
+    /// (default 20010): games that speak only Lovense drive any toy. Loopback unless
+    /// --websocket-use-all-interfaces. See docs/lovense-game-mode.md.
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "20010")]
+    pub lovense_game_mode: Option<u16>,
+
+    /// Game Mode gives the one client slot back after the game sent nothing for this many
+    /// seconds while no toy runs, so a Buttplug app can connect.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..=86_400)
+    )]
+    pub lovense_game_mode_idle: u32,
+
     /// Print the version number only and exit (Intiface Engine's flag).
     #[arg(long)]
     pub server_version: bool,

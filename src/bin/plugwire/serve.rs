@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use plugwire::ButtplugServer;
+use plugwire::frontends::lovense_game_mode::{GameModeOptions, LovenseGameMode};
 use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::hardware::websocket_devices::DeviceWebsocketManager;
 use plugwire::transport::{AuthToken, RemoteClient, Repeater, WebsocketOptions, WebsocketServer};
@@ -235,6 +236,28 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
         }
         _ => None,
     };
+    let game_mode = match o.lovense_game_mode {
+        None => None,
+        Some(port) => {
+            let address = SocketAddr::new(ip, port);
+            let options = GameModeOptions {
+                idle: Duration::from_secs(u64::from(o.lovense_game_mode_idle)),
+            };
+            let gm = LovenseGameMode::start(server.clone(), address, options)
+                .await
+                .map_err(|source| RunError::Listen {
+                    flag: "--lovense-game-mode",
+                    port,
+                    address,
+                    source,
+                })?;
+            println!(
+                "plugwire serve: Lovense Game Mode on http://{}",
+                gm.local_addr()
+            );
+            Some(gm)
+        }
+    };
     // Signals are caught from before the readiness line: a SIGTERM sent as soon as the
     // line is read must stop the devices, not kill the process.
     let stop = shutdown_signal();
@@ -257,6 +280,10 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
     }
     // No connection's command is accepted any more, every device stops, then the
     // connections close: the order that leaves no toy running.
+    // Game Mode first: its jobs end and it takes no command while the devices stop.
+    if let Some(gm) = &game_mode {
+        gm.shutdown().await;
+    }
     match clients {
         Clients::Listening(ws) => ws.shutdown().await,
         Clients::Dialling(remote) => remote.shutdown().await,

@@ -22,7 +22,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: loadcheck DLL EXPECTED_VERSION\n");
         return 2;
     }
-    HMODULE dll = LoadLibraryExA(argv[1], NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+    HMODULE dll = LoadLibraryA(argv[1]);
     if (!dll) {
         fprintf(stderr, "loadcheck: LoadLibrary(%s) failed: error %lu\n", argv[1], GetLastError());
         return 1;

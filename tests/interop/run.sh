@@ -4,7 +4,7 @@
 # `plugwire serve --simulate LVS-Nora`, with the bytes the simulated toy received asserted.
 #
 # INTEROP_SERVE, when set, is the server command to test instead of the debug build, split
-# into words (scripts/test-windows passes "wine DIR/plugwire.exe"), and INTEROP_STOP_SIGNAL
+# into words (scripts/test-windows passes "scripts/wine/run DIR/plugwire.exe"), and INTEROP_STOP_SIGNAL
 # the signal that stops it (default TERM; Wine turns INT into the Ctrl+C a Windows
 # program gets).
 set -euo pipefail

@@ -64,11 +64,25 @@ grep -q "lush-1: DeviceType; Vibrate:10; Battery; Vibrate:0;" "$out/quickstart.o
 }
 tail -n 4 "$out/quickstart.out"
 
-echo "-- packages: NuGet (.nupkg) and Unity (UPM folder)"
+echo "-- packages: NuGet (.nupkg) and Unity (UPM folder), linux-x64 and win-x64"
 pkg="$out/packages"
 rm -rf "$pkg"
-python3 "$here/scripts/package.py" --dll "$out/Plugwire.dll" --native "linux-x64=$lib_dir/libplugwire.so" --out "$pkg"
-python3 "$here/scripts/package.py" --check --native "linux-x64=$lib_dir/libplugwire.so" --out "$pkg"
+natives=(--native "linux-x64=$lib_dir/libplugwire.so")
+if [ "${PLUGWIRE_NO_WINDOWS:-}" != 1 ]; then
+    # The cross-built Windows library (scripts/build-windows; cargo rebuilds what changed).
+    natives+=(--native "win-x64=$("$root/scripts/build-windows")/plugwire.dll")
+fi
+python3 "$here/scripts/package.py" --dll "$out/Plugwire.dll" "${natives[@]}" --out "$pkg"
+python3 "$here/scripts/package.py" --check "${natives[@]}" --out "$pkg"
+# Each native library is the right binary for its platform; the Windows one loads under Wine.
+nupkg_natives=(runtimes/linux-x64/native/libplugwire.so=linux-x64)
+upm_natives=(Plugins/Linux/x86_64/libplugwire.so=linux-x64)
+if [ "${PLUGWIRE_NO_WINDOWS:-}" != 1 ]; then
+    nupkg_natives+=(runtimes/win-x64/native/plugwire.dll=win-x64)
+    upm_natives+=(Plugins/Windows/x86_64/plugwire.dll=win-x64)
+fi
+python3 "$root/scripts/check-package-natives" "$pkg/Plugwire.0.1.0.nupkg" "${nupkg_natives[@]}"
+python3 "$root/scripts/check-package-natives" "$pkg/com.plugwire.client" "${upm_natives[@]}"
 # The Unity package's sources compile on their own (outside Unity the helper is left out).
 mcs "${mcs_flags[@]}" -target:library -out:"$out/upm-check.dll" "$pkg/com.plugwire.client/Runtime"/*.cs
 # The NuGet layout works as installed: the example next to the package's managed and

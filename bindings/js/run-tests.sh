@@ -37,14 +37,22 @@ npx tsc -p examples    # emits examples/build/quickstart-ts.mjs, run below
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-echo "-- npm pack (bundles the ${PLUGWIRE_CARGO_PROFILE:-release} library)"
+echo "-- npm pack (bundles the ${PLUGWIRE_CARGO_PROFILE:-release} library, and the cross-built Windows one)"
 rm -rf native
+natives=("package/native/linux-x64/libplugwire.so=linux-x64")
+if [ "${PLUGWIRE_NO_WINDOWS:-}" != 1 ]; then
+    export PLUGWIRE_BUNDLE_OTHER="win32-x64=$("$root/scripts/build-windows")/plugwire.dll"
+    natives+=("package/native/win32-x64/plugwire.dll=win-x64")
+fi
 tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+unset PLUGWIRE_BUNDLE_OTHER
 tar -tzf "$work/$tarball" > "$work/contents"
 grep -q "package/native/$(node -p 'process.platform + "-" + process.arch')/" "$work/contents" || {
     echo "the tarball $tarball has no library for this platform" >&2
     exit 1
 }
+# Each bundled library is the right binary for its platform; the Windows one loads under Wine.
+python3 "$root/scripts/check-package-natives" "$work/$tarball" "${natives[@]}"
 echo "   $tarball: $(du -h "$work/$tarball" | cut -f1)"
 
 echo "-- npm install of the tarball into a fresh project"

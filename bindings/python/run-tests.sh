@@ -32,6 +32,35 @@ assert lib.parent == pathlib.Path(plugwire.__file__).parent, f"{lib} is not bund
 print(f"installed plugwire with its library {lib.name} ({plugwire.library_version()})")
 PY
 
+echo "-- wheels: linux_x86_64 and win_amd64 (the cross-built plugwire.dll), each with its library alone"
+"$venv_python" -m pip wheel --quiet --no-deps -w "$work/wheels" "$here"
+if [ "${PLUGWIRE_NO_WINDOWS:-}" != 1 ]; then
+    windows_dir="$("$root/scripts/build-windows")"
+    PLUGWIRE_BUNDLE_LIBRARY="$windows_dir/plugwire.dll" PLUGWIRE_WHEEL_PLATFORM=win_amd64 \
+        "$venv_python" -m pip wheel --quiet --no-deps -w "$work/wheels" "$here"
+fi
+"$venv_python" - "$work/wheels" "${PLUGWIRE_NO_WINDOWS:-}" <<'PY'
+import pathlib, sys, zipfile
+wheels = {w.name.rsplit("-", 1)[1]: w for w in pathlib.Path(sys.argv[1]).glob("*.whl")}
+expected = {"linux_x86_64.whl": "plugwire/libplugwire.so"}
+if sys.argv[2] != "1":
+    expected["win_amd64.whl"] = "plugwire/plugwire.dll"
+for tag, lib in expected.items():
+    assert tag in wheels, f"no *-{tag} wheel among {sorted(wheels)}"
+    names = zipfile.ZipFile(wheels[tag]).namelist()
+    libs = [n for n in names if n.rsplit("/", 1)[-1] in ("libplugwire.so", "plugwire.dll", "libplugwire.dylib")]
+    assert libs == [lib], f"{wheels[tag].name} carries {libs}, expected [{lib}]"
+    record = next(n for n in names if n.endswith(".dist-info/RECORD"))
+    assert lib in zipfile.ZipFile(wheels[tag]).read(record).decode(), f"{lib} is not in {record}"
+    assert "Root-Is-Purelib: false" in zipfile.ZipFile(wheels[tag]).read(record.replace("RECORD", "WHEEL")).decode()
+PY
+for wheel in "$work"/wheels/*.whl; do
+    case "$wheel" in
+        *-linux_x86_64.whl) python3 "$root/scripts/check-package-natives" "$wheel" plugwire/libplugwire.so=linux-x64 ;;
+        *-win_amd64.whl) python3 "$root/scripts/check-package-natives" "$wheel" plugwire/plugwire.dll=win-x64 ;;
+    esac
+done
+
 echo "-- generated protobuf code is current"
 "$venv_python" "$here/scripts/regen_proto.py" --check
 

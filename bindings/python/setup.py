@@ -6,6 +6,9 @@ Environment:
   PLUGWIRE_BUNDLE_LIBRARY  bundle this already-built library instead of running cargo
   PLUGWIRE_CARGO_PROFILE   cargo profile to build (default: release)
   PLUGWIRE_STRIP           0 keeps debug information in the bundled library (Linux)
+  PLUGWIRE_WHEEL_PLATFORM  build a wheel for another platform (a wheel platform tag such as
+                           win_amd64) around PLUGWIRE_BUNDLE_LIBRARY, a library built for it
+                           (scripts/build-windows' plugwire.dll for win_amd64)
   CARGO                    the cargo to run (default: cargo on PATH)
 """
 
@@ -30,10 +33,18 @@ except ImportError:  # setuptools < 70.1
 HERE = Path(__file__).resolve().parent
 
 
+LIBRARY_NAMES = ("plugwire.dll", "libplugwire.dylib", "libplugwire.so")
+
+
+def wheel_platform() -> str | None:
+    return os.environ.get("PLUGWIRE_WHEEL_PLATFORM") or None
+
+
 def library_name() -> str:
-    if sys.platform == "win32":
+    platform = wheel_platform() or sys.platform
+    if platform == "win32" or platform.startswith("win_"):
         return "plugwire.dll"
-    if sys.platform == "darwin":
+    if platform == "darwin" or platform.startswith("macosx_"):
         return "libplugwire.dylib"
     return "libplugwire.so"
 
@@ -56,6 +67,10 @@ def build_native_library() -> Path:
         if not path.is_file():
             raise SystemExit(f"PLUGWIRE_BUNDLE_LIBRARY={bundled} is not a file")
         return path
+    if wheel_platform():
+        raise SystemExit(
+            f"PLUGWIRE_WHEEL_PLATFORM={wheel_platform()} needs PLUGWIRE_BUNDLE_LIBRARY, a library built for that platform"
+        )
     root = find_repo_root()
     cargo = os.environ.get("CARGO", "cargo")
     profile = os.environ.get("PLUGWIRE_CARGO_PROFILE", "release")
@@ -124,11 +139,16 @@ class BuildPyWithNativeLibrary(build_py):
         library = build_native_library()
         destination = Path(self.build_lib) / "plugwire" / library_name()
         destination.parent.mkdir(parents=True, exist_ok=True)
+        # The build folder outlives a build: a library another platform's wheel left there
+        # must not ride along.
+        for other in LIBRARY_NAMES:
+            (destination.parent / other).unlink(missing_ok=True)
         shutil.copy2(library, destination)
         # The release profile keeps line tables for backtraces; the wheel does not need
         # them (PLUGWIRE_STRIP=0 keeps them).
         strip = shutil.which("strip")
-        if sys.platform.startswith("linux") and strip and os.environ.get("PLUGWIRE_STRIP", "1") != "0":
+        linux = sys.platform.startswith("linux") and library_name() == "libplugwire.so"
+        if linux and strip and os.environ.get("PLUGWIRE_STRIP", "1") != "0":
             subprocess.run([strip, "--strip-debug", str(destination)], check=False)
         print(f"plugwire: bundled {library} as {destination}", flush=True)
 
@@ -140,6 +160,7 @@ class PlatformWheel(bdist_wheel):
 
     def get_tag(self) -> tuple[str, str, str]:
         _, _, platform = super().get_tag()
+        platform = wheel_platform() or platform
         # ctypes, no extension module: any Python 3, this platform.
         return "py3", "none", platform
 

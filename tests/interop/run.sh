@@ -2,11 +2,21 @@
 # Interop with real third-party clients from their registries: the official JS client
 # (npm `buttplug`, spec v4) and Python client (PyPI `buttplug`, spec v4), each against
 # `plugwire serve --simulate LVS-Nora`, with the bytes the simulated toy received asserted.
+#
+# INTEROP_SERVE, when set, is the server command to test instead of the debug build, split
+# into words (scripts/test-windows passes "scripts/wine/run DIR/plugwire.exe"), and INTEROP_STOP_SIGNAL
+# the signal that stops it (default TERM; Wine turns INT into the Ctrl+C a Windows
+# program gets).
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
-(cd "$root" && cargo build --quiet --bin plugwire)
-plugwire="$("$root/scripts/cargo-target-dir")/debug/plugwire"
+if [ -n "${INTEROP_SERVE:-}" ]; then
+    read -ra serve <<< "$INTEROP_SERVE"
+else
+    (cd "$root" && cargo build --quiet --bin plugwire)
+    serve=("$("$root/scripts/cargo-target-dir")/debug/plugwire")
+fi
+stop_signal="${INTEROP_STOP_SIGNAL:-TERM}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -20,22 +30,24 @@ expected='["DeviceType;", "Vibrate:10;", "RotateChange;", "Rotate:5;", "Battery;
 run_client() {
     local name="$1"; shift
     local log="$work/$name-log.json"
-    "$plugwire" serve --websocket-port 0 --simulate LVS-Nora@AA:00:00:00:00:01 \
+    "${serve[@]}" serve --websocket-port 0 --simulate LVS-Nora@AA:00:00:00:00:01 \
         --simulated-log "$log" > "$work/$name-serve.out" 2> "$work/$name-serve.err" &
     local pid=$!
-    for _ in $(seq 100); do
+    # Up to 60 s: a server under Wine may first have to set up its prefix.
+    for _ in $(seq 1200); do
         grep -q "listening on" "$work/$name-serve.out" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
     done
     local url
     url="$(awk '/listening on/ {print $NF}' "$work/$name-serve.out")"
     if ! "$@" "$url"; then
-        kill -TERM "$pid" || true
+        kill -"$stop_signal" "$pid" || true
         echo "$name client failed; server said:" >&2
         cat "$work/$name-serve.err" >&2
         return 1
     fi
-    kill -TERM "$pid"
+    kill -"$stop_signal" "$pid"
     wait "$pid"
     python3 - "$log" "$expected" "$name" <<'PY'
 import json, sys

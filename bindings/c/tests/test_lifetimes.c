@@ -7,12 +7,14 @@
  * Prints "N passed, N failed" and exits non-zero on any failure. */
 #include "support.h"
 
-#include <dirent.h>
 #include <limits.h>
+#include <unistd.h>
+#ifndef _WIN32
+#include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
+#endif
 
 static const char *LUSH = "C0:00:00:00:00:01";
 
@@ -679,6 +681,7 @@ static void test_device_gone_is_unknown_device(void) {
 }
 
 /* ---- serial ports ---- */
+#ifndef _WIN32 /* socat PTY pairs and /proc/self/fd: Linux only */
 
 /* How many of this process's descriptors are open on `target` (a device path). */
 static int fds_open_on(const char *target) {
@@ -754,6 +757,7 @@ static void test_serial_port_closed_after_free(void) {
     unlink(sim);
     rmdir(dir);
 }
+#endif
 
 static void watchdog(int sig) {
     (void)sig;
@@ -763,9 +767,25 @@ static void watchdog(int sig) {
     _exit(2);
 }
 
+#ifdef _WIN32
+/* No SIGALRM on Windows (the suite runs there under Wine): a thread ends the run instead. */
+static void *watchdog_thread(void *arg) {
+    (void)arg;
+    for (double waited_s = 0; waited_s < 240 * slow(); waited_s += 0.5) usleep(500000);
+    watchdog(0);
+    return NULL;
+}
+#endif
+
 int main(int argc, char **argv) {
+#ifdef _WIN32
+    pthread_t dog;
+    pthread_create(&dog, NULL, watchdog_thread, NULL);
+    pthread_detach(dog);
+#else
     signal(SIGALRM, watchdog);
     alarm((unsigned)(240 * slow()));
+#endif
     const char *only = argc > 1 ? argv[1] : NULL;
 #define RUN(name)                                          \
     do {                                                   \
@@ -787,7 +807,11 @@ int main(int argc, char **argv) {
     RUN(error_vocabulary);
     RUN(device_gone_is_unknown_device);
     RUN(hanging_device);
+#ifndef _WIN32
     RUN(serial_port_closed_after_free);
+#else
+    printf("-- serial_port_closed_after_free: skipped on Windows (it needs socat PTY pairs)\n");
+#endif
     CHECK(plugwire_shutdown(2000) == PLUGWIRE_STATUS_OK);
     printf("%d passed, %d failed\n", checks_passed, checks_failed);
     return checks_failed == 0 ? 0 : 1;

@@ -238,8 +238,14 @@ def check(out: Path, version: str, rids: list[str]) -> list[str]:
         meta = lib.with_name(name + ".meta")
         if not lib.exists():
             problems.append(f"Plugins/{folder}/{name} missing")
-        if not meta.exists() or "PluginImporter" not in meta.read_text() or platform["standalone"] not in meta.read_text():
-            problems.append(f"Plugins/{folder}/{name}.meta lacks its import settings")
+        settings = meta.read_text() if meta.exists() else ""
+        wanted = ["PluginImporter", f"Standalone: {platform['standalone']}", f"OS: {platform['os']}", f"CPU: {platform['cpu']}"]
+        lacking = [w for w in wanted if w not in settings]
+        if lacking:
+            problems.append(f"Plugins/{folder}/{name}.meta lacks its import settings ({', '.join(lacking)})")
+        # Only the editor and that one player load it: not every platform.
+        if "Any: \n    second:\n      enabled: 0" not in settings:
+            problems.append(f"Plugins/{folder}/{name}.meta enables it on every platform")
     guids = {}
     for p in root.rglob("*"):
         if p.name.endswith(".meta"):

@@ -10,15 +10,20 @@
 //
 // Environment: PLUGWIRE_LIBRARY (use this library, build nothing), PLUGWIRE_BUNDLE_LIBRARY
 // (bundle this already-built library instead of running cargo), PLUGWIRE_CARGO_PROFILE
-// (default release), CARGO (default cargo on PATH), PLUGWIRE_STRIP=0 (keep debug info).
+// (default release), CARGO (default cargo on PATH), PLUGWIRE_STRIP=0 (keep debug info),
+// PLUGWIRE_BUNDLE_OTHER (with --bundle: libraries built for other platforms to bundle too,
+// as "PLATFORM-ARCH=PATH" separated by spaces, e.g. "win32-x64=.../plugwire.dll" from
+// scripts/build-windows; one package then serves every platform it carries).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
 const here = path.resolve(__dirname, "..");
-const name =
-  process.platform === "win32" ? "plugwire.dll" : process.platform === "darwin" ? "libplugwire.dylib" : "libplugwire.so";
+function libraryName(platform) {
+  return platform === "win32" ? "plugwire.dll" : platform === "darwin" ? "libplugwire.dylib" : "libplugwire.so";
+}
+const name = libraryName(process.platform);
 const tag = `${process.platform}-${process.arch}`;
 const bundled = path.join(here, "native", tag, name);
 const bundle = process.argv.includes("--bundle");
@@ -119,3 +124,18 @@ if (process.platform === "linux" && process.env.PLUGWIRE_STRIP !== "0") {
   spawnSync("strip", ["--strip-debug", bundled], { stdio: "ignore" });
 }
 say(`bundled ${built} as ${path.relative(here, bundled)}`);
+
+if (bundle) {
+  for (const entry of (process.env.PLUGWIRE_BUNDLE_OTHER || "").split(/\s+/).filter(Boolean)) {
+    const eq = entry.indexOf("=");
+    const other = entry.slice(0, eq);
+    const file = entry.slice(eq + 1);
+    if (eq < 1 || !/^[a-z0-9]+-[a-z0-9]+$/.test(other)) fail(`PLUGWIRE_BUNDLE_OTHER: "${entry}" is not PLATFORM-ARCH=PATH`);
+    if (other === tag) fail(`PLUGWIRE_BUNDLE_OTHER: ${other} is this platform; its library is built or given by PLUGWIRE_BUNDLE_LIBRARY`);
+    if (!fs.existsSync(file)) fail(`PLUGWIRE_BUNDLE_OTHER: ${file} (for ${other}) is not a file`);
+    const dest = path.join(here, "native", other, libraryName(other.split("-")[0]));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.copyFileSync(file, dest);
+    say(`bundled ${file} as ${path.relative(here, dest)}`);
+  }
+}

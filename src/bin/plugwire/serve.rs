@@ -301,7 +301,8 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
     Ok(())
 }
 
-/// Starts catching SIGINT and SIGTERM now; the future ends at the first of them.
+/// Starts catching SIGINT and SIGTERM (on Windows: Ctrl+C, Ctrl+Break, console close) now;
+/// the future ends at the first of them.
 fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
@@ -323,7 +324,28 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
             }
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        use tokio::signal::windows::{ctrl_break, ctrl_c, ctrl_close};
+        // Ctrl+C, Ctrl+Break and the console closing, each caught from here on (Wine turns
+        // a SIGINT sent to the process into Ctrl+C).
+        let (interrupt, brk, close) = (ctrl_c(), ctrl_break(), ctrl_close());
+        async move {
+            match (interrupt, brk, close) {
+                (Ok(mut interrupt), Ok(mut brk), Ok(mut close)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = brk.recv() => {}
+                        _ = close.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         async {
             let _ = tokio::signal::ctrl_c().await;

@@ -8,7 +8,6 @@
 
 mod cli;
 mod demo;
-mod demo_group;
 mod mdns;
 mod play;
 mod rest;

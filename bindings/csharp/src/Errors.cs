@@ -58,6 +58,10 @@ namespace Plugwire
                 case ErrorCode.NoSimulatedHardware:
                 case ErrorCode.Unsupported:
                 case ErrorCode.Configuration:
+                case ErrorCode.PlaybackInvalid:
+                case ErrorCode.PlaybackUnknown:
+                case ErrorCode.PlaybackBusy:
+                case ErrorCode.PlaybackUnavailable:
                     return new PlugwireRequestException(e.Code, e.Category, message);
                 case ErrorCode.Internal:
                     return new PlugwireInternalException(e.Category, message);

@@ -108,6 +108,10 @@ namespace Plugwire.Tests
             Assert.Equal(typeof(PlugwireServerException), map(ErrorCode.ServerMessage), "ServerMessage");
             Assert.Equal(typeof(PlugwireDeviceException), map(ErrorCode.ServerDevice), "ServerDevice");
             Assert.Equal(typeof(PlugwireInternalException), map(ErrorCode.Internal), "Internal");
+            Assert.Equal(typeof(PlugwireRequestException), map(ErrorCode.PlaybackInvalid), "PlaybackInvalid");
+            Assert.Equal(typeof(PlugwireRequestException), map(ErrorCode.PlaybackUnknown), "PlaybackUnknown");
+            Assert.Equal(typeof(PlugwireRequestException), map(ErrorCode.PlaybackBusy), "PlaybackBusy");
+            Assert.Equal(typeof(PlugwireRequestException), map(ErrorCode.PlaybackUnavailable), "PlaybackUnavailable");
             // Every code of the schema has a mapping more specific than the base class.
             foreach (ErrorCode code in Enum.GetValues(typeof(ErrorCode)))
             {

@@ -358,7 +358,9 @@ impl ClientCore {
     /// a Node worker terminated, a process torn down): the client closes itself as far as
     /// it can without the host. Requests are refused from now on, the connection is
     /// disconnected (the server stops every device) and queued events are dropped. The
-    /// handle stays valid for `plugwire_client_free`.
+    /// handle stays valid for `plugwire_client_free`. Event descriptors exist on POSIX
+    /// systems only, so elsewhere nothing abandons a client.
+    #[cfg_attr(not(unix), allow(dead_code))]
     pub(crate) fn abandon(&self) {
         if self.closed.swap(true, Ordering::AcqRel) {
             return;

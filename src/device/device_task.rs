@@ -120,7 +120,7 @@ impl DeviceTask {
     async fn run(self, mut state: State, mut hw_events: broadcast::Receiver<HardwareEvent>) {
         let keepalive = self.handler.keepalive();
         let tick = self.handler.tick_interval();
-        let mut next_keepalive = keepalive_interval(&keepalive).map(|i| Instant::now() + i);
+        let mut next_keepalive = self.next_keepalive(&state, &keepalive);
         let mut next_tick = tick.map(|i| Instant::now() + i);
         let end = loop {
             // Notifications never wait behind a stream of commands, nor commands behind them.
@@ -600,13 +600,6 @@ fn is_lost(e: &DeviceError) -> bool {
 /// The error of a result that means the link is lost.
 fn lost_link(result: &Result<(), DeviceError>) -> Option<DeviceError> {
     result.as_ref().err().filter(|e| is_lost(e)).cloned()
-}
-
-fn keepalive_interval(keepalive: &Keepalive) -> Option<Duration> {
-    match keepalive {
-        Keepalive::None => None,
-        Keepalive::RepeatLast(i) | Keepalive::Packet(i, _) => Some(*i),
-    }
 }
 
 async fn sleep_until_opt(deadline: Option<Instant>) {

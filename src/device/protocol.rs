@@ -38,14 +38,6 @@ impl OutputState {
     pub fn set(&mut self, feature: u32, output: OutputType, value: i32) {
         self.values.insert((feature, output), value);
     }
-
-    /// Whether any output that a stop sets to zero is not at zero: the toy is running on
-    /// its commands (a stroker holding a position is not).
-    pub fn any_running(&self) -> bool {
-        self.values
-            .iter()
-            .any(|((_, output), value)| output.stops_at_zero() && *value != 0)
-    }
 }
 
 /// One operation on the hardware.

@@ -94,16 +94,7 @@ async fn drive(names: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     for sim in hardware.devices() {
         println!("{} ({}):", sim.name(), sim.address());
         for record in sim.log() {
-            // Text protocols (Lovense, T-Code) read better as text; others as bytes only.
-            let printable = record
-                .data
-                .iter()
-                .all(|b| b.is_ascii_graphic() || *b == b' ');
-            let text = if printable {
-                String::from_utf8_lossy(&record.data).into_owned()
-            } else {
-                String::new()
-            };
+            let text = as_text(&record.data);
             match record.kind {
                 RecordKind::Write => println!(
                     "  {:>6.1} ms  write {:<4} {:<18} {:02x?}",
@@ -121,4 +112,14 @@ async fn drive(names: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// A write as text when every byte is printable (text protocols such as Lovense and
+/// T-Code read better that way), otherwise empty: the bytes are shown beside it.
+pub(crate) fn as_text(data: &[u8]) -> String {
+    if data.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        String::from_utf8_lossy(data).into_owned()
+    } else {
+        String::new()
+    }
 }

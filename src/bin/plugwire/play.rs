@@ -138,15 +138,7 @@ fn print_writes(hardware: &SimulatedHardware, printed: &mut [usize]) {
             if record.kind != RecordKind::Write {
                 continue;
             }
-            let printable = record
-                .data
-                .iter()
-                .all(|b| b.is_ascii_graphic() || *b == b' ');
-            let text = if printable {
-                String::from_utf8_lossy(&record.data).into_owned()
-            } else {
-                String::new()
-            };
+            let text = crate::demo::as_text(&record.data);
             println!(
                 "{:>9.1} ms  {:<10} {:<14} {:02x?}",
                 record.at.as_secs_f64() * 1000.0,

@@ -91,7 +91,10 @@ async fn burst_in_process() {
     let client = ButtplugClient::connect_in_process("bench", &server)
         .await
         .expect("connect");
-    client.scan(Duration::from_secs(5)).await.expect("scan");
+    client
+        .scan(Duration::from_secs(5), Some(1))
+        .await
+        .expect("scan");
     let device = client.devices().remove(0);
     toy.clear_log();
     let mut tick = tokio::time::interval(Duration::from_millis(1));

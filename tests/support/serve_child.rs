@@ -82,7 +82,8 @@ impl Serve {
         call(&mut ws, &json!([{"StartScanning": {"Id": 2}}]).to_string());
         loop {
             let frame = next_frame(&mut ws);
-            if frame.iter().any(|m| m.get("ScanningFinished").is_some()) {
+            // Simulated toys never finish a scan: the one toy added (a v4 DeviceList) is it.
+            if frame.iter().any(|m| m.get("DeviceList").is_some()) {
                 break;
             }
         }

@@ -142,7 +142,13 @@ pub struct DiscoveredDevice {
 pub enum ManagerEvent {
     Found(DiscoveredDevice),
     ScanningFinished,
+    /// The device manager's own marker: every event sent before it has been handled.
+    Barrier(ScanBarrier),
 }
+
+/// Answered once the device manager has handled every manager event sent before it (only
+/// the device manager makes one).
+pub struct ScanBarrier(pub(crate) tokio::sync::oneshot::Sender<()>);
 
 /// Where a manager sends its events; tagged with the manager's name.
 #[derive(Clone)]

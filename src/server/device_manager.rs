@@ -86,6 +86,8 @@ struct Inner {
     /// What lost devices were last asked to do, by address, for their next connection.
     last_values: Mutex<HashMap<String, crate::device::toy_model::LastValues>>,
     scan: Mutex<ScanState>,
+    /// The managers' event channel, for the stop's barrier.
+    manager_events: mpsc::UnboundedSender<(&'static str, ManagerEvent)>,
     /// Scan requests, run one after another in submission order.
     scan_ops: mpsc::Sender<ScanRequest>,
     events: broadcast::Sender<ServerEvent>,
@@ -135,6 +137,7 @@ impl DeviceManager {
                 next_connection: AtomicU64::new(1),
                 last_values: Mutex::new(HashMap::new()),
                 scan: Mutex::new(ScanState::default()),
+                manager_events: manager_tx,
                 scan_ops: scan_tx,
                 events,
                 task_events: task_tx,
@@ -344,16 +347,24 @@ impl Inner {
         }
         // As in the reference, a scan the client stopped ends without ScanningFinished:
         // the stop's Ok is the answer. Managers' own reports of the end are ignored.
-        {
-            let mut scan = lock(&self.scan);
-            scan.active = false;
-            scan.rounds.clear();
-        }
+        lock(&self.scan).rounds.clear();
         for m in &self.managers {
             if let Err(e) = m.stop_scanning().await {
                 tracing::warn!("{} cannot stop scanning: {e}", m.name());
             }
         }
+        // Devices found before the stop may still wait in the managers' channel: they were
+        // found during the scan, so they connect; the scan ends once they were taken.
+        let (tx, rx) = oneshot::channel();
+        let barrier = ManagerEvent::Barrier(crate::hardware::ScanBarrier(tx));
+        if self
+            .manager_events
+            .send(("device-manager", barrier))
+            .is_ok()
+        {
+            let _ = rx.await;
+        }
+        lock(&self.scan).active = false;
         Ok(())
     }
 
@@ -661,6 +672,9 @@ async fn event_loop(
                 match event {
                     ManagerEvent::ScanningFinished => inner.manager_finished(manager),
                     ManagerEvent::Found(found) => on_found(&inner, manager, found),
+                    ManagerEvent::Barrier(b) => {
+                        let _ = b.0.send(());
+                    }
                 }
             }
             Some(event) = tasks.recv() => {

@@ -71,7 +71,7 @@ async fn play(
     let expected = (!options.use_bluetooth_le).then_some(names.len());
     let scan_for = Duration::from_secs(if options.use_bluetooth_le { 10 } else { 5 });
     let _ = tokio::time::timeout(scan_for, async {
-        while !expected.is_some_and(|n| devices.device_infos().len() >= n) {
+        while expected.is_none_or(|n| devices.device_infos().len() < n) {
             match events.recv().await {
                 Ok(plugwire::spec::ServerEvent::ScanningFinished) => break,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,

@@ -244,23 +244,24 @@ async fn passive_managers_never_finish_a_scan_and_a_stop_sends_no_scanning_finis
 
 /// Toys found by a scan that is stopped at once still connect: the stop ends the scan only
 /// after what the managers found before it was taken (start and stop in one frame).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn toys_found_before_an_immediate_stop_still_connect() {
-    let rig = rig(&["LVS-Lush", "LVS-Nora", "LVS-Edge"]);
-    let mut s = Json::open(&rig);
-    s.handshake(4).await;
-    let replies = s
-        .send(json!([{"StartScanning": {"Id": 2}}, {"StopScanning": {"Id": 3}}]))
-        .await;
-    assert_eq!(
-        replies,
-        vec![json!({"Ok": {"Id": 2}}), json!({"Ok": {"Id": 3}})]
-    );
-    assert!(!rig.server.device_manager().is_scanning());
-    for _ in 0..3 {
-        assert!(is_device_added(&s.next_event().await));
+    for _ in 0..20 {
+        let rig = rig(&["LVS-Lush", "LVS-Nora", "LVS-Edge", "LVS-Max", "LVS-Hush"]);
+        let mut s = Json::open(&rig);
+        s.handshake(4).await;
+        let replies = s
+            .send(json!([{"StartScanning": {"Id": 2}}, {"StopScanning": {"Id": 3}}]))
+            .await;
+        assert_eq!(
+            replies,
+            vec![json!({"Ok": {"Id": 2}}), json!({"Ok": {"Id": 3}})]
+        );
+        assert!(!rig.server.device_manager().is_scanning());
+        for _ in 0..5 {
+            assert!(is_device_added(&s.next_event().await));
+        }
     }
-    quiet(&mut s).await;
 }
 
 /// A manager that scans in rounds and is stopped before its round ends: as in the

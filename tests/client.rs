@@ -17,6 +17,30 @@ async fn connected(names: &[&str]) -> (Rig, ButtplugClient) {
     (rig, client)
 }
 
+/// `scan` ends its scan itself: simulated toys never finish one (as in the reference), so
+/// it returns at its timeout, or once `until` devices are known; either way scanning stops.
+#[tokio::test]
+async fn scan_returns_at_its_timeout_or_its_count_and_stops_scanning() {
+    let rig = rig(&["LVS-Nora", "LVS-Max"]);
+    let client = ButtplugClient::connect_in_process("t", &rig.server)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let found = client.scan(WAIT, Some(2)).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(
+        started.elapsed() < WAIT,
+        "returned at the count, not the timeout"
+    );
+    assert!(!rig.server.device_manager().is_scanning());
+
+    let started = std::time::Instant::now();
+    let found = client.scan(Duration::from_millis(300), None).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(found.len(), 2);
+    assert!(!rig.server.device_manager().is_scanning());
+}
+
 #[tokio::test]
 async fn scan_finds_devices_with_their_features() {
     let rig = rig(&["LVS-Nora", "LVS-Max"]);

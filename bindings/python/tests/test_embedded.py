@@ -390,3 +390,20 @@ async def test_scripted_simulated_toys() -> None:
         assert await edge.battery() == 0.42
     finally:
         client.close()
+
+
+async def test_scan_ends_at_its_timeout_or_count_and_stops_scanning() -> None:
+    # Simulated toys never finish a scan (as in the reference): scan() ends it itself.
+    client = await connected(f"LVS-Lush@{LUSH}", f"LVS-Nora@{NORA}")
+    try:
+        started = time.monotonic()
+        devices = await client.scan(timeout=10, count=2)
+        assert len(devices) == 2 and time.monotonic() - started < 10
+        devices = await client.scan(timeout=0.3)
+        assert time.monotonic() - started >= 0.3 and len(devices) == 2
+        # Scanning stopped: a toy switched on now is not connected.
+        await client.simulation.add_device(f"LVS-Edge@{EDGE}")
+        await asyncio.sleep(0.3)
+        assert len(client.devices) == 2
+    finally:
+        client.close()

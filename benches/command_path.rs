@@ -292,7 +292,8 @@ where
         .unwrap();
     loop {
         if let Message::Text(t) = client.next().await.unwrap().unwrap() {
-            if t.contains("ScanningFinished") {
+            // The toy added (a v4 DeviceList): simulated toys never finish a scan.
+            if t.contains("DeviceList") {
                 return;
             }
         }
@@ -391,7 +392,8 @@ fn throughput() {
     .unwrap();
     loop {
         if let tokio_tungstenite::tungstenite::Message::Text(t) = ws.read().unwrap() {
-            if t.contains("ScanningFinished") {
+            // The toy added (a v4 DeviceList): simulated toys never finish a scan.
+            if t.contains("DeviceList") {
                 break;
             }
         }

@@ -53,6 +53,8 @@ pub enum ClientEvent {
         index: u32,
         name: String,
     },
+    /// Every manager that scans in rounds (serial) finished its round. Never sent for
+    /// simulated toys or devices on a websocket, nor after a stop (as in the reference).
     ScanningFinished,
     InputReading {
         device: u32,

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping, Optional, Sequence, Union, cast
 
+from . import client as _client  # partly initialised here: used at call time only
 from ._proto import plugwire_pb2 as pb
 from .errors import ClientClosedError, PlugwireError
 from .types import Event, OutputType
@@ -85,30 +84,13 @@ class StopReason(enum.IntEnum):
 
 
 def _enum(cls: Any, value: Any, what: str) -> Any:
-    if isinstance(value, cls):
-        return value
-    if isinstance(value, str):
-        try:
-            return cls[value.upper().replace("-", "_")]
-        except KeyError:
-            raise ValueError(
-                f"unknown {what} {value!r}; one of: {', '.join(m.name.lower() for m in cls)}"
-            ) from None
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            return cls(value)
-        except ValueError:
-            raise ValueError(f"unknown {what} {value}") from None
-    raise TypeError(f"{what} must be a {cls.__name__} or its name, not {type(value).__name__}")
+    return _client._enum_arg(cls, value, what)
 
 
 def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{what} must be a number, not {type(value).__name__}")
-    f = float(value)
-    if f != f or f in (float("inf"), float("-inf")):
-        raise ValueError(f"{what} must be a finite number, not {value!r}")
-    return f
+    if isinstance(value, bool):
+        raise TypeError(f"{what} must be a number, not bool")
+    return _client._fraction(value, what)
 
 
 def _reason(value: int) -> Union[StopReason, int]:
@@ -137,16 +119,7 @@ class Funscript:
     interpolation: Union[Interpolation, str] = Interpolation.LINEAR
 
     def text(self) -> str:
-        s = self.script
-        if isinstance(s, Mapping):
-            return json.dumps(s)
-        if isinstance(s, bytes):
-            return s.decode("utf-8")
-        if isinstance(s, os.PathLike):
-            return Path(s).read_text(encoding="utf-8")
-        if isinstance(s, str):
-            return s if s.lstrip().startswith("{") else Path(s).read_text(encoding="utf-8")
-        raise TypeError(f"a funscript must be JSON text, a mapping or a path, not {type(s).__name__}")
+        return _client._config_text(self.script, "a funscript")
 
     def _to_pb(self) -> pb.PlaybackFunscriptAxis:
         if not isinstance(self.axis, str):
@@ -522,13 +495,16 @@ def registry(client: Client) -> Registry:
 
 
 def _options(
-    start_ms: float,
-    rate: float,
-    paused: bool,
-    offset_ms: float,
-    min_interval_ms: float,
-    position_every_ms: float,
+    start_ms: float = 0.0,
+    rate: float = 1.0,
+    paused: bool = False,
+    offset_ms: float = 0.0,
+    min_interval_ms: float = 0.0,
+    position_every_ms: float = 0.0,
 ) -> dict[str, Any]:
+    """PlaybackStart's options: ``start_ms``, ``rate``, ``paused``, ``offset_ms``,
+    ``min_interval_ms`` (shortest time between two writes of a track, 10 ms when 0),
+    ``position_every_ms`` (time between position events, 250 ms when 0)."""
     return {
         "start_ms": _number(start_ms, "start_ms"),
         "rate": _number(rate, "rate"),
@@ -546,17 +522,7 @@ async def start(client: Client, message: pb.PlaybackStart) -> Playback:
     return registry(client).register(Playback(client, reply.playback_started.playback_id))
 
 
-async def play(
-    client: Client,
-    tracks: Sequence[Track],
-    *,
-    start_ms: float = 0.0,
-    rate: float = 1.0,
-    paused: bool = False,
-    offset_ms: float = 0.0,
-    min_interval_ms: float = 0.0,
-    position_every_ms: float = 0.0,
-) -> Playback:
+async def play(client: Client, tracks: Sequence[Track], **options: Any) -> Playback:
     if not tracks:
         raise TypeError("give at least one Track")
     for t in tracks:
@@ -564,27 +530,17 @@ async def play(
             raise TypeError(f"tracks must be Track objects, not {type(t).__name__}")
     message = pb.PlaybackStart(
         tracks=[t._to_pb() for t in tracks],
-        **_options(start_ms, rate, paused, offset_ms, min_interval_ms, position_every_ms),
+        **_options(**options),
     )
     return await start(client, message)
 
 
-async def play_funscript(
-    client: Client,
-    script: Union[Funscript, FunscriptText],
-    *,
-    start_ms: float = 0.0,
-    rate: float = 1.0,
-    paused: bool = False,
-    offset_ms: float = 0.0,
-    min_interval_ms: float = 0.0,
-    position_every_ms: float = 0.0,
-) -> Playback:
+async def play_funscript(client: Client, script: Union[Funscript, FunscriptText], **options: Any) -> Playback:
     funscript = script if isinstance(script, Funscript) else Funscript(script)
     message = pb.PlaybackStart(
         funscript_json=funscript.text(),
         interpolation=cast(Any, int(_enum(Interpolation, funscript.interpolation, "interpolation"))),
-        **_options(start_ms, rate, paused, offset_ms, min_interval_ms, position_every_ms),
+        **_options(**options),
     )
     return await start(client, message)
 

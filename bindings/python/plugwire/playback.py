@@ -211,7 +211,7 @@ class Track:
         device = self.device
         if isinstance(device, int) and not isinstance(device, bool):
             index, known = device, None
-        elif hasattr(device, "features_with_output"):
+        elif hasattr(device, "features") and hasattr(device, "index"):
             index, known = device.index, device
         else:
             raise TypeError(f"a track's device must be a Device or an index, not {type(device).__name__}")

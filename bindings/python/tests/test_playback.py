@@ -25,7 +25,7 @@ from plugwire import (
     WriteFault,
 )
 
-from conftest import EDGE, LUSH, NORA, eventually, texts
+from conftest import EDGE, LUSH, NORA, eventually, texts, writes_text
 
 #: 0 -> 100 in 250 ms is a full-speed stroke: a vibrator following its speed gets 20.
 SHORT_SCRIPT = {"actions": [{"at": 0, "pos": 0}, {"at": 250, "pos": 100}, {"at": 300, "pos": 100}]}
@@ -298,3 +298,27 @@ async def test_playback_over_a_websocket_is_refused_and_leaves_the_session_worki
         await nora.vibrate(0.5)
         await nora.stop()
     assert serve_nora.writes(NORA)[-3:] == ["Vibrate:10;", "Vibrate:0;", "Rotate:0;"]
+
+
+def test_sync_playback() -> None:
+    import plugwire.sync
+
+    with plugwire.sync.Client("sync playback", timeout=20) as client:
+        client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}", f"LVS-Edge@{EDGE}"], default_message_gap_ms=20)
+        client.start_scanning()
+        lush = client.wait_for_device("Lovense Lush", timeout=10)
+        edge = client.wait_for_device("Lovense Edge", timeout=10)
+        playback = lush.play(Pattern("square", period_ms=100), output="vibrate")
+        playback.set_rate(2.0)
+        both = client.play(
+            Track(edge, Pattern("sine", period_ms=200), output="vibrate", feature=0),
+            Track(edge, Funscript(SHORT_SCRIPT), output="vibrate", feature=1, speed_mode="movement"),
+        )
+        lush.stop()
+        final = playback.wait(timeout=10)
+        assert isinstance(final, PlaybackStopped) and final.reason == StopReason.DEVICE_STOPPED
+        assert playback.finished and playback.result is final
+        both.stop()
+        assert isinstance(both.wait(timeout=10), PlaybackStopped)
+        w = writes_text(client.simulation.writes(LUSH))
+        assert w[-1] == "Vibrate:0;", w

@@ -204,6 +204,34 @@ namespace Plugwire.Tests
             Assert.True(playback.Completion.Exception.InnerException is ObjectDisposedException, "ObjectDisposedException");
         }
 
+        [Test]
+        public async Task PullModeRaisesPlaybackEventsOnThePollingThread()
+        {
+            // A game loop: events (playback ones too) are raised by PollEvents, on its thread.
+            using (var client = new PlugwireClient("pull playback", pullMode: true))
+            {
+                var options = new EmbeddedOptions { DefaultMessageGapMs = 20 };
+                options.SimulatedDevices.Add(Toys.Sim("LVS-Lush", Toys.Lush));
+                await client.ConnectEmbeddedAsync(options);
+                await client.StartScanningAsync();
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                while (client.Devices.Length == 0 && watch.Elapsed.TotalSeconds < 10) client.PollEvents(50);
+                var playback = await client.PlayFunscriptAsync(ShortScript);
+                int thread = Thread.CurrentThread.ManagedThreadId;
+                bool sameThread = true;
+                int finished = 0;
+                playback.Finished += (s, e) => { sameThread &= Thread.CurrentThread.ManagedThreadId == thread; finished++; };
+                client.PlaybackEventReceived += (s, e) => sameThread &= Thread.CurrentThread.ManagedThreadId == thread;
+                Thread.Sleep(500);
+                Assert.True(!playback.IsFinished, "nothing is raised or recorded before PollEvents");
+                watch.Restart();
+                while (finished == 0 && watch.Elapsed.TotalSeconds < 10) client.PollEvents(50);
+                Assert.Equal(1, finished, "Finished raised once");
+                Assert.True(sameThread, "raised on the polling thread");
+                Assert.Equal(PlaybackEvent.KindOneofCase.Ended, playback.Completion.Result.Kind, "ended");
+            }
+        }
+
         [Test(TimeoutSeconds = 90)]
         public async Task AFailingWriteIsRetriedAndAHangingWriteEndsThePlayback()
         {

@@ -314,8 +314,10 @@ namespace Plugwire
                     return null;
                 }
                 if (e.IsFinal) _running.Remove(e.PlaybackId);
+                // Under the lock: a Register on another thread records its pending
+                // events first, so History keeps the library's order.
+                playback.Record(e);
             }
-            playback.Record(e);
             return playback;
         }
 
@@ -331,9 +333,9 @@ namespace Plugwire
                     _pending.Remove(playback.Id);
                     _pendingCount -= pending.Count;
                 }
-                if (!closed && (pending == null || !pending.Any(p => p.IsFinal))) _running[playback.Id] = playback;
+                if (pending != null) foreach (var e in pending) playback.Record(e);
+                if (!closed && !playback.IsFinished) _running[playback.Id] = playback;
             }
-            if (pending != null) foreach (var e in pending) playback.Record(e);
             if (closed) playback.Close();
             return playback;
         }

@@ -358,3 +358,71 @@ fn disconnecting_stops_a_running_playback_and_free_returns() {
     drop(c);
     assert!(freed.elapsed() < Duration::from_secs(5));
 }
+
+fn set_fault(c: &Client, fault: pb::WriteFault) {
+    c.ok(pb::request::Kind::SimulatedSetWriteFault(
+        pb::SimulatedSetWriteFault {
+            address: LUSH.into(),
+            fault: fault as i32,
+            delay_ms: 0,
+        },
+    ));
+}
+
+#[test]
+fn a_failing_write_is_written_again_and_a_hanging_write_ends_the_playback() {
+    // Failing writes leave the output unknown: the playback goes on and its next slots
+    // reach the toy once it heals. A write that hangs past the hardware timeout loses the
+    // device, which ends its track (DeviceRemoved) and with it the playback.
+    let c = Client::connected(20);
+    let id = started_id(c.start(pb::PlaybackStart {
+        tracks: vec![saw_track()],
+        ..Default::default()
+    }));
+    assert!(matches!(
+        c.playback_event().kind,
+        Some(pb::playback_event::Kind::StartedMs(_))
+    ));
+    wait_writes(&c, 3);
+    set_fault(&c, pb::WriteFault::Fail);
+    // At most a write already under way when the fault was set reaches the toy.
+    let at_fault = c.writes().len();
+    std::thread::sleep(Duration::from_millis(200));
+    let failed = c.writes().len();
+    assert!(
+        failed <= at_fault + 1,
+        "{failed} > {at_fault} + 1: failing writes reach nothing"
+    );
+    // Still running: a control is accepted.
+    c.ok(control(id, pb::playback_control::Action::Rate(1.0)));
+    set_fault(&c, pb::WriteFault::None);
+    wait_writes(&c, failed + 3);
+
+    set_fault(&c, pb::WriteFault::Hang);
+    let started = Instant::now();
+    match c.playback_event().kind {
+        Some(pb::playback_event::Kind::TrackStopped(t)) => {
+            assert_eq!(
+                t.reason,
+                pb::PlaybackStopReason::DeviceRemoved as i32,
+                "{t:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed() < WAIT);
+    match c.playback_event().kind {
+        Some(pb::playback_event::Kind::Stopped(s)) => {
+            assert_eq!(
+                s.reason,
+                pb::PlaybackStopReason::DeviceRemoved as i32,
+                "{s:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        error_code(&c.request(control(id, pb::playback_control::Action::SeekMs(0.0)))),
+        pb::ErrorCode::PlaybackUnknown as i32
+    );
+}

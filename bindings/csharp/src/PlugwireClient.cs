@@ -151,6 +151,7 @@ namespace Plugwire
         [ThreadStatic] private static PlugwireClient t_inHandlerOf;
         private volatile bool _connected;
         private readonly Simulation _simulation;
+        internal readonly PlaybackRegistry Playbacks = new PlaybackRegistry();
 
         /// <param name="name">Client name sent to the server.</param>
         /// <param name="pullMode">Queue events for <see cref="PollEvents"/> instead of raising them by themselves.</param>
@@ -191,6 +192,8 @@ namespace Plugwire
         public event EventHandler ServerDisconnect;
         public event EventHandler PingTimeout;
         public event EventHandler<ErrorEventArgs> ErrorReceived;
+        /// <summary>Every event of every playback of this client (see <see cref="PlugwirePlayback"/>).</summary>
+        public event EventHandler<PlaybackEventArgs> PlaybackEventReceived;
 
         // ------------------------------------------------------------ requests
 
@@ -330,6 +333,17 @@ namespace Plugwire
                     raise = () => Invoke("ErrorReceived", ErrorReceived, args);
                     break;
                 }
+                case Event.KindOneofCase.Playback:
+                {
+                    var args = new PlaybackEventArgs(e.Playback);
+                    raise = () =>
+                    {
+                        var playback = Playbacks.Deliver(args);
+                        if (playback != null) Invoke("playback", () => playback.Raise(args));
+                        Invoke("PlaybackEventReceived", PlaybackEventReceived, args);
+                    };
+                    break;
+                }
                 default:
                     return; // An event kind newer than this binding.
             }
@@ -419,6 +433,7 @@ namespace Plugwire
                 // Wait for a handler running on another thread (re-entrant from inside one).
                 lock (_raiseLock) { }
                 _core.Close();
+                Playbacks.Close();
                 GC.SuppressFinalize(this);
             }
             finally

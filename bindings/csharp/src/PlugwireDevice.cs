@@ -104,6 +104,7 @@ namespace Plugwire
             Features = d.Features.Select(f => new DeviceFeature(f)).ToArray();
         }
 
+        internal PlugwireClient Client { get { return _client; } }
         public uint Index { get; private set; }
         public string Name { get; private set; }
         /// <summary>The name the user gave the device, or null.</summary>

@@ -15,12 +15,23 @@ import {
 import {
   RecordKind,
   RequestSchema,
+  WriteFault,
   type Device as DeviceMessage,
   type Event,
   type Reply,
 } from "./gen/plugwire_pb.js";
 import { NativeClient } from "./native.js";
 import { PlugwireDevice, type InputReading } from "./device.js";
+import {
+  PlaybackRegistry,
+  play,
+  playFunscript,
+  type PlaybackEventInfo,
+  type PlaybackInterpolation,
+  type PlaybackOptions,
+  type PlaybackTrack,
+  type PlugwirePlayback,
+} from "./playback.js";
 
 type RequestInit = MessageInitShape<typeof RequestSchema>;
 type RequestKind = NonNullable<RequestInit["kind"]>;
@@ -99,6 +110,8 @@ export interface PlugwireClientEvents {
   inputreading: [reading: InputReading];
   disconnect: [];
   error: [error: PlugwireError];
+  /** Every event of every playback of this client. */
+  playback: [event: PlaybackEventInfo];
 }
 
 const RECORD_KINDS: Record<number, WriteRecord["kind"]> = {
@@ -172,6 +185,8 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   private _isScanning = false;
   private closing: Promise<void> | undefined;
   private refed = true;
+  /** @internal */
+  readonly playbacks = new PlaybackRegistry();
 
   constructor(name = "plugwire") {
     super();
@@ -374,7 +389,28 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     this.released();
   }
 
+  /**
+   * Plays funscript axes and patterns on device outputs, together on one clock (see
+   * README, "Playback"). Resolves with the running playback.
+   */
+  play(tracks: PlaybackTrack[], options?: PlaybackOptions): Promise<PlugwirePlayback> {
+    return play(this, this.playbacks, tracks, options);
+  }
+
+  /**
+   * Plays a funscript (JSON text or object) on every connected output it has an axis for
+   * (positions get L0; vibrators V0, else the speed of L0; rotators R0, else the speed of
+   * L0; oscillators the speed of L0; constrictors A1).
+   */
+  playFunscript(
+    funscript: string | object,
+    options?: PlaybackOptions & { interpolation?: PlaybackInterpolation | Lowercase<string> },
+  ): Promise<PlugwirePlayback> {
+    return playFunscript(this, this.playbacks, funscript, options);
+  }
+
   private released(): void {
+    this.playbacks.close();
     openClients.delete(this);
     this._connected = false;
     this._isScanning = false;
@@ -448,6 +484,11 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
         case "error":
           this.reportError(errorFromCode(kind.value.code, kind.value.category, kind.value.message));
           break;
+        case "playback": {
+          const e = this.playbacks.deliver(kind.value);
+          if (e) this.emit("playback", e);
+          break;
+        }
         default:
           break;
       }
@@ -505,5 +546,20 @@ export class Simulation {
   /** The texts of the writes only (what the toy was told to do). */
   async writes(address: string, options: { clear?: boolean } & RequestOptions = {}): Promise<string[]> {
     return (await this.writeLog(address, options)).filter((r) => r.kind === "write").map((r) => r.text);
+  }
+
+  /**
+   * Makes the toy's writes fail (WriteFault.FAIL), hang until the hardware timeout
+   * (HANG) or lag by `delayMs` (DELAY) from now on; WriteFault.NONE heals it.
+   */
+  async setWriteFault(
+    address: string,
+    fault: WriteFault,
+    options: { delayMs?: number } & RequestOptions = {},
+  ): Promise<void> {
+    await this.client.request(
+      { case: "simulatedSetWriteFault", value: { address, fault, delayMs: options.delayMs ?? 0 } },
+      options,
+    );
   }
 }

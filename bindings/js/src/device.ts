@@ -9,6 +9,7 @@ import {
   type Feature,
 } from "./gen/plugwire_pb.js";
 import type { PlugwireClient, RequestOptions } from "./client.js";
+import type { PlaybackOptions, PlaybackSource, PlugwirePlayback, TrackMapping } from "./playback.js";
 
 export { InputCommand, InputType, OutputType };
 
@@ -88,6 +89,22 @@ export class PlugwireDevice {
 
   hasInput(type: InputType): boolean {
     return this.featuresWithInput(type).length > 0;
+  }
+
+  /**
+   * Plays one funscript axis or pattern on one output of this device (its first feature
+   * with that output unless `featureIndex`); see `client.play` for several at once.
+   */
+  play(
+    output: OutputType | Lowercase<string>,
+    source: PlaybackSource,
+    options: TrackMapping & PlaybackOptions = {},
+  ): Promise<PlugwirePlayback> {
+    const { featureIndex, range, invert, scale, speedMode, latencyMs, ...playbackOptions } = options;
+    return this.client.play(
+      [{ device: this, output, source, featureIndex, range, invert, scale, speedMode, latencyMs }],
+      playbackOptions,
+    );
   }
 
   private outputMessages(command: OutputCommand) {

@@ -19,6 +19,7 @@
 //   │   ├── PingError              ERROR_CODE_SERVER_PING
 //   │   ├── MessageError           ERROR_CODE_SERVER_MESSAGE
 //   │   └── DeviceError            ERROR_CODE_SERVER_DEVICE
+//   ├── PlaybackError              ERROR_CODE_PLAYBACK_UNKNOWN / _BUSY
 //   └── NativeError                a C function returned a non-OK status
 //       └── LibraryNotFoundError   the shared library could not be found or loaded
 
@@ -75,6 +76,13 @@ export class HandshakeError extends ServerError {}
 export class PingError extends ServerError {}
 export class MessageError extends ServerError {}
 export class DeviceError extends ServerError {}
+/**
+ * A playback control to a playback that is over (ERROR_CODE_PLAYBACK_UNKNOWN), or an
+ * output already under another playback (ERROR_CODE_PLAYBACK_BUSY). An unusable script,
+ * pattern or mapping is an InvalidArgumentError (ERROR_CODE_PLAYBACK_INVALID); playback
+ * over a websocket an UnsupportedError (ERROR_CODE_PLAYBACK_UNAVAILABLE).
+ */
+export class PlaybackError extends PlugwireError {}
 
 export class NativeError extends PlugwireError {
   /** The `PlugwireStatus` the C function returned. */
@@ -108,6 +116,10 @@ const BY_CODE: Partial<Record<ErrorCode, ErrorClass>> = {
   [ErrorCode.SERVER_PING]: PingError,
   [ErrorCode.SERVER_MESSAGE]: MessageError,
   [ErrorCode.SERVER_DEVICE]: DeviceError,
+  [ErrorCode.PLAYBACK_INVALID]: InvalidArgumentError,
+  [ErrorCode.PLAYBACK_UNKNOWN]: PlaybackError,
+  [ErrorCode.PLAYBACK_BUSY]: PlaybackError,
+  [ErrorCode.PLAYBACK_UNAVAILABLE]: UnsupportedError,
 };
 
 /** The error for an `Error` reply or event of the ABI. */

@@ -4,8 +4,29 @@
 export { PlugwireClient, Simulation } from "./client.js";
 export type { EmbeddedOptions, PlugwireClientEvents, RequestOptions, SimulatedDeviceOptions, WriteRecord } from "./client.js";
 export { PlugwireDevice, InputCommand, InputType, OutputType } from "./device.js";
+export { WriteFault } from "./gen/plugwire_pb.js";
 export type { InputReading, OutputCommand } from "./device.js";
 export * from "./errors.js";
+export {
+  PlugwirePlayback,
+  PlaybackEasing,
+  PlaybackInterpolation,
+  PlaybackSpeedMode,
+  PlaybackStopReason,
+  PlaybackWaveform,
+} from "./playback.js";
+export type {
+  FunscriptSource,
+  Keyframe,
+  PatternSource,
+  PlaybackEventInfo,
+  PlaybackOptions,
+  PlaybackResult,
+  PlaybackSource,
+  PlaybackTrack,
+  PlugwirePlaybackEvents,
+  TrackMapping,
+} from "./playback.js";
 export { ABI_VERSION, callbacksRegistered, nativeClientsOpen, candidatePaths, library, libraryFileName, platformTag } from "./native.js";
 
 import { library } from "./native.js";

@@ -25,6 +25,7 @@ from typing import (
 )
 
 from . import _native
+from . import playback as _playback
 from ._proto import plugwire_pb2 as pb
 from .errors import (
     ClientClosedError,
@@ -249,6 +250,8 @@ class Client:
         self.on_ping_timeout: Optional[EventCallback] = None
         #: Called with an :class:`ErrorEvent`.
         self.on_error: Optional[EventCallback] = None
+        #: Called with every :class:`PlaybackEvent` (position events included).
+        self.on_playback: Optional[EventCallback] = None
 
     # ----------------------------------------------------------------- life cycle
 
@@ -324,6 +327,7 @@ class Client:
         self.close()
 
     def _after_close(self) -> None:
+        _playback.registry(self).close()
         for stream in list(self._streams):
             stream._push(_CLOSED)
         for _, fut in self._device_waiters:
@@ -604,6 +608,12 @@ class Client:
         elif kind == "error":
             e = message.error
             event, callback = ErrorEvent(error_from_reply(e.code, e.category, e.message)), self.on_error
+        elif kind == "playback":
+            played = _playback.event_from_pb(message.playback)
+            if played is None:
+                return
+            _playback.registry(self).deliver(played)
+            event, callback = played, self.on_playback
         else:
             return
         for stream in list(self._streams):
@@ -642,6 +652,22 @@ class Client:
             self._loop.call_exception_handler(
                 {"message": "plugwire async event callback raised", "exception": task.exception(), "task": task}
             )
+
+    # ------------------------------------------------------------------- playback
+
+    async def play(self, *tracks: _playback.Track, **options: Any) -> _playback.Playback:
+        """Plays funscript axes and patterns on device outputs (see
+        :mod:`plugwire.playback`). ``options``: ``start_ms``, ``rate``, ``paused``,
+        ``offset_ms``, ``min_interval_ms``, ``position_every_ms``."""
+        return await _playback.play(self, tracks, **options)
+
+    async def play_funscript(
+        self, script: Union[_playback.Funscript, _playback.FunscriptText], **options: Any
+    ) -> _playback.Playback:
+        """Plays a funscript on every connected output it has an axis for (positions get
+        L0; vibrators V0, else the speed of L0; rotators R0, else the speed of L0;
+        oscillators the speed of L0; constrictors A1). Options as for :meth:`play`."""
+        return await _playback.play_funscript(self, script, **options)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "connected" if self._connected else "not connected"
@@ -707,6 +733,28 @@ class Device:
 
     def __repr__(self) -> str:
         return f"<plugwire.Device {self.index}: {self.name!r}>"
+
+    async def play(
+        self,
+        source: _playback.Source,
+        *,
+        output: Optional[Union[OutputType, str]] = None,
+        feature: Optional[int] = None,
+        range: Tuple[float, float] = (0.0, 1.0),
+        invert: bool = False,
+        scale: float = 1.0,
+        speed_mode: Union[_playback.SpeedMode, str] = _playback.SpeedMode.DIRECT,
+        latency_ms: float = 0.0,
+        **options: Any,
+    ) -> _playback.Playback:
+        """Plays one funscript axis or pattern on one output of this device (the first
+        feature with ``output``, or the first output at all); ``options`` as for
+        :meth:`Client.play`. For several outputs or devices at once use ``Client.play``."""
+        track = _playback.Track(
+            self, source, output=output, feature=feature, range=range, invert=invert,
+            scale=scale, speed_mode=speed_mode, latency_ms=latency_ms,
+        )
+        return await self._client.play(track, **options)
 
     # ------------------------------------------------------------------- outputs
 

@@ -24,6 +24,7 @@ gets back from the library carry the ABI's :class:`ErrorCode` and :class:`ErrorC
     │   ├── MessageError             ERROR_CODE_SERVER_MESSAGE
     │   └── DeviceError              ERROR_CODE_SERVER_DEVICE (a device failed or refused)
     ├── InternalError                ERROR_CODE_INTERNAL (a bug inside the library)
+    ├── PlaybackError                ERROR_CODE_PLAYBACK_UNKNOWN / _BUSY
     └── NativeError                  a C function returned a non-OK status
         └── LibraryNotFoundError     the shared library could not be found or loaded
 
@@ -62,6 +63,10 @@ class ErrorCode(enum.IntEnum):
     SERVER_PING = 22
     SERVER_MESSAGE = 23
     SERVER_DEVICE = 24
+    PLAYBACK_INVALID = 30
+    PLAYBACK_UNKNOWN = 31
+    PLAYBACK_BUSY = 32
+    PLAYBACK_UNAVAILABLE = 33
 
 
 class ErrorCategory(enum.IntEnum):
@@ -265,6 +270,14 @@ class LibraryNotFoundError(NativeError, ImportError):
     """The plugwire shared library could not be found or loaded."""
 
 
+class PlaybackError(PlugwireError):
+    """A playback control to a playback that is over (ERROR_CODE_PLAYBACK_UNKNOWN), or
+    an output already under another playback (ERROR_CODE_PLAYBACK_BUSY). An unusable
+    script, pattern or mapping is an InvalidArgumentError (ERROR_CODE_PLAYBACK_INVALID);
+    playback over a websocket connection an UnsupportedError
+    (ERROR_CODE_PLAYBACK_UNAVAILABLE)."""
+
+
 _BY_CODE: dict[ErrorCode, type[PlugwireError]] = {
     ErrorCode.INVALID_REQUEST: InvalidRequestError,
     ErrorCode.NOT_CONNECTED: NotConnectedError,
@@ -281,6 +294,10 @@ _BY_CODE: dict[ErrorCode, type[PlugwireError]] = {
     ErrorCode.SERVER_MESSAGE: MessageError,
     ErrorCode.SERVER_DEVICE: DeviceError,
     ErrorCode.INTERNAL: InternalError,
+    ErrorCode.PLAYBACK_INVALID: InvalidArgumentError,
+    ErrorCode.PLAYBACK_UNKNOWN: PlaybackError,
+    ErrorCode.PLAYBACK_BUSY: PlaybackError,
+    ErrorCode.PLAYBACK_UNAVAILABLE: UnsupportedError,
 }
 
 _BY_CATEGORY: dict[ErrorCategory, type[PlugwireError]] = {
@@ -338,6 +355,7 @@ __all__ = [
     "NoSimulatedHardwareError",
     "NotConnectedError",
     "PingError",
+    "PlaybackError",
     "PlugwireError",
     "ServerError",
     "ServerUnknownError",

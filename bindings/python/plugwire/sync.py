@@ -18,12 +18,14 @@ its devices.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import threading
 import weakref
 from typing import Any, Awaitable, Coroutine, Iterable, Optional, Tuple, TypeVar, Union
 
 from . import client as _client
+from . import playback as _playback
 from .client import ConfigSource
 from .errors import ClientClosedError
 from .types import (
@@ -257,6 +259,18 @@ class Client:
     def __repr__(self) -> str:
         return repr(self._async).replace("plugwire.Client", "plugwire.sync.Client")
 
+    def play(self, *tracks: _playback.Track, **options: Any) -> Playback:
+        """Plays tracks (their devices may be sync or asyncio devices); see
+        :meth:`plugwire.Client.play`."""
+        unwrapped = [
+            dataclasses.replace(t, device=t.device._device) if isinstance(t.device, Device) else t
+            for t in tracks
+        ]
+        return Playback(self, self._run(self._async.play(*unwrapped, **options)))
+
+    def play_funscript(self, script: Union[_playback.Funscript, _playback.FunscriptText], **options: Any) -> Playback:
+        return Playback(self, self._run(self._async.play_funscript(script, **options)))
+
 
 class Device:
     """Synchronous wrapper of :class:`plugwire.Device`."""
@@ -344,6 +358,10 @@ class Device:
     def unsubscribe(self, input_type: Union[InputType, str], *, feature: Optional[int] = None) -> None:
         self._client._run(self._device.unsubscribe(input_type, feature=feature))
 
+    def play(self, source: _playback.Source, **kwargs: Any) -> Playback:
+        """Plays one source on one output of this device; see :meth:`plugwire.Device.play`."""
+        return Playback(self._client, self._client._run(self._device.play(source, **kwargs)))
+
     def __repr__(self) -> str:
         return f"<plugwire.sync.Device {self.index}: {self.name!r}>"
 
@@ -382,4 +400,55 @@ class Simulation:
         return self._client._run(self._sim().writes(address, endpoint=endpoint, clear=clear))
 
 
-__all__ = ["Client", "Device", "Simulation", "DEFAULT_TIMEOUT"]
+class Playback:
+    """Synchronous wrapper of :class:`plugwire.Playback`; its events also come from
+    ``Client.next_event()``."""
+
+    def __init__(self, client: Client, playback: _playback.Playback) -> None:
+        self._client = client
+        self._playback = playback
+        self.id = playback.id
+
+    @property
+    def finished(self) -> bool:
+        return self._playback.finished
+
+    @property
+    def result(self) -> Optional[Union[_playback.PlaybackEnded, _playback.PlaybackStopped]]:
+        return self._playback.result
+
+    def wait(self, timeout: Optional[float] = None) -> Union[_playback.PlaybackEnded, _playback.PlaybackStopped]:
+        """Blocks until the playback ends or stops (TimeoutError after ``timeout``)."""
+        wait = self._client.timeout if timeout is None else timeout
+        return self._client._run(self._playback.wait(wait), wait + 1)
+
+    def pause(self) -> None:
+        self._client._run(self._playback.pause())
+
+    def resume(self) -> None:
+        self._client._run(self._playback.resume())
+
+    def seek(self, media_ms: float) -> None:
+        self._client._run(self._playback.seek(media_ms))
+
+    def set_rate(self, rate: float) -> None:
+        self._client._run(self._playback.set_rate(rate))
+
+    def sync(self, media_ms: float) -> None:
+        self._client._run(self._playback.sync(media_ms))
+
+    def set_offset(self, offset_ms: float) -> None:
+        self._client._run(self._playback.set_offset(offset_ms))
+
+    def set_latency(self, device: Union[Device, _client.Device, int], latency_ms: float) -> None:
+        target = device._device if isinstance(device, Device) else device
+        self._client._run(self._playback.set_latency(target, latency_ms))
+
+    def stop(self) -> None:
+        self._client._run(self._playback.stop())
+
+    def __repr__(self) -> str:
+        return repr(self._playback).replace("plugwire.Playback", "plugwire.sync.Playback")
+
+
+__all__ = ["Client", "Device", "Playback", "Simulation", "DEFAULT_TIMEOUT"]

@@ -35,7 +35,7 @@ async def connected(*specs: str, gap_ms: int = 20) -> plugwire.Client:
     client = plugwire.Client("pytest playback")
     await client.__aenter__()
     await client.connect_embedded(simulated=list(specs), default_message_gap_ms=gap_ms)
-    await client.scan(timeout=10)
+    await client.scan(timeout=10, count=len(specs))
     return client
 
 

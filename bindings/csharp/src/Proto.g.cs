@@ -1366,6 +1366,14 @@ namespace Plugwire.Proto
 
         public uint PingIntervalMs { get; set; }
 
+        public bool Reconnect { get; set; }
+
+        public uint ReconnectInitialDelayMs { get; set; }
+
+        public uint ReconnectMaxDelayMs { get; set; }
+
+        public uint ReconnectMaxAttempts { get; set; }
+
         /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
         public void WriteTo(ProtoWriter w)
         {
@@ -1373,6 +1381,10 @@ namespace Plugwire.Proto
             if (Url.Length != 0) w.WriteString(2, Url);
             if (NoPing) w.WriteBool(3, NoPing);
             if (PingIntervalMs != 0) w.WriteUInt32(4, PingIntervalMs);
+            if (Reconnect) w.WriteBool(5, Reconnect);
+            if (ReconnectInitialDelayMs != 0) w.WriteUInt32(6, ReconnectInitialDelayMs);
+            if (ReconnectMaxDelayMs != 0) w.WriteUInt32(7, ReconnectMaxDelayMs);
+            if (ReconnectMaxAttempts != 0) w.WriteUInt32(8, ReconnectMaxAttempts);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -1394,6 +1406,18 @@ namespace Plugwire.Proto
                         break;
                     case 32:
                         PingIntervalMs = r.ReadUInt32();
+                        break;
+                    case 40:
+                        Reconnect = r.ReadBool();
+                        break;
+                    case 48:
+                        ReconnectInitialDelayMs = r.ReadUInt32();
+                        break;
+                    case 56:
+                        ReconnectMaxDelayMs = r.ReadUInt32();
+                        break;
+                    case 64:
+                        ReconnectMaxAttempts = r.ReadUInt32();
                         break;
                     default:
                         r.SkipField(tag);
@@ -3550,6 +3574,8 @@ namespace Plugwire.Proto
             PingTimeout = 7,
             RequestReply = 10,
             Playback = 15,
+            ConnectionLost = 11,
+            Reconnected = 12,
         }
 
         private KindOneofCase _kindCase;
@@ -3574,6 +3600,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.DeviceAdded;
                 }
                 else if (_kindCase == KindOneofCase.DeviceAdded)
@@ -3601,6 +3629,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.DeviceRemoved;
                 }
                 else if (_kindCase == KindOneofCase.DeviceRemoved)
@@ -3628,6 +3658,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.ScanningFinished;
                 }
                 else if (_kindCase == KindOneofCase.ScanningFinished)
@@ -3655,6 +3687,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.InputReading;
                 }
                 else if (_kindCase == KindOneofCase.InputReading)
@@ -3682,6 +3716,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.ServerDisconnected;
                 }
                 else if (_kindCase == KindOneofCase.ServerDisconnected)
@@ -3709,6 +3745,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.Error;
                 }
                 else if (_kindCase == KindOneofCase.Error)
@@ -3736,6 +3774,8 @@ namespace Plugwire.Proto
                     _error = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.PingTimeout;
                 }
                 else if (_kindCase == KindOneofCase.PingTimeout)
@@ -3763,6 +3803,8 @@ namespace Plugwire.Proto
                     _error = null;
                     _ping_timeout = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.RequestReply;
                 }
                 else if (_kindCase == KindOneofCase.RequestReply)
@@ -3790,9 +3832,69 @@ namespace Plugwire.Proto
                     _error = null;
                     _ping_timeout = null;
                     _request_reply = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.Playback;
                 }
                 else if (_kindCase == KindOneofCase.Playback)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private ConnectionLost _connection_lost;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public ConnectionLost ConnectionLost
+        {
+            get { return _connection_lost; }
+            set
+            {
+                _connection_lost = value;
+                if (value != null)
+                {
+                    _device_added = null;
+                    _device_removed = null;
+                    _scanning_finished = null;
+                    _input_reading = null;
+                    _server_disconnected = null;
+                    _error = null;
+                    _ping_timeout = null;
+                    _request_reply = null;
+                    _playback = null;
+                    _reconnected = null;
+                    _kindCase = KindOneofCase.ConnectionLost;
+                }
+                else if (_kindCase == KindOneofCase.ConnectionLost)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private Reconnected _reconnected;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public Reconnected Reconnected
+        {
+            get { return _reconnected; }
+            set
+            {
+                _reconnected = value;
+                if (value != null)
+                {
+                    _device_added = null;
+                    _device_removed = null;
+                    _scanning_finished = null;
+                    _input_reading = null;
+                    _server_disconnected = null;
+                    _error = null;
+                    _ping_timeout = null;
+                    _request_reply = null;
+                    _playback = null;
+                    _connection_lost = null;
+                    _kindCase = KindOneofCase.Reconnected;
+                }
+                else if (_kindCase == KindOneofCase.Reconnected)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -3810,6 +3912,8 @@ namespace Plugwire.Proto
             if (_error != null) w.WriteMessage(6, _error);
             if (_ping_timeout != null) w.WriteMessage(7, _ping_timeout);
             if (_request_reply != null) w.WriteMessage(10, _request_reply);
+            if (_connection_lost != null) w.WriteMessage(11, _connection_lost);
+            if (_reconnected != null) w.WriteMessage(12, _reconnected);
             if (_playback != null) w.WriteMessage(15, _playback);
         }
 
@@ -3877,6 +3981,20 @@ namespace Plugwire.Proto
                         RequestReply = v;
                         break;
                     }
+                    case 90:
+                    {
+                        var v = ConnectionLost ?? new ConnectionLost();
+                        r.ReadMessage(v);
+                        ConnectionLost = v;
+                        break;
+                    }
+                    case 98:
+                    {
+                        var v = Reconnected ?? new Reconnected();
+                        r.ReadMessage(v);
+                        Reconnected = v;
+                        break;
+                    }
                     case 122:
                     {
                         var v = Playback ?? new PlaybackEvent();
@@ -3903,6 +4021,109 @@ namespace Plugwire.Proto
         public static Event Parse(byte[] data)
         {
             var m = new Event();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.ConnectionLost</summary>
+    public sealed partial class ConnectionLost : IProtoMessage
+    {
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static ConnectionLost Parse(byte[] data)
+        {
+            var m = new ConnectionLost();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.Reconnected</summary>
+    public sealed partial class Reconnected : IProtoMessage
+    {
+        public uint Attempts { get; set; }
+
+        private List<Device> _devices = new List<Device>();
+        public List<Device> Devices
+        {
+            get { return _devices; }
+            set { _devices = value ?? new List<Device>(); }
+        }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (Attempts != 0) w.WriteUInt32(1, Attempts);
+            foreach (var v in _devices) w.WriteMessage(2, v);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        Attempts = r.ReadUInt32();
+                        break;
+                    case 18:
+                    {
+                        var v = new Device();
+                        r.ReadMessage(v);
+                        _devices.Add(v);
+                        break;
+                    }
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static Reconnected Parse(byte[] data)
+        {
+            var m = new Reconnected();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;

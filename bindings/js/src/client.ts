@@ -59,6 +59,40 @@ export interface SimulatedDeviceOptions {
   serialPort?: string;
 }
 
+/** Options of `connect(url, options)`. */
+export interface WebsocketOptions extends RequestOptions {
+  /**
+   * The client pings a server that asks for pings (MaxPingTime > 0) by itself (true, the
+   * default). false turns that off: the application then calls `ping()` itself, or the
+   * server stops every device at its deadline.
+   */
+  ping?: boolean;
+  /** Milliseconds between the client's pings; omitted: MaxPingTime / 2. */
+  pingIntervalMs?: number;
+  /**
+   * Dial a dropped connection again (false, the default: a drop is final). While the link
+   * is down 'connectionlost' has been emitted and every request rejects with
+   * NotConnectedError (nothing is queued or replayed); once back the device list is
+   * fetched again ('deviceremoved'/'deviceadded' for each difference) and 'reconnected'
+   * follows. Giving up (reconnectMaxAttempts) ends with 'disconnect'.
+   */
+  reconnect?: boolean;
+  /** Delay before the first attempt in ms (default 250); it doubles after each failure. */
+  reconnectInitialDelayMs?: number;
+  /** Longest delay between attempts in ms (default 10000). */
+  reconnectMaxDelayMs?: number;
+  /** Attempts before giving up (default: no limit, until disconnect or close). */
+  reconnectMaxAttempts?: number;
+}
+
+function uint32Option(value: unknown, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new TypeError(`${what} must be an integer between 0 and 4294967295, not ${String(value)}`);
+  }
+  return value;
+}
+
 export interface EmbeddedOptions extends RequestOptions {
   clientName?: string;
   serverName?: string;
@@ -99,6 +133,10 @@ export interface PlugwireClientEvents {
   inputreading: [reading: InputReading];
   disconnect: [];
   error: [error: PlugwireError];
+  /** The link dropped and the client is reconnecting (`connect(url, { reconnect: true })`). */
+  connectionlost: [];
+  /** The link is back and the device list re-synced ('deviceremoved'/'deviceadded' came first). */
+  reconnected: [devices: PlugwireDevice[], attempts: number];
 }
 
 const RECORD_KINDS: Record<number, WriteRecord["kind"]> = {
@@ -169,6 +207,8 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   readonly simulation: Simulation;
   private native: NativeClient | undefined;
   private _connected = false;
+  /** Between 'connectionlost' and 'reconnected' (or the final 'disconnect'). */
+  private _reconnecting = false;
   private _isScanning = false;
   private closing: Promise<void> | undefined;
   private refed = true;
@@ -271,9 +311,30 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   }
 
   /** Connects to a Buttplug server over websocket, e.g. "ws://127.0.0.1:12345". */
-  async connect(url: string, options?: RequestOptions): Promise<void> {
+  async connect(url: string, options?: WebsocketOptions): Promise<void> {
     if (typeof url !== "string") throw new TypeError("connect(url) takes the server's ws:// address");
-    await this.requestOk({ case: "connectWebsocket", value: { clientName: this.name, url } }, options);
+    checkSignal(options);
+    const ping = options?.ping ?? true;
+    if (typeof ping !== "boolean") throw new TypeError("options.ping must be a boolean");
+    const pingIntervalMs = uint32Option(options?.pingIntervalMs, "options.pingIntervalMs") ?? 0;
+    const reconnect = options?.reconnect ?? false;
+    if (typeof reconnect !== "boolean") throw new TypeError("options.reconnect must be a boolean");
+    await this.requestOk(
+      {
+        case: "connectWebsocket",
+        value: {
+          clientName: this.name,
+          url,
+          noPing: !ping,
+          pingIntervalMs,
+          reconnect,
+          reconnectInitialDelayMs: uint32Option(options?.reconnectInitialDelayMs, "options.reconnectInitialDelayMs") ?? 0,
+          reconnectMaxDelayMs: uint32Option(options?.reconnectMaxDelayMs, "options.reconnectMaxDelayMs") ?? 0,
+          reconnectMaxAttempts: uint32Option(options?.reconnectMaxAttempts, "options.reconnectMaxAttempts") ?? 0,
+        },
+      },
+      options,
+    );
     await this.afterConnect();
   }
 
@@ -381,8 +442,9 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   }
 
   private lostConnection(emit: boolean): void {
-    const wasConnected = this._connected;
+    const wasConnected = this._connected || this._reconnecting;
     this._connected = false;
+    this._reconnecting = false;
     this._isScanning = false;
     this.devices.clear();
     if (emit && wasConnected) this.emit("disconnect");
@@ -448,6 +510,21 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
         case "error":
           this.reportError(errorFromCode(kind.value.code, kind.value.category, kind.value.message));
           break;
+        case "connectionLost":
+          this._connected = false;
+          this._reconnecting = true;
+          this.emit("connectionlost");
+          break;
+        case "reconnected": {
+          this._connected = true;
+          this._reconnecting = false;
+          const devices = kind.value.devices.map((d) => {
+            this.addDevice(d);
+            return this.devices.get(d.index)!;
+          });
+          this.emit("reconnected", devices, kind.value.attempts);
+          break;
+        }
         default:
           break;
       }

@@ -54,6 +54,8 @@ from .errors import (
     UnsupportedError,
 )
 from .types import (
+    ConnectionLost,
+    Reconnected,
     DeviceAdded,
     DeviceInfo,
     DeviceRemoved,
@@ -135,6 +137,8 @@ __all__ = [
     "OutputType",
     "PingError",
     "PingTimeout",
+    "ConnectionLost",
+    "Reconnected",
     "PlugwireError",
     "Range",
     "RecordKind",

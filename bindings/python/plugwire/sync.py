@@ -196,8 +196,10 @@ class Client:
             )
         )
 
-    def connect_websocket(self, url: str) -> None:
-        self._run(self._async.connect_websocket(url))
+    def connect_websocket(self, url: str, **options: Any) -> None:
+        """See :meth:`plugwire.Client.connect_websocket` for the keyword options (ping,
+        ping_interval_ms, reconnect...)."""
+        self._run(self._async.connect_websocket(url, **options))
 
     def disconnect(self) -> None:
         self._run(self._async.disconnect())

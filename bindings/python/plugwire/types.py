@@ -351,6 +351,24 @@ class PingTimeout(Event):
 
 
 @dataclass(frozen=True)
+class ConnectionLost(Event):
+    """The websocket link dropped and the client is reconnecting (``connect_websocket(...,
+    reconnect=True)``): requests raise :class:`NotConnectedError` until
+    :class:`Reconnected` (or, when it gives up, :class:`ServerDisconnected`). Nothing sent
+    before the drop is replayed."""
+
+
+@dataclass(frozen=True)
+class Reconnected(Event):
+    """The link is back after ``attempts`` attempts and the device list re-synced with the
+    server's: a :class:`DeviceRemoved` for each device gone and a :class:`DeviceAdded`
+    for each new one came before this event; ``devices`` is the list now."""
+
+    attempts: int
+    devices: tuple[Device, ...] = ()
+
+
+@dataclass(frozen=True)
 class ErrorEvent(Event):
     """An error the server sent outside any request."""
 
@@ -371,6 +389,8 @@ __all__ = [
     "Output",
     "OutputType",
     "PingTimeout",
+    "ConnectionLost",
+    "Reconnected",
     "Range",
     "RecordKind",
     "ScanningFinished",

@@ -276,16 +276,24 @@ class ConnectEmbedded(_message.Message):
     def __init__(self, client_name: _Optional[str] = ..., server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ..., simulated: _Optional[bool] = ..., bluetooth_le: _Optional[bool] = ..., serial: _Optional[bool] = ..., device_websocket: _Optional[bool] = ..., device_config_json: _Optional[str] = ..., user_config_json: _Optional[str] = ..., simulated_devices: _Optional[_Iterable[_Union[SimulatedDevice, _Mapping]]] = ..., default_message_gap_ms: _Optional[int] = ..., hardware_timeout_ms: _Optional[int] = ...) -> None: ...
 
 class ConnectWebsocket(_message.Message):
-    __slots__ = ("client_name", "url", "no_ping", "ping_interval_ms")
+    __slots__ = ("client_name", "url", "no_ping", "ping_interval_ms", "reconnect", "reconnect_initial_delay_ms", "reconnect_max_delay_ms", "reconnect_max_attempts")
     CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     NO_PING_FIELD_NUMBER: _ClassVar[int]
     PING_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_INITIAL_DELAY_MS_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_MAX_DELAY_MS_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_MAX_ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     client_name: str
     url: str
     no_ping: bool
     ping_interval_ms: int
-    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ..., no_ping: _Optional[bool] = ..., ping_interval_ms: _Optional[int] = ...) -> None: ...
+    reconnect: bool
+    reconnect_initial_delay_ms: int
+    reconnect_max_delay_ms: int
+    reconnect_max_attempts: int
+    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ..., no_ping: _Optional[bool] = ..., ping_interval_ms: _Optional[int] = ..., reconnect: _Optional[bool] = ..., reconnect_initial_delay_ms: _Optional[int] = ..., reconnect_max_delay_ms: _Optional[int] = ..., reconnect_max_attempts: _Optional[int] = ...) -> None: ...
 
 class StartScanning(_message.Message):
     __slots__ = ()
@@ -546,7 +554,7 @@ class SimulatedDeviceAdded(_message.Message):
     def __init__(self, address: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout", "request_reply", "playback")
+    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout", "request_reply", "playback", "connection_lost", "reconnected")
     DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
     DEVICE_REMOVED_FIELD_NUMBER: _ClassVar[int]
     SCANNING_FINISHED_FIELD_NUMBER: _ClassVar[int]
@@ -556,6 +564,8 @@ class Event(_message.Message):
     PING_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_REPLY_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_FIELD_NUMBER: _ClassVar[int]
+    CONNECTION_LOST_FIELD_NUMBER: _ClassVar[int]
+    RECONNECTED_FIELD_NUMBER: _ClassVar[int]
     device_added: Device
     device_removed: DeviceRemoved
     scanning_finished: ScanningFinished
@@ -565,7 +575,21 @@ class Event(_message.Message):
     ping_timeout: PingTimeout
     request_reply: RequestReply
     playback: PlaybackEvent
-    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ..., request_reply: _Optional[_Union[RequestReply, _Mapping]] = ..., playback: _Optional[_Union[PlaybackEvent, _Mapping]] = ...) -> None: ...
+    connection_lost: ConnectionLost
+    reconnected: Reconnected
+    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ..., request_reply: _Optional[_Union[RequestReply, _Mapping]] = ..., playback: _Optional[_Union[PlaybackEvent, _Mapping]] = ..., connection_lost: _Optional[_Union[ConnectionLost, _Mapping]] = ..., reconnected: _Optional[_Union[Reconnected, _Mapping]] = ...) -> None: ...
+
+class ConnectionLost(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Reconnected(_message.Message):
+    __slots__ = ("attempts", "devices")
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    attempts: int
+    devices: _containers.RepeatedCompositeFieldContainer[Device]
+    def __init__(self, attempts: _Optional[int] = ..., devices: _Optional[_Iterable[_Union[Device, _Mapping]]] = ...) -> None: ...
 
 class RequestReply(_message.Message):
     __slots__ = ("request_id", "reply")

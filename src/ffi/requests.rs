@@ -324,6 +324,11 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
             "already connected; disconnect first",
         )),
         K::StartScanning(_) => submitted(client.submit(CoreRequest::StartScanning)),
+        K::GetServerInfo(_) if !client.is_connected() => now(not_connected()),
+        K::GetServerInfo(_) => now(Reply::ServerInfo(pb::ServerInfo {
+            server_name: client.server_name(),
+            max_ping_time_ms: client.max_ping_time_ms(),
+        })),
         K::StopScanning(_) => submitted(client.submit(CoreRequest::StopScanning)),
         // Asks the server (RequestDeviceList on the wire); the client's list follows it.
         K::RequestDeviceList(_) => {

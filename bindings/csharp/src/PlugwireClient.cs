@@ -287,6 +287,34 @@ namespace Plugwire
             _connected = true;
         }
 
+        /// <summary>The server's name and the ping interval it asks for (MaxPingTimeMs, 0: none),
+        /// from the handshake (after a reconnect, the new one's). Not connected:
+        /// PlugwireNotConnectedException.</summary>
+        public async Task<ServerInfo> GetServerInfoAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            Reply reply = await RequestAsync(new Request { GetServerInfo = new GetServerInfo() }, cancellationToken).ConfigureAwait(false);
+            return reply.ServerInfo;
+        }
+
+        /// <summary>Asks the server for its device list (RequestDeviceList on the wire) and
+        /// brings <see cref="Devices"/> in line with it: DeviceAdded/DeviceRemoved are raised
+        /// for the differences. Returns the list as the server gave it.</summary>
+        public async Task<PlugwireDevice[]> RefreshDevicesAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            Reply reply = await RequestAsync(new Request { RequestDeviceList = new RequestDeviceList() }, cancellationToken).ConfigureAwait(false);
+            var list = new List<PlugwireDevice>();
+            lock (_devicesLock)
+            {
+                foreach (var d in reply.DeviceList.Devices)
+                {
+                    PlugwireDevice known;
+                    if (!_devices.TryGetValue(d.Index, out known) || known.Name != d.Name) _devices[d.Index] = known = new PlugwireDevice(this, d);
+                    list.Add(known);
+                }
+            }
+            return list.ToArray();
+        }
+
         public Task StartScanningAsync(CancellationToken cancellationToken = default(CancellationToken))
         {
             return RequestAsync(new Request { StartScanning = new StartScanning() }, cancellationToken);

@@ -43,6 +43,26 @@ namespace Plugwire.Tests
             }
         }
 
+        [Test]
+        public async Task ServerInfoAndRefreshDevices()
+        {
+            using (var client = new PlugwireClient("info"))
+            {
+                Assert.Throws<PlugwireNotConnectedException>(() => client.GetServerInfoAsync(), "server info before connecting");
+                var options = new EmbeddedOptions { ServerName = "info test", MaxPingTimeMs = 4000 }.WithSimulatedDevices("LVS-Lush");
+                await client.ConnectEmbeddedAsync(options);
+                var info = await client.GetServerInfoAsync();
+                Assert.Equal("info test", info.ServerName, "server name");
+                Assert.Equal(4000u, info.MaxPingTimeMs, "max ping time");
+                await client.StartScanningAsync();
+                await H.Eventually(() => client.Devices.Length == 1, "the toy");
+                var listed = await client.RefreshDevicesAsync();
+                Assert.Equal(1, listed.Length, "devices listed");
+                Assert.Equal("Lovense Lush", listed[0].Name, "device name");
+                Assert.True(listed[0] == client.Devices[0], "the known device object");
+            }
+        }
+
         private static int FreePort()
         {
             var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -59,6 +59,13 @@ export interface SimulatedDeviceOptions {
   serialPort?: string;
 }
 
+/** What the server said at the handshake (`client.serverInfo`, as npm buttplug's). */
+export interface ServerInfo {
+  serverName: string;
+  /** The ping interval the server asks for, in ms (0: no pings); the client pings by itself. */
+  maxPingTime: number;
+}
+
 /** Options of `connect(url, options)`. */
 export interface WebsocketOptions extends RequestOptions {
   /**
@@ -210,6 +217,7 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   /** Between 'connectionlost' and 'reconnected' (or the final 'disconnect'). */
   private _reconnecting = false;
   private _isScanning = false;
+  private _serverInfo: ServerInfo | undefined;
   private closing: Promise<void> | undefined;
   private refed = true;
 
@@ -222,6 +230,11 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   /** Whether a connection is open. */
   get connected(): boolean {
     return this._connected;
+  }
+
+  /** The server's name and ping interval while connected (undefined before). */
+  get serverInfo(): ServerInfo | undefined {
+    return this._serverInfo;
   }
 
   /** Whether a scan is running (until `stopScanning` or 'scanningfinished'). */
@@ -340,6 +353,7 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
 
   private async afterConnect(): Promise<void> {
     this._connected = true;
+    await this.fetchServerInfo();
     const reply = await this.request({ case: "requestDeviceList", value: {} });
     if (reply.kind.case === "deviceList") {
       for (const d of reply.kind.value.devices) {
@@ -441,7 +455,15 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     this._isScanning = false;
   }
 
+  private async fetchServerInfo(): Promise<void> {
+    const info = await this.request({ case: "getServerInfo", value: {} });
+    if (info.kind.case === "serverInfo") {
+      this._serverInfo = { serverName: info.kind.value.serverName, maxPingTime: info.kind.value.maxPingTimeMs };
+    }
+  }
+
   private lostConnection(emit: boolean): void {
+    this._serverInfo = undefined;
     const wasConnected = this._connected || this._reconnecting;
     this._connected = false;
     this._reconnecting = false;
@@ -522,6 +544,9 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
             this.addDevice(d);
             return this.devices.get(d.index)!;
           });
+          // The server may be another one now: its name and ping interval are asked again
+          // (serverInfo follows shortly; 'reconnected' keeps its place among the events).
+          this.fetchServerInfo().catch(() => {});
           this.emit("reconnected", devices, kind.value.attempts);
           break;
         }

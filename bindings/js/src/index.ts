@@ -2,7 +2,7 @@
 // C library. See README.md.
 
 export { PlugwireClient, Simulation } from "./client.js";
-export type { EmbeddedOptions, PlugwireClientEvents, RequestOptions, SimulatedDeviceOptions, WebsocketOptions, WriteRecord } from "./client.js";
+export type { EmbeddedOptions, PlugwireClientEvents, RequestOptions, ServerInfo, SimulatedDeviceOptions, WebsocketOptions, WriteRecord } from "./client.js";
 export { PlugwireDevice, InputCommand, InputType, OutputType } from "./device.js";
 export type { InputReading, OutputCommand } from "./device.js";
 export * from "./errors.js";

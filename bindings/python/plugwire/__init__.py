@@ -56,6 +56,7 @@ from .errors import (
 from .types import (
     ConnectionLost,
     Reconnected,
+    ServerInfo,
     DeviceAdded,
     DeviceInfo,
     DeviceRemoved,
@@ -139,6 +140,7 @@ __all__ = [
     "PingTimeout",
     "ConnectionLost",
     "Reconnected",
+    "ServerInfo",
     "PlugwireError",
     "Range",
     "RecordKind",

@@ -36,6 +36,7 @@ from .errors import (
 from .types import (
     ConnectionLost,
     Reconnected,
+    ServerInfo,
     DeviceAdded,
     DeviceInfo,
     DeviceRemoved,
@@ -498,6 +499,12 @@ class Client:
 
     async def ping(self) -> None:
         await self._request(ping=pb.Ping())
+
+    async def server_info(self) -> ServerInfo:
+        """The server's name and the ping interval it asks for, from the handshake (after a
+        reconnect, the new one's). Raises :class:`NotConnectedError` when not connected."""
+        reply = await self._request(get_server_info=pb.GetServerInfo())
+        return ServerInfo(reply.server_info.server_name, reply.server_info.max_ping_time_ms)
 
     async def refresh_devices(self) -> list[Device]:
         """Asks the server for its device list and returns it."""

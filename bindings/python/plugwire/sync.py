@@ -27,6 +27,7 @@ from . import client as _client
 from .client import ConfigSource
 from .errors import ClientClosedError
 from .types import (
+    ServerInfo,
     DeviceInfo,
     Event,
     Feature,
@@ -200,6 +201,9 @@ class Client:
         """See :meth:`plugwire.Client.connect_websocket` for the keyword options (ping,
         ping_interval_ms, reconnect...)."""
         self._run(self._async.connect_websocket(url, **options))
+
+    def server_info(self) -> ServerInfo:
+        return self._run(self._async.server_info())
 
     def disconnect(self) -> None:
         self._run(self._async.disconnect())

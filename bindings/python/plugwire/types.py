@@ -351,6 +351,15 @@ class PingTimeout(Event):
 
 
 @dataclass(frozen=True)
+class ServerInfo:
+    """What the server said at the handshake (``await client.server_info()``)."""
+
+    server_name: str
+    #: The ping interval the server asks for, in ms (0: no pings); the client pings by itself.
+    max_ping_time_ms: int
+
+
+@dataclass(frozen=True)
 class ConnectionLost(Event):
     """The websocket link dropped and the client is reconnecting (``connect_websocket(...,
     reconnect=True)``): requests raise :class:`NotConnectedError` until
@@ -391,6 +400,7 @@ __all__ = [
     "PingTimeout",
     "ConnectionLost",
     "Reconnected",
+    "ServerInfo",
     "Range",
     "RecordKind",
     "ScanningFinished",

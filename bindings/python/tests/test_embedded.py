@@ -388,3 +388,15 @@ async def test_scripted_simulated_toys() -> None:
         assert await edge.battery() == 0.42
     finally:
         client.close()
+
+
+async def test_server_info() -> None:
+    """The handshake's server name and ping interval (#24, npm buttplug's serverInfo)."""
+    async with plugwire.Client("info") as client:
+        with pytest.raises(plugwire.NotConnectedError):
+            await client.server_info()
+        await client.connect_embedded(simulated=["LVS-Lush"], server_name="info test", max_ping_time=4000)
+        assert await client.server_info() == plugwire.ServerInfo("info test", 4000)
+        await client.disconnect()
+        with pytest.raises(plugwire.NotConnectedError):
+            await client.server_info()

@@ -202,7 +202,7 @@ PLAYBACK_STOP_REASON_DEVICE_REMOVED: PlaybackStopReason
 PLAYBACK_STOP_REASON_WRITE_FAILED: PlaybackStopReason
 
 class Request(_message.Message):
-    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log", "simulated_set_write_fault", "playback_start", "playback_control")
+    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log", "simulated_set_write_fault", "playback_start", "playback_control", "get_server_info")
     CONNECT_EMBEDDED_FIELD_NUMBER: _ClassVar[int]
     CONNECT_WEBSOCKET_FIELD_NUMBER: _ClassVar[int]
     START_SCANNING_FIELD_NUMBER: _ClassVar[int]
@@ -224,6 +224,7 @@ class Request(_message.Message):
     SIMULATED_SET_WRITE_FAULT_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_START_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_CONTROL_FIELD_NUMBER: _ClassVar[int]
+    GET_SERVER_INFO_FIELD_NUMBER: _ClassVar[int]
     connect_embedded: ConnectEmbedded
     connect_websocket: ConnectWebsocket
     start_scanning: StartScanning
@@ -245,7 +246,12 @@ class Request(_message.Message):
     simulated_set_write_fault: SimulatedSetWriteFault
     playback_start: PlaybackStart
     playback_control: PlaybackControl
-    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ..., simulated_set_write_fault: _Optional[_Union[SimulatedSetWriteFault, _Mapping]] = ..., playback_start: _Optional[_Union[PlaybackStart, _Mapping]] = ..., playback_control: _Optional[_Union[PlaybackControl, _Mapping]] = ...) -> None: ...
+    get_server_info: GetServerInfo
+    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ..., simulated_set_write_fault: _Optional[_Union[SimulatedSetWriteFault, _Mapping]] = ..., playback_start: _Optional[_Union[PlaybackStart, _Mapping]] = ..., playback_control: _Optional[_Union[PlaybackControl, _Mapping]] = ..., get_server_info: _Optional[_Union[GetServerInfo, _Mapping]] = ...) -> None: ...
+
+class GetServerInfo(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class ConnectEmbedded(_message.Message):
     __slots__ = ("client_name", "server_name", "max_ping_time_ms", "simulated", "bluetooth_le", "serial", "device_websocket", "device_config_json", "user_config_json", "simulated_devices", "default_message_gap_ms", "hardware_timeout_ms")
@@ -478,7 +484,7 @@ class SimulatedSetWriteFault(_message.Message):
     def __init__(self, address: _Optional[str] = ..., fault: _Optional[_Union[WriteFault, str]] = ..., delay_ms: _Optional[int] = ...) -> None: ...
 
 class Reply(_message.Message):
-    __slots__ = ("ok", "error", "device_list", "input_reading", "write_log", "simulated_device_added", "playback_started")
+    __slots__ = ("ok", "error", "device_list", "input_reading", "write_log", "simulated_device_added", "playback_started", "server_info")
     OK_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     DEVICE_LIST_FIELD_NUMBER: _ClassVar[int]
@@ -486,6 +492,7 @@ class Reply(_message.Message):
     WRITE_LOG_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_STARTED_FIELD_NUMBER: _ClassVar[int]
+    SERVER_INFO_FIELD_NUMBER: _ClassVar[int]
     ok: Ok
     error: Error
     device_list: DeviceList
@@ -493,7 +500,16 @@ class Reply(_message.Message):
     write_log: WriteLog
     simulated_device_added: SimulatedDeviceAdded
     playback_started: PlaybackStarted
-    def __init__(self, ok: _Optional[_Union[Ok, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., device_list: _Optional[_Union[DeviceList, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., write_log: _Optional[_Union[WriteLog, _Mapping]] = ..., simulated_device_added: _Optional[_Union[SimulatedDeviceAdded, _Mapping]] = ..., playback_started: _Optional[_Union[PlaybackStarted, _Mapping]] = ...) -> None: ...
+    server_info: ServerInfo
+    def __init__(self, ok: _Optional[_Union[Ok, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., device_list: _Optional[_Union[DeviceList, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., write_log: _Optional[_Union[WriteLog, _Mapping]] = ..., simulated_device_added: _Optional[_Union[SimulatedDeviceAdded, _Mapping]] = ..., playback_started: _Optional[_Union[PlaybackStarted, _Mapping]] = ..., server_info: _Optional[_Union[ServerInfo, _Mapping]] = ...) -> None: ...
+
+class ServerInfo(_message.Message):
+    __slots__ = ("server_name", "max_ping_time_ms")
+    SERVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MAX_PING_TIME_MS_FIELD_NUMBER: _ClassVar[int]
+    server_name: str
+    max_ping_time_ms: int
+    def __init__(self, server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ...) -> None: ...
 
 class Ok(_message.Message):
     __slots__ = ()

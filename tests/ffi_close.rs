@@ -28,6 +28,8 @@ struct Witness {
     overlapped: AtomicBool,
     /// The handle, for the callback that closes its own client.
     handle: Mutex<Option<usize>>,
+    /// The test is done with the handle (it must not use it once closed).
+    sent: AtomicBool,
     close_from_callback_returned_in: Mutex<Option<Duration>>,
 }
 
@@ -46,7 +48,13 @@ unsafe extern "C" fn on_callback(user_data: *mut c_void, _data: *const u8, _len:
 /// A callback that closes its own client, once, and records how long the close took.
 unsafe extern "C" fn close_from_inside(user_data: *mut c_void, data: *const u8, len: usize) {
     let w = unsafe { &*(user_data as *const Witness) };
-    if let Some(raw) = w.handle.lock().unwrap().take() {
+    let mine = w.handle.lock().unwrap().take();
+    if let Some(raw) = mine {
+        // Holds the callback thread until every request is sent: the rest of the
+        // replies are then in flight at the close.
+        while !w.sent.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_micros(100));
+        }
         let started = Instant::now();
         let status = unsafe {
             plugwire_client_close(raw as *mut PlugwireClient, Some(on_closed), user_data)
@@ -195,8 +203,13 @@ fn close_from_inside_the_clients_own_callback() {
     let raw = connected(&w, Some(close_from_inside));
     *w.handle.lock().unwrap() = Some(raw as usize);
     flood(raw, &w, 200);
+    w.sent.store(true, Ordering::SeqCst);
     wait_closed(&w);
     assert_quiet_after_close(&w);
+    assert!(
+        w.callbacks.load(Ordering::SeqCst) < 200,
+        "replies were in flight at the close, and never answered"
+    );
     let took = w.close_from_callback_returned_in.lock().unwrap().unwrap();
     assert!(took < Duration::from_millis(200), "close took {took:?}");
 }

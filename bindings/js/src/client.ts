@@ -20,7 +20,7 @@ import {
   type Reply,
 } from "./gen/plugwire_pb.js";
 import { NativeClient } from "./native.js";
-import { PlugwireDevice, type InputReading } from "./device.js";
+import { PlugwireDevice, inputTypeName, type InputReading } from "./device.js";
 
 type RequestInit = MessageInitShape<typeof RequestSchema>;
 type RequestKind = NonNullable<RequestInit["kind"]>;
@@ -504,6 +504,7 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
           if (device) {
             this.devices.delete(kind.value.index);
             this.emit("deviceremoved", device);
+            device.emit("deviceremoved");
           }
           break;
         }
@@ -513,13 +514,18 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
           break;
         case "inputReading": {
           const r = kind.value;
-          this.emit("inputreading", {
-            device: this.devices.get(r.deviceIndex),
+          const device = this.devices.get(r.deviceIndex);
+          const reading: InputReading = {
+            device,
             deviceIndex: r.deviceIndex,
             featureIndex: r.featureIndex,
             type: r.input,
             value: r.value,
-          });
+            feature: device?.features.find((f) => f.index === r.featureIndex),
+            inputType: inputTypeName(r.input),
+          };
+          this.emit("inputreading", reading);
+          device?.emit("inputreading", reading);
           break;
         }
         case "serverDisconnected":

@@ -4,7 +4,8 @@
 export { PlugwireClient, Simulation } from "./client.js";
 export type { EmbeddedOptions, PlugwireClientEvents, RequestOptions, ServerInfo, SimulatedDeviceOptions, WebsocketOptions, WriteRecord } from "./client.js";
 export { PlugwireDevice, InputCommand, InputType, OutputType } from "./device.js";
-export type { InputReading, OutputCommand } from "./device.js";
+export type { InputReading, OutputCommand, PlugwireDeviceEvents } from "./device.js";
+export { inputTypeName } from "./device.js";
 export * from "./errors.js";
 export { ABI_VERSION, callbacksRegistered, nativeClientsOpen, candidatePaths, library, libraryFileName, platformTag } from "./native.js";
 

@@ -91,6 +91,11 @@ typedef struct PlugwireClient PlugwireClient;
 typedef void (*PlugwireCallback)(void *user_data, const uint8_t *data, size_t len);
 
 /**
+ * `void (*)(void *user_data)`: the completion of `plugwire_client_close`.
+ */
+typedef void (*PlugwireClosedCallback)(void *user_data);
+
+/**
  * `void (*)(void *user_data, PlugwireLogLevel level, const char *message)`; the message is
  * NUL-terminated UTF-8, borrowed for the call.
  */
@@ -254,6 +259,31 @@ enum PlugwireStatus plugwire_buffer_free(uint8_t *buffer, size_t len);
  * `client` must be NULL or a live handle; it is invalid afterwards.
  */
 enum PlugwireStatus plugwire_client_free(struct PlugwireClient *client);
+
+/**
+ * Releases a client without waiting, like libuv's `uv_close`: for hosts that must never
+ * block their own thread (one event loop), also from inside the client's own callbacks.
+ * It returns at once; from then on requests on the handle are refused
+ * (`PLUGWIRE_STATUS_CLIENT_CLOSED`), no reply or event callback starts, and `next_event`
+ * returns `PLUGWIRE_STATUS_CLIENT_CLOSED`. On a thread of its own the library then does
+ * what `plugwire_client_free` does (disconnects so the server stops every device, at
+ * most 5 s; waits for a callback that is running and for calls on the handle still
+ * inside the library) and releases the handle; last, it calls `on_closed(user_data)`
+ * once, on that thread. `on_closed` is the last callback the client ever makes: when it
+ * runs, no callback of the client is running or will run, and `event_user_data` and
+ * every `reply_user_data` may be freed. `on_closed` may be NULL. NULL `client` does
+ * nothing (and `on_closed` is not called).
+ *
+ * A handle is released by exactly one of `plugwire_client_free` and
+ * `plugwire_client_close`, once; the handle is invalid as soon as this is called.
+ * Threads: any, including from inside any callback.
+ *
+ * # Safety
+ * `client` must be NULL or a live handle; `user_data` must be usable from another thread.
+ */
+enum PlugwireStatus plugwire_client_close(struct PlugwireClient *client,
+                                          PlugwireClosedCallback on_closed,
+                                          void *user_data);
 
 /**
  * Sets (or with NULL removes) the log callback and its level (`PLUGWIRE_LOG_LEVEL_*`,

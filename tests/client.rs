@@ -321,7 +321,10 @@ async fn the_client_ping_can_be_turned_off_or_tuned() {
             ButtplugClient::connect_with(
                 "t",
                 std::sync::Arc::new(connector),
-                ClientOptions { ping },
+                ClientOptions {
+                    ping,
+                    ..ClientOptions::default()
+                },
             )
             .await
             .unwrap()

@@ -3,11 +3,12 @@
 
 mod connector;
 mod device;
+mod reconnect;
 mod websocket_connector;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use tokio::sync::broadcast;
@@ -17,6 +18,7 @@ pub use connector::{
     CONNECTOR_EVENT_LIMIT, Closing, Connector, ConnectorEvent, InProcessConnector,
 };
 pub use device::{ClientDevice, OutputValue};
+pub use reconnect::ReconnectPolicy;
 pub use websocket_connector::WebsocketConnector;
 
 use crate::device::feature::InputType;
@@ -37,6 +39,12 @@ pub enum ClientError {
     Connection(String),
     #[error("unexpected reply from the server: {0}")]
     UnexpectedReply(String),
+    /// The websocket link dropped and the client is reconnecting: nothing is sent, queued
+    /// or replayed until it is back.
+    #[error(
+        "the connection to the server is down and being re-established; the request was not sent"
+    )]
+    Reconnecting,
 }
 
 impl From<ServerError> for ClientError {
@@ -67,13 +75,33 @@ pub enum ClientEvent {
     ServerDisconnected,
     /// This many events were dropped because they were not read fast enough.
     EventsDropped(u64),
+    /// The connection dropped and the client is reconnecting ([`ReconnectPolicy`]):
+    /// requests fail with [`ClientError::Reconnecting`] until [`ClientEvent::Reconnected`]
+    /// (or, when it gives up, [`ClientEvent::ServerDisconnected`]).
+    ConnectionLost,
+    /// The connection is back (after this many attempts) and the device list re-synced
+    /// with the server's: a `DeviceRemoved` for each device gone and a `DeviceAdded` for
+    /// each new one came before this event; `devices` is the list now. Nothing sent
+    /// before the drop is replayed (the server stopped every device when the link
+    /// dropped).
+    Reconnected {
+        attempts: u32,
+        devices: Vec<ClientDevice>,
+    },
 }
 
 pub(crate) struct ClientInner {
-    pub(crate) connector: Arc<dyn Connector>,
+    /// Replaced when a reconnect succeeds.
+    connector: RwLock<Arc<dyn Connector>>,
     devices: RwLock<BTreeMap<u32, ClientDevice>>,
     events: broadcast::Sender<ClientEvent>,
     connected: AtomicBool,
+    /// The link dropped and a reconnect is under way (`connected` is false meanwhile).
+    reconnecting: AtomicBool,
+    /// The application disconnected (or dropped the client): no reconnect from now on.
+    /// Set, and checked before a new connection is installed, under `link`.
+    closing: AtomicBool,
+    link: Mutex<()>,
     server_name: RwLock<String>,
     max_ping_time_ms: RwLock<u32>,
 }
@@ -93,13 +121,14 @@ impl ClientInner {
         let Response::DeviceList(list) = reply else {
             return Err(ClientError::UnexpectedReply(format!("{reply:?}")));
         };
-        let listed: std::collections::BTreeSet<u32> = list.iter().map(|d| d.index).collect();
+        let listed: BTreeMap<u32, &str> = list.iter().map(|d| (d.index, d.name.as_str())).collect();
+        // Gone: not listed, or another device at its index now (a restarted server).
         let gone: Vec<(u32, String)> = {
             let mut devices = self.devices.write().unwrap_or_else(|e| e.into_inner());
             let gone: Vec<u32> = devices
-                .keys()
-                .copied()
-                .filter(|i| !listed.contains(i))
+                .iter()
+                .filter(|(i, d)| listed.get(i) != Some(&d.name()))
+                .map(|(i, _)| *i)
                 .collect();
             gone.into_iter()
                 .filter_map(|i| devices.remove(&i).map(|d| (i, d.name().to_string())))
@@ -133,9 +162,19 @@ impl ClientInner {
     /// returns.
     pub(crate) fn submit(&self, request: Request) -> Result<ResponseFuture, ClientError> {
         if !self.connected.load(Ordering::Acquire) {
+            if self.reconnecting.load(Ordering::Acquire) {
+                return Err(ClientError::Reconnecting);
+            }
             return Err(ClientError::NotConnected);
         }
-        Ok(self.connector.submit(request))
+        Ok(self.connector().submit(request))
+    }
+
+    pub(crate) fn connector(&self) -> Arc<dyn Connector> {
+        self.connector
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub(crate) async fn send(&self, request: Request) -> Result<Response, ClientError> {
@@ -156,7 +195,8 @@ impl ClientInner {
     }
 
     fn mark_disconnected(&self) {
-        if self.connected.swap(false, Ordering::AcqRel) {
+        let was_reconnecting = self.reconnecting.swap(false, Ordering::AcqRel);
+        if self.connected.swap(false, Ordering::AcqRel) || was_reconnecting {
             self.devices
                 .write()
                 .unwrap_or_else(|e| e.into_inner())
@@ -183,6 +223,9 @@ pub enum PingPolicy {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientOptions {
     pub ping: PingPolicy,
+    /// Reconnecting a dropped websocket connection (off by default; only
+    /// [`ButtplugClient::connect_websocket_with`] can reconnect, other connectors ignore it).
+    pub reconnect: Option<ReconnectPolicy>,
 }
 
 /// A connected Buttplug client. Dropping it disconnects (and so stops every device).
@@ -215,7 +258,15 @@ impl ButtplugClient {
         let connector = WebsocketConnector::connect(url)
             .await
             .map_err(ClientError::Connection)?;
-        Self::connect_with(name, Arc::new(connector), options).await
+        let url = url.to_string();
+        let dial: reconnect::Dial = Arc::new(move || {
+            let url = url.clone();
+            Box::pin(async move {
+                let c: Arc<dyn Connector> = Arc::new(WebsocketConnector::connect(&url).await?);
+                Ok(c)
+            })
+        });
+        Self::connect_dialing(name, Arc::new(connector), options, Some(dial)).await
     }
 
     /// Connects through any connector: handshake (spec v4), then the device list.
@@ -232,55 +283,48 @@ impl ButtplugClient {
         connector: Arc<dyn Connector>,
         options: ClientOptions,
     ) -> Result<ButtplugClient, ClientError> {
+        Self::connect_dialing(name, connector, options, None).await
+    }
+
+    /// `connect_with`, and `dial` opens a new connection when reconnecting.
+    async fn connect_dialing(
+        name: &str,
+        connector: Arc<dyn Connector>,
+        options: ClientOptions,
+        dial: Option<reconnect::Dial>,
+    ) -> Result<ButtplugClient, ClientError> {
         let (events, _) = broadcast::channel(1024);
-        let mut connector_events = connector
+        let connector_events = connector
             .take_events()
             .ok_or_else(|| ClientError::Connection("connector already in use".into()))?;
+        let (server_name, max_ping_time_ms) = handshake(&*connector, name).await?;
         let inner = Arc::new(ClientInner {
-            connector,
+            connector: RwLock::new(connector),
             devices: RwLock::new(BTreeMap::new()),
             events,
             connected: AtomicBool::new(true),
+            reconnecting: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
+            link: Mutex::new(()),
             server_name: RwLock::new(String::new()),
             max_ping_time_ms: RwLock::new(0),
         });
-        let reply = inner
-            .send(Request::RequestServerInfo {
-                client_name: name.to_string(),
-                version: SpecVersion::V4,
-            })
-            .await?;
-        let Response::ServerInfo {
-            server_name,
-            max_ping_time_ms,
-            ..
-        } = reply
-        else {
-            return Err(ClientError::UnexpectedReply(format!("{reply:?}")));
-        };
-        *inner.server_name.write().unwrap_or_else(|e| e.into_inner()) = server_name;
-        *inner
-            .max_ping_time_ms
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = max_ping_time_ms;
+        inner.set_server_info(server_name, max_ping_time_ms);
         let mut tasks = Vec::new();
         // Follow events before asking for the list so no device slips between the two.
-        let weak = Arc::downgrade(&inner);
-        tasks.push(tokio::spawn(async move {
-            while let Some(event) = connector_events.recv().await {
-                let Some(inner) = weak.upgrade() else { return };
-                match event {
-                    ConnectorEvent::Server(e) => handle_server_event(&inner, e),
-                    ConnectorEvent::Disconnected => {
-                        inner.mark_disconnected();
-                        return;
-                    }
-                }
-            }
-            if let Some(inner) = weak.upgrade() {
-                inner.mark_disconnected();
-            }
-        }));
+        let redial = match (options.reconnect, dial) {
+            (Some(policy), Some(dial)) => Some(reconnect::Redial {
+                policy,
+                dial,
+                client_name: name.to_string(),
+            }),
+            _ => None,
+        };
+        tasks.push(tokio::spawn(reconnect::follow_events(
+            Arc::downgrade(&inner),
+            connector_events,
+            redial,
+        )));
         let period = match options.ping {
             _ if max_ping_time_ms == 0 => None,
             PingPolicy::Off => None,
@@ -297,6 +341,9 @@ impl ButtplugClient {
                     ticker.tick().await;
                     let Some(inner) = weak.upgrade() else { return };
                     if !inner.connected.load(Ordering::Acquire) {
+                        if inner.reconnecting.load(Ordering::Acquire) {
+                            continue;
+                        }
                         return;
                     }
                     if let Err(e) = inner.send(Request::Ping).await {
@@ -316,6 +363,11 @@ impl ButtplugClient {
 
     pub fn is_connected(&self) -> bool {
         self.inner.connected.load(Ordering::Acquire)
+    }
+
+    /// The link dropped and the client is reconnecting (see [`ReconnectPolicy`]).
+    pub fn is_reconnecting(&self) -> bool {
+        self.inner.reconnecting.load(Ordering::Acquire)
     }
 
     pub fn server_name(&self) -> String {
@@ -441,10 +493,18 @@ impl ButtplugClient {
     pub fn submit_disconnect(
         &self,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ClientError>> + Send>> {
+        {
+            let _link = self.inner.link.lock().unwrap_or_else(|e| e.into_inner());
+            self.inner.closing.store(true, Ordering::Release);
+        }
+        if self.is_reconnecting() {
+            // No reconnect from now on; the client is disconnected.
+            self.inner.mark_disconnected();
+        }
         if !self.is_connected() {
             return Box::pin(std::future::ready(Ok(())));
         }
-        let closing = self.inner.connector.submit_disconnect();
+        let closing = self.inner.connector().submit_disconnect();
         let inner = self.inner.clone();
         Box::pin(async move {
             closing.await;
@@ -466,15 +526,44 @@ impl std::fmt::Debug for ButtplugClient {
 
 impl Drop for ButtplugClient {
     fn drop(&mut self) {
+        self.inner.closing.store(true, Ordering::Release);
         for t in &self.tasks {
             t.abort();
         }
         if self.inner.connected.swap(false, Ordering::AcqRel) {
-            let connector = self.inner.connector.clone();
+            let connector = self.inner.connector();
             if let Ok(handle) = tokio::runtime::Handle::try_current() {
                 handle.spawn(async move { connector.disconnect().await });
             }
         }
+    }
+}
+
+/// The spec v4 handshake on a connection: the server's name and its MaxPingTime.
+async fn handshake(connector: &dyn Connector, name: &str) -> Result<(String, u32), ClientError> {
+    let reply = connector
+        .send(Request::RequestServerInfo {
+            client_name: name.to_string(),
+            version: SpecVersion::V4,
+        })
+        .await?;
+    match reply {
+        Response::ServerInfo {
+            server_name,
+            max_ping_time_ms,
+            ..
+        } => Ok((server_name, max_ping_time_ms)),
+        other => Err(ClientError::UnexpectedReply(format!("{other:?}"))),
+    }
+}
+
+impl ClientInner {
+    fn set_server_info(&self, server_name: String, max_ping_time_ms: u32) {
+        *self.server_name.write().unwrap_or_else(|e| e.into_inner()) = server_name;
+        *self
+            .max_ping_time_ms
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = max_ping_time_ms;
     }
 }
 

@@ -214,6 +214,14 @@ impl ClientCore {
         *lock(&self.connection) = Some(connection);
     }
 
+    /// Refuses requests and starts no callback from now on (the start of an asynchronous
+    /// close; `close` does the rest).
+    pub(crate) fn refuse(&self) {
+        self.closed.store(true, Ordering::Release);
+        let _q = lock(&self.queue);
+        self.queue_ready.notify_all();
+    }
+
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }

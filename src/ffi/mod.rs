@@ -393,6 +393,88 @@ pub unsafe extern "C" fn plugwire_client_free(client: *mut PlugwireClient) -> Pl
     })
 }
 
+/// `void (*)(void *user_data)`: the completion of `plugwire_client_close`.
+pub type PlugwireClosedCallback = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
+
+/// Releases a client without waiting, like libuv's `uv_close`: for hosts that must never
+/// block their own thread (one event loop), also from inside the client's own callbacks.
+/// It returns at once; from then on requests on the handle are refused
+/// (`PLUGWIRE_STATUS_CLIENT_CLOSED`), no reply or event callback starts, and `next_event`
+/// returns `PLUGWIRE_STATUS_CLIENT_CLOSED`. On a thread of its own the library then does
+/// what `plugwire_client_free` does (disconnects so the server stops every device, at
+/// most 5 s; waits for a callback that is running and for calls on the handle still
+/// inside the library) and releases the handle; last, it calls `on_closed(user_data)`
+/// once, on that thread. `on_closed` is the last callback the client ever makes: when it
+/// runs, no callback of the client is running or will run, and `event_user_data` and
+/// every `reply_user_data` may be freed. `on_closed` may be NULL. NULL `client` does
+/// nothing (and `on_closed` is not called).
+///
+/// A handle is released by exactly one of `plugwire_client_free` and
+/// `plugwire_client_close`, once; the handle is invalid as soon as this is called.
+/// Threads: any, including from inside any callback.
+///
+/// # Safety
+/// `client` must be NULL or a live handle; `user_data` must be usable from another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_client_close(
+    client: *mut PlugwireClient,
+    on_closed: PlugwireClosedCallback,
+    user_data: *mut c_void,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        if client.is_null() {
+            return PlugwireStatus::Ok;
+        }
+        // SAFETY: the caller passes a live handle from plugwire_client_new, once.
+        let handle = unsafe { Box::from_raw(client) };
+        handle.core.refuse();
+        let closing = ClosingHandle {
+            handle,
+            on_closed,
+            user_data,
+        };
+        let slot = Arc::new(std::sync::Mutex::new(Some(closing)));
+        let theirs = slot.clone();
+        let spawned = std::thread::Builder::new()
+            .name("plugwire-close".into())
+            .spawn(move || {
+                if let Some(c) = crate::poison::lock(&theirs).take() {
+                    c.finish();
+                }
+            });
+        if spawned.is_err() {
+            // No thread to be had: close here (blocking) rather than leak the client.
+            if let Some(c) = crate::poison::lock(&slot).take() {
+                c.finish();
+            }
+        }
+        PlugwireStatus::Ok
+    })
+}
+
+/// A client `plugwire_client_close` is releasing.
+struct ClosingHandle {
+    handle: Box<PlugwireClient>,
+    on_closed: PlugwireClosedCallback,
+    user_data: *mut c_void,
+}
+
+// SAFETY: the API contract of plugwire_client_close requires user_data to be usable from
+// another thread.
+unsafe impl Send for ClosingHandle {}
+
+impl ClosingHandle {
+    fn finish(self) {
+        self.handle.core.close(requests::CLOSE_TIMEOUT);
+        self.handle.core.wait_for_calls();
+        drop(self.handle);
+        if let Some(on_closed) = self.on_closed {
+            // SAFETY: the host's callback and context, called once as documented.
+            unsafe { on_closed(self.user_data) };
+        }
+    }
+}
+
 /// Sets (or with NULL removes) the log callback and its level (`PLUGWIRE_LOG_LEVEL_*`,
 /// 0 = off ... 5 = trace). Callable at any time, any number of times, from any thread,
 /// including from inside the log callback.

@@ -62,6 +62,11 @@ fn from_client_error(e: ClientError) -> Reply {
         ClientError::InvalidArgument(m) => error(E::InvalidArgument, C::Request, m),
         ClientError::Connection(m) => error(E::ConnectionFailed, C::Connection, m),
         ClientError::UnexpectedReply(m) => error(E::ServerUnknown, C::Server, m),
+        ClientError::Reconnecting => error(
+            E::NotConnected,
+            C::Connection,
+            ClientError::Reconnecting.to_string(),
+        ),
     }
 }
 
@@ -216,6 +221,11 @@ pub(crate) fn event_to_pb(e: &ClientEvent) -> pb::Event {
             category: pb::ErrorCategory::Connection as i32,
             message: format!("{n} events were dropped: they were not taken fast enough"),
         }),
+        ClientEvent::ConnectionLost => Kind::ConnectionLost(pb::ConnectionLost {}),
+        ClientEvent::Reconnected { attempts, devices } => Kind::Reconnected(pb::Reconnected {
+            attempts: *attempts,
+            devices: devices.iter().map(|d| device_to_pb(d.info())).collect(),
+        }),
     };
     pb::Event { kind: Some(kind) }
 }
@@ -314,6 +324,11 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
             "already connected; disconnect first",
         )),
         K::StartScanning(_) => submitted(client.submit(CoreRequest::StartScanning)),
+        K::GetServerInfo(_) if !client.is_connected() => now(not_connected()),
+        K::GetServerInfo(_) => now(Reply::ServerInfo(pb::ServerInfo {
+            server_name: client.server_name(),
+            max_ping_time_ms: client.max_ping_time_ms(),
+        })),
         K::StopScanning(_) => submitted(client.submit(CoreRequest::StopScanning)),
         // Asks the server (RequestDeviceList on the wire); the client's list follows it.
         K::RequestDeviceList(_) => {
@@ -355,7 +370,9 @@ fn on_connection(conn: Arc<Connection>, request: pb::request::Kind) -> PendingRe
         K::Ping(_) => submitted(client.submit(CoreRequest::Ping)),
         // Disconnect when not connected answers NOT_CONNECTED, every time (a second
         // Disconnect as a never-connected client's first).
-        K::Disconnect(_) if !client.is_connected() => now(not_connected()),
+        K::Disconnect(_) if !client.is_connected() && !client.is_reconnecting() => {
+            now(not_connected())
+        }
         K::Disconnect(_) => {
             // Acts now, in order with the requests before and after it.
             let closing = conn.client.submit_disconnect();
@@ -424,6 +441,9 @@ fn known_device(
     index: u32,
     feature: Option<u32>,
 ) -> Result<ClientDevice, Reply> {
+    if client.is_reconnecting() {
+        return Err(from_client_error(ClientError::Reconnecting));
+    }
     if !client.is_connected() {
         return Err(not_connected());
     }
@@ -875,7 +895,22 @@ async fn connect_websocket(core: &Arc<ClientCore>, c: pb::ConnectWebsocket) -> R
     } else {
         crate::client::PingPolicy::FromServer
     };
-    let options = crate::client::ClientOptions { ping };
+    let reconnect = c.reconnect.then(|| {
+        let default = crate::client::ReconnectPolicy::default();
+        let ms = |v: u32, or: Duration| {
+            if v == 0 {
+                or
+            } else {
+                Duration::from_millis(u64::from(v))
+            }
+        };
+        crate::client::ReconnectPolicy {
+            initial_delay: ms(c.reconnect_initial_delay_ms, default.initial_delay),
+            max_delay: ms(c.reconnect_max_delay_ms, default.max_delay),
+            max_attempts: (c.reconnect_max_attempts > 0).then_some(c.reconnect_max_attempts),
+        }
+    });
+    let options = crate::client::ClientOptions { ping, reconnect };
     let client = match ButtplugClient::connect_websocket_with(name, &c.url, options).await {
         Ok(client) => client,
         // A server that refuses the handshake (another client is connected, a version it

@@ -759,6 +759,96 @@ static void test_serial_port_closed_after_free(void) {
 }
 #endif
 
+/* ---- plugwire_client_close (#24): the uv_close-style release ---- */
+
+typedef struct {
+    int callbacks;      /* reply and event callbacks that ran */
+    int running;        /* callbacks running now */
+    int after_closed;   /* callbacks that started after on_closed (must stay 0) */
+    int closed;         /* on_closed calls */
+    int overlapped;     /* on_closed ran while a callback was running */
+    PlugwireClient *close_me; /* closed from inside the first callback that sees it */
+    int sent;                 /* the host is done with the handle (it must not use it once closed) */
+    double close_took_ms;
+} close_ctx;
+
+static void close_ctx_closed(void *user_data) {
+    close_ctx *c = user_data;
+    if (__atomic_load_n(&c->running, __ATOMIC_SEQ_CST) != 0) __atomic_store_n(&c->overlapped, 1, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&c->closed, 1, __ATOMIC_SEQ_CST);
+}
+
+static void close_ctx_callback(void *user_data, const uint8_t *data, size_t len) {
+    (void)data;
+    (void)len;
+    close_ctx *c = user_data;
+    __atomic_add_fetch(&c->running, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&c->closed, __ATOMIC_SEQ_CST)) __atomic_add_fetch(&c->after_closed, 1, __ATOMIC_SEQ_CST);
+    PlugwireClient *mine = __atomic_exchange_n(&c->close_me, NULL, __ATOMIC_SEQ_CST);
+    if (mine) {
+        /* Holds the callback thread until every request is sent: the rest of the replies
+         * are then in flight at the close. */
+        while (!__atomic_load_n(&c->sent, __ATOMIC_SEQ_CST)) usleep(100);
+        double t0 = now_ms();
+        CHECK(plugwire_client_close(mine, close_ctx_closed, c) == PLUGWIRE_STATUS_OK);
+        c->close_took_ms = now_ms() - t0;
+    }
+    __atomic_add_fetch(&c->callbacks, 1, __ATOMIC_SEQ_CST);
+    usleep(200);
+    __atomic_sub_fetch(&c->running, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Sends `n` pings whose replies go to the context's callback. */
+static void close_ctx_flood(PlugwireClient *client, close_ctx *c, int n) {
+    Plugwire__V1__Ping ping = PLUGWIRE__V1__PING__INIT;
+    Plugwire__V1__Request req = PLUGWIRE__V1__REQUEST__INIT;
+    req.kind_case = PLUGWIRE__V1__REQUEST__KIND_PING;
+    req.ping = &ping;
+    for (int i = 0; i < n; i++) CHECK(send_request(client, &req, close_ctx_callback, c) == PLUGWIRE_STATUS_OK);
+}
+
+static void close_ctx_wait(close_ctx *c) {
+    double start = now_ms();
+    while (!__atomic_load_n(&c->closed, __ATOMIC_SEQ_CST) && now_ms() - start < 10000 * slow()) usleep(1000);
+    CHECK(__atomic_load_n(&c->closed, __ATOMIC_SEQ_CST) == 1);
+    int seen = __atomic_load_n(&c->callbacks, __ATOMIC_SEQ_CST);
+    usleep(200000);
+    CHECK(__atomic_load_n(&c->callbacks, __ATOMIC_SEQ_CST) == seen);
+    CHECK(c->after_closed == 0);
+    CHECK(c->closed == 1);
+    CHECK(c->overlapped == 0);
+}
+
+/* Close returns at once with replies and events in flight; on_closed is the last callback. */
+static void test_close_is_the_last_callback(void) {
+    CHECK(plugwire_client_close(NULL, close_ctx_closed, NULL) == PLUGWIRE_STATUS_OK);
+    for (int round = 0; round < 10; round++) {
+        close_ctx c = {0};
+        PlugwireClient *client = new_client(close_ctx_callback, &c);
+        CHECK(connect_lush(client, 0));
+        CHECK(start_scanning(client));
+        close_ctx_flood(client, &c, 1000);
+        usleep((useconds_t)(round * 500));
+        double t0 = now_ms();
+        CHECK(plugwire_client_close(client, close_ctx_closed, &c) == PLUGWIRE_STATUS_OK);
+        CHECK(now_ms() - t0 < 200 * slow());
+        close_ctx_wait(&c);
+    }
+}
+
+/* Close from inside the client's own callback returns at once too. */
+static void test_close_from_own_callback(void) {
+    close_ctx c = {0};
+    PlugwireClient *client = new_client(close_ctx_callback, &c);
+    CHECK(connect_lush(client, 0));
+    __atomic_store_n(&c.close_me, client, __ATOMIC_SEQ_CST);
+    close_ctx_flood(client, &c, 200);
+    __atomic_store_n(&c.sent, 1, __ATOMIC_SEQ_CST);
+    close_ctx_wait(&c);
+    CHECK(c.callbacks < 200); /* replies were in flight, and never answered */
+    CHECK(c.close_took_ms < 200 * slow());
+}
+
 static void watchdog(int sig) {
     (void)sig;
     static const char msg[] = "test_lifetimes: watchdog fired (deadlock?)\n";
@@ -807,6 +897,8 @@ int main(int argc, char **argv) {
     RUN(error_vocabulary);
     RUN(device_gone_is_unknown_device);
     RUN(hanging_device);
+    RUN(close_is_the_last_callback);
+    RUN(close_from_own_callback);
 #ifndef _WIN32
     RUN(serial_port_closed_after_free);
 #else

@@ -84,6 +84,57 @@ namespace Plugwire
         }
     }
 
+    /// <summary>Options of a websocket connection (<see cref="PlugwireClient.ConnectAsync(Uri, WebsocketOptions, CancellationToken)"/>).</summary>
+    public sealed class WebsocketOptions
+    {
+        /// <summary>The client pings a server that asks for pings (MaxPingTime &gt; 0) by
+        /// itself (the default). False turns that off: the application then calls
+        /// <see cref="PlugwireClient.PingAsync"/> itself, or the server stops every device
+        /// at its deadline.</summary>
+        public bool Ping { get; set; }
+        /// <summary>Milliseconds between the client's pings; null (the default): MaxPingTime / 2.</summary>
+        public uint? PingIntervalMs { get; set; }
+        /// <summary>Dial a dropped connection again (false, the default: a drop is final).
+        /// While the link is down <see cref="PlugwireClient.ConnectionLost"/> has been raised
+        /// and every request throws PlugwireNotConnectedException (nothing is queued or
+        /// replayed); once back the device list is fetched again (DeviceRemoved/DeviceAdded
+        /// for each difference) and <see cref="PlugwireClient.Reconnected"/> follows. Giving
+        /// up ends with ServerDisconnect.</summary>
+        public bool Reconnect { get; set; }
+        /// <summary>Delay before the first attempt in ms; null: 250. It doubles after each failure.</summary>
+        public uint? ReconnectInitialDelayMs { get; set; }
+        /// <summary>Longest delay between attempts in ms; null: 10000.</summary>
+        public uint? ReconnectMaxDelayMs { get; set; }
+        /// <summary>Attempts before giving up; null: no limit (until Disconnect or Dispose).</summary>
+        public uint? ReconnectMaxAttempts { get; set; }
+
+        public WebsocketOptions() { Ping = true; }
+
+        internal ConnectWebsocket ToProto(string clientName, Uri server)
+        {
+            return new ConnectWebsocket
+            {
+                ClientName = clientName,
+                Url = server.ToString(),
+                NoPing = !Ping,
+                PingIntervalMs = PingIntervalMs ?? 0,
+                Reconnect = Reconnect,
+                ReconnectInitialDelayMs = ReconnectInitialDelayMs ?? 0,
+                ReconnectMaxDelayMs = ReconnectMaxDelayMs ?? 0,
+                ReconnectMaxAttempts = ReconnectMaxAttempts ?? 0,
+            };
+        }
+    }
+
+    public sealed class ReconnectedEventArgs : EventArgs
+    {
+        public ReconnectedEventArgs(int attempts, PlugwireDevice[] devices) { Attempts = attempts; Devices = devices; }
+        /// <summary>Attempts it took.</summary>
+        public int Attempts { get; private set; }
+        /// <summary>The device list after the resync.</summary>
+        public PlugwireDevice[] Devices { get; private set; }
+    }
+
     public sealed class DeviceAddedEventArgs : EventArgs
     {
         public DeviceAddedEventArgs(PlugwireDevice device) { Device = device; }
@@ -191,6 +242,10 @@ namespace Plugwire
         public event EventHandler<InputReadingEventArgs> InputReadingReceived;
         public event EventHandler ServerDisconnect;
         public event EventHandler PingTimeout;
+        /// <summary>The websocket link dropped and the client is reconnecting (<see cref="WebsocketOptions.Reconnect"/>).</summary>
+        public event EventHandler ConnectionLost;
+        /// <summary>The link is back and the device list re-synced.</summary>
+        public event EventHandler<ReconnectedEventArgs> Reconnected;
         public event EventHandler<ErrorEventArgs> ErrorReceived;
         /// <summary>Every event of every playback of this client (see <see cref="PlugwirePlayback"/>).</summary>
         public event EventHandler<PlaybackEventArgs> PlaybackEventReceived;
@@ -221,11 +276,46 @@ namespace Plugwire
         }
 
         /// <summary>Connects to a Buttplug server over websocket, e.g. ws://127.0.0.1:12345.</summary>
-        public async Task ConnectAsync(Uri server, CancellationToken cancellationToken = default(CancellationToken))
+        public Task ConnectAsync(Uri server, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return ConnectAsync(server, null, cancellationToken);
+        }
+
+        /// <summary>Connects to a Buttplug server over websocket with options (pinging); null options are the defaults.</summary>
+        public async Task ConnectAsync(Uri server, WebsocketOptions options, CancellationToken cancellationToken = default(CancellationToken))
         {
             if (server == null) throw new ArgumentNullException("server");
-            await RequestAsync(new Request { ConnectWebsocket = new ConnectWebsocket { ClientName = _name, Url = server.ToString() } }, cancellationToken).ConfigureAwait(false);
+            options = options ?? new WebsocketOptions();
+            await RequestAsync(new Request { ConnectWebsocket = options.ToProto(_name, server) }, cancellationToken).ConfigureAwait(false);
             _connected = true;
+        }
+
+        /// <summary>The server's name and the ping interval it asks for (MaxPingTimeMs, 0: none),
+        /// from the handshake (after a reconnect, the new one's). Not connected:
+        /// PlugwireNotConnectedException.</summary>
+        public async Task<ServerInfo> GetServerInfoAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            Reply reply = await RequestAsync(new Request { GetServerInfo = new GetServerInfo() }, cancellationToken).ConfigureAwait(false);
+            return reply.ServerInfo;
+        }
+
+        /// <summary>Asks the server for its device list (RequestDeviceList on the wire) and
+        /// brings <see cref="Devices"/> in line with it: DeviceAdded/DeviceRemoved are raised
+        /// for the differences. Returns the list as the server gave it.</summary>
+        public async Task<PlugwireDevice[]> RefreshDevicesAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            Reply reply = await RequestAsync(new Request { RequestDeviceList = new RequestDeviceList() }, cancellationToken).ConfigureAwait(false);
+            var list = new List<PlugwireDevice>();
+            lock (_devicesLock)
+            {
+                foreach (var d in reply.DeviceList.Devices)
+                {
+                    PlugwireDevice known;
+                    if (!_devices.TryGetValue(d.Index, out known) || known.Name != d.Name) _devices[d.Index] = known = new PlugwireDevice(this, d);
+                    list.Add(known);
+                }
+            }
+            return list.ToArray();
         }
 
         public Task StartScanningAsync(CancellationToken cancellationToken = default(CancellationToken))
@@ -327,6 +417,27 @@ namespace Plugwire
                 case Event.KindOneofCase.PingTimeout:
                     raise = () => Invoke("PingTimeout", PingTimeout, EventArgs.Empty);
                     break;
+                case Event.KindOneofCase.ConnectionLost:
+                    _connected = false;
+                    raise = () => Invoke("ConnectionLost", ConnectionLost, EventArgs.Empty);
+                    break;
+                case Event.KindOneofCase.Reconnected:
+                {
+                    var list = new List<PlugwireDevice>();
+                    lock (_devicesLock)
+                    {
+                        foreach (var d in e.Reconnected.Devices)
+                        {
+                            PlugwireDevice known;
+                            if (!_devices.TryGetValue(d.Index, out known)) _devices[d.Index] = known = new PlugwireDevice(this, d);
+                            list.Add(known);
+                        }
+                    }
+                    _connected = true;
+                    var args = new ReconnectedEventArgs((int)e.Reconnected.Attempts, list.ToArray());
+                    raise = () => Invoke("Reconnected", Reconnected, args);
+                    break;
+                }
                 case Event.KindOneofCase.Error:
                 {
                     var args = new ErrorEventArgs(PlugwireException.FromError(e.Error));

@@ -178,6 +178,7 @@ namespace Plugwire.Proto
             SimulatedSetWriteFault = 26,
             PlaybackStart = 40,
             PlaybackControl = 41,
+            GetServerInfo = 30,
         }
 
         private KindOneofCase _kindCase;
@@ -214,6 +215,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.ConnectEmbedded;
                 }
                 else if (_kindCase == KindOneofCase.ConnectEmbedded)
@@ -253,6 +255,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.ConnectWebsocket;
                 }
                 else if (_kindCase == KindOneofCase.ConnectWebsocket)
@@ -292,6 +295,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.StartScanning;
                 }
                 else if (_kindCase == KindOneofCase.StartScanning)
@@ -331,6 +335,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.StopScanning;
                 }
                 else if (_kindCase == KindOneofCase.StopScanning)
@@ -370,6 +375,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.RequestDeviceList;
                 }
                 else if (_kindCase == KindOneofCase.RequestDeviceList)
@@ -409,6 +415,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.DeviceOutput;
                 }
                 else if (_kindCase == KindOneofCase.DeviceOutput)
@@ -448,6 +455,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.DeviceInput;
                 }
                 else if (_kindCase == KindOneofCase.DeviceInput)
@@ -487,6 +495,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.StopDevice;
                 }
                 else if (_kindCase == KindOneofCase.StopDevice)
@@ -526,6 +535,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.StopAll;
                 }
                 else if (_kindCase == KindOneofCase.StopAll)
@@ -565,6 +575,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.Ping;
                 }
                 else if (_kindCase == KindOneofCase.Ping)
@@ -604,6 +615,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.Disconnect;
                 }
                 else if (_kindCase == KindOneofCase.Disconnect)
@@ -643,6 +655,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.DeviceOutputs;
                 }
                 else if (_kindCase == KindOneofCase.DeviceOutputs)
@@ -682,6 +695,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.SimulatedAddDevice;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedAddDevice)
@@ -721,6 +735,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.SimulatedNotify;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedNotify)
@@ -760,6 +775,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.SimulatedQueueRead;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedQueueRead)
@@ -799,6 +815,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.SimulatedDrop;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedDrop)
@@ -838,6 +855,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.SimulatedRestore;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedRestore)
@@ -877,6 +895,7 @@ namespace Plugwire.Proto
                     _simulated_set_write_fault = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.SimulatedWriteLog;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedWriteLog)
@@ -916,6 +935,7 @@ namespace Plugwire.Proto
                     _simulated_write_log = null;
                     _playback_start = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.SimulatedSetWriteFault;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedSetWriteFault)
@@ -955,6 +975,7 @@ namespace Plugwire.Proto
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
                     _playback_control = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.PlaybackStart;
                 }
                 else if (_kindCase == KindOneofCase.PlaybackStart)
@@ -994,9 +1015,50 @@ namespace Plugwire.Proto
                     _simulated_write_log = null;
                     _simulated_set_write_fault = null;
                     _playback_start = null;
+                    _get_server_info = null;
                     _kindCase = KindOneofCase.PlaybackControl;
                 }
                 else if (_kindCase == KindOneofCase.PlaybackControl)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private GetServerInfo _get_server_info;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public GetServerInfo GetServerInfo
+        {
+            get { return _get_server_info; }
+            set
+            {
+                _get_server_info = value;
+                if (value != null)
+                {
+                    _connect_embedded = null;
+                    _connect_websocket = null;
+                    _start_scanning = null;
+                    _stop_scanning = null;
+                    _request_device_list = null;
+                    _device_output = null;
+                    _device_input = null;
+                    _stop_device = null;
+                    _stop_all = null;
+                    _ping = null;
+                    _disconnect = null;
+                    _device_outputs = null;
+                    _simulated_add_device = null;
+                    _simulated_notify = null;
+                    _simulated_queue_read = null;
+                    _simulated_drop = null;
+                    _simulated_restore = null;
+                    _simulated_write_log = null;
+                    _simulated_set_write_fault = null;
+                    _playback_start = null;
+                    _playback_control = null;
+                    _kindCase = KindOneofCase.GetServerInfo;
+                }
+                else if (_kindCase == KindOneofCase.GetServerInfo)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -1025,6 +1087,7 @@ namespace Plugwire.Proto
             if (_simulated_restore != null) w.WriteMessage(24, _simulated_restore);
             if (_simulated_write_log != null) w.WriteMessage(25, _simulated_write_log);
             if (_simulated_set_write_fault != null) w.WriteMessage(26, _simulated_set_write_fault);
+            if (_get_server_info != null) w.WriteMessage(30, _get_server_info);
             if (_playback_start != null) w.WriteMessage(40, _playback_start);
             if (_playback_control != null) w.WriteMessage(41, _playback_control);
         }
@@ -1170,6 +1233,13 @@ namespace Plugwire.Proto
                         SimulatedSetWriteFault = v;
                         break;
                     }
+                    case 242:
+                    {
+                        var v = GetServerInfo ?? new GetServerInfo();
+                        r.ReadMessage(v);
+                        GetServerInfo = v;
+                        break;
+                    }
                     case 322:
                     {
                         var v = PlaybackStart ?? new PlaybackStart();
@@ -1203,6 +1273,47 @@ namespace Plugwire.Proto
         public static Request Parse(byte[] data)
         {
             var m = new Request();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.GetServerInfo</summary>
+    public sealed partial class GetServerInfo : IProtoMessage
+    {
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static GetServerInfo Parse(byte[] data)
+        {
+            var m = new GetServerInfo();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;
@@ -1366,6 +1477,14 @@ namespace Plugwire.Proto
 
         public uint PingIntervalMs { get; set; }
 
+        public bool Reconnect { get; set; }
+
+        public uint ReconnectInitialDelayMs { get; set; }
+
+        public uint ReconnectMaxDelayMs { get; set; }
+
+        public uint ReconnectMaxAttempts { get; set; }
+
         /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
         public void WriteTo(ProtoWriter w)
         {
@@ -1373,6 +1492,10 @@ namespace Plugwire.Proto
             if (Url.Length != 0) w.WriteString(2, Url);
             if (NoPing) w.WriteBool(3, NoPing);
             if (PingIntervalMs != 0) w.WriteUInt32(4, PingIntervalMs);
+            if (Reconnect) w.WriteBool(5, Reconnect);
+            if (ReconnectInitialDelayMs != 0) w.WriteUInt32(6, ReconnectInitialDelayMs);
+            if (ReconnectMaxDelayMs != 0) w.WriteUInt32(7, ReconnectMaxDelayMs);
+            if (ReconnectMaxAttempts != 0) w.WriteUInt32(8, ReconnectMaxAttempts);
         }
 
         /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
@@ -1394,6 +1517,18 @@ namespace Plugwire.Proto
                         break;
                     case 32:
                         PingIntervalMs = r.ReadUInt32();
+                        break;
+                    case 40:
+                        Reconnect = r.ReadBool();
+                        break;
+                    case 48:
+                        ReconnectInitialDelayMs = r.ReadUInt32();
+                        break;
+                    case 56:
+                        ReconnectMaxDelayMs = r.ReadUInt32();
+                        break;
+                    case 64:
+                        ReconnectMaxAttempts = r.ReadUInt32();
                         break;
                     default:
                         r.SkipField(tag);
@@ -2860,6 +2995,7 @@ namespace Plugwire.Proto
             WriteLog = 5,
             SimulatedDeviceAdded = 6,
             PlaybackStarted = 15,
+            ServerInfo = 10,
         }
 
         private KindOneofCase _kindCase;
@@ -2882,6 +3018,7 @@ namespace Plugwire.Proto
                     _write_log = null;
                     _simulated_device_added = null;
                     _playback_started = null;
+                    _server_info = null;
                     _kindCase = KindOneofCase.Ok;
                 }
                 else if (_kindCase == KindOneofCase.Ok)
@@ -2907,6 +3044,7 @@ namespace Plugwire.Proto
                     _write_log = null;
                     _simulated_device_added = null;
                     _playback_started = null;
+                    _server_info = null;
                     _kindCase = KindOneofCase.Error;
                 }
                 else if (_kindCase == KindOneofCase.Error)
@@ -2932,6 +3070,7 @@ namespace Plugwire.Proto
                     _write_log = null;
                     _simulated_device_added = null;
                     _playback_started = null;
+                    _server_info = null;
                     _kindCase = KindOneofCase.DeviceList;
                 }
                 else if (_kindCase == KindOneofCase.DeviceList)
@@ -2957,6 +3096,7 @@ namespace Plugwire.Proto
                     _write_log = null;
                     _simulated_device_added = null;
                     _playback_started = null;
+                    _server_info = null;
                     _kindCase = KindOneofCase.InputReading;
                 }
                 else if (_kindCase == KindOneofCase.InputReading)
@@ -2982,6 +3122,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _simulated_device_added = null;
                     _playback_started = null;
+                    _server_info = null;
                     _kindCase = KindOneofCase.WriteLog;
                 }
                 else if (_kindCase == KindOneofCase.WriteLog)
@@ -3007,6 +3148,7 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _write_log = null;
                     _playback_started = null;
+                    _server_info = null;
                     _kindCase = KindOneofCase.SimulatedDeviceAdded;
                 }
                 else if (_kindCase == KindOneofCase.SimulatedDeviceAdded)
@@ -3032,9 +3174,36 @@ namespace Plugwire.Proto
                     _input_reading = null;
                     _write_log = null;
                     _simulated_device_added = null;
+                    _server_info = null;
                     _kindCase = KindOneofCase.PlaybackStarted;
                 }
                 else if (_kindCase == KindOneofCase.PlaybackStarted)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private ServerInfo _server_info;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public ServerInfo ServerInfo
+        {
+            get { return _server_info; }
+            set
+            {
+                _server_info = value;
+                if (value != null)
+                {
+                    _ok = null;
+                    _error = null;
+                    _device_list = null;
+                    _input_reading = null;
+                    _write_log = null;
+                    _simulated_device_added = null;
+                    _playback_started = null;
+                    _kindCase = KindOneofCase.ServerInfo;
+                }
+                else if (_kindCase == KindOneofCase.ServerInfo)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -3050,6 +3219,7 @@ namespace Plugwire.Proto
             if (_input_reading != null) w.WriteMessage(4, _input_reading);
             if (_write_log != null) w.WriteMessage(5, _write_log);
             if (_simulated_device_added != null) w.WriteMessage(6, _simulated_device_added);
+            if (_server_info != null) w.WriteMessage(10, _server_info);
             if (_playback_started != null) w.WriteMessage(15, _playback_started);
         }
 
@@ -3103,6 +3273,13 @@ namespace Plugwire.Proto
                         SimulatedDeviceAdded = v;
                         break;
                     }
+                    case 82:
+                    {
+                        var v = ServerInfo ?? new ServerInfo();
+                        r.ReadMessage(v);
+                        ServerInfo = v;
+                        break;
+                    }
                     case 122:
                     {
                         var v = PlaybackStarted ?? new PlaybackStarted();
@@ -3129,6 +3306,60 @@ namespace Plugwire.Proto
         public static Reply Parse(byte[] data)
         {
             var m = new Reply();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.ServerInfo</summary>
+    public sealed partial class ServerInfo : IProtoMessage
+    {
+        private string _server_name = "";
+        public string ServerName { get { return _server_name; } set { _server_name = value ?? ""; } }
+
+        public uint MaxPingTimeMs { get; set; }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (ServerName.Length != 0) w.WriteString(1, ServerName);
+            if (MaxPingTimeMs != 0) w.WriteUInt32(2, MaxPingTimeMs);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 10:
+                        ServerName = r.ReadString();
+                        break;
+                    case 16:
+                        MaxPingTimeMs = r.ReadUInt32();
+                        break;
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static ServerInfo Parse(byte[] data)
+        {
+            var m = new ServerInfo();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;
@@ -3550,6 +3781,8 @@ namespace Plugwire.Proto
             PingTimeout = 7,
             RequestReply = 10,
             Playback = 15,
+            ConnectionLost = 11,
+            Reconnected = 12,
         }
 
         private KindOneofCase _kindCase;
@@ -3574,6 +3807,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.DeviceAdded;
                 }
                 else if (_kindCase == KindOneofCase.DeviceAdded)
@@ -3601,6 +3836,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.DeviceRemoved;
                 }
                 else if (_kindCase == KindOneofCase.DeviceRemoved)
@@ -3628,6 +3865,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.ScanningFinished;
                 }
                 else if (_kindCase == KindOneofCase.ScanningFinished)
@@ -3655,6 +3894,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.InputReading;
                 }
                 else if (_kindCase == KindOneofCase.InputReading)
@@ -3682,6 +3923,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.ServerDisconnected;
                 }
                 else if (_kindCase == KindOneofCase.ServerDisconnected)
@@ -3709,6 +3952,8 @@ namespace Plugwire.Proto
                     _ping_timeout = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.Error;
                 }
                 else if (_kindCase == KindOneofCase.Error)
@@ -3736,6 +3981,8 @@ namespace Plugwire.Proto
                     _error = null;
                     _request_reply = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.PingTimeout;
                 }
                 else if (_kindCase == KindOneofCase.PingTimeout)
@@ -3763,6 +4010,8 @@ namespace Plugwire.Proto
                     _error = null;
                     _ping_timeout = null;
                     _playback = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.RequestReply;
                 }
                 else if (_kindCase == KindOneofCase.RequestReply)
@@ -3790,9 +4039,69 @@ namespace Plugwire.Proto
                     _error = null;
                     _ping_timeout = null;
                     _request_reply = null;
+                    _connection_lost = null;
+                    _reconnected = null;
                     _kindCase = KindOneofCase.Playback;
                 }
                 else if (_kindCase == KindOneofCase.Playback)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private ConnectionLost _connection_lost;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public ConnectionLost ConnectionLost
+        {
+            get { return _connection_lost; }
+            set
+            {
+                _connection_lost = value;
+                if (value != null)
+                {
+                    _device_added = null;
+                    _device_removed = null;
+                    _scanning_finished = null;
+                    _input_reading = null;
+                    _server_disconnected = null;
+                    _error = null;
+                    _ping_timeout = null;
+                    _request_reply = null;
+                    _playback = null;
+                    _reconnected = null;
+                    _kindCase = KindOneofCase.ConnectionLost;
+                }
+                else if (_kindCase == KindOneofCase.ConnectionLost)
+                {
+                    _kindCase = KindOneofCase.None;
+                }
+            }
+        }
+
+        private Reconnected _reconnected;
+        /// <summary>Member of oneof kind; null when another member (or none) is set.</summary>
+        public Reconnected Reconnected
+        {
+            get { return _reconnected; }
+            set
+            {
+                _reconnected = value;
+                if (value != null)
+                {
+                    _device_added = null;
+                    _device_removed = null;
+                    _scanning_finished = null;
+                    _input_reading = null;
+                    _server_disconnected = null;
+                    _error = null;
+                    _ping_timeout = null;
+                    _request_reply = null;
+                    _playback = null;
+                    _connection_lost = null;
+                    _kindCase = KindOneofCase.Reconnected;
+                }
+                else if (_kindCase == KindOneofCase.Reconnected)
                 {
                     _kindCase = KindOneofCase.None;
                 }
@@ -3810,6 +4119,8 @@ namespace Plugwire.Proto
             if (_error != null) w.WriteMessage(6, _error);
             if (_ping_timeout != null) w.WriteMessage(7, _ping_timeout);
             if (_request_reply != null) w.WriteMessage(10, _request_reply);
+            if (_connection_lost != null) w.WriteMessage(11, _connection_lost);
+            if (_reconnected != null) w.WriteMessage(12, _reconnected);
             if (_playback != null) w.WriteMessage(15, _playback);
         }
 
@@ -3877,6 +4188,20 @@ namespace Plugwire.Proto
                         RequestReply = v;
                         break;
                     }
+                    case 90:
+                    {
+                        var v = ConnectionLost ?? new ConnectionLost();
+                        r.ReadMessage(v);
+                        ConnectionLost = v;
+                        break;
+                    }
+                    case 98:
+                    {
+                        var v = Reconnected ?? new Reconnected();
+                        r.ReadMessage(v);
+                        Reconnected = v;
+                        break;
+                    }
                     case 122:
                     {
                         var v = Playback ?? new PlaybackEvent();
@@ -3903,6 +4228,109 @@ namespace Plugwire.Proto
         public static Event Parse(byte[] data)
         {
             var m = new Event();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.ConnectionLost</summary>
+    public sealed partial class ConnectionLost : IProtoMessage
+    {
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static ConnectionLost Parse(byte[] data)
+        {
+            var m = new ConnectionLost();
+            var r = new ProtoReader(data, 0, data.Length);
+            m.MergeFrom(r);
+            return m;
+        }
+    }
+
+    /// <summary>plugwire.v1.Reconnected</summary>
+    public sealed partial class Reconnected : IProtoMessage
+    {
+        public uint Attempts { get; set; }
+
+        private List<Device> _devices = new List<Device>();
+        public List<Device> Devices
+        {
+            get { return _devices; }
+            set { _devices = value ?? new List<Device>(); }
+        }
+
+        /// <summary>Writes the fields in field-number order (the canonical encoding).</summary>
+        public void WriteTo(ProtoWriter w)
+        {
+            if (Attempts != 0) w.WriteUInt32(1, Attempts);
+            foreach (var v in _devices) w.WriteMessage(2, v);
+        }
+
+        /// <summary>Reads fields until the reader's end; unknown fields are skipped.</summary>
+        public void MergeFrom(ProtoReader r)
+        {
+            while (!r.AtEnd)
+            {
+                uint tag = r.ReadTag();
+                switch (tag)
+                {
+                    case 8:
+                        Attempts = r.ReadUInt32();
+                        break;
+                    case 18:
+                    {
+                        var v = new Device();
+                        r.ReadMessage(v);
+                        _devices.Add(v);
+                        break;
+                    }
+                    default:
+                        r.SkipField(tag);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Encodes this message.</summary>
+        public byte[] ToByteArray()
+        {
+            var w = new ProtoWriter();
+            WriteTo(w);
+            return w.ToArray();
+        }
+
+        /// <summary>Decodes a message; throws <see cref="ProtoException"/> on malformed input.</summary>
+        public static Reconnected Parse(byte[] data)
+        {
+            var m = new Reconnected();
             var r = new ProtoReader(data, 0, data.Length);
             m.MergeFrom(r);
             return m;

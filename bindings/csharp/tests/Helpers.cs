@@ -110,12 +110,16 @@ namespace Plugwire.Tests
         public readonly string LogFile;
         private readonly List<string> _stderr = new List<string>();
 
-        public Serve(params string[] simulate)
+        public Serve(params string[] simulate) : this(new string[0], simulate) { }
+
+        /// <summary>With more command-line options (e.g. "--max-ping-time", "300").</summary>
+        public Serve(string[] options, params string[] simulate)
         {
             string binary = Environment.GetEnvironmentVariable("PLUGWIRE_SERVE");
             if (string.IsNullOrEmpty(binary) || !File.Exists(binary)) throw new AssertionException("PLUGWIRE_SERVE must name the plugwire binary (cargo build --bin plugwire)");
             LogFile = Path.Combine(Path.GetTempPath(), "plugwire-cs-" + Guid.NewGuid().ToString("N") + ".json");
-            var args = "serve --websocket-port 0 --simulated-log " + LogFile + " " + string.Join(" ", simulate.Select(s => "--simulate \"" + s + "\""));
+            var port = options.Contains("--websocket-port") ? "" : "--websocket-port 0 ";
+            var args = "serve " + port + "--simulated-log " + LogFile + " " + string.Join(" ", simulate.Select(s => "--simulate \"" + s + "\"")) + " " + string.Join(" ", options);
             var info = new ProcessStartInfo(binary, args)
             {
                 UseShellExecute = false,

@@ -21,7 +21,7 @@ import {
   type Reply,
 } from "./gen/plugwire_pb.js";
 import { NativeClient } from "./native.js";
-import { PlugwireDevice, type InputReading } from "./device.js";
+import { PlugwireDevice, inputTypeName, type InputReading } from "./device.js";
 import {
   PlaybackRegistry,
   play,
@@ -70,6 +70,47 @@ export interface SimulatedDeviceOptions {
   serialPort?: string;
 }
 
+/** What the server said at the handshake (`client.serverInfo`, as npm buttplug's). */
+export interface ServerInfo {
+  serverName: string;
+  /** The ping interval the server asks for, in ms (0: no pings); the client pings by itself. */
+  maxPingTime: number;
+}
+
+/** Options of `connect(url, options)`. */
+export interface WebsocketOptions extends RequestOptions {
+  /**
+   * The client pings a server that asks for pings (MaxPingTime > 0) by itself (true, the
+   * default). false turns that off: the application then calls `ping()` itself, or the
+   * server stops every device at its deadline.
+   */
+  ping?: boolean;
+  /** Milliseconds between the client's pings; omitted: MaxPingTime / 2. */
+  pingIntervalMs?: number;
+  /**
+   * Dial a dropped connection again (false, the default: a drop is final). While the link
+   * is down 'connectionlost' has been emitted and every request rejects with
+   * NotConnectedError (nothing is queued or replayed); once back the device list is
+   * fetched again ('deviceremoved'/'deviceadded' for each difference) and 'reconnected'
+   * follows. Giving up (reconnectMaxAttempts) ends with 'disconnect'.
+   */
+  reconnect?: boolean;
+  /** Delay before the first attempt in ms (default 250); it doubles after each failure. */
+  reconnectInitialDelayMs?: number;
+  /** Longest delay between attempts in ms (default 10000). */
+  reconnectMaxDelayMs?: number;
+  /** Attempts before giving up (default: no limit, until disconnect or close). */
+  reconnectMaxAttempts?: number;
+}
+
+function uint32Option(value: unknown, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new TypeError(`${what} must be an integer between 0 and 4294967295, not ${String(value)}`);
+  }
+  return value;
+}
+
 export interface EmbeddedOptions extends RequestOptions {
   clientName?: string;
   serverName?: string;
@@ -112,6 +153,10 @@ export interface PlugwireClientEvents {
   error: [error: PlugwireError];
   /** Every event of every playback of this client. */
   playback: [event: PlaybackEventInfo];
+  /** The link dropped and the client is reconnecting (`connect(url, { reconnect: true })`). */
+  connectionlost: [];
+  /** The link is back and the device list re-synced ('deviceremoved'/'deviceadded' came first). */
+  reconnected: [devices: PlugwireDevice[], attempts: number];
 }
 
 const RECORD_KINDS: Record<number, WriteRecord["kind"]> = {
@@ -182,7 +227,10 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   readonly simulation: Simulation;
   private native: NativeClient | undefined;
   private _connected = false;
+  /** Between 'connectionlost' and 'reconnected' (or the final 'disconnect'). */
+  private _reconnecting = false;
   private _isScanning = false;
+  private _serverInfo: ServerInfo | undefined;
   private closing: Promise<void> | undefined;
   private refed = true;
   /** @internal */
@@ -197,6 +245,11 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   /** Whether a connection is open. */
   get connected(): boolean {
     return this._connected;
+  }
+
+  /** The server's name and ping interval while connected (undefined before). */
+  get serverInfo(): ServerInfo | undefined {
+    return this._serverInfo;
   }
 
   /** Whether a scan is running (until `stopScanning`, or 'scanningfinished' where a manager scans in rounds). */
@@ -286,14 +339,36 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
   }
 
   /** Connects to a Buttplug server over websocket, e.g. "ws://127.0.0.1:12345". */
-  async connect(url: string, options?: RequestOptions): Promise<void> {
+  async connect(url: string, options?: WebsocketOptions): Promise<void> {
     if (typeof url !== "string") throw new TypeError("connect(url) takes the server's ws:// address");
-    await this.requestOk({ case: "connectWebsocket", value: { clientName: this.name, url } }, options);
+    checkSignal(options);
+    const ping = options?.ping ?? true;
+    if (typeof ping !== "boolean") throw new TypeError("options.ping must be a boolean");
+    const pingIntervalMs = uint32Option(options?.pingIntervalMs, "options.pingIntervalMs") ?? 0;
+    const reconnect = options?.reconnect ?? false;
+    if (typeof reconnect !== "boolean") throw new TypeError("options.reconnect must be a boolean");
+    await this.requestOk(
+      {
+        case: "connectWebsocket",
+        value: {
+          clientName: this.name,
+          url,
+          noPing: !ping,
+          pingIntervalMs,
+          reconnect,
+          reconnectInitialDelayMs: uint32Option(options?.reconnectInitialDelayMs, "options.reconnectInitialDelayMs") ?? 0,
+          reconnectMaxDelayMs: uint32Option(options?.reconnectMaxDelayMs, "options.reconnectMaxDelayMs") ?? 0,
+          reconnectMaxAttempts: uint32Option(options?.reconnectMaxAttempts, "options.reconnectMaxAttempts") ?? 0,
+        },
+      },
+      options,
+    );
     await this.afterConnect();
   }
 
   private async afterConnect(): Promise<void> {
     this._connected = true;
+    await this.fetchServerInfo();
     const reply = await this.request({ case: "requestDeviceList", value: {} });
     if (reply.kind.case === "deviceList") {
       for (const d of reply.kind.value.devices) {
@@ -416,9 +491,18 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     this._isScanning = false;
   }
 
+  private async fetchServerInfo(): Promise<void> {
+    const info = await this.request({ case: "getServerInfo", value: {} });
+    if (info.kind.case === "serverInfo") {
+      this._serverInfo = { serverName: info.kind.value.serverName, maxPingTime: info.kind.value.maxPingTimeMs };
+    }
+  }
+
   private lostConnection(emit: boolean): void {
-    const wasConnected = this._connected;
+    this._serverInfo = undefined;
+    const wasConnected = this._connected || this._reconnecting;
     this._connected = false;
+    this._reconnecting = false;
     this._isScanning = false;
     this.devices.clear();
     if (emit && wasConnected) this.emit("disconnect");
@@ -456,6 +540,7 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
           if (device) {
             this.devices.delete(kind.value.index);
             this.emit("deviceremoved", device);
+            device.emit("deviceremoved");
           }
           break;
         }
@@ -465,13 +550,18 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
           break;
         case "inputReading": {
           const r = kind.value;
-          this.emit("inputreading", {
-            device: this.devices.get(r.deviceIndex),
+          const device = this.devices.get(r.deviceIndex);
+          const reading: InputReading = {
+            device,
             deviceIndex: r.deviceIndex,
             featureIndex: r.featureIndex,
             type: r.input,
             value: r.value,
-          });
+            feature: device?.features.find((f) => f.index === r.featureIndex),
+            inputType: inputTypeName(r.input),
+          };
+          this.emit("inputreading", reading);
+          device?.emit("inputreading", reading);
           break;
         }
         case "serverDisconnected":
@@ -487,6 +577,24 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
         case "playback": {
           const e = this.playbacks.deliver(kind.value);
           if (e) this.emit("playback", e);
+          break;
+        }
+        case "connectionLost":
+          this._connected = false;
+          this._reconnecting = true;
+          this.emit("connectionlost");
+          break;
+        case "reconnected": {
+          this._connected = true;
+          this._reconnecting = false;
+          const devices = kind.value.devices.map((d) => {
+            this.addDevice(d);
+            return this.devices.get(d.index)!;
+          });
+          // The server may be another one now: its name and ping interval are asked again
+          // (serverInfo follows shortly; 'reconnected' keeps its place among the events).
+          this.fetchServerInfo().catch(() => {});
+          this.emit("reconnected", devices, kind.value.attempts);
           break;
         }
         default:

@@ -1,5 +1,6 @@
 // PlugwireDevice: one device of a client, shaped like npm `buttplug`'s ButtplugClientDevice.
 
+import { EventEmitter } from "node:events";
 import { InvalidArgumentError, PlugwireError, UnsupportedError } from "./errors.js";
 import {
   InputCommand,
@@ -22,6 +23,24 @@ export interface InputReading {
   type: InputType;
   /** The raw value, in the input's range. */
   value: number;
+  /** The feature the reading came from (npm buttplug's `feature`). */
+  feature: Feature | undefined;
+  /** The input's name as npm buttplug spells it: "Battery", "Rssi", "Button", "Pressure", "Depth", "Position". */
+  inputType: string;
+}
+
+/** Events a device emits itself (as npm buttplug's devices do), besides the client's. */
+export interface PlugwireDeviceEvents {
+  /** This device went away (also emitted by the client as 'deviceremoved'). */
+  deviceremoved: [];
+  /** A subscribed input of this device reported. */
+  inputreading: [reading: InputReading];
+}
+
+/** "BATTERY" -> "Battery": an input type's name as npm buttplug spells it. */
+export function inputTypeName(type: InputType): string {
+  const name = InputType[type] ?? "UNSPECIFIED";
+  return name.charAt(0) + name.slice(1).toLowerCase();
 }
 
 /** One output command: a fraction (`value`) or a step (`steps`), exactly one of them. */
@@ -52,7 +71,7 @@ function checkIndex(value: unknown, what: string): number {
   return value;
 }
 
-export class PlugwireDevice {
+export class PlugwireDevice extends EventEmitter<PlugwireDeviceEvents> {
   readonly index: number;
   readonly name: string;
   /** The name a user config gave, if any. */
@@ -66,6 +85,7 @@ export class PlugwireDevice {
     private readonly client: PlugwireClient,
     message: DeviceMessage,
   ) {
+    super();
     this.index = message.index;
     this.name = message.name;
     this.displayName = message.displayName || undefined;

@@ -2,10 +2,11 @@
 // C library. See README.md.
 
 export { PlugwireClient, Simulation } from "./client.js";
-export type { EmbeddedOptions, PlugwireClientEvents, RequestOptions, SimulatedDeviceOptions, WriteRecord } from "./client.js";
+export type { EmbeddedOptions, PlugwireClientEvents, RequestOptions, ServerInfo, SimulatedDeviceOptions, WebsocketOptions, WriteRecord } from "./client.js";
 export { PlugwireDevice, InputCommand, InputType, OutputType } from "./device.js";
 export { WriteFault } from "./gen/plugwire_pb.js";
-export type { InputReading, OutputCommand } from "./device.js";
+export type { InputReading, OutputCommand, PlugwireDeviceEvents } from "./device.js";
+export { inputTypeName } from "./device.js";
 export * from "./errors.js";
 export {
   PlugwirePlayback,

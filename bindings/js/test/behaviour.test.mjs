@@ -84,3 +84,14 @@ test("a bad options argument is a TypeError", async () => {
   await assert.rejects(client.startScanning({ signal: "no" }), TypeError);
   await assert.rejects(client.connect(42), TypeError);
 });
+
+test("serverInfo: the server's name and ping interval while connected, as npm buttplug's (#24)", async () => {
+  const client = track(new PlugwireClient("js-server-info"));
+  assert.equal(client.serverInfo, undefined);
+  await client.connectEmbedded({ serverName: "info test", maxPingTimeMs: 4000, simulatedDevices: [`LVS-Lush@${LUSH}`] });
+  assert.deepEqual(client.serverInfo, { serverName: "info test", maxPingTime: 4000 });
+  await client.disconnect();
+  assert.equal(client.serverInfo, undefined);
+  await assert.rejects(client.request({ case: "getServerInfo", value: {} }), plugwire.NotConnectedError);
+  await client.close();
+});

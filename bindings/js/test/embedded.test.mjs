@@ -258,3 +258,22 @@ test("a simulated device added later is found at the next scan, dropped and rest
   await client.simulation.restore(MAX);
   assert.equal((await back).index, max.index);
 });
+
+test("npm buttplug shapes (#24): devices emit their own 'inputreading' and 'deviceremoved'; readings carry feature and inputType", async () => {
+  const client = track(await connected([`GX85@${GALAKU}`], { deviceConfig: GALAKU_CONFIG }));
+  const [toy] = await scanFor(client, "Galaku Shana");
+  const onDevice = [];
+  toy.on("inputreading", (r) => onDevice.push(r));
+  await toy.subscribe(InputType.BATTERY);
+  await client.simulation.notify(GALAKU, "rxblebattery", new Uint8Array([42]));
+  await eventually(() => onDevice.length === 1, 5_000, "a reading on the device");
+  const [reading] = onDevice;
+  assert.equal(reading.device, toy);
+  assert.equal(reading.inputType, "Battery");
+  assert.equal(reading.value, 42);
+  assert.equal(reading.feature, toy.features.find((f) => f.index === 1));
+  const removed = new Promise((resolve) => toy.once("deviceremoved", resolve));
+  await client.simulation.drop(GALAKU);
+  await removed;
+  assert.equal(client.devices.has(toy.index), false);
+});

@@ -5,13 +5,14 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NoSimulatedHardwareError, PlugwireClient } from "plugwire";
+import { NoSimulatedHardwareError, NotConnectedError, PlugwireClient } from "plugwire";
 import { LUSH, deviceNamed, track } from "./helpers.mjs";
 
 const serve = process.env.PLUGWIRE_SERVE;
 
 function startServe(args) {
-  const child = spawn(serve, ["serve", "--websocket-port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const port = args.includes("--websocket-port") ? [] : ["--websocket-port", "0"];
+  const child = spawn(serve, ["serve", ...port, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   child.stderr.on("data", (d) => (err += d));
   const url = new Promise((resolve, reject) => {
@@ -133,5 +134,84 @@ test("worker.terminate() while it drives a toy over websocket: the toy ends stop
       server.child.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+});
+
+test("connect() ping options reach the connection (#24)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+  // The server asks for a ping every 300 ms: the default pinging and a 50 ms interval keep
+  // the session; ping: false, or an interval longer than the deadline, lets it end.
+  const server = startServe(["--simulate", `LVS-Lush@${LUSH}`, "--max-ping-time", "300"]);
+  try {
+    const url = await server.url;
+    const survives = async (options) => {
+      const client = track(new PlugwireClient("js-ping"));
+      client.on("error", () => {}); // the ping timeouts this test provokes
+      await client.connect(url, options);
+      await new Promise((r) => setTimeout(r, 1200));
+      const alive = client.connected;
+      await client.close();
+      // The server takes the next client once this one is gone.
+      await new Promise((r) => setTimeout(r, 200));
+      return alive;
+    };
+    assert.equal(await survives(undefined), true, "default pinging");
+    assert.equal(await survives({ pingIntervalMs: 50 }), true, "every 50 ms");
+    assert.equal(await survives({ ping: false }), false, "no pings");
+    assert.equal(await survives({ pingIntervalMs: 5000 }), false, "every 5 s");
+    const client = track(new PlugwireClient("js-bad-options"));
+    await assert.rejects(client.connect(url, { ping: "no" }), TypeError);
+    await assert.rejects(client.connect(url, { pingIntervalMs: -1 }), TypeError);
+    await client.close();
+  } finally {
+    server.child.kill("SIGKILL");
+  }
+});
+
+test("connect(url, { reconnect: true }): the server is killed and restarted (#24)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+  const { createServer } = await import("node:net");
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const dir = mkdtempSync(join(tmpdir(), "plugwire-js-reconnect-"));
+  const log = join(dir, "log.json");
+  const first = startServe(["--websocket-port", String(port), "--simulate", `LVS-Lush@${LUSH}`]);
+  let second;
+  try {
+    const client = track(new PlugwireClient("js-reconnect"));
+    const url = await first.url;
+    await client.connect(url, { reconnect: true, reconnectInitialDelayMs: 50, reconnectMaxDelayMs: 200 });
+    await client.startScanning();
+    const lush = await deviceNamed(client, "Lovense Lush");
+    await lush.vibrate(0.5);
+    const lost = new Promise((resolve) => client.once("connectionlost", resolve));
+    const removed = new Promise((resolve) => client.once("deviceremoved", resolve));
+    const back = new Promise((resolve) => client.once("reconnected", (devices, attempts) => resolve({ devices, attempts })));
+    first.child.kill("SIGKILL");
+    await lost;
+    assert.equal(client.connected, false);
+    await assert.rejects(lush.vibrate(0.75), (e) => e instanceof NotConnectedError && /re-established/.test(e.message));
+    second = startServe(["--websocket-port", String(port), "--simulate", `LVS-Lush@${LUSH}`, "--simulated-log", log]);
+    await second.url;
+    assert.equal((await removed).name, "Lovense Lush");
+    const { devices, attempts } = await back;
+    assert.ok(attempts >= 1);
+    assert.deepEqual(devices, []);
+    assert.equal(client.connected, true);
+    await client.startScanning();
+    const again = await deviceNamed(client, "Lovense Lush");
+    await again.vibrate(0.25);
+    await client.close();
+    second.child.kill("SIGTERM");
+    assert.equal((await second.stopped).code, 0);
+    const texts = JSON.parse(readFileSync(log, "utf8"))[LUSH].filter((r) => r.kind === "Write").map((r) => r.text);
+    assert.ok(texts.includes("Vibrate:5;"), texts.join(" "));
+    assert.ok(!texts.includes("Vibrate:10;") && !texts.includes("Vibrate:15;"), texts.join(" "));
+  } finally {
+    first.child.kill("SIGKILL");
+    second?.child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -73,6 +73,9 @@ from .playback import (
     Waveform,
 )
 from .types import (
+    ConnectionLost,
+    Reconnected,
+    ServerInfo,
     DeviceAdded,
     DeviceInfo,
     DeviceRemoved,
@@ -172,6 +175,9 @@ __all__ = [
     "StopReason",
     "Track",
     "Waveform",
+    "ConnectionLost",
+    "Reconnected",
+    "ServerInfo",
     "PlugwireError",
     "Range",
     "RecordKind",

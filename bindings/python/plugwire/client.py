@@ -35,6 +35,9 @@ from .errors import (
     error_from_reply,
 )
 from .types import (
+    ConnectionLost,
+    Reconnected,
+    ServerInfo,
     DeviceAdded,
     DeviceInfo,
     DeviceRemoved,
@@ -248,6 +251,10 @@ class Client:
         self.on_server_disconnected: Optional[EventCallback] = None
         #: Called with a :class:`PingTimeout` event.
         self.on_ping_timeout: Optional[EventCallback] = None
+        #: Called with a :class:`ConnectionLost` event (reconnecting websocket).
+        self.on_connection_lost: Optional[EventCallback] = None
+        #: Called with a :class:`Reconnected` event (reconnecting websocket).
+        self.on_reconnected: Optional[EventCallback] = None
         #: Called with an :class:`ErrorEvent`.
         self.on_error: Optional[EventCallback] = None
         #: Called with every :class:`PlaybackEvent` (position events included).
@@ -416,11 +423,50 @@ class Client:
         await self._request(connect_embedded=request)
         self._connected = True
 
-    async def connect_websocket(self, url: str) -> None:
+    async def connect_websocket(
+        self,
+        url: str,
+        *,
+        ping: bool = True,
+        ping_interval_ms: Optional[int] = None,
+        reconnect: bool = False,
+        reconnect_initial_delay_ms: Optional[int] = None,
+        reconnect_max_delay_ms: Optional[int] = None,
+        reconnect_max_attempts: Optional[int] = None,
+    ) -> None:
         """Connects to a Buttplug server (Intiface Engine, ``plugwire serve``...) over
-        websocket, e.g. ``"ws://127.0.0.1:12345"``."""
+        websocket, e.g. ``"ws://127.0.0.1:12345"``.
+
+        ``ping``: the client pings a server that asks for pings (``MaxPingTime`` > 0) by
+        itself, every ``MaxPingTime / 2`` or every ``ping_interval_ms``. ``ping=False``
+        turns that off: the application then calls :meth:`ping` itself, or the server
+        stops every device at its deadline.
+
+        ``reconnect=True``: a dropped connection is dialled again, after
+        ``reconnect_initial_delay_ms`` (250), doubling up to ``reconnect_max_delay_ms``
+        (10000), ``reconnect_max_attempts`` times at most (``None``: until ``disconnect``
+        or ``close``). While the link is down a :class:`ConnectionLost` event has been
+        sent and every request raises :class:`NotConnectedError` (nothing is queued or
+        replayed); once back, the device list is fetched again (``DeviceRemoved`` /
+        ``DeviceAdded`` for each difference) and a :class:`Reconnected` event follows.
+        Giving up ends with :class:`ServerDisconnected`."""
         _check_type(url, str, "url")
-        await self._request(connect_websocket=pb.ConnectWebsocket(client_name=self.name, url=url))
+        _check_type(ping, bool, "ping")
+        _check_type(reconnect, bool, "reconnect")
+        request = pb.ConnectWebsocket(
+            client_name=self.name, url=url, no_ping=not ping, reconnect=reconnect
+        )
+        if ping_interval_ms is not None:
+            request.ping_interval_ms = _index(ping_interval_ms, "ping_interval_ms")
+        if reconnect_initial_delay_ms is not None:
+            request.reconnect_initial_delay_ms = _index(
+                reconnect_initial_delay_ms, "reconnect_initial_delay_ms"
+            )
+        if reconnect_max_delay_ms is not None:
+            request.reconnect_max_delay_ms = _index(reconnect_max_delay_ms, "reconnect_max_delay_ms")
+        if reconnect_max_attempts is not None:
+            request.reconnect_max_attempts = _index(reconnect_max_attempts, "reconnect_max_attempts")
+        await self._request(connect_websocket=request)
         self._connected = True
 
     async def disconnect(self) -> None:
@@ -481,6 +527,12 @@ class Client:
 
     async def ping(self) -> None:
         await self._request(ping=pb.Ping())
+
+    async def server_info(self) -> ServerInfo:
+        """The server's name and the ping interval it asks for, from the handshake (after a
+        reconnect, the new one's). Raises :class:`NotConnectedError` when not connected."""
+        reply = await self._request(get_server_info=pb.GetServerInfo())
+        return ServerInfo(reply.server_info.server_name, reply.server_info.max_ping_time_ms)
 
     async def refresh_devices(self) -> list[Device]:
         """Asks the server for its device list and returns it."""
@@ -605,6 +657,14 @@ class Client:
             event, callback = ServerDisconnected(), self.on_server_disconnected
         elif kind == "ping_timeout":
             event, callback = PingTimeout(), self.on_ping_timeout
+        elif kind == "connection_lost":
+            self._connected = False
+            event, callback = ConnectionLost(), self.on_connection_lost
+        elif kind == "reconnected":
+            r = message.reconnected
+            self._connected = True
+            devices = tuple(self._device_from_pb(d) for d in r.devices)
+            event, callback = Reconnected(r.attempts, devices), self.on_reconnected
         elif kind == "error":
             e = message.error
             event, callback = ErrorEvent(error_from_reply(e.code, e.category, e.message)), self.on_error

@@ -29,6 +29,7 @@ from . import playback as _playback
 from .client import ConfigSource
 from .errors import ClientClosedError
 from .types import (
+    ServerInfo,
     DeviceInfo,
     Event,
     Feature,
@@ -198,8 +199,13 @@ class Client:
             )
         )
 
-    def connect_websocket(self, url: str) -> None:
-        self._run(self._async.connect_websocket(url))
+    def connect_websocket(self, url: str, **options: Any) -> None:
+        """See :meth:`plugwire.Client.connect_websocket` for the keyword options (ping,
+        ping_interval_ms, reconnect...)."""
+        self._run(self._async.connect_websocket(url, **options))
+
+    def server_info(self) -> ServerInfo:
+        return self._run(self._async.server_info())
 
     def disconnect(self) -> None:
         self._run(self._async.disconnect())

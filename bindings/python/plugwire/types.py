@@ -353,6 +353,33 @@ class PingTimeout(Event):
 
 
 @dataclass(frozen=True)
+class ServerInfo:
+    """What the server said at the handshake (``await client.server_info()``)."""
+
+    server_name: str
+    #: The ping interval the server asks for, in ms (0: no pings); the client pings by itself.
+    max_ping_time_ms: int
+
+
+@dataclass(frozen=True)
+class ConnectionLost(Event):
+    """The websocket link dropped and the client is reconnecting (``connect_websocket(...,
+    reconnect=True)``): requests raise :class:`NotConnectedError` until
+    :class:`Reconnected` (or, when it gives up, :class:`ServerDisconnected`). Nothing sent
+    before the drop is replayed."""
+
+
+@dataclass(frozen=True)
+class Reconnected(Event):
+    """The link is back after ``attempts`` attempts and the device list re-synced with the
+    server's: a :class:`DeviceRemoved` for each device gone and a :class:`DeviceAdded`
+    for each new one came before this event; ``devices`` is the list now."""
+
+    attempts: int
+    devices: tuple[Device, ...] = ()
+
+
+@dataclass(frozen=True)
 class ErrorEvent(Event):
     """An error the server sent outside any request."""
 
@@ -373,6 +400,9 @@ __all__ = [
     "Output",
     "OutputType",
     "PingTimeout",
+    "ConnectionLost",
+    "Reconnected",
+    "ServerInfo",
     "Range",
     "RecordKind",
     "ScanningFinished",

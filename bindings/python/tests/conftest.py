@@ -92,7 +92,7 @@ class Serve:
     """A `plugwire serve` subprocess with simulated toys; `log()` is what they received
     (written when the server exits)."""
 
-    def __init__(self, *simulate: str) -> None:
+    def __init__(self, *simulate: str, args: tuple[str, ...] = ()) -> None:
         self.dir = tempfile.TemporaryDirectory()
         self.log_path = Path(self.dir.name) / "simulated-log.json"
         self.stdout_path = Path(self.dir.name) / "serve.out"
@@ -100,6 +100,9 @@ class Serve:
         cmd = [str(serve_binary()), "serve", "--websocket-port", "0", "--simulated-log", str(self.log_path)]
         for s in simulate:
             cmd += ["--simulate", s]
+        if "--websocket-port" in args:
+            cmd = [c for c in cmd if c not in ("--websocket-port", "0")]
+        cmd += list(args)
         self.proc = subprocess.Popen(
             cmd, stdout=open(self.stdout_path, "w"), stderr=open(self.stderr_path, "w")
         )

@@ -392,6 +392,18 @@ async def test_scripted_simulated_toys() -> None:
         client.close()
 
 
+async def test_server_info() -> None:
+    """The handshake's server name and ping interval (#24, npm buttplug's serverInfo)."""
+    async with plugwire.Client("info") as client:
+        with pytest.raises(plugwire.NotConnectedError):
+            await client.server_info()
+        await client.connect_embedded(simulated=["LVS-Lush"], server_name="info test", max_ping_time=4000)
+        assert await client.server_info() == plugwire.ServerInfo("info test", 4000)
+        await client.disconnect()
+        with pytest.raises(plugwire.NotConnectedError):
+            await client.server_info()
+
+
 async def test_scan_ends_at_its_timeout_or_count_and_stops_scanning() -> None:
     # Simulated toys never finish a scan (as in the reference): scan() ends it itself.
     client = await connected(f"LVS-Lush@{LUSH}", f"LVS-Nora@{NORA}")

@@ -3,6 +3,7 @@ toys: the simulated toys live in the server, which writes what they received at 
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import plugwire
+import plugwire.sync
 from plugwire import InputType
 
 from conftest import NORA, PYTHON, Serve, eventually, python_env
@@ -178,3 +180,119 @@ async def test_refused_and_lost_server_are_connection_errors(serve_nora: Serve) 
                 assert isinstance(e, plugwire.NotConnectedError) and e.code is plugwire.ErrorCode.NOT_CONNECTED, repr(e)
             else:
                 raise AssertionError("a request after the server went away should fail")
+
+
+async def test_websocket_ping_options() -> None:
+    """The websocket ping options (#24): against a server that asks for a ping every
+    300 ms, the default pinging and a short ping_interval_ms keep the session; ping=False,
+    or an interval longer than the server's deadline, lets the server time the client out
+    (it stops every device and says so: a PingTimeout event)."""
+    serve = Serve(f"LVS-Nora@{NORA}", args=("--max-ping-time", "300"))
+    try:
+
+        async def survives(**options: object) -> bool:
+            async with plugwire.Client("ping") as client:
+                events = client.events()
+                await client.connect_websocket(serve.url, **options)  # type: ignore[arg-type]
+
+                async def timed_out() -> None:
+                    async for e in events:
+                        if isinstance(e, (plugwire.PingTimeout, plugwire.ServerDisconnected)):
+                            return
+
+                try:
+                    await asyncio.wait_for(timed_out(), 1.2)
+                    alive = False
+                except asyncio.TimeoutError:
+                    alive = True
+            # The server takes the next client once this one is gone.
+            await asyncio.sleep(0.2)
+            return alive
+
+        assert await survives()
+        assert await survives(ping_interval_ms=50)
+        assert not await survives(ping=False)
+        assert not await survives(ping_interval_ms=5000)
+        with pytest.raises(TypeError):
+            async with plugwire.Client("bad") as client:
+                await client.connect_websocket(serve.url, ping="no")  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            async with plugwire.Client("bad") as client:
+                await client.connect_websocket(serve.url, ping_interval_ms=-1)
+    finally:
+        serve.close()
+
+
+def test_sync_websocket_ping_options() -> None:
+    serve = Serve(f"LVS-Nora@{NORA}", args=("--max-ping-time", "300"))
+    try:
+        with plugwire.sync.Client("sync ping") as client:
+            client.connect_websocket(serve.url, ping=False)
+            deadline = time.monotonic() + 5
+            timed_out = False
+            while not timed_out and time.monotonic() < deadline:
+                event = client.next_event(timeout=0.5)
+                timed_out = isinstance(event, (plugwire.PingTimeout, plugwire.ServerDisconnected))
+            assert timed_out, "without pings the server timed the client out"
+    finally:
+        serve.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_websocket_reconnect_after_the_server_restarts() -> None:
+    """reconnect=True (#24): `plugwire serve` is killed and restarted on the same port; the
+    client says the link is lost, refuses requests meanwhile, dials again, re-syncs its
+    device list (the new server has found nothing yet: the toy is removed) and says so;
+    nothing sent before the drop reaches the new server."""
+    port = str(_free_port())
+    first = Serve(f"LVS-Nora@{NORA}", args=("--websocket-port", port))
+    second = None
+    try:
+        async with plugwire.Client("reconnect") as client:
+            events = client.events()
+            await client.connect_websocket(
+                first.url, reconnect=True, reconnect_initial_delay_ms=50, reconnect_max_delay_ms=200
+            )
+            await client.start_scanning()
+            nora = await client.wait_for_device("Lovense Nora", timeout=10)
+            await nora.vibrate(0.5)
+            first.proc.kill()
+            first.proc.wait()
+
+            async def next_of(kind: type) -> plugwire.Event:
+                async def find() -> plugwire.Event:
+                    async for e in events:
+                        if isinstance(e, kind):
+                            return e
+                    raise AssertionError("events ended")
+
+                return await asyncio.wait_for(find(), 10)
+
+            await next_of(plugwire.ConnectionLost)
+            assert not client.connected
+            with pytest.raises(plugwire.NotConnectedError, match="re-established"):
+                await nora.vibrate(0.75)
+            second = Serve(f"LVS-Nora@{NORA}", args=("--websocket-port", port))
+            removed = await next_of(plugwire.DeviceRemoved)
+            assert removed.name == "Lovense Nora"  # type: ignore[attr-defined]
+            back = await next_of(plugwire.Reconnected)
+            assert back.attempts >= 1 and back.devices == ()  # type: ignore[attr-defined]
+            assert client.connected and client.devices == []
+            await client.start_scanning()
+            nora = await client.wait_for_device("Lovense Nora", timeout=10)
+            await nora.vibrate(0.25)
+            await client.disconnect()
+        writes = second.writes(NORA)
+        assert "Vibrate:5;" in writes, writes
+        assert "Vibrate:10;" not in writes and "Vibrate:15;" not in writes, writes
+    finally:
+        first.close()
+        if second is not None:
+            second.close()

@@ -202,7 +202,7 @@ PLAYBACK_STOP_REASON_DEVICE_REMOVED: PlaybackStopReason
 PLAYBACK_STOP_REASON_WRITE_FAILED: PlaybackStopReason
 
 class Request(_message.Message):
-    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log", "simulated_set_write_fault", "playback_start", "playback_control")
+    __slots__ = ("connect_embedded", "connect_websocket", "start_scanning", "stop_scanning", "request_device_list", "device_output", "device_input", "stop_device", "stop_all", "ping", "disconnect", "device_outputs", "simulated_add_device", "simulated_notify", "simulated_queue_read", "simulated_drop", "simulated_restore", "simulated_write_log", "simulated_set_write_fault", "playback_start", "playback_control", "get_server_info")
     CONNECT_EMBEDDED_FIELD_NUMBER: _ClassVar[int]
     CONNECT_WEBSOCKET_FIELD_NUMBER: _ClassVar[int]
     START_SCANNING_FIELD_NUMBER: _ClassVar[int]
@@ -224,6 +224,7 @@ class Request(_message.Message):
     SIMULATED_SET_WRITE_FAULT_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_START_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_CONTROL_FIELD_NUMBER: _ClassVar[int]
+    GET_SERVER_INFO_FIELD_NUMBER: _ClassVar[int]
     connect_embedded: ConnectEmbedded
     connect_websocket: ConnectWebsocket
     start_scanning: StartScanning
@@ -245,7 +246,12 @@ class Request(_message.Message):
     simulated_set_write_fault: SimulatedSetWriteFault
     playback_start: PlaybackStart
     playback_control: PlaybackControl
-    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ..., simulated_set_write_fault: _Optional[_Union[SimulatedSetWriteFault, _Mapping]] = ..., playback_start: _Optional[_Union[PlaybackStart, _Mapping]] = ..., playback_control: _Optional[_Union[PlaybackControl, _Mapping]] = ...) -> None: ...
+    get_server_info: GetServerInfo
+    def __init__(self, connect_embedded: _Optional[_Union[ConnectEmbedded, _Mapping]] = ..., connect_websocket: _Optional[_Union[ConnectWebsocket, _Mapping]] = ..., start_scanning: _Optional[_Union[StartScanning, _Mapping]] = ..., stop_scanning: _Optional[_Union[StopScanning, _Mapping]] = ..., request_device_list: _Optional[_Union[RequestDeviceList, _Mapping]] = ..., device_output: _Optional[_Union[DeviceOutput, _Mapping]] = ..., device_input: _Optional[_Union[DeviceInput, _Mapping]] = ..., stop_device: _Optional[_Union[StopDevice, _Mapping]] = ..., stop_all: _Optional[_Union[StopAll, _Mapping]] = ..., ping: _Optional[_Union[Ping, _Mapping]] = ..., disconnect: _Optional[_Union[Disconnect, _Mapping]] = ..., device_outputs: _Optional[_Union[DeviceOutputs, _Mapping]] = ..., simulated_add_device: _Optional[_Union[SimulatedAddDevice, _Mapping]] = ..., simulated_notify: _Optional[_Union[SimulatedNotify, _Mapping]] = ..., simulated_queue_read: _Optional[_Union[SimulatedQueueRead, _Mapping]] = ..., simulated_drop: _Optional[_Union[SimulatedDrop, _Mapping]] = ..., simulated_restore: _Optional[_Union[SimulatedRestore, _Mapping]] = ..., simulated_write_log: _Optional[_Union[SimulatedWriteLog, _Mapping]] = ..., simulated_set_write_fault: _Optional[_Union[SimulatedSetWriteFault, _Mapping]] = ..., playback_start: _Optional[_Union[PlaybackStart, _Mapping]] = ..., playback_control: _Optional[_Union[PlaybackControl, _Mapping]] = ..., get_server_info: _Optional[_Union[GetServerInfo, _Mapping]] = ...) -> None: ...
+
+class GetServerInfo(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class ConnectEmbedded(_message.Message):
     __slots__ = ("client_name", "server_name", "max_ping_time_ms", "simulated", "bluetooth_le", "serial", "device_websocket", "device_config_json", "user_config_json", "simulated_devices", "default_message_gap_ms", "hardware_timeout_ms")
@@ -276,16 +282,24 @@ class ConnectEmbedded(_message.Message):
     def __init__(self, client_name: _Optional[str] = ..., server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ..., simulated: _Optional[bool] = ..., bluetooth_le: _Optional[bool] = ..., serial: _Optional[bool] = ..., device_websocket: _Optional[bool] = ..., device_config_json: _Optional[str] = ..., user_config_json: _Optional[str] = ..., simulated_devices: _Optional[_Iterable[_Union[SimulatedDevice, _Mapping]]] = ..., default_message_gap_ms: _Optional[int] = ..., hardware_timeout_ms: _Optional[int] = ...) -> None: ...
 
 class ConnectWebsocket(_message.Message):
-    __slots__ = ("client_name", "url", "no_ping", "ping_interval_ms")
+    __slots__ = ("client_name", "url", "no_ping", "ping_interval_ms", "reconnect", "reconnect_initial_delay_ms", "reconnect_max_delay_ms", "reconnect_max_attempts")
     CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     NO_PING_FIELD_NUMBER: _ClassVar[int]
     PING_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_INITIAL_DELAY_MS_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_MAX_DELAY_MS_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_MAX_ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     client_name: str
     url: str
     no_ping: bool
     ping_interval_ms: int
-    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ..., no_ping: _Optional[bool] = ..., ping_interval_ms: _Optional[int] = ...) -> None: ...
+    reconnect: bool
+    reconnect_initial_delay_ms: int
+    reconnect_max_delay_ms: int
+    reconnect_max_attempts: int
+    def __init__(self, client_name: _Optional[str] = ..., url: _Optional[str] = ..., no_ping: _Optional[bool] = ..., ping_interval_ms: _Optional[int] = ..., reconnect: _Optional[bool] = ..., reconnect_initial_delay_ms: _Optional[int] = ..., reconnect_max_delay_ms: _Optional[int] = ..., reconnect_max_attempts: _Optional[int] = ...) -> None: ...
 
 class StartScanning(_message.Message):
     __slots__ = ()
@@ -470,7 +484,7 @@ class SimulatedSetWriteFault(_message.Message):
     def __init__(self, address: _Optional[str] = ..., fault: _Optional[_Union[WriteFault, str]] = ..., delay_ms: _Optional[int] = ...) -> None: ...
 
 class Reply(_message.Message):
-    __slots__ = ("ok", "error", "device_list", "input_reading", "write_log", "simulated_device_added", "playback_started")
+    __slots__ = ("ok", "error", "device_list", "input_reading", "write_log", "simulated_device_added", "playback_started", "server_info")
     OK_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     DEVICE_LIST_FIELD_NUMBER: _ClassVar[int]
@@ -478,6 +492,7 @@ class Reply(_message.Message):
     WRITE_LOG_FIELD_NUMBER: _ClassVar[int]
     SIMULATED_DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_STARTED_FIELD_NUMBER: _ClassVar[int]
+    SERVER_INFO_FIELD_NUMBER: _ClassVar[int]
     ok: Ok
     error: Error
     device_list: DeviceList
@@ -485,7 +500,16 @@ class Reply(_message.Message):
     write_log: WriteLog
     simulated_device_added: SimulatedDeviceAdded
     playback_started: PlaybackStarted
-    def __init__(self, ok: _Optional[_Union[Ok, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., device_list: _Optional[_Union[DeviceList, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., write_log: _Optional[_Union[WriteLog, _Mapping]] = ..., simulated_device_added: _Optional[_Union[SimulatedDeviceAdded, _Mapping]] = ..., playback_started: _Optional[_Union[PlaybackStarted, _Mapping]] = ...) -> None: ...
+    server_info: ServerInfo
+    def __init__(self, ok: _Optional[_Union[Ok, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., device_list: _Optional[_Union[DeviceList, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., write_log: _Optional[_Union[WriteLog, _Mapping]] = ..., simulated_device_added: _Optional[_Union[SimulatedDeviceAdded, _Mapping]] = ..., playback_started: _Optional[_Union[PlaybackStarted, _Mapping]] = ..., server_info: _Optional[_Union[ServerInfo, _Mapping]] = ...) -> None: ...
+
+class ServerInfo(_message.Message):
+    __slots__ = ("server_name", "max_ping_time_ms")
+    SERVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MAX_PING_TIME_MS_FIELD_NUMBER: _ClassVar[int]
+    server_name: str
+    max_ping_time_ms: int
+    def __init__(self, server_name: _Optional[str] = ..., max_ping_time_ms: _Optional[int] = ...) -> None: ...
 
 class Ok(_message.Message):
     __slots__ = ()
@@ -546,7 +570,7 @@ class SimulatedDeviceAdded(_message.Message):
     def __init__(self, address: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout", "request_reply", "playback")
+    __slots__ = ("device_added", "device_removed", "scanning_finished", "input_reading", "server_disconnected", "error", "ping_timeout", "request_reply", "playback", "connection_lost", "reconnected")
     DEVICE_ADDED_FIELD_NUMBER: _ClassVar[int]
     DEVICE_REMOVED_FIELD_NUMBER: _ClassVar[int]
     SCANNING_FINISHED_FIELD_NUMBER: _ClassVar[int]
@@ -556,6 +580,8 @@ class Event(_message.Message):
     PING_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_REPLY_FIELD_NUMBER: _ClassVar[int]
     PLAYBACK_FIELD_NUMBER: _ClassVar[int]
+    CONNECTION_LOST_FIELD_NUMBER: _ClassVar[int]
+    RECONNECTED_FIELD_NUMBER: _ClassVar[int]
     device_added: Device
     device_removed: DeviceRemoved
     scanning_finished: ScanningFinished
@@ -565,7 +591,21 @@ class Event(_message.Message):
     ping_timeout: PingTimeout
     request_reply: RequestReply
     playback: PlaybackEvent
-    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ..., request_reply: _Optional[_Union[RequestReply, _Mapping]] = ..., playback: _Optional[_Union[PlaybackEvent, _Mapping]] = ...) -> None: ...
+    connection_lost: ConnectionLost
+    reconnected: Reconnected
+    def __init__(self, device_added: _Optional[_Union[Device, _Mapping]] = ..., device_removed: _Optional[_Union[DeviceRemoved, _Mapping]] = ..., scanning_finished: _Optional[_Union[ScanningFinished, _Mapping]] = ..., input_reading: _Optional[_Union[InputReading, _Mapping]] = ..., server_disconnected: _Optional[_Union[ServerDisconnected, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., ping_timeout: _Optional[_Union[PingTimeout, _Mapping]] = ..., request_reply: _Optional[_Union[RequestReply, _Mapping]] = ..., playback: _Optional[_Union[PlaybackEvent, _Mapping]] = ..., connection_lost: _Optional[_Union[ConnectionLost, _Mapping]] = ..., reconnected: _Optional[_Union[Reconnected, _Mapping]] = ...) -> None: ...
+
+class ConnectionLost(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Reconnected(_message.Message):
+    __slots__ = ("attempts", "devices")
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    attempts: int
+    devices: _containers.RepeatedCompositeFieldContainer[Device]
+    def __init__(self, attempts: _Optional[int] = ..., devices: _Optional[_Iterable[_Union[Device, _Mapping]]] = ...) -> None: ...
 
 class RequestReply(_message.Message):
     __slots__ = ("request_id", "reply")

@@ -1,0 +1,419 @@
+//! Websocket client reconnect with backoff (#24), against real `plugwire serve` processes
+//! on loopback behind a loopback TCP relay the test can cut (the client's URL stays the
+//! relay's while the server behind it is killed and restarted): the link drops, requests
+//! fail clearly while it is down, the client dials again, re-syncs its device list and
+//! says so; nothing sent before (or during) the drop reaches the new server.
+
+#[path = "support/serve_process.rs"]
+mod serve_process;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use plugwire::client::{
+    ButtplugClient, ClientError, ClientEvent, ClientOptions, PingPolicy, ReconnectPolicy,
+};
+use serve_process::Serve;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::broadcast;
+
+const LUSH: &str = "AA:BB:CC:00:24:01";
+const NORA: &str = "AA:BB:CC:00:24:02";
+const HUSH: &str = "AA:BB:CC:00:24:03";
+const WAIT: Duration = Duration::from_secs(15);
+
+/// A TCP relay on loopback: while up it forwards each connection to `backend`; while
+/// down it closes what it accepts. `cut()` closes the connections it carries.
+struct Relay {
+    port: u16,
+    up: Arc<AtomicBool>,
+    backend: Arc<Mutex<String>>,
+    accepted: Arc<AtomicUsize>,
+    links: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Relay {
+    async fn start(backend: &str) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let up = Arc::new(AtomicBool::new(true));
+        let backend = Arc::new(Mutex::new(backend.to_string()));
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let links: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>> = Default::default();
+        let task = tokio::spawn({
+            let (up, backend, accepted, links) =
+                (up.clone(), backend.clone(), accepted.clone(), links.clone());
+            async move {
+                loop {
+                    let Ok((mut inbound, _)) = listener.accept().await else {
+                        return;
+                    };
+                    accepted.fetch_add(1, Ordering::SeqCst);
+                    if !up.load(Ordering::SeqCst) {
+                        drop(inbound);
+                        continue;
+                    }
+                    let to = backend.lock().unwrap().clone();
+                    links.lock().unwrap().push(tokio::spawn(async move {
+                        if let Ok(mut outbound) = TcpStream::connect(to).await {
+                            let _ =
+                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        }
+                    }));
+                }
+            }
+        });
+        Relay {
+            port,
+            up,
+            backend,
+            accepted,
+            links,
+            task,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.port)
+    }
+
+    /// Refuses new connections and closes the ones it carries.
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self, backend: &str) {
+        *self.backend.lock().unwrap() = backend.to_string();
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.task.abort();
+        self.cut();
+    }
+}
+
+/// A directory for the servers' logs, removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("plugwire-reconnect-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn serve(log: &std::path::Path, toys: &[&str]) -> Serve {
+    let mut args = vec![
+        "--websocket-port".to_string(),
+        "0".to_string(),
+        "--log".to_string(),
+        "error".to_string(),
+        "--simulated-log".to_string(),
+        log.display().to_string(),
+    ];
+    for t in toys {
+        args.push("--simulate".to_string());
+        args.push(t.to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Serve::start(&args)
+}
+
+/// `host:port` of a server's websocket.
+fn address(serve: &Serve) -> String {
+    serve.ws_url().trim_start_matches("ws://").to_string()
+}
+
+async fn next_event(
+    events: &mut broadcast::Receiver<ClientEvent>,
+    what: &str,
+    want: impl Fn(&ClientEvent) -> bool,
+) -> ClientEvent {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            match events.recv().await {
+                Ok(e) if want(&e) => return e,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("event stream ended waiting for {what}: {e}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {what} within {WAIT:?}"))
+}
+
+async fn scan_until(client: &ButtplugClient, names: &[&str]) {
+    client.start_scanning().await.unwrap();
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let have: BTreeSet<String> = client
+                .devices()
+                .iter()
+                .map(|d| d.name().to_string())
+                .collect();
+            if names.iter().all(|n| have.contains(*n)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("devices {names:?} did not appear"));
+    client.stop_scanning().await.unwrap();
+}
+
+fn reconnecting(policy: ReconnectPolicy) -> ClientOptions {
+    ClientOptions {
+        ping: PingPolicy::FromServer,
+        reconnect: Some(policy),
+    }
+}
+
+fn vibrate_writes(log: &std::path::Path, address: &str) -> Vec<String> {
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(log).unwrap()).unwrap();
+    log[address]
+        .as_array()
+        .map(|records| {
+            records
+                .iter()
+                .filter(|r| r["kind"] == "Write")
+                .filter_map(|r| r["text"].as_str())
+                .filter(|t| t.starts_with("Vibrate"))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_link_reconnects_and_resyncs_the_device_list_without_replaying() {
+    let dir = TempDir::new("resync");
+    let (log1, log2) = (dir.path().join("one.json"), dir.path().join("two.json"));
+    let first = serve(
+        &log1,
+        &[&format!("LVS-Lush@{LUSH}"), &format!("LVS-Nora@{NORA}")],
+    );
+    let relay = Relay::start(&address(&first)).await;
+    let policy = ReconnectPolicy {
+        initial_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(200),
+        max_attempts: None,
+    };
+    let client =
+        ButtplugClient::connect_websocket_with("reconnect", &relay.url(), reconnecting(policy))
+            .await
+            .unwrap();
+    scan_until(&client, &["Lovense Lush", "Lovense Nora"]).await;
+    let lush = client
+        .devices()
+        .into_iter()
+        .find(|d| d.name() == "Lovense Lush")
+        .unwrap();
+    lush.vibrate(0.5).await.unwrap();
+    let mut events = client.events();
+
+    // The server dies: the client says the link is lost and refuses requests at once.
+    drop(first);
+    relay.cut();
+    next_event(&mut events, "ConnectionLost", |e| {
+        matches!(e, ClientEvent::ConnectionLost)
+    })
+    .await;
+    assert!(!client.is_connected() && client.is_reconnecting());
+    assert_eq!(lush.vibrate(0.75).await, Err(ClientError::Reconnecting));
+    assert_eq!(client.ping().await, Err(ClientError::Reconnecting));
+    // Attempts go on (and fail) while the relay refuses.
+    let before = relay.accepted.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(
+        relay.accepted.load(Ordering::SeqCst) >= before + 2,
+        "the client keeps dialing with backoff"
+    );
+    assert!(client.is_reconnecting());
+
+    // A new server with another set of toys: Lush stays, Nora is gone, Hush is new. A
+    // direct client makes it find them before the relay lets ours through.
+    let second = serve(
+        &log2,
+        &[&format!("LVS-Lush@{LUSH}"), &format!("LVS-Hush@{HUSH}")],
+    );
+    {
+        let direct = ButtplugClient::connect_websocket("direct", &second.ws_url())
+            .await
+            .unwrap();
+        scan_until(&direct, &["Lovense Lush", "Lovense Hush"]).await;
+        direct.disconnect().await.unwrap();
+    }
+    let mut seen = Vec::new();
+    relay.restore(&address(&second));
+    let reconnected = tokio::time::timeout(WAIT, async {
+        loop {
+            match events.recv().await.unwrap() {
+                ClientEvent::Reconnected { attempts, devices } => return (attempts, devices),
+                e => seen.push(e),
+            }
+        }
+    })
+    .await
+    .expect("Reconnected");
+    let (attempts, devices) = reconnected;
+    assert!(attempts >= 2, "{attempts}");
+    assert!(client.is_connected() && !client.is_reconnecting());
+    let names: BTreeSet<String> = devices.iter().map(|d| d.name().to_string()).collect();
+    assert_eq!(
+        names,
+        BTreeSet::from(["Lovense Lush".to_string(), "Lovense Hush".to_string()])
+    );
+    assert_eq!(
+        client
+            .devices()
+            .iter()
+            .map(|d| d.name().to_string())
+            .collect::<BTreeSet<_>>(),
+        names
+    );
+    // The resync told the application: Nora removed, Hush added, before Reconnected.
+    assert!(
+        seen.iter().any(
+            |e| matches!(e, ClientEvent::DeviceRemoved { name, .. } if name == "Lovense Nora")
+        ),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, ClientEvent::DeviceAdded(d) if d.name() == "Lovense Hush")),
+        "{seen:?}"
+    );
+
+    // Commands work again on the new link, and only what was sent after it arrives.
+    let lush = client
+        .devices()
+        .into_iter()
+        .find(|d| d.name() == "Lovense Lush")
+        .unwrap();
+    lush.vibrate(0.25).await.unwrap();
+    client.disconnect().await.unwrap();
+    second.stop();
+    let writes = vibrate_writes(&log2, LUSH);
+    assert!(writes.contains(&"Vibrate:5;".to_string()), "{writes:?}");
+    assert!(
+        !writes
+            .iter()
+            .any(|w| w == "Vibrate:10;" || w == "Vibrate:15;"),
+        "nothing from before the reconnect is replayed: {writes:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnecting_gives_up_after_max_attempts() {
+    let dir = TempDir::new("give-up");
+    let server = serve(&dir.path().join("log.json"), &[&format!("LVS-Lush@{LUSH}")]);
+    let relay = Relay::start(&address(&server)).await;
+    let policy = ReconnectPolicy {
+        initial_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(40),
+        max_attempts: Some(3),
+    };
+    let client =
+        ButtplugClient::connect_websocket_with("give up", &relay.url(), reconnecting(policy))
+            .await
+            .unwrap();
+    let mut events = client.events();
+    let before = relay.accepted.load(Ordering::SeqCst);
+    relay.cut();
+    next_event(&mut events, "ConnectionLost", |e| {
+        matches!(e, ClientEvent::ConnectionLost)
+    })
+    .await;
+    next_event(&mut events, "ServerDisconnected", |e| {
+        matches!(e, ClientEvent::ServerDisconnected)
+    })
+    .await;
+    assert!(!client.is_connected() && !client.is_reconnecting());
+    assert_eq!(client.ping().await, Err(ClientError::NotConnected));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        relay.accepted.load(Ordering::SeqCst),
+        before + 3,
+        "three attempts, no more"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnect_while_reconnecting_stops_the_attempts() {
+    let dir = TempDir::new("stop");
+    let server = serve(&dir.path().join("log.json"), &[&format!("LVS-Lush@{LUSH}")]);
+    let relay = Relay::start(&address(&server)).await;
+    let policy = ReconnectPolicy {
+        initial_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(20),
+        max_attempts: None,
+    };
+    let client = ButtplugClient::connect_websocket_with("stop", &relay.url(), reconnecting(policy))
+        .await
+        .unwrap();
+    let mut events = client.events();
+    relay.cut();
+    next_event(&mut events, "ConnectionLost", |e| {
+        matches!(e, ClientEvent::ConnectionLost)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    client.disconnect().await.unwrap();
+    next_event(&mut events, "ServerDisconnected", |e| {
+        matches!(e, ClientEvent::ServerDisconnected)
+    })
+    .await;
+    assert!(!client.is_connected() && !client.is_reconnecting());
+    // Whatever attempt was under way ends; then none follows, even with the relay back.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    relay.restore(&address(&server));
+    let after = relay.accepted.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(relay.accepted.load(Ordering::SeqCst), after);
+    assert_eq!(client.ping().await, Err(ClientError::NotConnected));
+}
+
+/// Without the option a dropped link ends the session as before: no attempt is made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_option_a_drop_is_final() {
+    let dir = TempDir::new("once");
+    let server = serve(&dir.path().join("log.json"), &[&format!("LVS-Lush@{LUSH}")]);
+    let relay = Relay::start(&address(&server)).await;
+    let client = ButtplugClient::connect_websocket("once", &relay.url())
+        .await
+        .unwrap();
+    let mut events = client.events();
+    let before = relay.accepted.load(Ordering::SeqCst);
+    relay.cut();
+    relay.restore(&address(&server));
+    next_event(&mut events, "ServerDisconnected", |e| {
+        matches!(e, ClientEvent::ServerDisconnected)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(relay.accepted.load(Ordering::SeqCst), before);
+    assert!(!client.is_reconnecting());
+}

@@ -80,9 +80,10 @@ fn main() {
         &replies,
     );
     rx.recv().expect("scan ok");
+    // The toy added (simulated toys never finish a scan).
     loop {
         let e = pb::Event::decode(&erx.recv().expect("event")[..]).expect("event decodes");
-        if matches!(e.kind, Some(pb::event::Kind::ScanningFinished(_))) {
+        if matches!(e.kind, Some(pb::event::Kind::DeviceAdded(_))) {
             break;
         }
     }
@@ -150,11 +151,13 @@ fn main() {
         &replies,
     );
     let mut count = 0;
-    loop {
+    let mut added = 0;
+    // Until every toy was added (simulated toys never finish a scan).
+    while added < devices {
         let e = pb::Event::decode(&erx.recv().expect("event")[..]).expect("event decodes");
         count += 1;
-        if matches!(e.kind, Some(pb::event::Kind::ScanningFinished(_))) {
-            break;
+        if matches!(e.kind, Some(pb::event::Kind::DeviceAdded(_))) {
+            added += 1;
         }
     }
     let elapsed = start.elapsed();

@@ -91,7 +91,10 @@ async fn burst_in_process() {
     let client = ButtplugClient::connect_in_process("bench", &server)
         .await
         .expect("connect");
-    client.scan(Duration::from_secs(5)).await.expect("scan");
+    client
+        .scan(Duration::from_secs(5), Some(1))
+        .await
+        .expect("scan");
     let device = client.devices().remove(0);
     toy.clear_log();
     let mut tick = tokio::time::interval(Duration::from_millis(1));
@@ -289,7 +292,8 @@ where
         .unwrap();
     loop {
         if let Message::Text(t) = client.next().await.unwrap().unwrap() {
-            if t.contains("ScanningFinished") {
+            // The toy added (a v4 DeviceList): simulated toys never finish a scan.
+            if t.contains("DeviceList") {
                 return;
             }
         }
@@ -388,7 +392,8 @@ fn throughput() {
     .unwrap();
     loop {
         if let tokio_tungstenite::tungstenite::Message::Text(t) = ws.read().unwrap() {
-            if t.contains("ScanningFinished") {
+            // The toy added (a v4 DeviceList): simulated toys never finish a scan.
+            if t.contains("DeviceList") {
                 break;
             }
         }

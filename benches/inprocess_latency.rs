@@ -30,7 +30,10 @@ async fn setup(devices: usize) -> (SimulatedHardware, ButtplugClient) {
     let client = ButtplugClient::connect_in_process("bench", &server)
         .await
         .expect("client");
-    client.scan(Duration::from_secs(30)).await.expect("scan");
+    client
+        .scan(Duration::from_secs(30), Some(devices))
+        .await
+        .expect("scan");
     assert_eq!(client.devices().len(), devices);
     (hw, client)
 }

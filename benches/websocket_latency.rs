@@ -34,10 +34,11 @@ fn main() {
         client.send(Message::text(hello.to_string())).await.unwrap();
         client.next().await.unwrap().unwrap();
         client.send(Message::text(json!([{"StartScanning": {"Id": 2}}]).to_string())).await.unwrap();
-        // Wait until the toy is connected (ScanningFinished).
+        // Wait until the toy is connected (spec v4's DeviceList event; simulated toys never
+        // finish a scan).
         loop {
             if let Message::Text(t) = client.next().await.unwrap().unwrap() {
-                if t.contains("ScanningFinished") {
+                if t.contains("DeviceList") {
                     break;
                 }
             }

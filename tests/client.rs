@@ -13,8 +13,32 @@ async fn connected(names: &[&str]) -> (Rig, ButtplugClient) {
     let client = ButtplugClient::connect_in_process("client test", &rig.server)
         .await
         .unwrap();
-    client.scan(WAIT).await.unwrap();
+    client.scan(WAIT, Some(names.len())).await.unwrap();
     (rig, client)
+}
+
+/// `scan` ends its scan itself: simulated toys never finish one (as in the reference), so
+/// it returns at its timeout, or once `until` devices are known; either way scanning stops.
+#[tokio::test]
+async fn scan_returns_at_its_timeout_or_its_count_and_stops_scanning() {
+    let rig = rig(&["LVS-Nora", "LVS-Max"]);
+    let client = ButtplugClient::connect_in_process("t", &rig.server)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let found = client.scan(WAIT, Some(2)).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(
+        started.elapsed() < WAIT,
+        "returned at the count, not the timeout"
+    );
+    assert!(!rig.server.device_manager().is_scanning());
+
+    let started = std::time::Instant::now();
+    let found = client.scan(Duration::from_millis(300), None).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(found.len(), 2);
+    assert!(!rig.server.device_manager().is_scanning());
 }
 
 #[tokio::test]
@@ -27,14 +51,13 @@ async fn scan_finds_devices_with_their_features() {
     let mut events = client.events();
     client.start_scanning().await.unwrap();
     let mut added = Vec::new();
-    loop {
+    while added.len() < 2 {
         match tokio::time::timeout(WAIT, events.recv())
             .await
             .unwrap()
             .unwrap()
         {
             ClientEvent::DeviceAdded(d) => added.push(d.name().to_string()),
-            ClientEvent::ScanningFinished => break,
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -114,7 +137,7 @@ async fn battery_reads_through_the_protocol() {
     let client = ButtplugClient::connect_in_process("t", &rig.server)
         .await
         .unwrap();
-    client.scan(WAIT).await.unwrap();
+    client.scan(WAIT, Some(1)).await.unwrap();
     let hush = client.devices().pop().unwrap();
     assert_eq!(hush.name(), "Lovense Hush");
     assert!((hush.battery().await.unwrap() - 0.42).abs() < 1e-9);
@@ -366,7 +389,7 @@ async fn refresh_devices_asks_the_server() {
     let client = ButtplugClient::connect("t", counting.clone())
         .await
         .unwrap();
-    client.scan(WAIT).await.unwrap();
+    client.scan(WAIT, Some(1)).await.unwrap();
     let sent = || counting.lists.load(std::sync::atomic::Ordering::SeqCst);
     let before = sent();
     let listed = client.refresh_devices().await.unwrap();

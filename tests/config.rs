@@ -345,7 +345,8 @@ async fn user_config_names_pins_limits_and_denies() {
     });
     let mut s = Json::open(&rig);
     s.handshake(4).await;
-    s.scan(2).await;
+    // The Edge is denied: two of the three toys are added.
+    s.scan_expecting(2, 2).await;
     let list = s.one(json!({"RequestDeviceList": {"Id": 3}})).await;
     let devices = list["DeviceList"]["Devices"].as_object().unwrap();
     // The Edge is denied; the Nora has its pinned index and name; the Lush avoids index 7 and 3.

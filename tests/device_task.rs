@@ -121,7 +121,10 @@ async fn client_for(rig: &Rig) -> ButtplugClient {
     let client = ButtplugClient::connect_in_process("t", &rig.server)
         .await
         .unwrap();
-    client.scan(WAIT).await.unwrap();
+    client
+        .scan(WAIT, Some(rig.hw.devices().len()))
+        .await
+        .unwrap();
     client
 }
 

@@ -44,7 +44,7 @@ impl Client {
             ..Default::default()
         }));
         c.ok(pb::request::Kind::StartScanning(pb::StartScanning {}));
-        while !matches!(c.next_event(), pb::event::Kind::ScanningFinished(_)) {}
+        while !matches!(c.next_event(), pb::event::Kind::DeviceAdded(_)) {}
         c
     }
 

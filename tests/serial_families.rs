@@ -18,7 +18,7 @@ async fn connect(user_config: &str) -> (ButtplugClient, ClientDevice) {
     let client = ButtplugClient::connect_in_process("serial families", &server)
         .await
         .unwrap();
-    client.scan(WAIT).await.unwrap();
+    client.scan(WAIT, Some(1)).await.unwrap();
     let device = client.devices().pop().expect("the device is found");
     (client, device)
 }

@@ -40,7 +40,7 @@ async fn tcode_stroker_end_to_end_with_unplug_and_replug() {
         .await
         .unwrap();
     let mut events = client.events();
-    client.scan(WAIT).await.unwrap();
+    client.scan(WAIT, Some(1)).await.unwrap();
     let osr = client.devices().pop().expect("the stroker is found");
     assert_eq!(osr.name(), "OSR2 with vibrator");
 

@@ -390,6 +390,71 @@ async fn the_repeater_relays_a_client_to_a_server_both_ways() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Starts a repeater in front of `target`; returns it and the address clients dial.
+fn repeater_for(target: &str) -> (Serve, String) {
+    let repeater = Serve::start(&[
+        "--repeater",
+        "--repeater-port",
+        "0",
+        "--repeater-remote-address",
+        target.strip_prefix("ws://").unwrap(),
+        "--log",
+        "warn",
+    ]);
+    let line = repeater.line_after("plugwire serve: repeating ");
+    let local = line.split_once(" to ").unwrap().0.to_string();
+    (repeater, local)
+}
+
+/// Whether the connection ends (close, error or end of stream) within `WAIT`.
+async fn ends<S>(ws: &mut tokio_tungstenite::WebSocketStream<S>) -> bool
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    tokio::time::timeout(WAIT, async {
+        loop {
+            match ws.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+/// Repeater liveness: when the client's side of a relayed connection vanishes (its TCP
+/// connection just ends, no close frame), the repeater closes the server's side, so the
+/// server stops the toy the client left running; when the server's side vanishes (the
+/// server is killed), the repeater closes the client's side.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_either_side_of_the_repeater_drops_the_other_is_closed() {
+    let dir = scratch("repeater-liveness");
+    let (server, devices) = toy_server(&dir, &["--websocket-port", "0"]);
+    let target = server.ws_url();
+    let toy = FakeNora::connect(&devices, "liveness-nora-1");
+    let (repeater, local) = repeater_for(&target);
+
+    // The client side drops: the toy it drove stops.
+    let (mut ws, _) = tokio_tungstenite::connect_async(&local).await.unwrap();
+    drive(&mut ws, 7).await;
+    toy.wait_for("Vibrate:7;", WAIT);
+    drop(ws);
+    toy.wait_for("Vibrate:0;", WAIT);
+
+    // The server side drops: the client's connection through the repeater is closed.
+    let (mut ws, _) = tokio_tungstenite::connect_async(&local).await.unwrap();
+    drive(&mut ws, 11).await;
+    toy.wait_for("Vibrate:11;", WAIT);
+    drop(server);
+    assert!(
+        ends(&mut ws).await,
+        "the repeater kept the client's side open after the server went"
+    );
+    drop(repeater);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// A network namespace of this test's own, removed on drop: only loopback, up, with
 /// multicast, so mDNS traffic stays inside it.
 struct Namespace(String);

@@ -158,6 +158,25 @@ impl HardwareManager for SlowManager {
     }
 }
 
+/// Events until ScanningFinished (which is not included).
+async fn until_scanning_finished(s: &mut Json) -> Vec<serde_json::Value> {
+    let mut seen = Vec::new();
+    loop {
+        let e = s.next_event().await;
+        if e.get("ScanningFinished").is_some() {
+            return seen;
+        }
+        seen.push(e);
+    }
+}
+
+/// No event at all within a while.
+async fn quiet(s: &mut Json) {
+    if let Ok(Some(e)) = tokio::time::timeout(Duration::from_millis(300), s.events.recv()).await {
+        panic!("unexpected event {:?}", s.session.encode_event(&e));
+    }
+}
+
 #[tokio::test]
 async fn scanning_finishes_when_every_manager_is_done() {
     let finished = Arc::new(AtomicBool::new(false));
@@ -168,7 +187,11 @@ async fn scanning_finishes_when_every_manager_is_done() {
     let rig = rig_with(&["LVS-Lush"], |b| b.default_message_gap_ms(0).manager(slow));
     let mut s = Json::open(&rig);
     s.handshake(4).await;
-    let before = s.scan(2).await;
+    assert_eq!(
+        s.one(json!({"StartScanning": {"Id": 2}})).await,
+        json!({"Ok": {"Id": 2}})
+    );
+    let before = until_scanning_finished(&mut s).await;
     assert!(
         finished.load(Ordering::SeqCst),
         "ScanningFinished came before the slow manager finished"
@@ -179,6 +202,92 @@ async fn scanning_finishes_when_every_manager_is_done() {
         "the simulated toy was added during the scan: {before:?}"
     );
     assert!(!rig.server.device_manager().is_scanning());
+}
+
+/// Issue #23 item 9: with only passive managers (simulated toys), `StartScanning` was
+/// followed at once by `ScanningFinished`, so the v3 Python client buttplug-py 0.2.0
+/// failed in `stop_scanning()` ("scan not running"). The reference's passive managers
+/// never finish a scan: it runs until StopScanning, whose Ok is the only answer.
+#[tokio::test]
+async fn passive_managers_never_finish_a_scan_and_a_stop_sends_no_scanning_finished() {
+    for version in [1, 3, 4] {
+        let rig = rig(&["LVS-Lush"]);
+        let mut s = Json::open(&rig);
+        s.handshake(version).await;
+        s.scan(2).await;
+        quiet(&mut s).await;
+        assert!(rig.server.device_manager().is_scanning());
+        // A toy arriving while the scan runs is found at once.
+        rig.hw
+            .add_device(plugwire::hardware::simulated::SimulatedDeviceSpec {
+                name: "LVS-Edge".into(),
+                ..Default::default()
+            });
+        assert!(is_device_added(&s.next_event().await));
+        assert_eq!(
+            s.one(json!({"StopScanning": {"Id": 3}})).await,
+            json!({"Ok": {"Id": 3}})
+        );
+        quiet(&mut s).await;
+        assert!(!rig.server.device_manager().is_scanning());
+        // Outside a scan a new toy is not connected.
+        let late = rig
+            .hw
+            .add_device(plugwire::hardware::simulated::SimulatedDeviceSpec {
+                name: "LVS-Hush".into(),
+                ..Default::default()
+            });
+        quiet(&mut s).await;
+        assert!(!late.is_connected());
+    }
+}
+
+/// Toys found by a scan that is stopped at once still connect: the stop ends the scan only
+/// after what the managers found before it was taken (start and stop in one frame).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn toys_found_before_an_immediate_stop_still_connect() {
+    for _ in 0..20 {
+        let rig = rig(&["LVS-Lush", "LVS-Nora", "LVS-Edge", "LVS-Max", "LVS-Hush"]);
+        let mut s = Json::open(&rig);
+        s.handshake(4).await;
+        let replies = s
+            .send(json!([{"StartScanning": {"Id": 2}}, {"StopScanning": {"Id": 3}}]))
+            .await;
+        assert_eq!(
+            replies,
+            vec![json!({"Ok": {"Id": 2}}), json!({"Ok": {"Id": 3}})]
+        );
+        assert!(!rig.server.device_manager().is_scanning());
+        for _ in 0..5 {
+            assert!(is_device_added(&s.next_event().await));
+        }
+    }
+}
+
+/// A manager that scans in rounds and is stopped before its round ends: as in the
+/// reference, the stop's Ok answers and no ScanningFinished follows, even though the
+/// manager reports the end of its round.
+#[tokio::test]
+async fn a_stopped_round_sends_no_scanning_finished() {
+    let finished = Arc::new(AtomicBool::new(false));
+    let slow = Arc::new(SlowManager {
+        sink: std::sync::Mutex::new(None),
+        finished: finished.clone(),
+    });
+    let rig = rig_with(&[], |b| b.default_message_gap_ms(0).manager(slow));
+    let mut s = Json::open(&rig);
+    s.handshake(4).await;
+    assert_eq!(
+        s.one(json!({"StartScanning": {"Id": 2}})).await,
+        json!({"Ok": {"Id": 2}})
+    );
+    assert_eq!(
+        s.one(json!({"StopScanning": {"Id": 3}})).await,
+        json!({"Ok": {"Id": 3}})
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(finished.load(Ordering::SeqCst), "the round ended");
+    quiet(&mut s).await;
 }
 
 #[tokio::test]

@@ -60,8 +60,16 @@ async fn a_websocket_device_is_found_identified_and_driven() {
 
     let mut s = Json::open(&rig);
     s.handshake(4).await;
-    let added = s.scan(2).await;
+    let added = s.scan_expecting(2, 1).await;
     let list = &added.last().expect("device added")["DeviceList"]["Devices"]["0"];
+    // Passive, as in the reference: the device websocket manager never finishes a scan.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), s.events.recv())
+            .await
+            .is_err(),
+        "no ScanningFinished (nor anything else) after the device was added"
+    );
+    assert!(rig.server.device_manager().is_scanning());
     assert_eq!(list["DeviceName"], "Lovense Nora");
     assert_eq!(list["DeviceMessageTimingGap"], 0);
     s.one(json!({"OutputCmd": {"Id": 3, "DeviceIndex": 0, "FeatureIndex": 1, "Command": {"Rotate": {"Value": -7}}}})).await;

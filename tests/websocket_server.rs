@@ -29,19 +29,7 @@ async fn handshake(ws: &mut Ws, version: u32) -> Value {
 }
 
 async fn scan(ws: &mut Ws) -> Vec<Value> {
-    assert_eq!(
-        ws_send(ws, json!([{"StartScanning": {"Id": 2}}])).await,
-        vec![json!({"Ok": {"Id": 2}})]
-    );
-    let mut seen = Vec::new();
-    loop {
-        for m in ws_recv(ws).await {
-            if m.get("ScanningFinished").is_some() {
-                return seen;
-            }
-            seen.push(m);
-        }
-    }
+    ws_scan(ws, 2, 1).await
 }
 
 #[tokio::test]

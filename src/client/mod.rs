@@ -53,6 +53,8 @@ pub enum ClientEvent {
         index: u32,
         name: String,
     },
+    /// Every manager that scans in rounds (serial) finished its round. Never sent for
+    /// simulated toys or devices on a websocket, nor after a stop (as in the reference).
     ScanningFinished,
     InputReading {
         device: u32,
@@ -368,14 +370,22 @@ impl ButtplugClient {
         self.inner.send_ok(Request::StopScanning).await
     }
 
-    /// Starts scanning and waits for the server's ScanningFinished (or the timeout).
-    pub async fn scan(&self, timeout: Duration) -> Result<(), ClientError> {
+    /// Scans for at most `timeout`, then stops scanning; returns the devices then known.
+    /// Ends sooner when the server finishes scanning by itself (only managers that scan
+    /// in rounds do; simulated toys and devices on a websocket never finish a scan, as in
+    /// the reference), or, with `until` set, as soon as that many devices are known.
+    pub async fn scan(
+        &self,
+        timeout: Duration,
+        until: Option<usize>,
+    ) -> Result<Vec<ClientDevice>, ClientError> {
         let mut events = self.events();
         self.start_scanning().await?;
+        let enough = || until.is_some_and(|n| self.devices().len() >= n);
         let wait = async {
-            loop {
+            while !enough() {
                 match events.recv().await {
-                    Ok(ClientEvent::ScanningFinished) => return Ok(()),
+                    Ok(ClientEvent::ScanningFinished) => return Ok(true),
                     Ok(ClientEvent::ServerDisconnected) => return Err(ClientError::NotConnected),
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
                     Err(broadcast::error::RecvError::Closed) => {
@@ -383,11 +393,15 @@ impl ButtplugClient {
                     }
                 }
             }
+            Ok(false)
         };
-        match tokio::time::timeout(timeout, wait).await {
-            Ok(r) => r,
-            Err(_) => self.stop_scanning().await,
+        let finished = tokio::time::timeout(timeout, wait)
+            .await
+            .unwrap_or(Ok(false))?;
+        if !finished {
+            self.stop_scanning().await?;
         }
+        Ok(self.devices())
     }
 
     pub async fn stop_all(&self) -> Result<(), ClientError> {

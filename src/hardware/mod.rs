@@ -142,7 +142,13 @@ pub struct DiscoveredDevice {
 pub enum ManagerEvent {
     Found(DiscoveredDevice),
     ScanningFinished,
+    /// The device manager's own marker: every event sent before it has been handled.
+    Barrier(ScanBarrier),
 }
+
+/// Answered once the device manager has handled every manager event sent before it (only
+/// the device manager makes one).
+pub struct ScanBarrier(pub(crate) tokio::sync::oneshot::Sender<()>);
 
 /// Where a manager sends its events; tagged with the manager's name.
 #[derive(Clone)]
@@ -172,8 +178,15 @@ pub trait HardwareManager: Send + Sync {
     fn name(&self) -> &'static str;
     /// Called once, before any scan, with the channel for this manager's events.
     fn attach(&self, sink: ManagerSink);
-    /// Begins a scan. Found devices and, when it ends, `ScanningFinished` go to the sink.
+    /// Whether this manager scans in rounds that end by themselves, reporting
+    /// `ScanningFinished` when one is over. A passive manager (its devices arrive on their
+    /// own: simulated toys, devices on a websocket) returns false: it offers what it has
+    /// at the start and what arrives later, until stopped, and never reports an end.
+    fn finishes_scans(&self) -> bool {
+        true
+    }
+    /// Begins a scan. Found devices and, when a round ends, `ScanningFinished` go to the sink.
     async fn start_scanning(&self) -> Result<(), HardwareError>;
-    /// Ends a scan early; the manager still reports `ScanningFinished`.
+    /// Ends a scan early (a `ScanningFinished` it still reports is ignored).
     async fn stop_scanning(&self) -> Result<(), HardwareError>;
 }

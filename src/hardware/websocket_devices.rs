@@ -337,6 +337,10 @@ impl HardwareManager for DeviceWebsocketManager {
         let _ = self.inner.sink.set(sink);
     }
 
+    fn finishes_scans(&self) -> bool {
+        false
+    }
+
     async fn start_scanning(&self) -> Result<(), HardwareError> {
         self.inner.scanning.store(true, Ordering::Release);
         let waiting: Vec<(HardwareInfo, Arc<WebsocketDevice>)> = lock(&self.inner.waiting)
@@ -346,16 +350,13 @@ impl HardwareManager for DeviceWebsocketManager {
         for (info, device) in waiting {
             self.inner.announce(&Waiting { info, device });
         }
-        // Devices already connected have been offered; the scan ends here, as for
-        // simulated devices. Devices connecting later are offered as they arrive.
-        self.inner.scanning.store(false, Ordering::Release);
-        if let Some(sink) = self.inner.sink.get() {
-            sink.send(ManagerEvent::ScanningFinished);
-        }
+        // Devices already connected have been offered; devices connecting later are offered
+        // as they arrive. Passive, as in the reference: the scan never finishes by itself.
         Ok(())
     }
 
     async fn stop_scanning(&self) -> Result<(), HardwareError> {
+        self.inner.scanning.store(false, Ordering::Release);
         Ok(())
     }
 }

@@ -48,6 +48,9 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Default)]
 struct ScanState {
     active: bool,
+    /// Managers that scan in rounds and started this scan: ScanningFinished waits for
+    /// each of them. Passive managers (and managers that could not start) are not here.
+    rounds: HashSet<&'static str>,
     finished: HashSet<&'static str>,
     /// Connections started by a scan and not yet done, per manager.
     connecting: HashMap<&'static str, usize>,
@@ -85,6 +88,8 @@ struct Inner {
     /// What lost devices were last asked to do, by address, for their next connection.
     last_values: Mutex<HashMap<String, crate::device::toy_model::LastValues>>,
     scan: Mutex<ScanState>,
+    /// The managers' event channel, for the stop's barrier.
+    manager_events: mpsc::UnboundedSender<(&'static str, ManagerEvent)>,
     /// Scan requests, run one after another in submission order.
     scan_ops: mpsc::Sender<ScanRequest>,
     events: broadcast::Sender<ServerEvent>,
@@ -143,6 +148,7 @@ impl DeviceManager {
                 next_connection: AtomicU64::new(1),
                 last_values: Mutex::new(HashMap::new()),
                 scan: Mutex::new(ScanState::default()),
+                manager_events: manager_tx,
                 scan_ops: scan_tx,
                 events,
                 task_events: task_tx,
@@ -349,6 +355,7 @@ impl Inner {
                 return Ok(());
             }
             scan.active = true;
+            scan.rounds.clear();
             scan.finished.clear();
         }
         let mut failed = Vec::new();
@@ -368,9 +375,14 @@ impl Inner {
                 reasons.join("; ")
             )));
         }
-        for (name, _) in failed {
-            self.manager_finished(name);
-        }
+        let mut scan = lock(&self.scan);
+        scan.rounds = self
+            .managers
+            .iter()
+            .filter(|m| m.finishes_scans() && !failed.iter().any(|(n, _)| *n == m.name()))
+            .map(|m| m.name())
+            .collect();
+        self.maybe_finish_scan(&mut scan);
         Ok(())
     }
 
@@ -378,12 +390,26 @@ impl Inner {
         if !lock(&self.scan).active {
             return Ok(());
         }
+        // As in the reference, a scan the client stopped ends without ScanningFinished:
+        // the stop's Ok is the answer. Managers' own reports of the end are ignored.
+        lock(&self.scan).rounds.clear();
         for m in &self.managers {
             if let Err(e) = m.stop_scanning().await {
                 tracing::warn!("{} cannot stop scanning: {e}", m.name());
-                self.manager_finished(m.name());
             }
         }
+        // Devices found before the stop may still wait in the managers' channel: they were
+        // found during the scan, so they connect; the scan ends once they were taken.
+        let (tx, rx) = oneshot::channel();
+        let barrier = ManagerEvent::Barrier(crate::hardware::ScanBarrier(tx));
+        if self
+            .manager_events
+            .send(("device-manager", barrier))
+            .is_ok()
+        {
+            let _ = rx.await;
+        }
+        lock(&self.scan).active = false;
         Ok(())
     }
 
@@ -403,13 +429,17 @@ impl Inner {
         self.maybe_finish_scan(&mut scan);
     }
 
+    /// Sends ScanningFinished as the reference does: only when every manager that scans in
+    /// rounds has finished its round (and what it found has connected or failed to).
+    /// A scan with passive managers only (simulated toys, devices on a websocket) never
+    /// finishes by itself: it runs until StopScanning or the session's end.
     fn maybe_finish_scan(&self, scan: &mut ScanState) {
-        let all_done = self
-            .managers
+        let all_done = scan.rounds.iter().all(|m| scan.finished.contains(m));
+        let none_connecting = scan
+            .rounds
             .iter()
-            .all(|m| scan.finished.contains(m.name()));
-        let none_connecting = scan.connecting.values().all(|n| *n == 0);
-        if scan.active && all_done && none_connecting {
+            .all(|m| scan.connecting.get(m).is_none_or(|n| *n == 0));
+        if scan.active && !scan.rounds.is_empty() && all_done && none_connecting {
             scan.active = false;
             let _ = self.events.send(ServerEvent::ScanningFinished);
         }
@@ -693,6 +723,9 @@ async fn event_loop(
                 match event {
                     ManagerEvent::ScanningFinished => inner.manager_finished(manager),
                     ManagerEvent::Found(found) => on_found(&inner, manager, found),
+                    ManagerEvent::Barrier(b) => {
+                        let _ = b.0.send(());
+                    }
                 }
             }
             Some(event) = tasks.recv() => {

@@ -72,13 +72,18 @@ impl Rig {
 pub struct Json {
     pub session: JsonSession,
     pub events: mpsc::Receiver<ServerEvent>,
+    hw: SimulatedHardware,
 }
 
 impl Json {
     pub fn open(rig: &Rig) -> Json {
         let session = rig.server.connect_json().expect("session opens");
         let events = session.take_events().expect("events");
-        Json { session, events }
+        Json {
+            session,
+            events,
+            hw: rig.hw.clone(),
+        }
     }
 
     /// Sends one frame; returns the reply messages.
@@ -122,19 +127,40 @@ impl Json {
         }
     }
 
-    /// Starts scanning and waits for ScanningFinished, returning the events before it.
+    /// Starts scanning and waits until every simulated toy that is present and not yet
+    /// connected has been added (simulated toys never finish a scan, as in the
+    /// reference); returns the events seen until then.
     pub async fn scan(&mut self, id: u32) -> Vec<Value> {
+        let waiting = self
+            .hw
+            .devices()
+            .iter()
+            .filter(|d| d.is_present() && !d.is_connected())
+            .count();
+        self.scan_expecting(id, waiting).await
+    }
+
+    /// Starts scanning and returns the events seen until `added` devices were added.
+    pub async fn scan_expecting(&mut self, id: u32, added: usize) -> Vec<Value> {
         let reply = self.one(json!({"StartScanning": {"Id": id}})).await;
         assert_eq!(reply, json!({"Ok": {"Id": id}}));
-        let mut seen = Vec::new();
-        loop {
+        let mut seen: Vec<Value> = Vec::new();
+        while seen.iter().filter(|e| is_device_added(e)).count() < added {
             let e = self.next_event().await;
-            if e.get("ScanningFinished").is_some() {
-                return seen;
-            }
+            assert!(
+                e.get("ScanningFinished").is_none(),
+                "a scan of simulated toys never finishes: {seen:?}"
+            );
             seen.push(e);
         }
+        seen
     }
+}
+
+/// Whether an event (as a session renders it) says a device was added: `DeviceAdded`, or
+/// in spec v4 a `DeviceList` sent as an event.
+pub fn is_device_added(event: &Value) -> bool {
+    event.get("DeviceAdded").is_some() || event.get("DeviceList").is_some()
 }
 
 /// The text of every write a device got, in order.
@@ -195,7 +221,10 @@ pub async fn client_with(rig: &Rig, name: &str) -> (ButtplugClient, ClientDevice
     let client = ButtplugClient::connect_in_process("test", &rig.server)
         .await
         .expect("client connects");
-    client.scan(WAIT).await.expect("scan");
+    client
+        .scan(WAIT, Some(rig.hw.devices().len()))
+        .await
+        .expect("scan");
     let device = client
         .device(rig.index_of(name))
         .expect("device known to the client");
@@ -230,4 +259,27 @@ pub async fn ws_recv(ws: &mut Ws) -> Vec<Value> {
 pub async fn ws_send(ws: &mut Ws, v: Value) -> Vec<Value> {
     ws.send(Message::text(v.to_string())).await.unwrap();
     ws_recv(ws).await
+}
+
+/// Starts scanning over a websocket; returns the messages other than the scan's `Ok`
+/// until `added` devices were added (simulated toys never finish a scan).
+pub async fn ws_scan(ws: &mut Ws, id: u32, added: usize) -> Vec<Value> {
+    ws.send(Message::text(
+        json!([{"StartScanning": {"Id": id}}]).to_string(),
+    ))
+    .await
+    .unwrap();
+    let ok = json!({"Ok": {"Id": id}});
+    let (mut answered, mut seen) = (false, Vec::new());
+    while !answered || seen.iter().filter(|m| is_device_added(m)).count() < added {
+        for m in ws_recv(ws).await {
+            assert!(m.get("ScanningFinished").is_none(), "{m}: {seen:?}");
+            if m == ok {
+                answered = true;
+            } else {
+                seen.push(m);
+            }
+        }
+    }
+    seen
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Interop with real third-party clients from their registries: the official JS client
-# (npm `buttplug`, spec v4) and Python client (PyPI `buttplug`, spec v4), each against
+# (npm `buttplug`, spec v4) and Python client (PyPI `buttplug`, spec v4), and the spec v3
+# Python client buttplug-py (PyPI `buttplug-py` 0.2.0, which needs scanning to run until it
+# stops it, as the reference's passive managers do), each against
 # `plugwire serve --simulate LVS-Nora`, with the bytes the simulated toy received asserted.
 #
 # INTEROP_SERVE, when set, is the server command to test instead of the debug build, split
@@ -23,6 +25,9 @@ trap 'rm -rf "$work"' EXIT
 npm ci --no-audit --no-fund --silent
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet buttplug==1.0.0
+# The spec v3 client buttplug-py (its own venv: it installs a package also named `buttplug`).
+python3 -m venv "$work/venv-v3"
+"$work/venv-v3/bin/pip" install --quiet buttplug-py==0.2.0
 
 # The stop turns the rotation back to the toy's power-on direction while it is stopped.
 expected='["DeviceType;", "Vibrate:10;", "RotateChange;", "Rotate:5;", "Battery;", "Vibrate:0;", "Rotate:0;", "RotateChange;"]'
@@ -62,4 +67,5 @@ PY
 
 run_client js node client.mjs
 run_client python "$work/venv/bin/python" client.py
-echo "2 passed, 0 failed"
+run_client python-v3 "$work/venv-v3/bin/python" client_v3.py
+echo "3 passed, 0 failed"

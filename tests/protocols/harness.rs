@@ -78,7 +78,7 @@ pub async fn toy_configured(
     let client = ButtplugClient::connect_in_process("protocol test", &server)
         .await
         .expect("client");
-    client.scan(WAIT).await.expect("scan");
+    client.scan(WAIT, Some(1)).await.expect("scan");
     let device = client
         .devices()
         .pop()

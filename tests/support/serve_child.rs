@@ -80,11 +80,21 @@ impl Serve {
         let info = call(&mut ws, &json!([{"RequestServerInfo": {"Id": 1, "ClientName": "memory", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}]).to_string());
         assert!(info[0].get("ServerInfo").is_some(), "{info:?}");
         call(&mut ws, &json!([{"StartScanning": {"Id": 2}}]).to_string());
-        loop {
-            let frame = next_frame(&mut ws);
-            if frame.iter().any(|m| m.get("ScanningFinished").is_some()) {
+        // Simulated toys never finish a scan: ask until the toy is listed (its DeviceList
+        // event may come before or after the scan's Ok, which `call` skips past).
+        for id in 3.. {
+            let list = call(
+                &mut ws,
+                &json!([{"RequestDeviceList": {"Id": id}}]).to_string(),
+            );
+            if list[0]["DeviceList"]["Devices"]
+                .as_object()
+                .is_some_and(|d| !d.is_empty())
+            {
                 break;
             }
+            assert!(id < 1000, "the toy was never listed: {list:?}");
+            std::thread::sleep(Duration::from_millis(10));
         }
         ws
     }

@@ -77,9 +77,13 @@ int main(void) {
     req.start_scanning = &scan;
     if (!ok(request(client, &req))) return 1;
 
+    /* Scan until the toy is added, then stop scanning. Simulated toys (like devices on a
+       websocket) never finish a scan by themselves, as in the reference; Bluetooth LE and
+       serial scans run until stopped too, so an app waits for the devices it wants (or a
+       time it chooses), then sends StopScanning. */
     uint32_t index = 0;
     int found = 0;
-    for (int finished = 0; !finished;) {
+    while (!found) {
         uint8_t *data;
         size_t len;
         if (plugwire_client_next_event(client, 5000, &data, &len) != PLUGWIRE_STATUS_OK) return 1;
@@ -91,9 +95,13 @@ int main(void) {
             index = event->device_added->index;
             found = 1;
         }
-        finished = event->kind_case == PLUGWIRE__V1__EVENT__KIND_SCANNING_FINISHED;
         plugwire__v1__event__free_unpacked(event, NULL);
     }
+    Plugwire__V1__StopScanning stop_scan = PLUGWIRE__V1__STOP_SCANNING__INIT;
+    plugwire__v1__request__init(&req);
+    req.kind_case = PLUGWIRE__V1__REQUEST__KIND_STOP_SCANNING;
+    req.stop_scanning = &stop_scan;
+    if (!ok(request(client, &req))) return 1;
     if (!found) return 1;
 
     Plugwire__V1__DeviceOutput out = PLUGWIRE__V1__DEVICE_OUTPUT__INIT;

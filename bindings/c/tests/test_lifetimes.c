@@ -362,7 +362,7 @@ static void test_next_event_after_shutdown(void) {
     PlugwireClient *client = new_client(NULL, NULL);
     CHECK(connect_lush(client, 0));
     CHECK(start_scanning(client));
-    usleep(200000); /* device added, scanning finished: queued */
+    usleep(200000); /* device added: queued */
     CHECK(plugwire_shutdown(2000) == PLUGWIRE_STATUS_OK);
     uint8_t *data = NULL;
     size_t len = 0;

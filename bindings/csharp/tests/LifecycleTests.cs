@@ -63,9 +63,9 @@ namespace Plugwire.Tests
                     await client.ConnectEmbeddedAsync(options);
                     await client.StartScanningAsync();
                     await client.StopScanningAsync();
-                    await H.Eventually(() => threads.Count == 3, "two DeviceAdded and ScanningFinished");
+                    await H.Eventually(() => threads.Count == 2, "two DeviceAdded (a stopped scan sends no ScanningFinished)");
                     Assert.True(threads.All(id => id == context.Thread.ManagedThreadId), "every event on the context's thread");
-                    Assert.True(context.Posted >= 3, "posted through the context");
+                    Assert.True(context.Posted >= 2, "posted through the context");
                 }
                 finally
                 {
@@ -115,12 +115,13 @@ namespace Plugwire.Tests
                 Thread.Sleep(200);
                 Assert.Equal(0, seen.Count, "nothing raised before PollEvents");
                 var watch = Stopwatch.StartNew();
-                while (!seen.Contains("finished") && watch.Elapsed.TotalSeconds < 10)
+                while (!seen.Contains("Lovense Lush") && watch.Elapsed.TotalSeconds < 10)
                 {
                     client.PollEvents(50);
                 }
                 Assert.True(sameThread, "raised on the polling thread");
-                Assert.Sequence(new[] { "Lovense Lush", "finished" }, seen, "events");
+                // A stopped scan sends no ScanningFinished (as in the reference).
+                Assert.Sequence(new[] { "Lovense Lush" }, seen, "events");
                 Assert.Equal(1, client.Devices.Length, "Devices filled by PollEvents");
                 Assert.Equal(0, client.PollEvents(0), "nothing left");
                 await client.Devices[0].VibrateAsync(0.5);
@@ -190,7 +191,11 @@ namespace Plugwire.Tests
             options.SimulatedDevices.Add(Toys.Sim("LVS-Lush", Toys.Lush));
             options.SimulatedDevices.Add(Toys.Sim("LVS-Nora", Toys.Nora));
             await client.ConnectEmbeddedAsync(options);
-            await client.StartScanningAsync();
+            // The toys are offered as soon as the scan starts, so the handler may dispose the
+            // client before the scan's own reply arrives: a request pending at Dispose fails
+            // with ObjectDisposedException (ClientCore.Close), the one other allowed outcome.
+            try { await client.StartScanningAsync(); }
+            catch (ObjectDisposedException) { }
             Assert.True(await Task.WhenAny(disposedInside.Task, Task.Delay(10000)) == disposedInside.Task, "disposed inside the handler");
             client.Dispose();
             await Task.Delay(200);

@@ -184,7 +184,7 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     return this._connected;
   }
 
-  /** Whether a scan is running (until `stopScanning` or 'scanningfinished'). */
+  /** Whether a scan is running (until `stopScanning`, or 'scanningfinished' where a manager scans in rounds). */
   get isScanning(): boolean {
     return this._isScanning;
   }

@@ -433,18 +433,42 @@ class Client:
     async def stop_scanning(self) -> None:
         await self._request(stop_scanning=pb.StopScanning())
 
-    async def scan(self, timeout: Optional[float] = None) -> list[Device]:
-        """Starts scanning and waits until the server says scanning finished; returns the
-        devices then known."""
+    async def scan(self, timeout: float = 5.0, count: Optional[int] = None) -> list[Device]:
+        """Scans for at most ``timeout`` seconds, then stops scanning; returns the devices
+        then known. Ends sooner when the server finishes scanning by itself (only managers
+        that scan in rounds do; simulated toys and devices on a websocket never finish a
+        scan, as in the reference), or, with ``count``, once that many devices are known."""
         loop = asyncio.get_running_loop()
         finished: asyncio.Future[None] = loop.create_future()
         self._scan_waiters.append(finished)
+
+        def enough() -> bool:
+            return count is not None and len(self._devices) >= count
+
+        added: Optional[tuple[Callable[[Device], bool], asyncio.Future[Device]]] = None
         try:
             await self.start_scanning()
-            await asyncio.wait_for(asyncio.shield(finished), timeout)
+            deadline = loop.time() + timeout
+            while not finished.done() and not enough():
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                # Wake at the next device added (or the end of the scan).
+                added = (lambda _device: True, loop.create_future())
+                self._device_waiters.append(added)
+                await asyncio.wait([finished, added[1]], timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+                if added in self._device_waiters:
+                    self._device_waiters.remove(added)
+                added = None
         finally:
             if finished in self._scan_waiters:
                 self._scan_waiters.remove(finished)
+            if added is not None and added in self._device_waiters:
+                self._device_waiters.remove(added)
+        if finished.done():
+            finished.result()  # raises when the client was closed meanwhile
+        else:
+            await self.stop_scanning()
         return self.devices
 
     async def stop_all(self) -> None:

@@ -208,10 +208,10 @@ class Client:
     def stop_scanning(self) -> None:
         self._run(self._async.stop_scanning())
 
-    def scan(self, timeout: Optional[float] = None) -> list[Device]:
-        """Scans until the server says scanning finished; returns the devices."""
-        wait = self.timeout if timeout is None else timeout
-        devices = self._run(self._async.scan(wait), wait + 1)
+    def scan(self, timeout: float = 5.0, count: Optional[int] = None) -> list[Device]:
+        """Scans for at most ``timeout`` seconds (sooner once ``count`` devices are known, or
+        when the server finishes scanning), then stops scanning; returns the devices."""
+        devices = self._run(self._async.scan(timeout, count), timeout + self.timeout)
         return [Device(self, d) for d in devices]
 
     def stop_all(self) -> None:

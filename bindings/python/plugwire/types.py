@@ -326,7 +326,9 @@ class DeviceRemoved(Event):
 
 @dataclass(frozen=True)
 class ScanningFinished(Event):
-    pass
+    """Every manager that scans in rounds (serial) finished its round. Never sent for
+    simulated toys or devices on a websocket, nor after ``stop_scanning`` (as in the
+    reference server)."""
 
 
 @dataclass(frozen=True)

@@ -44,13 +44,15 @@ async def test_connect_scan_and_device_added() -> None:
             default_message_gap_ms=0,
         )
         assert client.connected
-        devices = await client.scan(timeout=10)
+        devices = await client.scan(timeout=10, count=2)
         assert sorted(d.name for d in devices) == ["Lovense Lush", "Lovense Nora"]
 
         seen = []
         async for event in events:
+            # Simulated toys never finish a scan (as in the reference).
+            assert not isinstance(event, plugwire.ScanningFinished)
             seen.append(event)
-            if isinstance(event, plugwire.ScanningFinished):
+            if len(seen) == 2:
                 break
         assert sorted(e.device.name for e in seen if isinstance(e, plugwire.DeviceAdded)) == [
             "Lovense Lush",
@@ -95,7 +97,7 @@ async def test_wait_for_device_waits_for_a_device_added_later() -> None:
 async def test_vibrate_reaches_the_toy() -> None:
     client = await connected(f"LVS-Lush@{LUSH}", f"LVS-Edge@{EDGE}")
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=2)
         lush = await client.wait_for_device("Lovense Lush")
         await lush.vibrate(0.5)
         await lush.vibrate(steps=3)
@@ -116,7 +118,7 @@ async def test_vibrate_reaches_the_toy() -> None:
 async def test_rotate_with_direction_changes() -> None:
     client = await connected(f"LVS-Nora@{NORA}")
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         nora = await client.wait_for_device("Lovense Nora")
         await nora.rotate(-0.5)
         await nora.rotate(-0.25)
@@ -137,7 +139,7 @@ async def test_rotate_with_direction_changes() -> None:
 async def test_constrict_and_oscillate() -> None:
     client = await connected(f"LVS-Max@{MAX}", f"LVS-Solace@{SOLACE}")
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=2)
         max_ = await client.wait_for_device("Lovense Max")
         await max_.constrict(0.5)
         await max_.constrict(steps=3)
@@ -154,7 +156,7 @@ async def test_constrict_and_oscillate() -> None:
 async def test_position_with_duration() -> None:
     client = await connected(f"LVS-Solace Pro@{SOLACE_PRO}")
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         pro = await client.wait_for_device("Lovense Solace Pro")
         feature = pro.features_with_output(OutputType.HW_POSITION_WITH_DURATION)[0]
         output = feature.output(OutputType.HW_POSITION_WITH_DURATION)
@@ -190,7 +192,7 @@ async def _has(client: plugwire.Client, expected: list[str]) -> bool:
 async def test_battery_and_read() -> None:
     client = await connected(SimulatedDevice("LVS-Lush", address=LUSH, battery_level=77))
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         lush = await client.wait_for_device("Lovense Lush")
         assert await lush.battery() == 0.77
         assert await lush.read(InputType.BATTERY) == 77
@@ -205,7 +207,7 @@ async def test_battery_and_read() -> None:
 async def test_stop_device_and_stop_all() -> None:
     client = await connected(f"LVS-Lush@{LUSH}", f"LVS-Nora@{NORA}")
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=2)
         lush = await client.wait_for_device("Lovense Lush")
         nora = await client.wait_for_device("Lovense Nora")
         await lush.vibrate(0.5)
@@ -229,7 +231,7 @@ async def test_disconnect_stops_devices() -> None:
     client = await connected(f"LVS-Lush@{LUSH}")
     try:
         events = client.events()
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         lush = await client.wait_for_device()
         await lush.vibrate(1.0)
         await client.disconnect()
@@ -255,7 +257,7 @@ async def test_drop_and_restore() -> None:
     try:
         removed: list[plugwire.DeviceRemoved] = []
         client.on_device_removed = removed.append
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         lush = await client.wait_for_device()
         index = lush.index
         await client.simulation.drop(LUSH)
@@ -281,7 +283,7 @@ async def test_simulated_add_device_generates_an_address() -> None:
     try:
         address = await client.simulation.add_device("LVS-Lush")
         assert address
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         lush = await client.wait_for_device()
         await lush.vibrate(0.5)
         assert await texts(client, address) == ["Vibrate:10;"]
@@ -292,7 +294,7 @@ async def test_simulated_add_device_generates_an_address() -> None:
 async def test_queue_read_and_notify_reach_the_toy() -> None:
     client = await connected(f"LVS-Lush@{LUSH}")
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         await client.simulation.queue_read(LUSH, "rx", b"queued")
         # rx is subscribed since identification: a notification is accepted.
         await client.simulation.notify(LUSH, "rx", b"OK;")
@@ -319,7 +321,7 @@ async def test_a_hanging_write_fails_within_the_hardware_timeout() -> None:
         await client.connect_embedded(
             simulated=[f"LVS-Lush@{LUSH}"], default_message_gap_ms=0, hardware_timeout_ms=300
         )
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         lush = await client.wait_for_device()
         await lush.vibrate(0.1)
         await client.simulation.set_write_fault(LUSH, plugwire.WriteFault.HANG)
@@ -345,7 +347,7 @@ async def test_several_outputs_are_one_batch() -> None:
     # can do that only when it gets both changes at once.
     client = await connected("PROSTATE VIBE@FF:00:00:00:00:41")
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         toy = await client.wait_for_device("Lovehoney Desire Prostate Vibrator")
         await client.simulation.writes("FF:00:00:00:00:41", clear=True)
         await toy.outputs((0, "vibrate", 0.5), (1, OutputType.VIBRATE, 0.5))
@@ -380,11 +382,28 @@ async def test_scripted_simulated_toys() -> None:
         mystery,
     )
     try:
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=3)
         await client.wait_for_device("Lovense Flexer (Firmware update needed)")
         await client.wait_for_device("Lelo F1s V2")
         assert token in await client.simulation.writes("FF:00:00:00:00:62")
         edge = await client.wait_for_device("Lovense Edge")
         assert await edge.battery() == 0.42
+    finally:
+        client.close()
+
+
+async def test_scan_ends_at_its_timeout_or_count_and_stops_scanning() -> None:
+    # Simulated toys never finish a scan (as in the reference): scan() ends it itself.
+    client = await connected(f"LVS-Lush@{LUSH}", f"LVS-Nora@{NORA}")
+    try:
+        started = time.monotonic()
+        devices = await client.scan(timeout=10, count=2)
+        assert len(devices) == 2 and time.monotonic() - started < 10
+        devices = await client.scan(timeout=0.3)
+        assert time.monotonic() - started >= 0.3 and len(devices) == 2
+        # Scanning stopped: a toy switched on now is not connected.
+        await client.simulation.add_device(f"LVS-Edge@{EDGE}")
+        await asyncio.sleep(0.3)
+        assert len(client.devices) == 2
     finally:
         client.close()

@@ -31,7 +31,7 @@ async def session(*specs: str) -> tuple[plugwire.Client, plugwire.Device]:
     client = plugwire.Client("errors")
     await client.__aenter__()
     await client.connect_embedded(simulated=list(specs), default_message_gap_ms=0)
-    await client.scan(timeout=10)
+    await client.scan(timeout=10, count=len(specs))
     return client, await client.wait_for_device()
 
 

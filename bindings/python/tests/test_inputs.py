@@ -69,7 +69,7 @@ async def test_subscribe_and_input_reading_events() -> None:
         await client.connect_embedded(
             simulated=[f"GX85@{GALAKU}"], device_config=DEVICE_CONFIG, default_message_gap_ms=0
         )
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         toy = await client.wait_for_device("Galaku Shana")
         battery = toy.features[1].input(InputType.BATTERY)
         assert battery is not None and battery.can_subscribe

@@ -34,7 +34,7 @@ def rss_kib() -> int:
 async def test_100_concurrent_commands() -> None:
     async with plugwire.Client("concurrent") as client:
         await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}", f"LVS-Nora@{NORA}"], default_message_gap_ms=0)
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=2)
         lush = await client.wait_for_device("Lovense Lush")
         nora = await client.wait_for_device("Lovense Nora")
 
@@ -62,7 +62,7 @@ async def test_open_and_close_200_clients() -> None:
         async with plugwire.Client(f"client {i}") as client:
             await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"], default_message_gap_ms=0)
             if i % 10 == 0:
-                await client.scan(timeout=10)
+                await client.scan(timeout=10, count=1)
                 lush = await client.wait_for_device()
                 await lush.vibrate(0.5)
         assert client.closed
@@ -93,7 +93,7 @@ async def test_close_with_requests_in_flight() -> None:
     client = plugwire.Client("in flight")
     await client.__aenter__()
     await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"])  # 75 ms gap: slow writes
-    await client.scan(timeout=10)
+    await client.scan(timeout=10, count=1)
     lush = await client.wait_for_device()
     tasks = [asyncio.create_task(lush.vibrate(steps=i % 20)) for i in range(200)]
     await asyncio.sleep(0.01)
@@ -118,7 +118,7 @@ async def test_garbage_collection_frees_the_native_client() -> None:
     async def session() -> None:
         client = plugwire.Client("forgotten")
         await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"])
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         assert _native.live_clients() == 1
 
     await session()
@@ -135,7 +135,7 @@ async def test_cancellation_closes_the_client() -> None:
         async with plugwire.Client("cancelled") as client:
             holder.append(client)
             await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"])
-            await client.scan(timeout=10)
+            await client.scan(timeout=10, count=1)
             await (await client.wait_for_device()).vibrate(1.0)
             started.set()
             await asyncio.sleep(3600)
@@ -161,8 +161,8 @@ async def test_event_stream_ends_when_the_client_closes() -> None:
             seen.append(event)
 
     consumer = asyncio.create_task(consume())
-    await client.scan(timeout=10)
-    await eventually(lambda: any(isinstance(e, plugwire.ScanningFinished) for e in seen))
+    await client.scan(timeout=10, count=1)
+    await eventually(lambda: any(isinstance(e, plugwire.DeviceAdded) for e in seen))
     client.close()
     await asyncio.wait_for(consumer, 5)
     assert isinstance(seen[0], plugwire.DeviceAdded)
@@ -180,9 +180,9 @@ async def test_callback_exceptions_do_not_break_the_client() -> None:
             raise RuntimeError("async callback bug")
 
         client.on_device_added = bad
-        client.on_scanning_finished = bad_async
+        client.on_event = bad_async
         await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"], default_message_gap_ms=0)
-        await client.scan(timeout=10)
+        await client.scan(timeout=10, count=1)
         lush = await client.wait_for_device()
         await lush.vibrate(0.5)
         await eventually(lambda: len(errors) >= 2)

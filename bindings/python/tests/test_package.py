@@ -69,7 +69,7 @@ def test_native_logging_reaches_python_logging() -> None:
         "plugwire.enable_native_logging(logging.INFO)\n"
         "with plugwire.sync.Client() as c:\n"
         "    c.connect_embedded(simulated=['LVS-Lush'])\n"
-        "    c.scan(timeout=10)\n"
+        "    c.scan(timeout=10, count=1)\n"
         "plugwire.disable_native_logging()\n"
         "print(len(records))\n"
     )

@@ -158,7 +158,7 @@ async def test_refused_and_lost_server_are_connection_errors(serve_nora: Serve) 
     # built-in ConnectionError that reconnect loops catch.
     async with plugwire.Client("first") as first:
         await first.connect_websocket(serve_nora.url)
-        await first.scan(timeout=10)
+        await first.scan(timeout=10, count=1)
         nora = await first.wait_for_device()
         async with plugwire.Client("second") as second:
             try:

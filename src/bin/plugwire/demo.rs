@@ -59,8 +59,11 @@ async fn drive(names: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         client.server_name(),
         names.len()
     );
-    client.scan(Duration::from_secs(10)).await?;
-    let mut devices = client.devices();
+    // Simulated toys never finish a scan (as in the reference's passive managers): the
+    // scan is over once every toy has connected.
+    let mut devices = client
+        .scan(Duration::from_secs(10), Some(names.len()))
+        .await?;
     devices.sort_by_key(|d| d.index());
     if devices.len() != names.len() {
         return Err(format!("expected {} devices, found {}", names.len(), devices.len()).into());

@@ -64,13 +64,18 @@ async fn play(
     }
     let server = builder.build()?;
     let devices = server.device_manager();
-    devices.start_scanning().await?;
     let mut events = devices.subscribe();
+    devices.start_scanning().await?;
+    // Simulated toys never finish a scan (as in the reference): with them alone, the scan
+    // is over once each has connected.
+    let expected = (!options.use_bluetooth_le).then_some(names.len());
     let scan_for = Duration::from_secs(if options.use_bluetooth_le { 10 } else { 5 });
     let _ = tokio::time::timeout(scan_for, async {
-        while let Ok(e) = events.recv().await {
-            if matches!(e, plugwire::spec::ServerEvent::ScanningFinished) {
-                break;
+        while expected.is_none_or(|n| devices.device_infos().len() < n) {
+            match events.recv().await {
+                Ok(plugwire::spec::ServerEvent::ScanningFinished) => break,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                _ => {}
             }
         }
     })

@@ -160,6 +160,10 @@ impl HardwareManager for SimulatedManager {
         let _ = self.hardware.world.sink.set(sink);
     }
 
+    fn finishes_scans(&self) -> bool {
+        false
+    }
+
     async fn start_scanning(&self) -> Result<(), HardwareError> {
         let world = &self.hardware.world;
         world.scanning.store(true, Ordering::Release);
@@ -168,11 +172,8 @@ impl HardwareManager for SimulatedManager {
                 self.hardware.announce(&device);
             }
         }
-        // Everything in memory has been seen: a simulated scan ends as soon as it starts.
-        world.scanning.store(false, Ordering::Release);
-        if let Some(sink) = world.sink.get() {
-            sink.send(ManagerEvent::ScanningFinished);
-        }
+        // Passive, like the reference's: toys added or coming back while the scan runs are
+        // offered at once, until the scan is stopped; a simulated scan never finishes.
         Ok(())
     }
 

@@ -84,7 +84,7 @@ fn simulated_toy(p: &ProtocolDef) -> Option<(SimulatedDeviceSpec, Option<String>
 }
 
 struct Case {
-    _hw: SimulatedHardware,
+    hw: SimulatedHardware,
     server: std::sync::Arc<ButtplugServer>,
     toy: SimulatedDevice,
 }
@@ -102,16 +102,14 @@ async fn case(spec: &SimulatedDeviceSpec, user: Option<&str>, map: Option<Value>
         b = b.output_map_json(&m.to_string()).expect("output map");
     }
     Case {
-        _hw: hw,
+        hw,
         server: b.build().expect("server"),
         toy,
     }
 }
 
 async fn scanned(c: &Case, version: u32) -> Json {
-    let session = c.server.connect_json().expect("session");
-    let events = session.take_events().expect("events");
-    let mut s = Json { session, events };
+    let mut s = Json::on(&c.server, &c.hw);
     s.handshake(version).await;
     assert_eq!(
         s.one(json!({"StartScanning": {"Id": 2}})).await,
@@ -522,7 +520,8 @@ async fn group_playing(version: u32) -> (Rig, Json, Vec<usize>) {
     let rig = group_rig();
     let mut s = Json::open(&rig);
     s.handshake(version).await;
-    let added = s.scan(2).await;
+    // Three toys and the group.
+    let added = s.scan_expecting(2, 4).await;
     let group_added = added
         .iter()
         .filter(|e| e["DeviceAdded"]["DeviceIndex"] == GROUP_INDEX)
@@ -592,7 +591,7 @@ async fn the_group_shows_in_every_spec_version() {
         let rig = group_rig();
         let mut s = Json::open(&rig);
         s.handshake(version).await;
-        s.scan(2).await;
+        s.scan_expecting(2, 4).await;
         let list = s.one(json!({"RequestDeviceList": {"Id": 3}})).await;
         let devices = &list["DeviceList"]["Devices"];
         let group = match devices.as_array() {

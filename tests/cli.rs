@@ -443,3 +443,36 @@ fn the_demo_lists_devices_in_index_order() {
         .collect();
     assert_eq!(headers, vec!["[0", "[1", "[2", "[3"], "{}", stdout(&out));
 }
+
+#[test]
+fn a_broken_output_map_is_named_with_its_path_before_start_up() {
+    let dir = std::env::temp_dir().join(format!("plugwire-output-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let map = dir.join("map.json");
+    std::fs::write(
+        &map,
+        r#"{"version": 1, "devices": [{"match": {"name": "x"}, "present": [{"output": "vibrate", "to": [{"output": "vibrate", "curve": "cubic"}]}]}]}"#,
+    )
+    .unwrap();
+    let out = plugwire(&[
+        "serve",
+        "--websocket-port",
+        "0",
+        "--output-map",
+        map.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "output map {}: at devices[0].present[0].to[0].curve: invalid value: string \"cubic\", expected a curve",
+        map.display()
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    let missing = plugwire(&["serve", "--output-map", "/nonexistent/map.json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("--output-map /nonexistent/map.json: cannot be read"),
+        "{}",
+        stderr(&missing)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

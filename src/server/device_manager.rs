@@ -21,7 +21,9 @@ use crate::hardware::{
     HardwareManager, ManagerEvent, ManagerSink,
 };
 use crate::spec::ButtplugError;
-use crate::spec::message::{DeviceInfo, ServerEvent};
+use crate::spec::message::{DeviceInfo, OutputCommand, ServerEvent};
+
+use super::mapping::{Mapping, OutputMap, Submitted};
 
 /// Gap between writes for devices whose configuration names none, as for BLE toys.
 pub const DEFAULT_MESSAGE_GAP_MS: u32 = 75;
@@ -94,6 +96,9 @@ struct Inner {
     task_events: mpsc::Sender<DeviceTaskEvent>,
     default_gap_ms: u32,
     hw_timeout: Duration,
+    /// Output mapping and groups: how clients see devices, and the one way outputs and
+    /// stops reach them.
+    mapping: Mapping,
 }
 
 /// Shared handle to the device manager.
@@ -112,7 +117,9 @@ impl DeviceManager {
         managers: Vec<Arc<dyn HardwareManager>>,
         default_gap_ms: u32,
         hw_timeout: Duration,
+        output_map: OutputMap,
     ) -> DeviceManager {
+        let mapping = Mapping::new(output_map);
         let (events, _) = broadcast::channel(1024);
         let (manager_tx, manager_rx) = mpsc::unbounded_channel();
         let (task_tx, task_rx) = mpsc::channel(TASK_EVENT_LIMIT);
@@ -121,6 +128,10 @@ impl DeviceManager {
         for (index, address) in user.reserved_indices() {
             indices.reserved.insert(index, address.to_string());
             indices.by_address.insert(address.to_string(), index);
+        }
+        // Group indices are taken: no real device gets one.
+        for index in mapping.group_indices() {
+            indices.reserved.insert(index, format!("group:{index}"));
         }
         for m in &managers {
             m.attach(ManagerSink::new(m.name(), manager_tx.clone()));
@@ -143,6 +154,7 @@ impl DeviceManager {
                 task_events: task_tx,
                 default_gap_ms,
                 hw_timeout,
+                mapping,
             }),
         };
         // The loop holds only a weak reference so dropping the server ends it.
@@ -184,11 +196,45 @@ impl DeviceManager {
 
     /// Whether any device was last commanded to run ([`ServerDevice::is_running`]).
     pub fn any_device_running(&self) -> bool {
-        self.devices().iter().any(|d| d.is_running())
+        self.devices().iter().any(|d| d.is_running()) || self.inner.mapping.any_timer_active()
     }
 
+    /// Every device (and group) as clients see it: mapped features included.
     pub fn device_infos(&self) -> Vec<DeviceInfo> {
-        self.devices().iter().map(|d| d.info().clone()).collect()
+        self.inner.mapping.present_all(&self.devices())
+    }
+
+    /// One device or group as clients see it.
+    pub fn device_info(&self, index: u32) -> Option<DeviceInfo> {
+        self.inner.mapping.present_one(index, self.device(index))
+    }
+
+    /// Submits one message's outputs to a device or group, through the output mapping
+    /// (one batch per real device); await the completions for the writes.
+    pub fn submit_outputs(
+        &self,
+        index: u32,
+        commands: &[(u32, OutputCommand)],
+    ) -> Result<Submitted, ButtplugError> {
+        self.inner
+            .mapping
+            .submit_outputs(index, self.device(index), commands, || self.devices())
+    }
+
+    /// Submits a stop of one device or group (one feature or all), through the output
+    /// mapping: timed writers it covers end first.
+    pub fn submit_stop(
+        &self,
+        index: u32,
+        feature: Option<u32>,
+        outputs: bool,
+        inputs: bool,
+    ) -> Result<Submitted, ButtplugError> {
+        self.inner
+            .mapping
+            .submit_stop(index, self.device(index), feature, outputs, inputs, || {
+                self.devices()
+            })
     }
 
     pub fn is_scanning(&self) -> bool {
@@ -256,10 +302,9 @@ impl DeviceManager {
         outputs: bool,
         inputs: bool,
     ) -> Vec<(u32, Result<Completion, DeviceError>)> {
-        self.devices()
-            .iter()
-            .map(|d| (d.index(), d.submit_stop(None, outputs, inputs)))
-            .collect()
+        self.inner
+            .mapping
+            .submit_stop_all(&self.devices(), outputs, inputs)
     }
 
     /// Stops every device's outputs and input subscriptions, all devices in parallel.
@@ -557,14 +602,19 @@ impl Inner {
                     tracing::warn!("device {index}: stop on reconnect not submitted: {e}");
                 }
             }
+            // The device as clients see it (with its mapped outputs), and groups it joins.
+            let events = self.mapping.added(&device);
             self.devices
                 .write()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(index, device.clone());
-            device.info().clone()
+            (device.info().clone(), events)
         };
+        let (added, events) = added;
         tracing::info!("device {index} added: {} ({})", added.name, info.address);
-        let _ = self.events.send(ServerEvent::DeviceAdded(added));
+        for event in events {
+            let _ = self.events.send(event);
+        }
         Ok(())
     }
 
@@ -593,6 +643,7 @@ impl Inner {
             (removed, waiting)
         };
         lock(&self.last_values).insert(removed.address().to_string(), removed.last_values());
+        self.mapping.removed(index);
         tracing::info!("device {index} removed ({})", removed.address());
         let _ = self.events.send(ServerEvent::DeviceRemoved(index));
         if let Some((manager, found)) = waiting {

@@ -60,7 +60,7 @@ impl JsonSession {
         };
         let count = messages.len();
         let dm = self.session.server().device_manager().clone();
-        let lookup = move |index: u32| dm.device(index).map(|d| d.info().clone());
+        let lookup = move |index: u32| dm.device_info(index);
         let mut pending = Vec::with_capacity(messages.len());
         for message in messages {
             let Decoded { id, plan } = self.codec.decode_message(message, &lookup);

@@ -2,6 +2,7 @@
 
 mod device_manager;
 mod json_session;
+pub mod mapping;
 mod ping_watchdog;
 mod session;
 
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 pub use device_manager::{DEFAULT_MESSAGE_GAP_MS, DeviceManager};
 pub use json_session::JsonSession;
+pub use mapping::OutputMap;
 pub use session::{Ending, ResponseFuture, SESSION_EVENT_LIMIT, Session};
 
 use crate::device::config::{ConfigError, DeviceConfigDb, UserConfig};
@@ -26,6 +28,9 @@ pub enum ServerError {
     DeviceConfig(ConfigError),
     #[error("{0}")]
     UserConfig(ConfigError),
+    /// The error names the output map (its file, or "output map").
+    #[error("{0}")]
+    OutputMap(ConfigError),
     #[error("a client is already connected; this server takes one client at a time")]
     SessionActive,
     #[error("the server must be built inside a tokio runtime")]
@@ -47,6 +52,7 @@ pub struct ServerBuilder {
     hw_timeout: Duration,
     serial: bool,
     bluetooth_le: bool,
+    output_map: OutputMap,
 }
 
 impl Default for ServerBuilder {
@@ -63,6 +69,7 @@ impl Default for ServerBuilder {
             hw_timeout: crate::device::DEFAULT_HARDWARE_TIMEOUT,
             serial: false,
             bluetooth_le: false,
+            output_map: OutputMap::default(),
         }
     }
 }
@@ -102,6 +109,19 @@ impl ServerBuilder {
     /// Uses a user device configuration already read (see [`UserConfig::from_named_json`]).
     pub fn user_config(mut self, config: UserConfig) -> Self {
         self.user_config = config;
+        self
+    }
+
+    /// Loads an output map (plugwire's own JSON, see [`mapping::config`]): mapping rules
+    /// that present devices with the outputs apps expect, and device groups.
+    pub fn output_map_json(mut self, text: &str) -> Result<Self, ServerError> {
+        self.output_map = OutputMap::from_json(text).map_err(ServerError::OutputMap)?;
+        Ok(self)
+    }
+
+    /// Uses an output map already read (see [`OutputMap::from_named_json`]).
+    pub fn output_map(mut self, map: OutputMap) -> Self {
+        self.output_map = map;
         self
     }
 
@@ -212,6 +232,7 @@ impl ServerBuilder {
             managers,
             self.default_gap_ms,
             self.hw_timeout,
+            self.output_map,
         );
         Ok(Arc::new(ButtplugServer {
             name: self.name,

@@ -302,19 +302,14 @@ impl Session {
                     )));
                 }
                 let stops = dm.submit_stop_all(outputs, inputs);
-                Box::pin(async move { wait_all(stops).await.map(|_| Response::Ok) })
+                all_done(Ok(stops))
             }
             Request::Stop {
                 device: Some(index),
                 feature,
                 inputs,
                 outputs,
-            } => {
-                let Some(d) = dm.device(index) else {
-                    return ready(Err(ButtplugError::no_device(index)));
-                };
-                completion_reply(d.submit_stop(feature, outputs, inputs))
-            }
+            } => all_done(dm.submit_stop(index, feature, outputs, inputs)),
             Request::Disconnect => {
                 drop(gate);
                 let stops = shared.begin_end(Ending::Disconnected);
@@ -392,24 +387,23 @@ impl Session {
     }
 }
 
+/// Outputs go through the device manager's output mapping (a group fans out to members).
 fn submit_outputs(
     dm: &super::DeviceManager,
     device: u32,
     commands: &[(u32, OutputCommand)],
 ) -> ResponseFuture {
-    match dm.device(device) {
-        None => ready(Err(ButtplugError::no_device(device))),
-        Some(d) => completion_reply(d.submit_outputs(commands)),
-    }
+    all_done(dm.submit_outputs(device, commands))
 }
 
-fn completion_reply(submitted: Result<Completion, DeviceError>) -> ResponseFuture {
+/// Commands of one request submitted to their devices (a group's go to each member).
+type Submitted = Vec<(u32, Result<Completion, DeviceError>)>;
+
+/// Replies once every submitted command of one request has reached its device.
+fn all_done(submitted: Result<Submitted, ButtplugError>) -> ResponseFuture {
     match submitted {
-        Err(e) => ready(Err(e.into())),
-        Ok(completion) => Box::pin(async move {
-            completion.wait().await?;
-            Ok(Response::Ok)
-        }),
+        Err(e) => ready(Err(e)),
+        Ok(submitted) => Box::pin(async move { wait_all(submitted).await.map(|_| Response::Ok) }),
     }
 }
 

@@ -77,12 +77,17 @@ pub struct Json {
 
 impl Json {
     pub fn open(rig: &Rig) -> Json {
-        let session = rig.server.connect_json().expect("session opens");
+        Json::on(&rig.server, &rig.hw)
+    }
+
+    /// A session on any server whose simulated toys are `hw`'s.
+    pub fn on(server: &Arc<ButtplugServer>, hw: &SimulatedHardware) -> Json {
+        let session = server.connect_json().expect("session opens");
         let events = session.take_events().expect("events");
         Json {
             session,
             events,
-            hw: rig.hw.clone(),
+            hw: hw.clone(),
         }
     }
 

@@ -114,6 +114,11 @@ pub struct DemoOptions {
     /// Default: LVS-Lush, LVS-Nora, LVS-Edge and LVS-Max.
     #[arg(long = "device", value_name = "NAME")]
     pub devices: Vec<String>,
+
+    /// Instead: a spec v0 app that only sends SingleMotorVibrateCmd drives a simulated
+    /// stroker, a rotating toy and a vibrator through a device group (docs/output-map.json).
+    #[arg(long)]
+    pub group: bool,
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +190,13 @@ pub struct ServeOptions {
     /// User device configuration file (Intiface format).
     #[arg(long, value_name = "FILE")]
     pub user_device_config_file: Option<PathBuf>,
+
+    /// Output map file (plugwire's own JSON): present toys with the outputs apps expect
+    /// (a vibrate on a stroker, say) and define device groups (see the README's "Output
+    /// mapping and device groups"). Kept apart from the user device configuration so that
+    /// one still loads in Intiface Engine.
+    #[arg(long, value_name = "FILE")]
+    pub output_map: Option<PathBuf>,
 
     /// Find Bluetooth LE toys (BlueZ on Linux).
     #[arg(long)]

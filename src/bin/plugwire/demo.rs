@@ -12,6 +12,15 @@ use crate::startup;
 const DEFAULT_DEVICES: [&str; 4] = ["LVS-Lush", "LVS-Nora", "LVS-Edge", "LVS-Max"];
 
 pub async fn run(options: DemoOptions) -> ExitCode {
+    if options.group {
+        return match crate::demo_group::drive().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("plugwire demo failed: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let mut names = options.devices;
     if names.is_empty() {
         names = DEFAULT_DEVICES.iter().map(|s| s.to_string()).collect();

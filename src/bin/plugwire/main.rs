@@ -8,6 +8,7 @@
 
 mod cli;
 mod demo;
+mod demo_group;
 mod mdns;
 mod play;
 mod rest;

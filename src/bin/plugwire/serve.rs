@@ -124,6 +124,7 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
         o.device_config_file.as_deref(),
         o.user_device_config_file.as_deref(),
     )?;
+    let output_map = startup::load_output_map(o.output_map.as_deref())?;
     let simulate: Vec<(String, String)> = o.simulate.iter().map(|s| split_simulate(s)).collect();
     let names: Vec<String> = simulate.iter().map(|(n, _)| n.clone()).collect();
     startup::check_toy_names("--simulate", &names, &configs)?;
@@ -142,7 +143,8 @@ async fn serve(o: ServeOptions) -> Result<(), RunError> {
         .max_ping_time_ms(o.max_ping_time)
         .hardware_timeout(Duration::from_millis(u64::from(o.hardware_timeout)))
         .device_config(configs.devices)
-        .user_config(configs.user);
+        .user_config(configs.user)
+        .output_map(output_map);
     if !simulate.is_empty() || !scripted.is_empty() {
         let hw = SimulatedHardware::new();
         for (name, address) in simulate {

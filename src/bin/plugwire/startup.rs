@@ -94,6 +94,19 @@ pub fn load_configs(
     Ok(Configs { devices, user })
 }
 
+/// Reads and checks an output map file; errors name the file, the JSON path and what was
+/// expected there.
+pub fn load_output_map(path: Option<&Path>) -> Result<plugwire::server::OutputMap, RunError> {
+    match path {
+        None => Ok(plugwire::server::OutputMap::default()),
+        Some(path) => {
+            let text = read("--output-map", path)?;
+            let name = format!("output map {}", path.display());
+            Ok(plugwire::server::OutputMap::from_named_json(&name, &text)?)
+        }
+    }
+}
+
 /// Every simulated toy name must match a protocol plugwire implements.
 pub fn check_toy_names(
     flag: &'static str,

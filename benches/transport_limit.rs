@@ -142,14 +142,13 @@ async fn echo_connection(stream: tokio::net::TcpStream) {
     while let Some(Ok(message)) = source.next().await {
         let mut next = Some(message);
         while let Some(message) = next.take() {
-            match message {
-                Message::Text(_) => {
-                    if sink.feed(Message::text(ECHO_REPLY)).await.is_err() {
-                        return;
-                    }
-                }
+            let fed = match message {
+                Message::Text(_) => sink.feed(Message::text(ECHO_REPLY)).await,
                 Message::Close(_) => return,
-                _ => {}
+                _ => Ok(()),
+            };
+            if fed.is_err() {
+                return;
             }
             if let Some(Some(Ok(more))) = source.next().now_or_never() {
                 next = Some(more);

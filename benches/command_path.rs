@@ -9,10 +9,12 @@
 //!
 //! Run with `cargo bench --bench command_path`.
 
-use std::io::{Read, Write};
-use std::net::TcpStream as StdTcpStream;
+#[path = "support/loopback.rs"]
+mod loopback;
+
+use loopback::command;
+
 use std::os::raw::c_void;
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -29,7 +31,7 @@ const GAP_MS: u32 = 75;
 const BURST: u32 = 2000;
 
 fn main() {
-    if std::env::var("PLUGWIRE_BENCH_ROLE").as_deref() == Ok("server") {
+    if std::env::var(loopback::ROLE).as_deref() == Ok("server") {
         serve_for_throughput();
         return;
     }
@@ -273,10 +275,6 @@ async fn burst_websocket() {
     reader.abort();
 }
 
-fn command(id: u32, value: u32) -> String {
-    json!([{"OutputCmd": {"Id": id, "DeviceIndex": 0, "FeatureIndex": 0, "Command": {"Vibrate": {"Value": value}}}}]).to_string()
-}
-
 async fn handshake_and_scan<S>(client: &mut tokio_tungstenite::WebSocketStream<S>)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
@@ -314,148 +312,18 @@ fn serve_for_throughput() {
             .await
             .expect("listen");
         println!("{}", ws.local_addr());
-        tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await
-        .ok();
+        tokio::task::spawn_blocking(loopback::wait_for_stdin_close)
+            .await
+            .ok();
     });
-}
-
-/// CPU seconds (user + system) a process has used so far, from /proc.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = fields
-        .get(11)
-        .and_then(|u| u.parse::<f64>().ok())
-        .unwrap_or(0.0)
-        + fields
-            .get(12)
-            .and_then(|s| s.parse::<f64>().ok())
-            .unwrap_or(0.0);
-    // Linux reports CPU time in clock ticks of 1/100 s.
-    ticks / 100.0
-}
-
-/// One client websocket text frame, masked with the all-zero key (which leaves the payload
-/// as it is, so frames can be built once and written as plain bytes).
-fn masked_frame(text: &str) -> Vec<u8> {
-    let payload = text.as_bytes();
-    let mut frame = vec![0x81];
-    match payload.len() {
-        n if n < 126 => frame.push(0x80 | n as u8),
-        n if n <= 0xFFFF => {
-            frame.push(0x80 | 126);
-            frame.extend((n as u16).to_be_bytes());
-        }
-        n => {
-            frame.push(0x80 | 127);
-            frame.extend((n as u64).to_be_bytes());
-        }
-    }
-    frame.extend([0, 0, 0, 0]);
-    frame.extend(payload);
-    frame
 }
 
 fn throughput() {
-    let mut child = Command::new(std::env::current_exe().expect("bench exe"))
-        .env("PLUGWIRE_BENCH_ROLE", "server")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server process");
-    let mut line = String::new();
-    {
-        use std::io::BufRead;
-        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-        out.read_line(&mut line).expect("address");
-    }
-    let addr = line.trim().to_string();
+    let (child, addr) = loopback::spawn_server("server");
     // Handshake and scan with tungstenite, then drive the raw socket.
-    let stream = StdTcpStream::connect(&addr).expect("connect");
-    stream.set_nodelay(true).ok();
-    let (mut ws, _) =
-        tokio_tungstenite::tungstenite::client(format!("ws://{addr}"), stream).expect("handshake");
-    let hello = json!([{"RequestServerInfo": {"Id": 1, "ClientName": "bench", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}]);
-    ws.send(tokio_tungstenite::tungstenite::Message::text(
-        hello.to_string(),
-    ))
-    .unwrap();
-    ws.read().unwrap();
-    ws.send(tokio_tungstenite::tungstenite::Message::text(
-        json!([{"StartScanning": {"Id": 2}}]).to_string(),
-    ))
-    .unwrap();
-    loop {
-        if let tokio_tungstenite::tungstenite::Message::Text(t) = ws.read().unwrap() {
-            // The toy added (a v4 DeviceList): simulated toys never finish a scan.
-            if t.contains("DeviceList") {
-                break;
-            }
-        }
-    }
-    let mut stream = ws.get_ref().try_clone().expect("raw socket");
-    let total: u64 = 500_000;
-    let window: u64 = 2_000;
-    let chunk: u64 = 250;
-    // Pre-built frames: values cycle so each command changes the toy.
-    let frames: Vec<Vec<u8>> = (0..chunk)
-        .map(|i| masked_frame(&command(1000 + i as u32, (i % 20 + 1) as u32)))
-        .collect();
-    let batch: Vec<u8> = frames.concat();
-    let mut reader = stream.try_clone().expect("clone");
-    let counter = std::thread::spawn(move || {
-        let mut buf = vec![0u8; 1 << 16];
-        let mut oks: u64 = 0;
-        let mut carry: Vec<u8> = Vec::new();
-        while oks < total {
-            let n = match reader.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            carry.extend_from_slice(&buf[..n]);
-            let mut count = 0;
-            let mut i = 0;
-            while i + 4 <= carry.len() {
-                if &carry[i..i + 4] == b"\"Ok\"" {
-                    count += 1;
-                    i += 4;
-                } else {
-                    i += 1;
-                }
-            }
-            oks += count;
-            let keep = carry.len().saturating_sub(3);
-            carry.drain(..keep);
-            RECEIVED.store(oks, std::sync::atomic::Ordering::Release);
-        }
-        oks
-    });
-    let cpu_before = cpu_seconds(child.id());
-    let start = Instant::now();
-    let mut sent: u64 = 0;
-    while sent < total {
-        while sent - RECEIVED.load(std::sync::atomic::Ordering::Acquire) > window {
-            std::thread::yield_now();
-        }
-        stream.write_all(&batch).expect("write");
-        sent += chunk;
-    }
-    let received = counter.join().expect("counter");
-    let elapsed = start.elapsed().as_secs_f64();
-    let cpu = cpu_seconds(child.id()) - cpu_before;
-    println!(
-        "pipelined websocket: {received} commands in {elapsed:.2} s = {:.0} commands/s; server CPU {:.0}% of one core ({:.1} us CPU per command)",
-        received as f64 / elapsed,
-        cpu / elapsed * 100.0,
-        cpu / received as f64 * 1e6
-    );
-    drop(child.stdin.take());
-    let _ = child.wait();
+    let ws = loopback::connect(&addr, true);
+    let result = loopback::pipelined(ws.get_ref(), child.id(), 500_000);
+    println!("pipelined websocket: {result}");
+    drop(ws);
+    loopback::stop_server(child);
 }
-
-static RECEIVED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

@@ -43,7 +43,9 @@ pub enum ServerError {
 pub struct ServerBuilder {
     name: String,
     max_ping_time_ms: u32,
-    device_config: DeviceConfigDb,
+    /// None until a configuration is given: the built-in one is taken at build time, so a
+    /// builder that replaces it never copies it.
+    device_config: Option<DeviceConfigDb>,
     user_config: UserConfig,
     managers: Vec<Arc<dyn HardwareManager>>,
     simulated: Option<SimulatedHardware>,
@@ -60,7 +62,7 @@ impl Default for ServerBuilder {
         ServerBuilder {
             name: "plugwire".to_string(),
             max_ping_time_ms: 0,
-            device_config: DeviceConfigDb::builtin(),
+            device_config: None,
             user_config: UserConfig::default(),
             managers: Vec::new(),
             simulated: None,
@@ -90,13 +92,15 @@ impl ServerBuilder {
     /// replace the built-in definitions; others stay.
     pub fn device_config_json(mut self, text: &str) -> Result<Self, ServerError> {
         let loaded = DeviceConfigDb::from_json(text).map_err(ServerError::DeviceConfig)?;
-        self.device_config.extend(loaded);
+        self.device_config
+            .get_or_insert_with(DeviceConfigDb::builtin)
+            .extend(loaded);
         Ok(self)
     }
 
     /// Replaces the device configuration entirely.
     pub fn device_config(mut self, db: DeviceConfigDb) -> Self {
-        self.device_config = db;
+        self.device_config = Some(db);
         self
     }
 
@@ -173,7 +177,10 @@ impl ServerBuilder {
     /// configuration (no protocol matches it, or plugwire does not implement the one that
     /// does): the first such name's reason, or None when every name would work.
     pub fn toy_name_problem<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
-        let mut db = self.device_config.clone();
+        let mut db = self
+            .device_config
+            .clone()
+            .unwrap_or_else(DeviceConfigDb::builtin);
         merge_user_protocols(&mut db, &self.user_config);
         names.into_iter().find_map(|name| {
             let info = crate::hardware::HardwareInfo {
@@ -199,7 +206,7 @@ impl ServerBuilder {
 
     pub fn build(self) -> Result<Arc<ButtplugServer>, ServerError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| ServerError::NoRuntime)?;
-        let mut config = self.device_config;
+        let mut config = self.device_config.unwrap_or_else(DeviceConfigDb::builtin);
         merge_user_protocols(&mut config, &self.user_config);
         let mut managers = self.managers;
         if self.serial {

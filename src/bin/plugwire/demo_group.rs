@@ -39,11 +39,17 @@ pub async fn drive() -> Result<(), Box<dyn std::error::Error>> {
     )
     .await;
     send(&mut session, json!({"StartScanning": {"Id": 2}})).await;
-    while let Some(event) = tokio::time::timeout(Duration::from_secs(10), events.recv()).await? {
-        if matches!(event, plugwire::spec::ServerEvent::ScanningFinished) {
-            break;
+    // Each toy and the group are offered; simulated toys never finish a scan (as in the
+    // reference), so the scan is stopped once all are seen.
+    let mut added = 0;
+    while added < TOYS.len() + 1 {
+        match tokio::time::timeout(Duration::from_secs(10), events.recv()).await? {
+            Some(plugwire::spec::ServerEvent::DeviceAdded(_)) => added += 1,
+            Some(_) => {}
+            None => return Err("the session closed while scanning".into()),
         }
     }
+    send(&mut session, json!({"StopScanning": {"Id": 4}})).await;
     let list = send(&mut session, json!({"RequestDeviceList": {"Id": 3}})).await;
     println!("a spec v0 client sees:");
     for d in list["DeviceList"]["Devices"]
@@ -56,7 +62,7 @@ pub async fn drive() -> Result<(), Box<dyn std::error::Error>> {
             d["DeviceIndex"], d["DeviceName"], d["DeviceMessages"]
         );
     }
-    let mut id = 4;
+    let mut id = 5;
     for speed in [0.25, 1.0] {
         println!("\nSingleMotorVibrateCmd Speed {speed} to the group (index 100)");
         let from: Vec<usize> = hardware.devices().iter().map(|d| d.log().len()).collect();

@@ -5,6 +5,7 @@
 //! definitions for the protocols it implements and can load an ecosystem file on top.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -123,8 +124,15 @@ pub struct DeviceConfigDb {
 const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_devices.rs"));
 
 impl DeviceConfigDb {
-    /// plugwire's own definitions for the protocols it implements.
+    /// plugwire's own definitions for the protocols it implements. They are parsed once
+    /// per process (every server builder starts from them, and parsing all of them costs
+    /// far more than a copy); later calls clone the parsed set.
     pub fn builtin() -> DeviceConfigDb {
+        static PARSED: OnceLock<DeviceConfigDb> = OnceLock::new();
+        PARSED.get_or_init(DeviceConfigDb::parse_builtin).clone()
+    }
+
+    fn parse_builtin() -> DeviceConfigDb {
         let mut db = DeviceConfigDb {
             version: (4, 0),
             protocols: BTreeMap::new(),

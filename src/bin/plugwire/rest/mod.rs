@@ -20,7 +20,7 @@ use plugwire::transport::AuthToken;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use lease::RestClient;
+pub use lease::RestClient;
 use routes::RestError;
 
 /// How the REST API treats its callers.
@@ -48,47 +48,7 @@ impl RestServer {
         let listener = TcpListener::bind(address).await?;
         let local_addr = listener.local_addr()?;
         let client = RestClient::new(server, options.lease);
-        let auth = Arc::new(options.auth);
-        let api = Router::new()
-            .route("/start-scanning", get(routes::start_scanning))
-            .route("/stop-scanning", get(routes::stop_scanning))
-            .route("/devices", get(routes::devices))
-            .route("/devices/stop", put(routes::stop_all))
-            .route("/devices/{index}", get(routes::device_info))
-            .route("/devices/{index}/stop", put(routes::stop_device))
-            .route("/devices/{index}/features", get(routes::features))
-            .route(
-                "/devices/{index}/features/{feature}",
-                get(routes::feature_info).put(routes::feature_info),
-            )
-            .route(
-                "/devices/{index}/features/{feature}/",
-                get(routes::feature_info).put(routes::feature_info),
-            )
-            .route(
-                "/devices/{index}/outputs/{output_type}/{level}",
-                put(routes::device_output),
-            )
-            .route(
-                "/devices/{index}/features/{feature}/outputs/{output_type}/{level}",
-                put(routes::feature_output),
-            )
-            .route(
-                "/devices/{index}/inputs/{input_type}/{command}",
-                put(routes::device_input),
-            )
-            .route(
-                "/devices/{index}/features/{feature}/inputs/{input_type}/{command}",
-                put(routes::feature_input),
-            )
-            .route("/devices/{index}/events", get(routes::device_events))
-            .route("/events", get(routes::events))
-            .route("/release", put(routes::release));
-        let app = Router::new()
-            .nest("/api/v1", api)
-            .fallback(routes::not_found)
-            .with_state(client.clone())
-            .layer(middleware::from_fn_with_state(auth, check_token));
+        let app = router(client.clone(), options.auth);
         let task = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, service).await {
@@ -112,6 +72,53 @@ impl RestServer {
         self.client.release().await;
         self.task.abort();
     }
+}
+
+/// The REST API's routes for `client`, refusing callers from other machines without
+/// `auth`'s token. Requests must carry a `ConnectInfo<SocketAddr>` extension (axum's
+/// `into_make_service_with_connect_info` adds it; the fuzz target sets it itself).
+pub fn router(client: Arc<RestClient>, auth: Option<AuthToken>) -> Router {
+    let auth = Arc::new(auth);
+    let api = Router::new()
+        .route("/start-scanning", get(routes::start_scanning))
+        .route("/stop-scanning", get(routes::stop_scanning))
+        .route("/devices", get(routes::devices))
+        .route("/devices/stop", put(routes::stop_all))
+        .route("/devices/{index}", get(routes::device_info))
+        .route("/devices/{index}/stop", put(routes::stop_device))
+        .route("/devices/{index}/features", get(routes::features))
+        .route(
+            "/devices/{index}/features/{feature}",
+            get(routes::feature_info).put(routes::feature_info),
+        )
+        .route(
+            "/devices/{index}/features/{feature}/",
+            get(routes::feature_info).put(routes::feature_info),
+        )
+        .route(
+            "/devices/{index}/outputs/{output_type}/{level}",
+            put(routes::device_output),
+        )
+        .route(
+            "/devices/{index}/features/{feature}/outputs/{output_type}/{level}",
+            put(routes::feature_output),
+        )
+        .route(
+            "/devices/{index}/inputs/{input_type}/{command}",
+            put(routes::device_input),
+        )
+        .route(
+            "/devices/{index}/features/{feature}/inputs/{input_type}/{command}",
+            put(routes::feature_input),
+        )
+        .route("/devices/{index}/events", get(routes::device_events))
+        .route("/events", get(routes::events))
+        .route("/release", put(routes::release));
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(routes::not_found)
+        .with_state(client)
+        .layer(middleware::from_fn_with_state(auth, check_token))
 }
 
 /// Refuses (401) requests from other machines without the token.

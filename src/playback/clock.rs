@@ -30,8 +30,16 @@ impl Default for MonotonicClock {
 }
 
 impl MonotonicClock {
+    /// The instant `ms` after the start; beyond a year (or not a number) it is a year,
+    /// which no schedule reaches, instead of a panic in `Duration`.
     pub fn instant_at(&self, ms: f64) -> Instant {
-        self.start + std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0)
+        const YEAR_MS: f64 = 365.0 * 24.0 * 3600.0 * 1000.0;
+        let ms = if ms.is_nan() {
+            YEAR_MS
+        } else {
+            ms.clamp(0.0, YEAR_MS)
+        };
+        self.start + std::time::Duration::from_secs_f64(ms / 1000.0)
     }
 }
 
@@ -229,6 +237,14 @@ impl Default for MediaClock {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_instant_far_off_or_not_a_number_does_not_panic() {
+        let clock = MonotonicClock::default();
+        for ms in [f64::INFINITY, f64::NAN, 1e300, -5.0] {
+            assert!(clock.instant_at(ms) >= clock.start);
+        }
+    }
+
     use super::*;
 
     fn close(a: f64, b: f64, tolerance: f64) {

@@ -6,6 +6,11 @@ use std::f64::consts::TAU;
 use super::curve::{Curve, Interpolation};
 
 /// A periodic shape; one period spans `period_ms`.
+/// The slowest and fastest a pattern plays (a thousandth of its speed up to a thousand
+/// times as fast).
+pub const TIME_SCALE_MIN: f64 = 1e-3;
+pub const TIME_SCALE_MAX: f64 = 1e3;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Waveform {
     Sine,
@@ -86,6 +91,8 @@ pub enum PatternError {
     Keyframe { index: usize, problem: String },
     #[error("{name} must be a finite number above 0 (got {value})")]
     Scale { name: &'static str, value: f64 },
+    #[error("time scale must be within {TIME_SCALE_MIN}..={TIME_SCALE_MAX} (got {0})")]
+    TimeScale(f64),
     #[error("pulse duty must be within 0..=1, got {0}")]
     Duty(f64),
 }
@@ -187,13 +194,12 @@ impl Pattern {
         Ok(self)
     }
 
-    /// Plays `time_scale` times as fast (2.0 is twice the speed).
+    /// Plays `time_scale` times as fast (2.0 is twice the speed), within
+    /// [`TIME_SCALE_MIN`]..=[`TIME_SCALE_MAX`]: beyond, a cycle's length overflows the clock
+    /// (a subnormal scale made it infinite).
     pub fn time_scale(mut self, time_scale: f64) -> Result<Pattern, PatternError> {
-        if !(time_scale.is_finite() && time_scale > 0.0) {
-            return Err(PatternError::Scale {
-                name: "time scale",
-                value: time_scale,
-            });
+        if !(TIME_SCALE_MIN..=TIME_SCALE_MAX).contains(&time_scale) {
+            return Err(PatternError::TimeScale(time_scale));
         }
         self.time_scale = time_scale;
         Ok(self)
@@ -330,6 +336,20 @@ fn walk_out(seed: u64, step: f64, n: usize) -> Vec<f64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_time_scale_out_of_range_is_refused_by_name() {
+        let sine = || Pattern::waveform(Waveform::Sine, 1000.0).unwrap();
+        // Found by the pattern fuzz target: a subnormal scale made a cycle infinitely long.
+        for bad in [0.0, -1.0, 1e-310, 1e-4, 1e4, f64::NAN, f64::INFINITY] {
+            let e = sine().time_scale(bad).unwrap_err();
+            assert!(e.to_string().contains("time scale must be within"), "{e}");
+        }
+        for good in [TIME_SCALE_MIN, 0.5, 2.0, TIME_SCALE_MAX] {
+            let p = sine().time_scale(good).unwrap().looped(false);
+            assert!(p.end_ms().is_some_and(f64::is_finite));
+        }
+    }
+
     use super::*;
 
     fn close(a: f64, b: f64) {

@@ -445,6 +445,22 @@ fn the_demo_lists_devices_in_index_order() {
 }
 
 #[test]
+fn the_group_demo_drives_every_member_through_the_group_and_stops_them() {
+    // It scans simulated toys, which never finish a scan: it must stop scanning by itself
+    // once the three toys and the group are offered.
+    let out = plugwire(&["demo", "--group"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("[100] \"Sync all\""), "{text}");
+    let stop = text
+        .split("StopDeviceCmd to the group")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no stop section: {text}"));
+    assert!(stop.contains("Rotate:0:0;"), "{stop}");
+    assert!(stop.contains("Vibrate:0;"), "{stop}");
+}
+
+#[test]
 fn a_broken_output_map_is_named_with_its_path_before_start_up() {
     let dir = std::env::temp_dir().join(format!("plugwire-output-map-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -116,11 +116,17 @@ static Plugwire__V1__Reply *call(const PlugwireClient *client, const Plugwire__V
     Plugwire__V1__Reply *reply = NULL;
     if (send_request(client, req, inbox_push, &replies) == PLUGWIRE_STATUS_OK) {
         size_t len;
-        uint8_t *data = inbox_pop(&replies, 10000, &len);
-        if (data) {
-            reply = plugwire__v1__reply__unpack(NULL, len, data);
-            free(data);
+        /* 30 s: valgrind on a loaded 2-core machine made an embedded connect take over 10. */
+        uint8_t *data = inbox_pop(&replies, 30000, &len);
+        if (!data) {
+            /* The reply callback still holds &replies, which lives on this stack frame:
+               going on would let a late reply write into a dead frame. Fail loudly. */
+            fprintf(stderr, "call: no reply within 30 s (request kind %d); aborting the test\n",
+                    (int)req->kind_case);
+            abort();
         }
+        reply = plugwire__v1__reply__unpack(NULL, len, data);
+        free(data);
     }
     inbox_destroy(&replies);
     return reply;

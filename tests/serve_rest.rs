@@ -471,6 +471,15 @@ fn a_rest_playback_plays_on_the_toy_pauses_and_stops() {
         refused["error"].as_str().unwrap().contains("playback"),
         "{refused}"
     );
+    let (status, refused) = http.put(&format!("{api}/devices/{i}/outputs/Vibrate/0.5"));
+    assert_eq!(status, 409, "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("under playback"),
+        "{refused}"
+    );
 
     // Paused: no more writes; resumed: writes again.
     assert_eq!(

@@ -75,6 +75,11 @@ impl RestError {
             | RestError::BadRequest(_) => StatusCode::BAD_REQUEST,
             RestError::Buttplug(e) => match e.code {
                 ErrorCode::Message => StatusCode::BAD_REQUEST,
+                // The output is a playback's (DeviceError::UnderPlayback, which reaches
+                // the session as text): not the device failing.
+                ErrorCode::Device if e.message.contains("is under playback") => {
+                    StatusCode::CONFLICT
+                }
                 ErrorCode::Device => StatusCode::BAD_GATEWAY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },

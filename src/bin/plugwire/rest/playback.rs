@@ -22,7 +22,8 @@ use plugwire::playback::{
     Axis, Easing, Funscript, Interpolation, Keyframe, Mapping, Pattern, Playback, PlaybackError,
     PlaybackEvent, PlaybackOptions, Source, SpeedMode, StopReason, TrackSpec, Waveform,
 };
-use plugwire::server::Session;
+use plugwire::server::{Ending, Session};
+use plugwire::spec::error::ButtplugError;
 use serde_json::{Map, Value, json};
 
 use super::events::RestEvent;
@@ -473,7 +474,7 @@ fn from_playback_error(e: PlaybackError) -> RestError {
             error: DeviceError::UnderPlayback { .. },
             ..
         } => RestError::Conflict(format!("{e}: stop that playback (or the device) first")),
-        PlaybackError::Device { .. } => RestError::Internal(e.to_string()),
+        PlaybackError::Device { .. } => RestError::Buttplug(ButtplugError::device(e.to_string())),
         PlaybackError::Ended => RestError::Conflict(e.to_string()),
         PlaybackError::Mapping { track, error } => {
             RestError::BadRequest(format!("tracks[{track}]: {error}"))
@@ -542,6 +543,14 @@ pub async fn start(State(c): App, body: Bytes) -> Rest<Json<Value>> {
             session: Arc::downgrade(&session),
         },
     );
+    if *session.ending().borrow() != Ending::Open {
+        // The session ended while this one started: nobody would stop it.
+        let orphan = c.playbacks().running().remove(&id);
+        drop(orphan);
+        return Err(RestError::Conflict(
+            "the REST session ended while the playback started; start it again".to_string(),
+        ));
+    }
     if let Some(mut events) = events {
         let me = Arc::downgrade(&c);
         tokio::spawn(async move {

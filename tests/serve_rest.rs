@@ -399,3 +399,262 @@ fn an_open_event_stream_holds_the_lease_and_a_websocket_client_holds_rest_off() 
     drop(serve);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Every command the toy got during `time` (a playing toy is never quiet for `drain`).
+fn received_for(toy: &FakeNora, time: Duration) -> Vec<String> {
+    let end = Instant::now() + time;
+    let mut all = Vec::new();
+    while let Ok(c) = toy
+        .got
+        .recv_timeout(end.saturating_duration_since(Instant::now()))
+    {
+        all.push(c);
+    }
+    all
+}
+
+/// A looped pattern holding vibrate at half (`Vibrate:10;` on a Nora) on device `i`.
+fn steady_half(i: &str) -> String {
+    json!({"tracks": [{
+        "device": i.parse::<u32>().unwrap(),
+        "output": "Vibrate",
+        "pattern": {"keyframes": [{"at_ms": 0, "value": 0.5}, {"at_ms": 1000, "value": 0.5}]},
+    }]})
+    .to_string()
+}
+
+/// A REST server with one Nora, scanned in; its device index, the toy told its type.
+fn serve_with_nora(
+    extra: &[&str],
+    name: &str,
+) -> (Serve, String, FakeNora, String, std::path::PathBuf) {
+    let (serve, api, devices, dir) = serve_rest(extra);
+    let http = Http::new();
+    let toy = FakeNora::connect(&devices, name);
+    http.get(&format!("{api}/start-scanning"));
+    let i = first_device(&http, &api);
+    toy.wait_for("DeviceType;", WAIT);
+    (serve, api, toy, i, dir)
+}
+
+#[test]
+fn a_rest_playback_plays_on_the_toy_pauses_and_stops() {
+    let (serve, api, toy, i, dir) = serve_with_nora(&[], "play-nora-1");
+    let http = Http::new();
+    let events = EventStream::open(&format!("{api}/events"));
+
+    // A pattern on one output: a square wave, full then nothing.
+    let body = json!({"tracks": [{
+        "device": i.parse::<u32>().unwrap(),
+        "output": "vibrate",
+        "pattern": {"waveform": "square", "period_ms": 400},
+    }]});
+    let (status, started) = http.post_json(&format!("{api}/playback"), &body.to_string());
+    assert_eq!(status, 200, "{started}");
+    let id = started["id"].as_u64().unwrap();
+    assert_eq!(
+        events.next_named("playback-started", WAIT).data["id"],
+        json!(id)
+    );
+    toy.wait_for("Vibrate:20;", WAIT);
+    toy.wait_for("Vibrate:0;", WAIT);
+    toy.wait_for("Vibrate:20;", WAIT);
+    let (status, list) = http.get(&format!("{api}/playback"));
+    assert_eq!(status, 200);
+    assert_eq!(list[0]["id"], json!(id), "{list}");
+    assert_eq!(list[0]["playing"], json!(true), "{list}");
+
+    // The output is the playback's: a second one on it is refused, as is a plain write.
+    let (status, refused) = http.post_json(&format!("{api}/playback"), &steady_half(&i));
+    assert_eq!(status, 409, "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("playback"),
+        "{refused}"
+    );
+    let (status, refused) = http.put(&format!("{api}/devices/{i}/outputs/Vibrate/0.5"));
+    assert_eq!(status, 409, "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("under playback"),
+        "{refused}"
+    );
+
+    // Paused: no more writes; resumed: writes again.
+    assert_eq!(
+        http.put(&format!("{api}/playback/{id}/pause")),
+        (200, Value::Null)
+    );
+    received_for(&toy, Duration::from_millis(100));
+    assert!(
+        received_for(&toy, Duration::from_millis(600)).is_empty(),
+        "a paused playback wrote"
+    );
+    assert_eq!(
+        http.put(&format!("{api}/playback/{id}/resume")),
+        (200, Value::Null)
+    );
+    received_for(&toy, Duration::from_millis(500))
+        .iter()
+        .find(|c| c.starts_with("Vibrate:"))
+        .expect("writes after resume");
+    assert_eq!(
+        http.put(&format!("{api}/playback/{id}/seek/100")),
+        (200, Value::Null)
+    );
+    assert_eq!(
+        http.put(&format!("{api}/playback/{id}/rate/2")),
+        (200, Value::Null)
+    );
+    let (status, bad) = http.put(&format!("{api}/playback/{id}/rate/fast"));
+    assert_eq!(status, 400);
+    assert!(bad["error"].as_str().unwrap().contains("rate"), "{bad}");
+    assert_eq!(http.put(&format!("{api}/playback/99/pause")).0, 404);
+
+    // Stopped: the event says why, the toy stops, the id is gone.
+    assert_eq!(
+        http.put(&format!("{api}/playback/{id}/stop")),
+        (200, Value::Null)
+    );
+    assert_eq!(
+        events.next_named("playback-stopped", WAIT).data,
+        json!({"id": id, "reason": "requested", "message": null})
+    );
+    toy.wait_for("Vibrate:0;", WAIT);
+    assert_eq!(http.get(&format!("{api}/playback")), (200, json!([])));
+    let (status, gone) = http.put(&format!("{api}/playback/{id}/resume"));
+    assert_eq!(status, 404, "{gone}");
+
+    // A whole funscript on whatever it fits (the Nora's vibrator and rotator follow the
+    // stroke's speed), played to its end.
+    let script =
+        json!({"actions": [{"at": 0, "pos": 0}, {"at": 300, "pos": 100}, {"at": 600, "pos": 0}]});
+    let (status, started) = http.post_json(
+        &format!("{api}/playback"),
+        &json!({"funscript": script}).to_string(),
+    );
+    assert_eq!(status, 200, "{started}");
+    let id = started["id"].as_u64().unwrap();
+    let got = received_for(&toy, Duration::from_millis(300));
+    assert!(
+        got.iter()
+            .any(|c| c.starts_with("Vibrate:") && c != "Vibrate:0;"),
+        "{got:?}"
+    );
+    assert_eq!(
+        events.next_named("playback-ended", WAIT).data,
+        json!({"id": id})
+    );
+    drop(serve);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_bad_playback_body_is_refused_naming_the_place() {
+    let (serve, api, _toy, i, dir) = serve_with_nora(&[], "play-nora-2");
+    let http = Http::new();
+    let device = i.parse::<u32>().unwrap();
+    let url = format!("{api}/playback");
+    for (body, status, place) in [
+        ("{not json".to_string(), 400, "body"),
+        (json!({}).to_string(), 400, "body"),
+        (json!({"tracks": []}).to_string(), 400, "tracks"),
+        (json!({"funscript": {"actions": "no"}}).to_string(), 400, "funscript"),
+        (
+            json!({"tracks": [{"device": device, "pattern": {"waveform": "sine"}}]}).to_string(),
+            400,
+            "tracks[0].pattern.period_ms",
+        ),
+        (
+            json!({"tracks": [{"device": device, "output": "Wiggle", "pattern": {"waveform": "sine", "period_ms": 100}}]}).to_string(),
+            400,
+            "tracks[0].output",
+        ),
+        (
+            json!({"tracks": [{"device": device, "pattern": {"keyframes": [{"at_ms": 0, "value": 2}]}}]}).to_string(),
+            400,
+            "tracks[0].pattern",
+        ),
+        (
+            json!({"tracks": [{"device": device, "pattern": {"waveform": "sine", "period_ms": 100}, "colour": 1}]}).to_string(),
+            400,
+            "tracks[0].colour",
+        ),
+        (
+            json!({"tracks": [{"device": device, "pattern": {"waveform": "sine", "period_ms": 100}}], "rate": "x"}).to_string(),
+            400,
+            "rate",
+        ),
+        (
+            json!({"tracks": [{"device": 99, "pattern": {"waveform": "sine", "period_ms": 100}}]}).to_string(),
+            404,
+            "99",
+        ),
+    ] {
+        let (got, answer) = http.post_json(&url, &body);
+        assert_eq!(got, status, "{body}: {answer}");
+        let error = answer["error"].as_str().unwrap_or_default();
+        assert!(error.contains(place), "{body}: {error:?} names no {place:?}");
+    }
+    assert_eq!(http.get(&url), (200, json!([])));
+    drop(serve);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn stopping_the_devices_ends_their_rest_playback() {
+    let (serve, api, toy, i, dir) = serve_with_nora(&[], "play-nora-3");
+    let http = Http::new();
+    let events = EventStream::open(&format!("{api}/events"));
+    for stop in [
+        format!("{api}/devices/stop"),
+        format!("{api}/devices/{i}/stop"),
+    ] {
+        let (status, started) = http.post_json(&format!("{api}/playback"), &steady_half(&i));
+        assert_eq!(status, 200, "{started}");
+        let id = started["id"].as_u64().unwrap();
+        toy.wait_for("Vibrate:10;", WAIT);
+        assert_eq!(http.put(&stop), (200, Value::Null));
+        assert_eq!(
+            events.next_named("playback-stopped", WAIT).data,
+            json!({"id": id, "reason": "device-stopped", "message": null}),
+            "{stop}"
+        );
+        toy.wait_for("Vibrate:0;", WAIT);
+        let after = received_for(&toy, Duration::from_millis(400));
+        assert!(
+            !after.contains(&"Vibrate:10;".to_string()),
+            "played on after {stop}: {after:?}"
+        );
+        assert_eq!(http.get(&format!("{api}/playback")), (200, json!([])));
+    }
+    drop(serve);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_rest_client_gone_quiet_has_its_playback_ended_and_toy_stopped() {
+    let (serve, api, toy, i, dir) = serve_with_nora(&["--rest-lease", "600"], "play-nora-4");
+    let http = Http::new();
+    let (status, started) = http.post_json(&format!("{api}/playback"), &steady_half(&i));
+    assert_eq!(status, 200, "{started}");
+    toy.wait_for("Vibrate:10;", WAIT);
+    // A playback alone does not hold the lease: the client goes quiet, the toy stops.
+    let quiet = Instant::now();
+    toy.wait_for("Vibrate:0;", Duration::from_secs(5));
+    assert!(
+        quiet.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        quiet.elapsed()
+    );
+    let after = received_for(&toy, Duration::from_millis(500));
+    assert!(
+        !after.contains(&"Vibrate:10;".to_string()),
+        "played on after the lease ran out: {after:?}"
+    );
+    // The next request opens a new session, without the old playback.
+    assert_eq!(http.get(&format!("{api}/playback")), (200, json!([])));
+    drop(serve);
+    std::fs::remove_dir_all(dir).unwrap();
+}

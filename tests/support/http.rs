@@ -61,6 +61,18 @@ impl Http {
         }
         Self::answer(request.send_empty())
     }
+
+    /// POSTs `body` as `application/json`.
+    pub fn post_json(&self, url: &str, body: &str) -> Answer {
+        let mut request = self
+            .agent
+            .post(url)
+            .header("Content-Type", "application/json");
+        if let Some(t) = &self.token {
+            request = request.header("Authorization", &format!("Bearer {t}"));
+        }
+        Self::answer(request.send(body))
+    }
 }
 
 /// One server-sent event: its name and its data as JSON.

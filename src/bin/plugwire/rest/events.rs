@@ -2,9 +2,11 @@
 //! carry: one server-sent event per happening, its name in `event:` and a JSON object in
 //! `data:`.
 
+use plugwire::playback::StopReason;
 use plugwire::spec::message::ServerEvent;
 use serde_json::{Value, json};
 
+use super::playback::reason_name;
 use super::routes::device_json;
 
 #[derive(Clone, Debug)]
@@ -36,6 +38,31 @@ pub enum RestEvent {
     },
     /// This many events were lost because a reader was slow.
     Dropped(u64),
+    PlaybackStarted {
+        id: u64,
+        media_ms: f64,
+    },
+    /// Throttled to the playback's `position_every_ms` (1 s unless asked).
+    PlaybackPosition {
+        id: u64,
+        media_ms: f64,
+    },
+    PlaybackTrackStopped {
+        id: u64,
+        device: u32,
+        feature: u32,
+        output: &'static str,
+        reason: StopReason,
+    },
+    /// Every track reached its end.
+    PlaybackEnded {
+        id: u64,
+    },
+    /// Stopped before the end: asked to, its device stopped or went away, a write failed.
+    PlaybackStopped {
+        id: u64,
+        reason: StopReason,
+    },
 }
 
 impl RestEvent {
@@ -71,6 +98,7 @@ impl RestEvent {
                 Some(*device)
             }
             RestEvent::Stopped { device } => *device,
+            RestEvent::PlaybackTrackStopped { device, .. } => Some(*device),
             _ => None,
         }
     }
@@ -104,6 +132,33 @@ impl RestEvent {
             RestEvent::SessionStarted => ("session-started", json!({})),
             RestEvent::SessionEnded { reason } => ("session-ended", json!({"reason": reason})),
             RestEvent::Dropped(n) => ("events-dropped", json!({"count": n})),
+            RestEvent::PlaybackStarted { id, media_ms } => {
+                ("playback-started", json!({"id": id, "media_ms": media_ms}))
+            }
+            RestEvent::PlaybackPosition { id, media_ms } => {
+                ("playback-position", json!({"id": id, "media_ms": media_ms}))
+            }
+            RestEvent::PlaybackTrackStopped {
+                id,
+                device,
+                feature,
+                output,
+                reason,
+            } => {
+                let (reason, message) = reason_name(reason);
+                (
+                    "playback-track-stopped",
+                    json!({"id": id, "index": device, "feature": feature, "output": output, "reason": reason, "message": message}),
+                )
+            }
+            RestEvent::PlaybackEnded { id } => ("playback-ended", json!({"id": id})),
+            RestEvent::PlaybackStopped { id, reason } => {
+                let (reason, message) = reason_name(reason);
+                (
+                    "playback-stopped",
+                    json!({"id": id, "reason": reason, "message": message}),
+                )
+            }
         }
     }
 }

@@ -4,7 +4,8 @@
 //! "Gone" for REST: the session (and the one client slot) is held while a request came
 //! within the lease time or at least one event stream is open. When neither holds, the
 //! session ends as a websocket client's does when its socket drops: every device stops,
-//! scanning stops, and the slot is free for the next client. The next request opens a
+//! scanning stops, its playbacks end, and the slot is free for the next client. A running
+//! playback does not hold the lease. The next request opens a
 //! new session. `PUT /api/v1/release` ends it at once.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,6 +19,7 @@ use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 use super::events::RestEvent;
+use super::playback::Playbacks;
 use super::routes::RestError;
 
 /// Most events waiting for a slow event-stream reader; it then gets `events-dropped`.
@@ -30,6 +32,7 @@ pub struct RestClient {
     last_request: Mutex<Instant>,
     streams: AtomicUsize,
     events: broadcast::Sender<RestEvent>,
+    playbacks: Playbacks,
 }
 
 /// Counts an open event stream while it lives.
@@ -51,6 +54,7 @@ impl RestClient {
             last_request: Mutex::new(Instant::now()),
             streams: AtomicUsize::new(0),
             events: broadcast::channel(EVENT_BUFFER).0,
+            playbacks: Playbacks::default(),
         })
     }
 
@@ -60,6 +64,11 @@ impl RestClient {
 
     pub fn lease(&self) -> Duration {
         self.lease
+    }
+
+    /// The REST session's playbacks.
+    pub fn playbacks(&self) -> &Playbacks {
+        &self.playbacks
     }
 
     fn renew(&self) {
@@ -167,6 +176,8 @@ impl RestClient {
             *held = None;
             drop(held);
             session.disconnect().await;
+            // Its devices stopped, which ends their playbacks; any left stop here.
+            self.playbacks.session_ended(session).await;
             self.publish(RestEvent::SessionEnded { reason });
         }
     }

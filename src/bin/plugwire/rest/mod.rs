@@ -4,6 +4,7 @@
 
 mod events;
 mod lease;
+mod playback;
 mod routes;
 
 use std::net::SocketAddr;
@@ -113,7 +114,15 @@ pub fn router(client: Arc<RestClient>, auth: Option<AuthToken>) -> Router {
         )
         .route("/devices/{index}/events", get(routes::device_events))
         .route("/events", get(routes::events))
-        .route("/release", put(routes::release));
+        .route("/release", put(routes::release))
+        .route("/playback", get(playback::list).post(playback::start))
+        .route("/playback/{id}/pause", put(playback::pause))
+        .route("/playback/{id}/resume", put(playback::resume))
+        .route("/playback/{id}/stop", put(playback::stop))
+        .route("/playback/{id}/seek/{ms}", put(playback::seek))
+        .route("/playback/{id}/rate/{rate}", put(playback::rate))
+        .route("/playback/{id}/sync/{ms}", put(playback::sync))
+        .route("/playback/{id}/offset/{ms}", put(playback::offset));
     Router::new()
         .nest("/api/v1", api)
         .fallback(routes::not_found)

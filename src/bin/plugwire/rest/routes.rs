@@ -44,6 +44,10 @@ pub enum RestError {
     BadInputCommand(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("no playback {0} (never started, or ended)")]
+    NoPlayback(u64),
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     Buttplug(ButtplugError),
     #[error("{0}")]
@@ -57,11 +61,12 @@ pub enum RestError {
 impl RestError {
     fn status(&self) -> StatusCode {
         match self {
-            RestError::Busy => StatusCode::CONFLICT,
+            RestError::Busy | RestError::Conflict(_) => StatusCode::CONFLICT,
             RestError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
-            RestError::NoDevice(_) | RestError::NoFeature(..) | RestError::NoRoute(_) => {
-                StatusCode::NOT_FOUND
-            }
+            RestError::NoDevice(_)
+            | RestError::NoFeature(..)
+            | RestError::NoRoute(_)
+            | RestError::NoPlayback(_) => StatusCode::NOT_FOUND,
             RestError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             RestError::NotANumber { .. }
             | RestError::BadOutputType(..)
@@ -70,6 +75,11 @@ impl RestError {
             | RestError::BadRequest(_) => StatusCode::BAD_REQUEST,
             RestError::Buttplug(e) => match e.code {
                 ErrorCode::Message => StatusCode::BAD_REQUEST,
+                // The output is a playback's (DeviceError::UnderPlayback, which reaches
+                // the session as text): not the device failing.
+                ErrorCode::Device if e.message.contains("is under playback") => {
+                    StatusCode::CONFLICT
+                }
                 ErrorCode::Device => StatusCode::BAD_GATEWAY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
@@ -211,7 +221,7 @@ pub async fn stop_device(State(c): App, Path(index): Path<String>) -> Rest<()> {
     Ok(())
 }
 
-fn output_type(name: &str) -> Rest<OutputType> {
+pub fn output_type(name: &str) -> Rest<OutputType> {
     OutputType::from_spec_name(name)
         .or_else(|| OutputType::from_config_name(name))
         .ok_or_else(|| {

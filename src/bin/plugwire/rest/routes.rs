@@ -76,8 +76,10 @@ impl RestError {
             RestError::Buttplug(e) => match e.code {
                 ErrorCode::Message => StatusCode::BAD_REQUEST,
                 // The output is a playback's (DeviceError::UnderPlayback, which reaches
-                // the session as text): not the device failing.
-                ErrorCode::Device if e.message.contains("is under playback") => {
+                // the session as text carrying UNDER_PLAYBACK): not the device failing.
+                ErrorCode::Device
+                    if e.message.contains(plugwire::device::error::UNDER_PLAYBACK) =>
+                {
                     StatusCode::CONFLICT
                 }
                 ErrorCode::Device => StatusCode::BAD_GATEWAY,

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fake_nora::{FakeNora, USER_CONFIG};
+use fake_nora::FakeNora;
 use futures_util::{SinkExt, StreamExt};
 use http::Http;
 use serde_json::{Value, json};
@@ -238,21 +238,7 @@ where
 }
 
 fn toy_server(dir: &std::path::Path, extra: &[&str]) -> (Serve, String) {
-    let user = dir.join("user.json");
-    std::fs::write(&user, USER_CONFIG).unwrap();
-    let mut args = vec![
-        "--use-device-websocket-server",
-        "--device-websocket-server-port",
-        "0",
-        "--user-device-config-file",
-        user.to_str().unwrap(),
-        "--log",
-        "warn",
-    ];
-    args.extend_from_slice(extra);
-    let serve = Serve::start(&args);
-    let devices = serve.line_after("plugwire serve: devices connect on ");
-    (serve, devices)
+    fake_nora::serve_for_fake_noras(dir, extra)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

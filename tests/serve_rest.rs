@@ -11,7 +11,7 @@ mod serve_process;
 
 use std::time::{Duration, Instant};
 
-use fake_nora::{FakeNora, USER_CONFIG};
+use fake_nora::FakeNora;
 use http::{EventStream, Http};
 use serde_json::{Value, json};
 use serve_process::Serve;
@@ -31,25 +31,10 @@ fn serve_rest(extra: &[&str]) -> (Serve, String, String, std::path::PathBuf) {
             .as_nanos()
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    let user = dir.join("user.json");
-    std::fs::write(&user, USER_CONFIG).unwrap();
-    let mut args = vec![
-        "--websocket-port",
-        "0",
-        "--rest-api-port",
-        "0",
-        "--use-device-websocket-server",
-        "--device-websocket-server-port",
-        "0",
-        "--user-device-config-file",
-        user.to_str().unwrap(),
-        "--log",
-        "warn",
-    ];
+    let mut args = vec!["--websocket-port", "0", "--rest-api-port", "0"];
     args.extend_from_slice(extra);
-    let serve = Serve::start(&args);
+    let (serve, devices) = fake_nora::serve_for_fake_noras(&dir, &args);
     let api = serve.rest_url();
-    let devices = serve.line_after("plugwire serve: devices connect on ");
     (serve, api, devices, dir)
 }
 

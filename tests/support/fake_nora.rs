@@ -113,3 +113,27 @@ fn serve(
     let _ = ws.close(None);
     let _ = ws.flush();
 }
+
+/// `plugwire serve` with a device websocket server that takes fake Noras (the user
+/// configuration written into `dir`), plus `extra` arguments; the server and the URL
+/// devices connect on.
+pub fn serve_for_fake_noras(
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> (super::serve_process::Serve, String) {
+    let user = dir.join("user.json");
+    std::fs::write(&user, USER_CONFIG).unwrap();
+    let mut args = vec![
+        "--use-device-websocket-server",
+        "--device-websocket-server-port",
+        "0",
+        "--user-device-config-file",
+        user.to_str().unwrap(),
+        "--log",
+        "warn",
+    ];
+    args.extend_from_slice(extra);
+    let serve = super::serve_process::Serve::start(&args);
+    let devices = serve.line_after("plugwire serve: devices connect on ");
+    (serve, devices)
+}

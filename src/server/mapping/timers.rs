@@ -47,11 +47,6 @@ pub struct Timers {
 }
 
 impl State {
-    fn generation(&mut self) -> u64 {
-        self.next_generation += 1;
-        self.next_generation
-    }
-
     /// Ends every timer whose route drives a real feature `covered` accepts.
     pub fn halt(&mut self, routes: &dyn Fn(Key) -> u32, covered: &dyn Fn(u32) -> bool) {
         self.strokes.retain(|k, _| !covered(routes(*k)));
@@ -74,42 +69,54 @@ impl State {
 
     /// Strokes at `duration`; returns whether a task must start (none runs for `key`).
     pub fn set_stroke(&mut self, key: Key, duration: Duration) -> Option<u64> {
-        if let Some(s) = self.strokes.get_mut(&key) {
-            s.duration = duration;
-            return None;
-        }
-        let generation = self.generation();
-        self.strokes.insert(
+        renew(
+            &mut self.next_generation,
+            &mut self.strokes,
             key,
-            Stroke {
+            |s| s.duration = duration,
+            |generation| Stroke {
                 generation,
                 duration,
                 up: true,
             },
-        );
-        Some(generation)
+        )
     }
 
     /// Falls to 0 at `deadline`; returns whether a task must start.
     pub fn set_hold(&mut self, key: Key, deadline: Instant) -> Option<u64> {
-        if let Some(h) = self.holds.get_mut(&key) {
-            h.deadline = deadline;
-            return None;
-        }
-        let generation = self.generation();
-        self.holds.insert(
+        renew(
+            &mut self.next_generation,
+            &mut self.holds,
             key,
-            Hold {
+            |h| h.deadline = deadline,
+            |generation| Hold {
                 generation,
                 deadline,
             },
-        );
-        Some(generation)
+        )
     }
 
     pub fn clear_hold(&mut self, key: Key) {
         self.holds.remove(&key);
     }
+}
+
+/// Updates the timer running for `key` with `update`, or makes one with `make` and a new
+/// generation; returns that generation when a task must start for it.
+fn renew<T>(
+    next_generation: &mut u64,
+    timers: &mut HashMap<Key, T>,
+    key: Key,
+    update: impl FnOnce(&mut T),
+    make: impl FnOnce(u64) -> T,
+) -> Option<u64> {
+    if let Some(timer) = timers.get_mut(&key) {
+        update(timer);
+        return None;
+    }
+    *next_generation += 1;
+    timers.insert(key, make(*next_generation));
+    Some(*next_generation)
 }
 
 impl Timers {

@@ -42,8 +42,7 @@ pub enum DeviceError {
     Removed,
     #[error("device is busy: {0} stops, subscriptions and queries are already waiting")]
     Busy(usize),
-    /// Its text contains [`UNDER_PLAYBACK`], which front ends that only see the text (the
-    /// REST API's 409) look for.
+    /// Carried on as [`crate::spec::error::Cause::UnderPlayback`] (the REST API's 409).
     #[error(
         "feature {feature} {output} is under playback; stop the playback (or the device) first"
     )]
@@ -52,21 +51,4 @@ pub enum DeviceError {
     PlaybackEnded { feature: u32, output: OutputType },
     #[error(transparent)]
     Hardware(#[from] HardwareError),
-}
-
-/// The words every [`DeviceError::UnderPlayback`] text carries.
-pub const UNDER_PLAYBACK: &str = "is under playback";
-
-#[cfg(test)]
-mod under_playback_text {
-    use super::*;
-
-    #[test]
-    fn the_under_playback_text_carries_its_marker() {
-        let e = DeviceError::UnderPlayback {
-            feature: 0,
-            output: OutputType::Vibrate,
-        };
-        assert!(e.to_string().contains(UNDER_PLAYBACK), "{e}");
-    }
 }

@@ -27,11 +27,23 @@ impl ErrorCode {
     }
 }
 
+/// What kind of refusal an error is, where a front end must tell kinds apart that share a
+/// code (the REST API answers a device error 502, but an output under playback 409). Not
+/// sent on the wire: a Buttplug client sees the code and the message only.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Cause {
+    #[default]
+    Other,
+    /// The output is driven by a playback ([`DeviceError::UnderPlayback`]).
+    UnderPlayback,
+}
+
 /// An error as a Buttplug client sees it: a code and a readable message.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct ButtplugError {
     pub code: ErrorCode,
     pub message: String,
+    pub cause: Cause,
 }
 
 impl fmt::Display for ButtplugError {
@@ -45,6 +57,7 @@ impl ButtplugError {
         ButtplugError {
             code,
             message: message.into(),
+            cause: Cause::Other,
         }
     }
 
@@ -75,6 +88,32 @@ impl ButtplugError {
 
 impl From<DeviceError> for ButtplugError {
     fn from(e: DeviceError) -> Self {
-        ButtplugError::device(e.to_string())
+        let cause = match e {
+            DeviceError::UnderPlayback { .. } => Cause::UnderPlayback,
+            _ => Cause::Other,
+        };
+        ButtplugError {
+            cause,
+            ..ButtplugError::device(e.to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::feature::OutputType;
+
+    #[test]
+    fn a_device_error_keeps_whether_the_output_is_under_playback() {
+        let under = ButtplugError::from(DeviceError::UnderPlayback {
+            feature: 1,
+            output: OutputType::Vibrate,
+        });
+        assert_eq!(under.code, ErrorCode::Device);
+        assert_eq!(under.cause, Cause::UnderPlayback);
+        assert!(under.message.contains("feature 1"), "{under}");
+        let other = ButtplugError::from(DeviceError::Removed);
+        assert_eq!((other.code, other.cause), (ErrorCode::Device, Cause::Other));
     }
 }

@@ -14,7 +14,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use plugwire::device::feature::{InputCommand, InputType, OutputType};
-use plugwire::spec::error::{ButtplugError, ErrorCode};
+use plugwire::spec::error::{ButtplugError, Cause, ErrorCode};
 use plugwire::spec::message::{DeviceInfo, OutputCommand, Request, Response as Reply};
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
@@ -75,13 +75,8 @@ impl RestError {
             | RestError::BadRequest(_) => StatusCode::BAD_REQUEST,
             RestError::Buttplug(e) => match e.code {
                 ErrorCode::Message => StatusCode::BAD_REQUEST,
-                // The output is a playback's (DeviceError::UnderPlayback, which reaches
-                // the session as text carrying UNDER_PLAYBACK): not the device failing.
-                ErrorCode::Device
-                    if e.message.contains(plugwire::device::error::UNDER_PLAYBACK) =>
-                {
-                    StatusCode::CONFLICT
-                }
+                // The output is a playback's: not the device failing.
+                ErrorCode::Device if e.cause == Cause::UnderPlayback => StatusCode::CONFLICT,
                 ErrorCode::Device => StatusCode::BAD_GATEWAY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },

@@ -561,6 +561,8 @@ namespace Plugwire.Tests
                 Console.Out.Flush();
                 return 0;
             }
+            if (args.Length == 2 && args[0].StartsWith("teardown-"))
+                return TeardownTests.Child(args[0].Substring("teardown-".Length), int.Parse(args[1]));
             Console.Error.WriteLine("unknown child mode");
             return 2;
         }

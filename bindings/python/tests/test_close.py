@@ -143,3 +143,14 @@ async def test_awaited_close_stops_the_toys() -> None:
         assert serve.writes(NORA)[:2] == ["Vibrate:20;", "Vibrate:0;"]
     finally:
         serve.close()
+
+
+def test_the_sync_facade_close_waits_for_the_release() -> None:
+    import plugwire.sync
+
+    client = plugwire.sync.Client("sync close")
+    client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"], default_message_gap_ms=0)
+    client.close()
+    # Blocking, as documented: the library's last callback has run when close returns.
+    assert _native._closing == 0
+    assert _native.live_clients() == 0

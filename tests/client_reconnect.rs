@@ -459,6 +459,43 @@ async fn without_the_option_a_drop_is_final() {
     assert!(!client.is_reconnecting());
 }
 
+/// Reconnects quickly: 50 ms, then 100 ms between attempts.
+const QUICK: ReconnectPolicy = ReconnectPolicy {
+    initial_delay: Duration::from_millis(50),
+    max_delay: Duration::from_millis(100),
+    max_attempts: None,
+};
+
+/// Connects through the relay, reconnecting with [`QUICK`].
+async fn quick_client(name: &str, relay: &Relay) -> ButtplugClient {
+    ButtplugClient::connect_websocket_with(name, &relay.url(), reconnecting(QUICK))
+        .await
+        .unwrap()
+}
+
+/// Ends `first` and the link to it, waits for `ConnectionLost`, then points the relay at
+/// the server `second` starts and waits for `Reconnected`.
+async fn move_to_another_server(
+    relay: &Relay,
+    events: &mut broadcast::Receiver<ClientEvent>,
+    first: Serve,
+    second: impl FnOnce() -> Serve,
+) -> Serve {
+    drop(first);
+    relay.cut();
+    next_event(events, "ConnectionLost", |e| {
+        matches!(e, ClientEvent::ConnectionLost)
+    })
+    .await;
+    let second = second();
+    relay.restore(&address(&second));
+    next_event(events, "Reconnected", |e| {
+        matches!(e, ClientEvent::Reconnected { .. })
+    })
+    .await;
+    second
+}
+
 /// A client connected to a server that asks for no pings reconnects to one that does
 /// (`--max-ping-time 300`): it must ping the new server at its interval, or that server
 /// stops every device and ends the session at its deadline.
@@ -467,31 +504,15 @@ async fn after_a_reconnect_the_client_pings_at_the_new_servers_max_ping_time() {
     let dir = TempDir::new("ping-on");
     let first = serve(&dir.path().join("one.json"), &[]);
     let relay = Relay::start(&address(&first)).await;
-    let policy = ReconnectPolicy {
-        initial_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(100),
-        max_attempts: None,
-    };
-    let client =
-        ButtplugClient::connect_websocket_with("ping on", &relay.url(), reconnecting(policy))
-            .await
-            .unwrap();
+    let client = quick_client("ping on", &relay).await;
     assert_eq!(client.max_ping_time_ms(), 0);
     let mut events = client.events();
-    drop(first);
-    relay.cut();
-    next_event(&mut events, "ConnectionLost", |e| {
-        matches!(e, ClientEvent::ConnectionLost)
-    })
-    .await;
-    let second = serve_with(
-        &dir.path().join("two.json"),
-        &[],
-        &["--max-ping-time", "300"],
-    );
-    relay.restore(&address(&second));
-    next_event(&mut events, "Reconnected", |e| {
-        matches!(e, ClientEvent::Reconnected { .. })
+    let _second = move_to_another_server(&relay, &mut events, first, || {
+        serve_with(
+            &dir.path().join("two.json"),
+            &[],
+            &["--max-ping-time", "300"],
+        )
     })
     .await;
     assert_eq!(client.max_ping_time_ms(), 300);
@@ -528,31 +549,15 @@ async fn after_a_reconnect_to_a_server_without_max_ping_time_the_client_stops_pi
         &["--max-ping-time", "200", quiet[0], quiet[1]],
     );
     let relay = Relay::start(&address(&first)).await;
-    let policy = ReconnectPolicy {
-        initial_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(100),
-        max_attempts: None,
-    };
-    let client =
-        ButtplugClient::connect_websocket_with("ping off", &relay.url(), reconnecting(policy))
-            .await
-            .unwrap();
+    let client = quick_client("ping off", &relay).await;
     assert_eq!(client.max_ping_time_ms(), 200);
     // It pings the first server.
     let before = relay.upstream.load(Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(relay.upstream.load(Ordering::SeqCst) > before);
     let mut events = client.events();
-    drop(first);
-    relay.cut();
-    next_event(&mut events, "ConnectionLost", |e| {
-        matches!(e, ClientEvent::ConnectionLost)
-    })
-    .await;
-    let second = serve_with(&dir.path().join("two.json"), &[], &quiet);
-    relay.restore(&address(&second));
-    next_event(&mut events, "Reconnected", |e| {
-        matches!(e, ClientEvent::Reconnected { .. })
+    let _second = move_to_another_server(&relay, &mut events, first, || {
+        serve_with(&dir.path().join("two.json"), &[], &quiet)
     })
     .await;
     assert_eq!(client.max_ping_time_ms(), 0);

@@ -253,6 +253,7 @@ namespace Plugwire
             List<PendingRequest> abandoned = TakePending();
             var closing = new Closing(this, abandoned);
             handle.CloseContext = Native.NewContext(closing);
+            Native.CloseStarted();
             // Releases now, or when a request call still inside the library returns; the
             // release itself returns at once.
             handle.Dispose();

@@ -70,7 +70,12 @@ namespace Plugwire
             // Release runs when the last call holding the handle returns (a request on
             // another thread), so the library never sees the handle after close.
             if (CloseContext != IntPtr.Zero)
-                return Native.plugwire_client_close(handle, Native.ClosedCallback, CloseContext) == (int)NativeStatus.Ok;
+            {
+                if (Native.plugwire_client_close(handle, Native.ClosedCallback, CloseContext) == (int)NativeStatus.Ok) return true;
+                // Not closed (only a panic in the library does that): complete anyway.
+                Native.ClosedCallback(CloseContext);
+                return false;
+            }
             return Native.plugwire_client_free(handle) == (int)NativeStatus.Ok;
         }
     }
@@ -123,6 +128,26 @@ namespace Plugwire
         internal static readonly NativeClosedCallback ClosedCallback = OnClosed;
 
         private static int s_loaded; // 0 unknown, 1 checked
+
+        /// <summary>plugwire_client_close calls whose completion has not run yet.</summary>
+        private static int s_closing;
+
+        /// <summary>Before a plugwire_client_close: its completion is owed.</summary>
+        internal static void CloseStarted()
+        {
+            Interlocked.Increment(ref s_closing);
+        }
+
+        /// <summary>
+        /// Waits (at most this long) until every plugwire_client_close has made its
+        /// completion callback: at exit and before the host unloads the code, so no
+        /// completion enters a runtime that is gone.
+        /// </summary>
+        internal static void WaitForCloses(uint timeoutMs)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (Volatile.Read(ref s_closing) > 0 && watch.ElapsedMilliseconds < timeoutMs) Thread.Sleep(5);
+        }
 
         /// <summary>Live GCHandles the binding allocated (contexts for native code); for tests.</summary>
         internal static int LiveContexts;
@@ -212,6 +237,10 @@ namespace Plugwire
             {
                 Diagnostics.Report("close callback", e);
             }
+            finally
+            {
+                Interlocked.Decrement(ref s_closing);
+            }
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -282,6 +311,7 @@ namespace Plugwire
             try
             {
                 plugwire_shutdown(ExitTimeoutMs);
+                WaitForCloses(ExitTimeoutMs);
             }
             catch
             {

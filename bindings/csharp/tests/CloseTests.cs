@@ -154,5 +154,28 @@ namespace Plugwire.Tests
                 catch (ObjectDisposedException) { }
             }
         }
+
+        [Test]
+        public async Task ShutdownWaitsForTheCompletionOfACloseUnderWay()
+        {
+            // Unity leaving play mode: OnDestroy calls CloseAsync, then the lifecycle helper
+            // shuts the library down before the domain reloads; the close's completion (a
+            // callback into managed code) must have run by then.
+            int contexts = PlugwireLibrary.LiveNativeContexts;
+            for (int round = 0; round < 10; round++)
+            {
+                var client = await H.Connected(Toys.Sim("LVS-Lush", Toys.Lush));
+                var pending = Enumerable.Range(0, 50).Select(i => client.Devices[0].VibrateAsync((i % 10) / 10.0)).ToList();
+                Task closed = client.CloseAsync();
+                PlugwireLibrary.Shutdown();
+                Assert.Equal(contexts, PlugwireLibrary.LiveNativeContexts, "the close's completion ran before Shutdown returned (round " + round + ")");
+                await closed;
+                foreach (var t in pending)
+                {
+                    try { await t; }
+                    catch (ObjectDisposedException) { }
+                }
+            }
+        }
     }
 }

@@ -31,6 +31,8 @@ struct Relay {
     up: Arc<AtomicBool>,
     backend: Arc<Mutex<String>>,
     accepted: Arc<AtomicUsize>,
+    /// Bytes the clients sent through the relay.
+    upstream: Arc<AtomicUsize>,
     links: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -42,13 +44,19 @@ impl Relay {
         let up = Arc::new(AtomicBool::new(true));
         let backend = Arc::new(Mutex::new(backend.to_string()));
         let accepted = Arc::new(AtomicUsize::new(0));
+        let upstream = Arc::new(AtomicUsize::new(0));
         let links: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>> = Default::default();
         let task = tokio::spawn({
-            let (up, backend, accepted, links) =
-                (up.clone(), backend.clone(), accepted.clone(), links.clone());
+            let (up, backend, accepted, upstream, links) = (
+                up.clone(),
+                backend.clone(),
+                accepted.clone(),
+                upstream.clone(),
+                links.clone(),
+            );
             async move {
                 loop {
-                    let Ok((mut inbound, _)) = listener.accept().await else {
+                    let Ok((inbound, _)) = listener.accept().await else {
                         return;
                     };
                     accepted.fetch_add(1, Ordering::SeqCst);
@@ -57,10 +65,10 @@ impl Relay {
                         continue;
                     }
                     let to = backend.lock().unwrap().clone();
+                    let upstream = upstream.clone();
                     links.lock().unwrap().push(tokio::spawn(async move {
-                        if let Ok(mut outbound) = TcpStream::connect(to).await {
-                            let _ =
-                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        if let Ok(outbound) = TcpStream::connect(to).await {
+                            relay_link(inbound, outbound, &upstream).await;
                         }
                     }));
                 }
@@ -71,6 +79,7 @@ impl Relay {
             up,
             backend,
             accepted,
+            upstream,
             links,
             task,
         }
@@ -91,6 +100,32 @@ impl Relay {
     fn restore(&self, backend: &str) {
         *self.backend.lock().unwrap() = backend.to_string();
         self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Carries one connection both ways, counting the client's bytes, until either side ends.
+async fn relay_link(inbound: TcpStream, outbound: TcpStream, upstream: &AtomicUsize) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut from_client, mut to_client) = inbound.into_split();
+    let (mut from_server, mut to_server) = outbound.into_split();
+    let up = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match from_client.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    upstream.fetch_add(n, Ordering::SeqCst);
+                    if to_server.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    };
+    let down = tokio::io::copy(&mut from_server, &mut to_client);
+    tokio::select! {
+        _ = up => {}
+        _ = down => {}
     }
 }
 
@@ -124,6 +159,11 @@ impl Drop for TempDir {
 }
 
 fn serve(log: &std::path::Path, toys: &[&str]) -> Serve {
+    serve_with(log, toys, &[])
+}
+
+/// [`serve`] with more flags.
+fn serve_with(log: &std::path::Path, toys: &[&str], flags: &[&str]) -> Serve {
     let mut args = vec![
         "--websocket-port".to_string(),
         "0".to_string(),
@@ -136,6 +176,7 @@ fn serve(log: &std::path::Path, toys: &[&str]) -> Serve {
         args.push("--simulate".to_string());
         args.push(t.to_string());
     }
+    args.extend(flags.iter().map(|f| f.to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     Serve::start(&args)
 }
@@ -416,4 +457,119 @@ async fn without_the_option_a_drop_is_final() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(relay.accepted.load(Ordering::SeqCst), before);
     assert!(!client.is_reconnecting());
+}
+
+/// Reconnects quickly: 50 ms, then 100 ms between attempts.
+const QUICK: ReconnectPolicy = ReconnectPolicy {
+    initial_delay: Duration::from_millis(50),
+    max_delay: Duration::from_millis(100),
+    max_attempts: None,
+};
+
+/// Connects through the relay, reconnecting with [`QUICK`].
+async fn quick_client(name: &str, relay: &Relay) -> ButtplugClient {
+    ButtplugClient::connect_websocket_with(name, &relay.url(), reconnecting(QUICK))
+        .await
+        .unwrap()
+}
+
+/// Ends `first` and the link to it, waits for `ConnectionLost`, then points the relay at
+/// the server `second` starts and waits for `Reconnected`.
+async fn move_to_another_server(
+    relay: &Relay,
+    events: &mut broadcast::Receiver<ClientEvent>,
+    first: Serve,
+    second: impl FnOnce() -> Serve,
+) -> Serve {
+    drop(first);
+    relay.cut();
+    next_event(events, "ConnectionLost", |e| {
+        matches!(e, ClientEvent::ConnectionLost)
+    })
+    .await;
+    let second = second();
+    relay.restore(&address(&second));
+    next_event(events, "Reconnected", |e| {
+        matches!(e, ClientEvent::Reconnected { .. })
+    })
+    .await;
+    second
+}
+
+/// A client connected to a server that asks for no pings reconnects to one that does
+/// (`--max-ping-time 300`): it must ping the new server at its interval, or that server
+/// stops every device and ends the session at its deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_reconnect_the_client_pings_at_the_new_servers_max_ping_time() {
+    let dir = TempDir::new("ping-on");
+    let first = serve(&dir.path().join("one.json"), &[]);
+    let relay = Relay::start(&address(&first)).await;
+    let client = quick_client("ping on", &relay).await;
+    assert_eq!(client.max_ping_time_ms(), 0);
+    let mut events = client.events();
+    let _second = move_to_another_server(&relay, &mut events, first, || {
+        serve_with(
+            &dir.path().join("two.json"),
+            &[],
+            &["--max-ping-time", "300"],
+        )
+    })
+    .await;
+    assert_eq!(client.max_ping_time_ms(), 300);
+    // Four deadlines of the new server pass: the session lives on.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let mut after = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        after.push(e);
+    }
+    assert!(
+        !after.iter().any(|e| matches!(
+            e,
+            ClientEvent::PingTimeout
+                | ClientEvent::ConnectionLost
+                | ClientEvent::ServerDisconnected
+        )),
+        "the new server's ping deadline passed: {after:?}"
+    );
+    assert!(client.is_connected());
+    client.ping().await.unwrap();
+    client.disconnect().await.unwrap();
+}
+
+/// The other way round: a reconnect to a server that asks for no pings (MaxPingTime 0)
+/// turns the client's pings off; nothing reaches the new server while the client idles.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_reconnect_to_a_server_without_max_ping_time_the_client_stops_pinging() {
+    let dir = TempDir::new("ping-off");
+    // No websocket-level pings from the servers within the test's window either.
+    let quiet = ["--websocket-client-timeout", "3600000"];
+    let first = serve_with(
+        &dir.path().join("one.json"),
+        &[],
+        &["--max-ping-time", "200", quiet[0], quiet[1]],
+    );
+    let relay = Relay::start(&address(&first)).await;
+    let client = quick_client("ping off", &relay).await;
+    assert_eq!(client.max_ping_time_ms(), 200);
+    // It pings the first server.
+    let before = relay.upstream.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(relay.upstream.load(Ordering::SeqCst) > before);
+    let mut events = client.events();
+    let _second = move_to_another_server(&relay, &mut events, first, || {
+        serve_with(&dir.path().join("two.json"), &[], &quiet)
+    })
+    .await;
+    assert_eq!(client.max_ping_time_ms(), 0);
+    // Whatever of the resync is still on its way arrives first.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before = relay.upstream.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        relay.upstream.load(Ordering::SeqCst),
+        before,
+        "the client still pings a server that asks for no pings"
+    );
+    assert!(client.is_connected());
+    client.disconnect().await.unwrap();
 }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 pub use connector::{
@@ -103,7 +103,9 @@ pub(crate) struct ClientInner {
     closing: AtomicBool,
     link: Mutex<()>,
     server_name: RwLock<String>,
-    max_ping_time_ms: RwLock<u32>,
+    /// The connected server's MaxPingTime; replaced on reconnect, and the ping task
+    /// follows it.
+    max_ping_time_ms: watch::Sender<u32>,
 }
 
 /// `Ok` is the only fitting reply to commands.
@@ -307,7 +309,7 @@ impl ButtplugClient {
             closing: AtomicBool::new(false),
             link: Mutex::new(()),
             server_name: RwLock::new(String::new()),
-            max_ping_time_ms: RwLock::new(0),
+            max_ping_time_ms: watch::Sender::new(0),
         });
         inner.set_server_info(server_name, max_ping_time_ms);
         let mut tasks = Vec::new();
@@ -325,32 +327,12 @@ impl ButtplugClient {
             connector_events,
             redial,
         )));
-        let period = match options.ping {
-            _ if max_ping_time_ms == 0 => None,
-            PingPolicy::Off => None,
-            PingPolicy::FromServer => {
-                Some(Duration::from_millis((max_ping_time_ms as u64 / 2).max(1)))
-            }
-            PingPolicy::Every(every) => Some(every.max(Duration::from_millis(1))),
-        };
-        if let Some(period) = period {
-            let weak = Arc::downgrade(&inner);
-            tasks.push(tokio::spawn(async move {
-                let mut ticker = tokio::time::interval(period);
-                loop {
-                    ticker.tick().await;
-                    let Some(inner) = weak.upgrade() else { return };
-                    if !inner.connected.load(Ordering::Acquire) {
-                        if inner.reconnecting.load(Ordering::Acquire) {
-                            continue;
-                        }
-                        return;
-                    }
-                    if let Err(e) = inner.send(Request::Ping).await {
-                        tracing::warn!("ping failed: {e}");
-                    }
-                }
-            }));
+        if options.ping != PingPolicy::Off {
+            tasks.push(tokio::spawn(keep_pinging(
+                Arc::downgrade(&inner),
+                options.ping,
+                inner.max_ping_time_ms.subscribe(),
+            )));
         }
         inner.refresh_devices().await?;
         Ok(ButtplugClient { inner, tasks })
@@ -378,12 +360,9 @@ impl ButtplugClient {
             .clone()
     }
 
+    /// The MaxPingTime of the server connected now (after a reconnect, the new one's).
     pub fn max_ping_time_ms(&self) -> u32 {
-        *self
-            .inner
-            .max_ping_time_ms
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
+        *self.inner.max_ping_time_ms.borrow()
     }
 
     pub fn devices(&self) -> Vec<ClientDevice> {
@@ -560,10 +539,61 @@ async fn handshake(connector: &dyn Connector, name: &str) -> Result<(String, u32
 impl ClientInner {
     fn set_server_info(&self, server_name: String, max_ping_time_ms: u32) {
         *self.server_name.write().unwrap_or_else(|e| e.into_inner()) = server_name;
-        *self
-            .max_ping_time_ms
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = max_ping_time_ms;
+        self.max_ping_time_ms.send_if_modified(|now| {
+            let changed = *now != max_ping_time_ms;
+            *now = max_ping_time_ms;
+            changed
+        });
+    }
+}
+
+/// How often to ping a server with this MaxPingTime (`None`: not at all).
+fn ping_period(policy: PingPolicy, max_ping_time_ms: u32) -> Option<Duration> {
+    match policy {
+        _ if max_ping_time_ms == 0 => None,
+        PingPolicy::Off => None,
+        PingPolicy::FromServer => Some(Duration::from_millis((max_ping_time_ms as u64 / 2).max(1))),
+        PingPolicy::Every(every) => Some(every.max(Duration::from_millis(1))),
+    }
+}
+
+/// Pings the server at the period its MaxPingTime asks for, following that time when a
+/// reconnect lands on another server (pinging starts, changes rate or stops); ends with
+/// the client or its final disconnect.
+async fn keep_pinging(
+    weak: std::sync::Weak<ClientInner>,
+    policy: PingPolicy,
+    mut max_ping_time_ms: watch::Receiver<u32>,
+) {
+    loop {
+        let Some(period) = ping_period(policy, *max_ping_time_ms.borrow_and_update()) else {
+            if max_ping_time_ms.changed().await.is_err() {
+                return;
+            }
+            continue;
+        };
+        let mut ticker = tokio::time::interval(period);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                changed = max_ping_time_ms.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    break;
+                }
+            }
+            let Some(inner) = weak.upgrade() else { return };
+            if !inner.connected.load(Ordering::Acquire) {
+                if inner.reconnecting.load(Ordering::Acquire) {
+                    continue;
+                }
+                return;
+            }
+            if let Err(e) = inner.send(Request::Ping).await {
+                tracing::warn!("ping failed: {e}");
+            }
+        }
     }
 }
 

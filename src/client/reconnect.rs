@@ -5,7 +5,10 @@
 //! [`ClientError::Reconnecting`]; nothing is queued, and nothing sent before the drop is
 //! replayed on the new connection (the server stopped every device when the old session
 //! ended). After a reconnect the device list is fetched again and the client's list
-//! brought in line with it before [`ClientEvent::Reconnected`] is sent.
+//! brought in line with it before [`ClientEvent::Reconnected`] is sent. The new server's
+//! `MaxPingTime` replaces the old one's, and the ping follows it: pinging starts, changes
+//! rate or (with the default [`super::PingPolicy::FromServer`] and a server asking for
+//! none) stops.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -231,23 +231,101 @@ namespace Plugwire
                 handle = _handle;
             }
             handle.Dispose();
-            List<PendingRequest> abandoned;
+            FreeContexts(TakePending());
+        }
+
+        /// <summary>
+        /// Closes without waiting (plugwire_client_close): requests still pending fail with
+        /// ObjectDisposedException at once; the task completes on the thread pool after the
+        /// library's last callback of this client, when the toys are stopped and every
+        /// context is freed. Null if the client was already closed.
+        /// </summary>
+        internal Task CloseAsync()
+        {
+            ClientSafeHandle handle;
             lock (_lock)
             {
-                abandoned = new List<PendingRequest>(_pending);
+                if (_closed) return null;
+                _closed = true;
+                handle = _handle;
+            }
+            // Contexts a running callback may still look up are freed only in Done.
+            List<PendingRequest> abandoned = TakePending();
+            var closing = new Closing(this, abandoned);
+            handle.CloseContext = Native.NewContext(closing);
+            Native.CloseStarted();
+            // Releases now, or when a request call still inside the library returns; the
+            // release itself returns at once.
+            handle.Dispose();
+            foreach (var p in abandoned) p.Abandon(Disposed());
+            return closing.Task;
+        }
+
+        private static ObjectDisposedException Disposed()
+        {
+            return new ObjectDisposedException("PlugwireClient", "the client was disposed before the reply came");
+        }
+
+        /// <summary>Empties the pending set (their replies will never be handled).</summary>
+        private List<PendingRequest> TakePending()
+        {
+            lock (_lock)
+            {
+                var taken = new List<PendingRequest>(_pending);
+                _pending.Clear();
+                return taken;
+            }
+        }
+
+        /// <summary>Frees the contexts of requests taken from the pending set, and the event
+        /// context; fails their tasks. Only once no callback of the client can run.</summary>
+        private void FreeContexts(List<PendingRequest> abandoned)
+        {
+            lock (_lock)
+            {
                 foreach (var p in abandoned)
                 {
+                    if (p.Context == IntPtr.Zero) continue;
                     Native.FreeContext(p.Context);
                     p.Context = IntPtr.Zero;
                 }
-                _pending.Clear();
                 if (_context != IntPtr.Zero)
                 {
                     Native.FreeContext(_context);
                     _context = IntPtr.Zero;
                 }
             }
-            foreach (var p in abandoned) p.Abandon(new ObjectDisposedException("PlugwireClient", "the client was disposed before the reply came"));
+            foreach (var p in abandoned) p.Abandon(Disposed());
+        }
+
+        /// <summary>A close under way: its GCHandle is the on_closed context.</summary>
+        internal sealed class Closing
+        {
+            private readonly ClientCore _core;
+            private readonly List<PendingRequest> _abandoned;
+            private readonly TaskCompletionSource<bool> _done =
+                new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            internal Closing(ClientCore core, List<PendingRequest> abandoned)
+            {
+                _core = core;
+                _abandoned = abandoned;
+            }
+
+            internal Task Task { get { return _done.Task; } }
+
+            /// <summary>On the library's close thread, after the client's last callback.</summary>
+            internal void Done()
+            {
+                try
+                {
+                    _core.FreeContexts(_abandoned);
+                }
+                finally
+                {
+                    _done.TrySetResult(true);
+                }
+            }
         }
 
         /// <summary>For the finalizer: closes on a background thread, never blocking the finalizer thread.</summary>

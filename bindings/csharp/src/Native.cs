@@ -40,10 +40,23 @@ namespace Plugwire
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate void NativeCallback(IntPtr userData, IntPtr data, UIntPtr len);
 
-    /// <summary>A PlugwireClient* owned by the binding; released with plugwire_client_free.</summary>
+    /// <summary>PlugwireClosedCallback: void (*)(void *user_data), the completion of plugwire_client_close.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal delegate void NativeClosedCallback(IntPtr userData);
+
+    /// <summary>
+    /// A PlugwireClient* owned by the binding; released with plugwire_client_free, or with
+    /// plugwire_client_close when <see cref="CloseContext"/> is set (CloseAsync).
+    /// </summary>
     internal sealed class ClientSafeHandle : SafeHandle
     {
         public ClientSafeHandle() : base(IntPtr.Zero, true) { }
+
+        /// <summary>
+        /// Set (once, before Dispose) to release with the non-blocking plugwire_client_close:
+        /// the GCHandle of the object whose OnNativeClosed the library calls last.
+        /// </summary>
+        internal IntPtr CloseContext;
 
         public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
 
@@ -54,6 +67,15 @@ namespace Plugwire
         [ReliabilityContract(Consistency.WillNotCorruptState, Cer.Success)]
         protected override bool ReleaseHandle()
         {
+            // Release runs when the last call holding the handle returns (a request on
+            // another thread), so the library never sees the handle after close.
+            if (CloseContext != IntPtr.Zero)
+            {
+                if (Native.plugwire_client_close(handle, Native.ClosedCallback, CloseContext) == (int)NativeStatus.Ok) return true;
+                // Not closed (only a panic in the library does that): complete anyway.
+                Native.ClosedCallback(CloseContext);
+                return false;
+            }
             return Native.plugwire_client_free(handle) == (int)NativeStatus.Ok;
         }
     }
@@ -94,14 +116,38 @@ namespace Plugwire
         internal static extern int plugwire_client_free(IntPtr client);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int plugwire_client_close(IntPtr client, NativeClosedCallback onClosed, IntPtr userData);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int plugwire_shutdown(uint timeoutMs);
 
         // Kept in static fields for the life of the domain: native code may hold these
         // function pointers, so they must never be collected. One per native signature.
         internal static readonly NativeCallback ReplyCallback = OnReply;
         internal static readonly NativeCallback EventCallback = OnEvent;
+        internal static readonly NativeClosedCallback ClosedCallback = OnClosed;
 
         private static int s_loaded; // 0 unknown, 1 checked
+
+        /// <summary>plugwire_client_close calls whose completion has not run yet.</summary>
+        private static int s_closing;
+
+        /// <summary>Before a plugwire_client_close: its completion is owed.</summary>
+        internal static void CloseStarted()
+        {
+            Interlocked.Increment(ref s_closing);
+        }
+
+        /// <summary>
+        /// Waits (at most this long) until every plugwire_client_close has made its
+        /// completion callback: at exit and before the host unloads the code, so no
+        /// completion enters a runtime that is gone.
+        /// </summary>
+        internal static void WaitForCloses(uint timeoutMs)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (Volatile.Read(ref s_closing) > 0 && watch.ElapsedMilliseconds < timeoutMs) Thread.Sleep(5);
+        }
 
         /// <summary>Live GCHandles the binding allocated (contexts for native code); for tests.</summary>
         internal static int LiveContexts;
@@ -176,6 +222,27 @@ namespace Plugwire
             }
         }
 
+        // The completion of plugwire_client_close: the client's last callback, on the
+        // library's plugwire-close thread.
+        [MonoPInvokeCallback(typeof(NativeClosedCallback))]
+        private static void OnClosed(IntPtr userData)
+        {
+            try
+            {
+                var closing = ContextTarget(userData) as ClientCore.Closing;
+                FreeContext(userData);
+                if (closing != null) closing.Done();
+            }
+            catch (Exception e)
+            {
+                Diagnostics.Report("close callback", e);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref s_closing);
+            }
+        }
+
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void HandleReply(IntPtr userData, IntPtr data, UIntPtr len)
         {
@@ -244,6 +311,7 @@ namespace Plugwire
             try
             {
                 plugwire_shutdown(ExitTimeoutMs);
+                WaitForCloses(ExitTimeoutMs);
             }
             catch
             {

@@ -198,6 +198,8 @@ namespace Plugwire
         private volatile bool _disposed;
         private int _disposeState;
         private readonly ManualResetEventSlim _disposeDone = new ManualResetEventSlim(false);
+        private readonly TaskCompletionSource<bool> _closed =
+            new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The client whose handler the current thread is running, if any.
         [ThreadStatic] private static PlugwireClient t_inHandlerOf;
         private volatile bool _connected;
@@ -526,7 +528,8 @@ namespace Plugwire
         /// Stops every toy (the server stops them as the client disconnects), frees the
         /// native client and returns when no callback or event handler of this client can
         /// run any more (except the handler that called Dispose, if any). Safe to call
-        /// twice and from inside an event handler.
+        /// twice and from inside an event handler. A thread that must never block (a Unity
+        /// main thread, a UI thread) uses <see cref="CloseAsync"/> instead.
         /// </summary>
         public void Dispose()
         {
@@ -550,7 +553,62 @@ namespace Plugwire
             finally
             {
                 _disposeDone.Set();
+                _closed.TrySetResult(true);
             }
+        }
+
+        /// <summary>
+        /// Closes the client without blocking the calling thread (the library's
+        /// plugwire_client_close): from the moment it returns, requests throw
+        /// ObjectDisposedException, requests in flight fail with it, and no event handler
+        /// starts. The task completes, on the thread pool, once the toys are stopped (the
+        /// server stops them as the client disconnects, at most 5 s), the library has made
+        /// its last callback of this client and no handler of it is running. Safe to call
+        /// any number of times (every call returns the same completion), from any thread
+        /// and from inside an event handler (await it there, don't Wait() on it: it
+        /// completes after that handler returns). Dispose after CloseAsync waits for it.
+        /// </summary>
+        public Task CloseAsync()
+        {
+            if (Interlocked.Exchange(ref _disposeState, 1) != 0) return _closed.Task;
+            _disposed = true;
+            _connected = false;
+            GC.SuppressFinalize(this);
+            Playbacks.Close();
+            Task native;
+            try
+            {
+                native = _core.CloseAsync();
+            }
+            catch (Exception e)
+            {
+                _disposeDone.Set();
+                _closed.TrySetException(e);
+                return _closed.Task;
+            }
+            if (native == null) native = Task.FromResult(true);
+            native.ContinueWith(FinishClose, this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return _closed.Task;
+        }
+
+        /// <summary>
+        /// <see cref="CloseAsync"/> under the name of .NET's IAsyncDisposable (which
+        /// netstandard2.0 and Unity's profile lack, so the class does not implement it).
+        /// </summary>
+        public Task DisposeAsync()
+        {
+            return CloseAsync();
+        }
+
+        // On the thread pool once the native client is closed: waits for a handler still
+        // running elsewhere (it finishes, none starts), then completes the close.
+        private static void FinishClose(Task native, object state)
+        {
+            var client = (PlugwireClient)state;
+            lock (client._raiseLock) { }
+            if (native.IsFaulted) client._closed.TrySetException(native.Exception.InnerExceptions);
+            else client._closed.TrySetResult(true);
+            client._disposeDone.Set();
         }
     }
 }

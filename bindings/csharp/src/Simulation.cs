@@ -130,6 +130,9 @@ namespace Plugwire
                 return; // Never loaded: nothing runs.
             }
             Native.plugwire_shutdown(timeoutMs);
+            // A CloseAsync still under way makes one more callback (its completion):
+            // let it run before the host unloads the code it would enter.
+            Native.WaitForCloses(timeoutMs);
         }
 
         /// <summary>GCHandles the binding holds for native code right now (for leak tests).</summary>

@@ -246,6 +246,17 @@ namespace Plugwire.Tests
         [Test]
         public void DisposeStopsToys()
         {
+            ReleaseStopsToys(c => c.Dispose());
+        }
+
+        [Test]
+        public void CloseAsyncStopsToys()
+        {
+            ReleaseStopsToys(c => c.CloseAsync().Wait());
+        }
+
+        internal static void ReleaseStopsToys(Action<PlugwireClient> release)
+        {
             // The toy lives in a `plugwire serve` process so its log outlives the client:
             // the zero written when the first client is disposed comes before what a second
             // client sends, so it is the Dispose's stop and not the server's shutdown stop.
@@ -261,7 +272,7 @@ namespace Plugwire.Tests
                 }
                 finally
                 {
-                    first.Dispose();
+                    release(first);
                 }
 
                 using (var second = new PlugwireClient("second"))
@@ -550,6 +561,8 @@ namespace Plugwire.Tests
                 Console.Out.Flush();
                 return 0;
             }
+            if (args.Length == 2 && args[0].StartsWith("teardown-"))
+                return TeardownTests.Child(args[0].Substring("teardown-".Length), int.Parse(args[1]));
             Console.Error.WriteLine("unknown child mode");
             return 2;
         }

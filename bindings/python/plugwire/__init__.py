@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import _native
-from .client import Client, Device, EventStream, Simulation
+from .client import Client, Closing, Device, EventStream, Simulation
 from .errors import (
     AlreadyConnectedError,
     ClientClosedError,
@@ -125,6 +125,7 @@ __all__ = [
     "AlreadyConnectedError",
     "Client",
     "ClientClosedError",
+    "Closing",
     "ConfigurationError",
     "ConnectionError",
     "ConnectionFailedError",

@@ -41,6 +41,8 @@ _native_log = logging.getLogger("plugwire.native")
 
 # void (*)(void *user_data, const uint8_t *data, size_t len)
 CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
+# void (*)(void *user_data): the completion of plugwire_client_close
+CLOSED_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 # void (*)(void *user_data, PlugwireLogLevel level, const char *message)
 LOG_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
 
@@ -101,6 +103,8 @@ class _Library:
         lib.plugwire_client_request.restype = c_int
         lib.plugwire_client_free.argtypes = [c_void_p]
         lib.plugwire_client_free.restype = c_int
+        lib.plugwire_client_close.argtypes = [c_void_p, CLOSED_CALLBACK, c_void_p]
+        lib.plugwire_client_close.restype = c_int
         lib.plugwire_set_log_callback.argtypes = [LOG_CALLBACK, c_void_p, ctypes.c_uint32]
         lib.plugwire_set_log_callback.restype = c_int
         lib.plugwire_set_log_level.argtypes = [ctypes.c_uint32]
@@ -160,6 +164,10 @@ _ids = itertools.count(1)
 _registry_lock = threading.Lock()
 _replies: dict[int, Handler] = {}
 _events: dict[int, Handler] = {}
+_closers: dict[int, Callable[[], None]] = {}
+# Closes started with plugwire_client_close whose completion has not run yet.
+_closing_cv = threading.Condition()
+_closing = 0
 _in_callback = threading.local()
 
 
@@ -193,6 +201,22 @@ def _on_event(user_data: Optional[int], data: Optional[int], length: int) -> Non
         _run(handler, data, length)
 
 
+def _on_closed(user_data: Optional[int]) -> None:
+    global _closing
+    with _registry_lock:
+        done = _closers.pop(user_data or 0, None)
+    try:
+        if done is not None:
+            done()
+    except BaseException:  # noqa: BLE001 - never let an exception reach the C caller
+        _log.exception("exception in a plugwire close completion")
+    finally:
+        if done is not None:
+            with _closing_cv:
+                _closing -= 1
+                _closing_cv.notify_all()
+
+
 _LEVELS = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG, 5: logging.DEBUG}
 
 
@@ -207,6 +231,7 @@ def _on_log(_user_data: Optional[int], level: int, message: Optional[bytes]) -> 
 # Created once, never freed: the library may call them for as long as the process runs.
 _REPLY_TRAMPOLINE = CALLBACK(_on_reply)
 _EVENT_TRAMPOLINE = CALLBACK(_on_event)
+_CLOSED_TRAMPOLINE = CLOSED_CALLBACK(_on_closed)
 _LOG_TRAMPOLINE = LOG_CALLBACK(_on_log)
 
 
@@ -298,21 +323,50 @@ class NativeClient:
                 if status != Status.OK:  # pragma: no cover - free only fails on a panic
                     _log.error("plugwire_client_free: %s", NativeError("failed", _enum_status(status)))
         finally:
-            with _registry_lock:
-                _events.pop(self._event_id, None)
-            with self._lock:
-                dropped = list(self._pending.items())
-                self._pending.clear()
-            with _registry_lock:
-                for rid, _ in dropped:
-                    _replies.pop(rid, None)
-            with _live_lock:
-                _live.discard(self)
-            for _, on_dropped in dropped:
-                try:
-                    on_dropped(ClientClosedError("the client was closed before the request finished"))
-                except BaseException:  # noqa: BLE001
-                    _log.exception("exception while cancelling a request")
+            self._forget()
+
+    def close(self, on_closed: Callable[[], None]) -> bool:
+        """Releases the handle without waiting (``plugwire_client_close``): returns at
+        once; requests in flight get ``on_dropped`` now and no event reaches the client's
+        handler from now on. ``on_closed`` runs once, on a library thread, when the
+        library has disconnected (stopping every device) and made its last callback of
+        this client. False (and ``on_closed`` is never called) if already released."""
+        global _closing
+        with self._lock:
+            if self._closed:
+                return False
+            self._closed = True
+            handle, self._handle = self._handle, None
+        with _registry_lock:
+            cid = next(_ids)
+            _closers[cid] = on_closed
+        with _closing_cv:
+            _closing += 1
+        self._forget()
+        status = self._lib.lib.plugwire_client_close(handle, _CLOSED_TRAMPOLINE, cid)
+        if status != Status.OK:  # pragma: no cover - close only fails on a panic
+            _log.error("plugwire_client_close: %s", NativeError("failed", _enum_status(status)))
+            _on_closed(cid)
+        return True
+
+    def _forget(self) -> None:
+        """Drops the client's contexts (its callbacks find nothing from now on) and tells
+        the requests still in flight that they will never be answered."""
+        with _registry_lock:
+            _events.pop(self._event_id, None)
+        with self._lock:
+            dropped = list(self._pending.items())
+            self._pending.clear()
+        with _registry_lock:
+            for rid, _ in dropped:
+                _replies.pop(rid, None)
+        with _live_lock:
+            _live.discard(self)
+        for _, on_dropped in dropped:
+            try:
+                on_dropped(ClientClosedError("the client was closed before the request finished"))
+            except BaseException:  # noqa: BLE001
+                _log.exception("exception while cancelling a request")
 
 
 def _enum_status(status: int) -> Optional[Status]:
@@ -404,6 +458,10 @@ def _at_exit() -> None:
     # Before the interpreter tears down: free every client still open (stopping its
     # devices) so no library thread calls into Python during finalization.
     disable_native_logging()
+    # Closes under way make one more callback (their completion): let it run before the
+    # interpreter goes (bounded: the library's disconnect timeout is 5 s).
+    with _closing_cv:
+        _closing_cv.wait_for(lambda: _closing == 0, timeout=6)
     with _live_lock:
         clients = list(_live)
     for c in clients:

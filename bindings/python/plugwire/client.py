@@ -15,6 +15,7 @@ from typing import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Generator,
     Iterable,
     Mapping,
     Optional,
@@ -175,6 +176,30 @@ def _deliver_event(ref: weakref.ReferenceType[Client], payload: bytes) -> None:
 _CLOSED = object()
 
 
+def _finish_close(done: asyncio.Future[None]) -> None:
+    if not done.done():
+        done.set_result(None)
+
+
+class Closing:
+    """What :meth:`Client.close` returns: awaiting it waits until the library has
+    released the client (the devices are stopped and no callback of it runs again).
+    Cancelling the wait does not stop the close."""
+
+    __slots__ = ("_future",)
+
+    def __init__(self, future: Optional[asyncio.Future[None]]) -> None:
+        self._future = future
+
+    def done(self) -> bool:
+        """True once the release is over."""
+        return self._future is None or self._future.done()
+
+    def __await__(self) -> Generator[Any, None, None]:
+        if self._future is not None and not self._future.done():
+            yield from asyncio.shield(self._future).__await__()
+
+
 class EventStream(AsyncIterator[Event]):
     """Events of a client, from the moment ``Client.events()`` was called until the client
     is closed. Iterate with ``async for``; leaving the loop (or ``aclose()``) unsubscribes."""
@@ -229,6 +254,8 @@ class Client:
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._finalizer: Optional[weakref.finalize[Any, Any]] = None
         self._closed = False
+        # Completes when a close started on the loop is over (None: nothing to wait for).
+        self._closing: Optional[asyncio.Future[None]] = None
         self._connected = False
         self._devices: dict[int, Device] = {}
         self._streams: weakref.WeakSet[EventStream] = weakref.WeakSet()
@@ -267,7 +294,7 @@ class Client:
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
-        self.close()
+        await self.close()
 
     def _ensure_native(self) -> _native.NativeClient:
         loop = asyncio.get_running_loop()
@@ -301,26 +328,46 @@ class Client:
         """True between a successful connect and a disconnect (or the server going away)."""
         return self._connected and not self._closed
 
-    def close(self) -> None:
-        """Closes the client: disconnects (the server stops every device), frees the native
-        client and ends event streams; requests in flight raise ClientClosedError.
-        Blocks until the library has stopped the devices. Idempotent."""
+    def close(self) -> Closing:
+        """Closes the client: disconnects (the server stops every device), releases the
+        native client and ends event streams; requests in flight raise
+        ClientClosedError, and any call on the client from now on raises
+        ClientClosedError too. Idempotent.
+
+        On the client's event loop it never blocks the loop: it returns at once and
+        ``await client.close()`` waits until the library has stopped the devices and made
+        its last callback (the release is ``plugwire_client_close``); without ``await``
+        the close goes on by itself. From any other thread, or with no loop running, it
+        blocks until the devices are stopped (``plugwire_client_free``) and the returned
+        object is already done. Every call returns the completion of the first."""
         if self._closed:
-            return
+            return Closing(self._closing)
         self._closed = True
         self._connected = False
         if self._finalizer is not None:
             self._finalizer.detach()
         native, self._native = self._native, None
-        if native is not None:
-            native.free()
         loop = self._loop
-        if loop is None:
-            return
         try:
-            running = asyncio.get_running_loop()
+            running: Optional[asyncio.AbstractEventLoop] = asyncio.get_running_loop()
         except RuntimeError:
             running = None
+        if native is not None and loop is not None and running is loop:
+            done = loop.create_future()
+            self._closing = done
+
+            def on_closed() -> None:
+                # On the library's close thread, after the client's last callback.
+                try:
+                    loop.call_soon_threadsafe(_finish_close, done)
+                except RuntimeError:  # the loop is closed
+                    pass
+
+            native.close(on_closed)
+        elif native is not None:
+            native.free()
+        if loop is None:
+            return Closing(self._closing)
         if running is loop:
             self._after_close()
         elif not loop.is_closed():
@@ -328,10 +375,11 @@ class Client:
                 loop.call_soon_threadsafe(self._after_close)
             except RuntimeError:
                 pass
+        return Closing(self._closing)
 
     async def aclose(self) -> None:
-        """``close()`` for ``contextlib.aclosing`` and friends."""
-        self.close()
+        """``await close()``, for ``contextlib.aclosing`` and friends."""
+        await self.close()
 
     def _after_close(self) -> None:
         _playback.registry(self).close()

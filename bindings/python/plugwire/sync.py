@@ -96,7 +96,9 @@ def _shutdown(loop_thread: _LoopThread, holder: list[Optional[_client.Client]]) 
         else:
 
             async def close() -> None:
-                client.close()
+                # Waits until the library has stopped the devices and made its last
+                # callback, so the sync close blocks as documented.
+                await client.close()
 
             try:
                 loop_thread.run(close(), 30)

@@ -54,7 +54,7 @@ public class PlugwireToys : MonoBehaviour
 
     void OnDestroy()
     {
-        if (client != null) client.Dispose();   // stops the toys
+        if (client != null) client.CloseAsync();   // stops the toys; never blocks the main thread
         client = null;
     }
 }

@@ -21,7 +21,7 @@
 //           await client.StartScanningAsync();
 //       }
 //       void Update() { client?.PollEvents(); }   // events raised here, on the main thread
-//       void OnDestroy() { client?.Dispose(); }    // stops the toys
+//       void OnDestroy() { client?.CloseAsync(); } // stops the toys without blocking
 //   }
 #if UNITY_5_3_OR_NEWER
 using System;

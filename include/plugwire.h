@@ -314,8 +314,10 @@ enum PlugwireStatus plugwire_set_log_level(uint32_t level);
 
 /**
  * Shuts the library down: every client is disconnected (its devices stopped) and closed,
- * all at once, and the runtime's threads end, within `timeout_ms` in all (plus the time
- * running callbacks take to return). When it returns no client callback runs again.
+ * all at once, releases by `plugwire_client_close` under way complete (their `on_closed`
+ * has returned), and the runtime's threads end, within `timeout_ms` in all (plus the time
+ * running callbacks take to return). When it returns no client callback runs again (but
+ * for a close whose `on_closed` has not returned by the timeout: a warning is logged).
  * Handles stay valid for `plugwire_client_free` only; other calls on them return
  * `PLUGWIRE_STATUS_SHUT_DOWN` or `PLUGWIRE_STATUS_CLIENT_CLOSED` (`next_event` too, even
  * with events queued before). A later `plugwire_client_new` starts afresh. The log

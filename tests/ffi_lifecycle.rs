@@ -3,6 +3,7 @@
 
 use std::os::raw::c_void;
 use std::ptr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use plugwire::ffi::*;
@@ -119,4 +120,29 @@ fn lifecycle() {
     connect(d);
     assert_eq!(unsafe { plugwire_client_free(d) }, PlugwireStatus::Ok);
     wait_no_threads();
+
+    // plugwire_shutdown waits for a plugwire_client_close under way: the close's on_closed
+    // is a client callback, and none runs once shutdown has returned (a host unloading the
+    // library right after shutdown must not be called into).
+    let e = new_client();
+    connect(e);
+    let finished: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+    let context = finished as *const AtomicBool as *mut c_void;
+    assert_eq!(
+        unsafe { plugwire_client_close(e, Some(slow_on_closed), context) },
+        PlugwireStatus::Ok
+    );
+    assert_eq!(plugwire_shutdown(5000), PlugwireStatus::Ok);
+    assert!(
+        finished.load(Ordering::SeqCst),
+        "plugwire_shutdown returned while a close's on_closed was still to run"
+    );
+    wait_no_threads();
+}
+
+/// A completion callback that takes a while, then says it has finished.
+unsafe extern "C" fn slow_on_closed(user_data: *mut c_void) {
+    std::thread::sleep(Duration::from_millis(300));
+    let finished = unsafe { &*(user_data as *const AtomicBool) };
+    finished.store(true, Ordering::SeqCst);
 }

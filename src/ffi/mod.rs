@@ -433,20 +433,22 @@ pub unsafe extern "C" fn plugwire_client_close(
             on_closed,
             user_data,
         };
-        let slot = Arc::new(std::sync::Mutex::new(Some(closing)));
+        // plugwire_shutdown waits for this close until on_closed has returned.
+        let under_way = runtime::close_started();
+        let slot = Arc::new(std::sync::Mutex::new(Some((closing, under_way))));
         let theirs = slot.clone();
-        let spawned = std::thread::Builder::new()
-            .name("plugwire-close".into())
-            .spawn(move || {
-                if let Some(c) = crate::poison::lock(&theirs).take() {
-                    c.finish();
-                }
-            });
-        if spawned.is_err() {
-            // No thread to be had: close here (blocking) rather than leak the client.
-            if let Some(c) = crate::poison::lock(&slot).take() {
+        let finish = |slot: &std::sync::Mutex<Option<(ClosingHandle, runtime::CloseUnderWay)>>| {
+            if let Some((c, under_way)) = crate::poison::lock(slot).take() {
+                under_way.finishing_here();
                 c.finish();
             }
+        };
+        let spawned = std::thread::Builder::new()
+            .name("plugwire-close".into())
+            .spawn(move || finish(&theirs));
+        if spawned.is_err() {
+            // No thread to be had: close here (blocking) rather than leak the client.
+            finish(&slot);
         }
         PlugwireStatus::Ok
     })
@@ -535,8 +537,10 @@ fn log_level(level: u32) -> Option<PlugwireLogLevel> {
 }
 
 /// Shuts the library down: every client is disconnected (its devices stopped) and closed,
-/// all at once, and the runtime's threads end, within `timeout_ms` in all (plus the time
-/// running callbacks take to return). When it returns no client callback runs again.
+/// all at once, releases by `plugwire_client_close` under way complete (their `on_closed`
+/// has returned), and the runtime's threads end, within `timeout_ms` in all (plus the time
+/// running callbacks take to return). When it returns no client callback runs again (but
+/// for a close whose `on_closed` has not returned by the timeout: a warning is logged).
 /// Handles stay valid for `plugwire_client_free` only; other calls on them return
 /// `PLUGWIRE_STATUS_SHUT_DOWN` or `PLUGWIRE_STATUS_CLIENT_CLOSED` (`next_event` too, even
 /// with events queued before). A later `plugwire_client_new` starts afresh. The log

@@ -4,7 +4,8 @@
 //!
 //! This is the library's one piece of global state.
 
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::cell::Cell;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 use super::client_handle::ClientCore;
@@ -17,6 +18,9 @@ struct State {
     open: usize,
     /// For plugwire_shutdown: the clients to close first.
     clients: Vec<Weak<ClientCore>>,
+    /// Releases by plugwire_client_close whose completion callback has not returned yet:
+    /// plugwire_shutdown waits for them (their callback is a client callback too).
+    closing: usize,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
@@ -24,7 +28,17 @@ static STATE: Mutex<State> = Mutex::new(State {
     generation: 0,
     open: 0,
     clients: Vec::new(),
+    closing: 0,
 });
+
+/// Signalled when `closing` goes down.
+static CLOSED: Condvar = Condvar::new();
+
+thread_local! {
+    /// This thread is finishing a plugwire_client_close (a shutdown called from its
+    /// completion callback must not wait for itself).
+    static FINISHING_A_CLOSE: Cell<bool> = const { Cell::new(false) };
+}
 
 fn state() -> MutexGuard<'static, State> {
     STATE.lock().unwrap_or_else(|e| e.into_inner())
@@ -88,8 +102,56 @@ pub(crate) fn release(generation: u64, timeout: Duration) {
     }
 }
 
-/// Stops every client's devices and closes them, all at once, then shuts the runtime down:
-/// within `timeout` in all (plus the time a running callback takes to return).
+/// Counts a plugwire_client_close from its start until its completion callback has
+/// returned (when this is dropped, on the thread that finishes the close).
+pub(crate) struct CloseUnderWay(());
+
+/// A plugwire_client_close has started; the guard is moved to the thread that finishes it.
+pub(crate) fn close_started() -> CloseUnderWay {
+    state().closing += 1;
+    CloseUnderWay(())
+}
+
+impl CloseUnderWay {
+    /// Marks the current thread as the one finishing this close.
+    pub(crate) fn finishing_here(&self) {
+        FINISHING_A_CLOSE.with(|f| f.set(true));
+    }
+}
+
+impl Drop for CloseUnderWay {
+    fn drop(&mut self) {
+        FINISHING_A_CLOSE.with(|f| f.set(false));
+        let mut s = state();
+        s.closing = s.closing.saturating_sub(1);
+        CLOSED.notify_all();
+    }
+}
+
+/// Waits until every plugwire_client_close under way (but the one this thread finishes)
+/// has called its completion callback, or `deadline` has passed.
+fn wait_for_closes(deadline: Instant) {
+    let own = usize::from(FINISHING_A_CLOSE.with(Cell::get));
+    let mut s = state();
+    while s.closing > own {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            tracing::warn!(
+                "plugwire_shutdown: {} client close(s) still under way at the timeout",
+                s.closing - own
+            );
+            return;
+        }
+        s = CLOSED
+            .wait_timeout(s, left)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
+}
+
+/// Stops every client's devices and closes them, all at once, waits for releases by
+/// plugwire_client_close under way to complete, then shuts the runtime down: within
+/// `timeout` in all (plus the time a running callback takes to return).
 pub(crate) fn shutdown(timeout: Duration) {
     let deadline = Instant::now() + timeout;
     let clients: Vec<Arc<ClientCore>> = {
@@ -124,6 +186,7 @@ pub(crate) fn shutdown(timeout: Duration) {
             client.close(deadline.saturating_duration_since(Instant::now()));
         }
     });
+    wait_for_closes(deadline);
     let runtime = {
         let mut s = state();
         s.generation += 1;

@@ -24,6 +24,42 @@ export const SOLACE_PRO = "AA:00:00:00:00:05";
 export const EDGE = "AA:00:00:00:00:06";
 export const GALAKU = "AA:00:00:00:00:10";
 
+/** A device configuration naming a Galaku toy with a vibrator and a subscribable battery. */
+export const GALAKU_CONFIG = {
+  version: { major: 4, minor: 0 },
+  protocols: {
+    galaku: {
+      communication: [
+        {
+          btle: {
+            names: ["GX85"],
+            services: {
+              "00001000-0000-1000-8000-00805f9b34fb": {
+                tx: "00001001-0000-1000-8000-00805f9b34fb",
+                rxblebattery: "00001002-0000-1000-8000-00805f9b34fb",
+              },
+            },
+          },
+        },
+      ],
+      defaults: {
+        id: "c1766383-def6-4bd0-b6ce-1e8f993fa6ae",
+        name: "Galaku Device",
+        features: [
+          { id: "f650b5a9-7413-4ac9-b25e-863180daa04c", index: 0, description: "vibrate", output: { vibrate: { value: [0, 100] } } },
+          {
+            id: "d9c34cf9-5645-4e04-bf92-51e5df708417",
+            index: 1,
+            description: "battery Level",
+            input: { battery: { command: ["Read", "Subscribe"], value: [[0, 100]] } },
+          },
+        ],
+      },
+      configurations: [{ id: "6c62e478-d684-4c3a-9d74-0860be907a8e", identifier: ["GX85"], name: "Galaku Shana" }],
+    },
+  },
+};
+
 /** A client connected to an embedded server with these simulated toys (gap off). */
 export async function connected(devices = [], options = {}) {
   const client = new PlugwireClient("js-tests");

@@ -186,6 +186,37 @@ static void test_log_verbose_levels(void) {
     printf("log levels: %d records, %d of them DEBUG/TRACE\n", ctx.records, ctx.verbose);
 }
 
+/* Pulled logging (issue 24): records wait in the queue until taken, each with its level,
+ * nothing calls the host, and the queue says clearly when it is off. */
+static void test_log_queue_pulled(void) {
+    uint32_t level = 0;
+    uint8_t *message = NULL;
+    size_t len = 0;
+    CHECK(plugwire_log_next(0, &level, &message, &len) == PLUGWIRE_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(plugwire_last_error_message(), "plugwire_set_log_queue") != NULL);
+    CHECK(plugwire_set_log_queue(6) == PLUGWIRE_STATUS_INVALID_ARGUMENT);
+    CHECK(plugwire_log_next(0, NULL, &message, &len) == PLUGWIRE_STATUS_NULL_ARGUMENT);
+    CHECK(plugwire_set_log_queue(PLUGWIRE_LOG_LEVEL_INFO) == PLUGWIRE_STATUS_OK);
+    /* A client connecting logs at INFO. */
+    PlugwireClient *client = new_client(NULL, NULL);
+    CHECK(connect_lush(client, 0));
+    CHECK(plugwire_client_free(client) == PLUGWIRE_STATUS_OK);
+    int records = 0, above_info = 0;
+    while (plugwire_log_next(records == 0 ? 5000 : 0, &level, &message, &len) == PLUGWIRE_STATUS_OK) {
+        CHECK(message != NULL && len > 0);
+        CHECK(memchr(message, 0, len) == NULL);
+        if (level < PLUGWIRE_LOG_LEVEL_ERROR || level > PLUGWIRE_LOG_LEVEL_INFO) above_info++;
+        CHECK(plugwire_buffer_free(message, len) == PLUGWIRE_STATUS_OK);
+        records++;
+    }
+    CHECK(records > 0);
+    CHECK(above_info == 0);
+    CHECK(plugwire_set_log_queue(PLUGWIRE_LOG_LEVEL_OFF) == PLUGWIRE_STATUS_OK);
+    CHECK(plugwire_log_next(0, &level, &message, &len) == PLUGWIRE_STATUS_INVALID_ARGUMENT);
+    CHECK(plugwire_set_log_level(PLUGWIRE_LOG_LEVEL_OFF) == PLUGWIRE_STATUS_OK);
+    printf("pulled log: %d records\n", records);
+}
+
 /* A log sink that blocks until the test opens its gate. */
 static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
@@ -888,6 +919,7 @@ int main(int argc, char **argv) {
     RUN(log_level_validated);
     RUN(log_callback_quiescence);
     RUN(log_verbose_levels);
+    RUN(log_queue_pulled);
     RUN(slow_log_sink_does_not_stall);
     RUN(free_and_shutdown_from_log_callback);
     RUN(free_while_pulling);

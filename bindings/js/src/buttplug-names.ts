@@ -5,6 +5,7 @@
 import { PlugwireClient, type ServerInfo } from "./client.js";
 import { PlugwireDevice, type InputReading } from "./device.js";
 import { PlugwireDeviceFeature, type FeatureInput, type FeatureOutput, type ValueRange } from "./feature.js";
+import { LogLevel, PlugwireLogger } from "./logging.js";
 import {
   HandshakeError,
   MessageError,
@@ -46,3 +47,9 @@ export type ButtplugUnknownError = ServerUnknownError;
 /** Connecting failed or the connection is gone. */
 export const ButtplugClientConnectorException = PlugwireConnectionError;
 export type ButtplugClientConnectorException = PlugwireConnectionError;
+
+/** The library's log (buttplug's `ButtplugLogger.Logger`, 'log' events with a LogMessage). */
+export const ButtplugLogger = PlugwireLogger;
+export type ButtplugLogger = PlugwireLogger;
+export const ButtplugLogLevel = LogLevel;
+export type ButtplugLogLevel = LogLevel;

@@ -17,6 +17,8 @@ export type { FeatureInput, FeatureOutput, PlugwireDeviceFeatureEvents, ValueRan
 export { WriteFault } from "./gen/plugwire_pb.js";
 export type { InputReading, OutputCommand, PlugwireDeviceEvents } from "./device.js";
 export * from "./errors.js";
+export { LogLevel, LogMessage, PlugwireLogger, setLogCallback } from "./logging.js";
+export type { LogLevelName, PlugwireLoggerEvents } from "./logging.js";
 export * from "./buttplug-names.js";
 export {
   PlugwirePlayback,

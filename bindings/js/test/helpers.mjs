@@ -1,6 +1,8 @@
 // Shared helpers of the node:test suite. The tests import the package by its name, so
 // run-tests.sh runs them against the package installed from the `npm pack` tarball.
 import { afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { PlugwireClient } from "plugwire";
 
 const tracked = [];
@@ -113,4 +115,51 @@ export async function threadCount() {
 export async function fdCount() {
   const { readdirSync } = await import("node:fs");
   return readdirSync("/proc/self/fd").length;
+}
+
+/** A run of a child process that takes longer than this is a hang. */
+const HANG_MS = 15_000;
+
+/** Runs an ES module `source` in a child Node; resolves with its code, signal, output and time. */
+export function runChild(source) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
+      cwd: process.cwd(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), HANG_MS);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, out, err, ms: Date.now() - started });
+    });
+  });
+}
+
+/**
+ * Runs `source(i)` `runs` times in child processes, 4 at once; every run must end on its
+ * own (no hang, no signal) and pass `check(result, i)`.
+ */
+export async function manyRuns(runs, source, check) {
+  let next = 0;
+  const failures = [];
+  const worker = async () => {
+    while (next < runs) {
+      const i = next++;
+      const r = await runChild(source(i));
+      try {
+        assert.notEqual(r.signal, "SIGKILL", `run ${i} hung (killed after ${HANG_MS} ms)`);
+        assert.equal(r.signal, null, `run ${i} died of ${r.signal}: ${r.err}`);
+        check(r, i);
+      } catch (e) {
+        failures.push(`${e.message}\n--- stderr of run ${i}:\n${r.err.slice(-2000)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  assert.deepEqual(failures, [], `${failures.length} of ${runs} runs failed`);
 }

@@ -77,11 +77,12 @@ const squash = (s: string) => s.replace(/[-_]/g, "").toUpperCase();
  * the value and the names it could be.
  */
 export function schemaValue<E extends number>(schema: SchemaEnum, value: unknown, what: string, names?: Record<string, string>): E {
-  if (typeof value === "number" && value !== 0 && typeof schema[value] === "string") return value as E;
+  // UNSPECIFIED is no value; a schema enum without it (the playback ones) has a real 0.
+  if (typeof value === "number" && typeof schema[value] === "string" && schema[value] !== "UNSPECIFIED") return value as E;
   if (typeof value === "string") {
     const wanted = squash(value);
     for (const [key, v] of Object.entries(schema)) {
-      if (typeof v === "number" && v !== 0 && squash(key) === wanted) return v as E;
+      if (typeof v === "number" && key !== "UNSPECIFIED" && squash(key) === wanted) return v as E;
     }
   }
   const known = names

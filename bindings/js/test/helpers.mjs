@@ -120,8 +120,11 @@ export async function fdCount() {
 /** A run of a child process that takes longer than this is a hang. */
 const HANG_MS = 15_000;
 
-/** Runs an ES module `source` in a child Node; resolves with its code, signal, output and time. */
-export function runChild(source) {
+/**
+ * Runs an ES module `source` in a child Node, killed (SIGKILL) after `timeoutMs`; resolves
+ * with its code, signal, output and time.
+ */
+export function runChild(source, timeoutMs = HANG_MS) {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
@@ -132,7 +135,7 @@ export function runChild(source) {
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), HANG_MS);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, out, err, ms: Date.now() - started });

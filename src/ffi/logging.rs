@@ -11,6 +11,12 @@
 //! Quiescence: `set_callback` returns only once the previous callback is not running and
 //! can no longer be called (unless it is called from inside that callback), so the host may
 //! free the old `user_data` right away. The thread runs only while a callback is set.
+//!
+//! The pulled queue (`set_queue`, `next_record`) is the other way out, for hosts that must
+//! never be called from a library thread (Node): records wait in a second bounded queue of
+//! the same size until the host takes them on a thread of its own. When it is full, the
+//! oldest record makes room and is counted; the count reaches the host as a WARN record
+//! before the oldest record kept. Both ways may be on at once; each gets every record.
 
 use std::collections::VecDeque;
 use std::ffi::CString;
@@ -80,6 +86,47 @@ struct State {
     /// Bumped when the log thread is let go; a thread of an older epoch ends.
     epoch: u64,
     thread: Option<JoinHandle<()>>,
+    /// The pulled queue, while on.
+    pulled: Option<Pulled>,
+}
+
+/// Records waiting for the host to pull them (`plugwire_log_next`).
+#[derive(Default)]
+struct Pulled {
+    records: VecDeque<(PlugwireLogLevel, CString)>,
+    /// Oldest records pushed out since the host last pulled.
+    dropped: u64,
+}
+
+impl Pulled {
+    /// Queues a record; when the queue is full the oldest record makes room and is counted,
+    /// so a host that pulls late still gets the newest records.
+    fn push(&mut self, level: PlugwireLogLevel, text: CString) {
+        if self.records.len() >= QUEUE_LIMIT {
+            self.records.pop_front();
+            self.dropped += 1;
+        }
+        self.records.push_back((level, text));
+    }
+
+    /// The next record for the host: the count of records lost first (as a WARN notice,
+    /// where they were lost: before the oldest survivor), then the oldest record.
+    fn pop(&mut self) -> Option<(PlugwireLogLevel, CString)> {
+        if self.dropped > 0 {
+            let n = std::mem::take(&mut self.dropped);
+            return Some(dropped_notice(n, "the log queue was not pulled in time"));
+        }
+        self.records.pop_front()
+    }
+}
+
+/// The WARN record that stands for `n` records lost.
+fn dropped_notice(n: u64, why: &str) -> (PlugwireLogLevel, CString) {
+    let text = format!("plugwire: {n} log records were dropped: {why}");
+    (
+        PlugwireLogLevel::Warn,
+        CString::new(text).unwrap_or_default(),
+    )
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
@@ -90,9 +137,12 @@ static STATE: Mutex<State> = Mutex::new(State {
     busy: None,
     epoch: 0,
     thread: None,
+    pulled: None,
 });
 /// Signalled when a record is queued, the sink changes, or the callback returns.
 static CHANGED: Condvar = Condvar::new();
+/// Signalled when a record is queued for pulling, or the pulled queue is turned off.
+static PULLABLE: Condvar = Condvar::new();
 static LEVEL: AtomicU8 = AtomicU8::new(PlugwireLogLevel::Off as u8);
 static INSTALL: Once = Once::new();
 
@@ -151,6 +201,10 @@ impl<S: Subscriber> Layer<S> for CallbackLayer {
             return;
         };
         let mut s = state();
+        if let Some(pulled) = s.pulled.as_mut() {
+            pulled.push(level, text.clone());
+            PULLABLE.notify_all();
+        }
         if s.sink.is_none() {
             return;
         }
@@ -182,12 +236,7 @@ fn deliver(epoch: u64) {
         let Some(sink) = s.sink else { return };
         let record = if s.dropped > 0 {
             let n = std::mem::take(&mut s.dropped);
-            let text =
-                format!("plugwire: {n} log records were dropped: the log callback did not keep up");
-            Some((
-                PlugwireLogLevel::Warn,
-                CString::new(text).unwrap_or_default(),
-            ))
+            Some(dropped_notice(n, "the log callback did not keep up"))
         } else {
             s.queue.pop_front()
         };
@@ -269,4 +318,51 @@ pub(crate) fn set_callback(
 
 pub(crate) fn set_level(level: PlugwireLogLevel) {
     LEVEL.store(level as u8, Ordering::Relaxed);
+}
+
+/// Turns the pulled queue on at `level` (the library's one log level, shared with the
+/// callback), or off with `Off` (records waiting are discarded, waiting pullers woken).
+pub(crate) fn set_queue(level: PlugwireLogLevel) {
+    install();
+    let mut s = state();
+    if level == PlugwireLogLevel::Off {
+        s.pulled = None;
+    } else {
+        s.pulled.get_or_insert_with(Pulled::default);
+        LEVEL.store(level as u8, Ordering::Relaxed);
+    }
+    PULLABLE.notify_all();
+}
+
+/// Why `next_record` has nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum NoRecord {
+    /// None arrived within the timeout.
+    Timeout,
+    /// The pulled queue is off (or was turned off while waiting).
+    Off,
+}
+
+/// Takes the oldest pulled record, waiting up to `timeout` for one.
+pub(crate) fn next_record(
+    timeout: std::time::Duration,
+) -> Result<(PlugwireLogLevel, CString), NoRecord> {
+    let deadline = std::time::Instant::now() + timeout;
+    let mut s = state();
+    loop {
+        let Some(pulled) = s.pulled.as_mut() else {
+            return Err(NoRecord::Off);
+        };
+        if let Some(record) = pulled.pop() {
+            return Ok(record);
+        }
+        let now = std::time::Instant::now();
+        if now >= deadline {
+            return Err(NoRecord::Timeout);
+        }
+        s = PULLABLE
+            .wait_timeout(s, deadline - now)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
 }

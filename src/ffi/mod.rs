@@ -346,7 +346,8 @@ pub unsafe extern "C" fn plugwire_client_next_event(
     })
 }
 
-/// Releases a buffer the library handed out (`plugwire_client_next_event`).
+/// Releases a buffer the library handed out (`plugwire_client_next_event`,
+/// `plugwire_log_next`).
 /// NULL is accepted and does nothing.
 ///
 /// # Safety
@@ -522,6 +523,76 @@ pub extern "C" fn plugwire_set_log_level(level: u32) -> PlugwireStatus {
         };
         logging::set_level(level);
         PlugwireStatus::Ok
+    })
+}
+
+/// Turns the pulled log queue on at `level` (`PLUGWIRE_LOG_LEVEL_ERROR` 1 ... `TRACE` 5), or
+/// off with `PLUGWIRE_LOG_LEVEL_OFF` (0: records waiting are discarded). For hosts that must
+/// never be called from a library thread (Node, a game's main thread): records wait in a
+/// queue until the host takes them with `plugwire_log_next`, on a thread of its own, at its
+/// own pace. Callable at any time, any number of times, from any thread.
+///
+/// The level is the library's one log level, shared with the log callback (this sets it as
+/// `plugwire_set_log_level` does; turning the queue off leaves it). With a callback set
+/// too, each gets every record. The queue holds the newest 1024 records: when it is full the
+/// oldest record is dropped to make room and counted, and the count comes out as a WARN
+/// record ("plugwire: N log records were dropped: ...") before the oldest record kept, so
+/// a host that never pulls costs at most 1024 records of memory. The queue is
+/// process-wide: pull it from one place. It survives `plugwire_shutdown`.
+/// Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for a level above 5 (nothing changes).
+#[unsafe(no_mangle)]
+pub extern "C" fn plugwire_set_log_queue(level: u32) -> PlugwireStatus {
+    ffi_boundary!({
+        let Some(level) = log_level(level) else {
+            return PlugwireStatus::InvalidArgument;
+        };
+        logging::set_queue(level);
+        PlugwireStatus::Ok
+    })
+}
+
+/// Takes the oldest record of the pulled log queue, waiting up to `timeout_ms` for one (0:
+/// never blocks). On OK, `*out_level` holds its `PLUGWIRE_LOG_LEVEL_*` and
+/// `*out_message`/`*out_len` its text (UTF-8, not NUL-terminated). On
+/// `PLUGWIRE_STATUS_TIMEOUT` none came. `PLUGWIRE_STATUS_INVALID_ARGUMENT` when the queue is
+/// off (also for a call waiting when it is turned off, which returns at once).
+///
+/// Ownership: the message buffer belongs to the caller; release it with
+/// `plugwire_buffer_free(*out_message, *out_len)`.
+/// Threads: any; each record goes to one caller.
+///
+/// # Safety
+/// `out_level`, `out_message` and `out_len` must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_log_next(
+    timeout_ms: u32,
+    out_level: *mut u32,
+    out_message: *mut *mut u8,
+    out_len: *mut usize,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        require!(out_level, "out_level");
+        require!(out_message, "out_message");
+        require!(out_len, "out_len");
+        match logging::next_record(Duration::from_millis(u64::from(timeout_ms))) {
+            Ok((level, text)) => {
+                let boxed = text.into_bytes().into_boxed_slice();
+                let len = boxed.len();
+                let ptr = Box::into_raw(boxed).cast::<u8>();
+                // SAFETY: checked non-NULL; writable per the contract.
+                unsafe {
+                    *out_level = level as u32;
+                    *out_message = ptr;
+                    *out_len = len;
+                }
+                PlugwireStatus::Ok
+            }
+            Err(logging::NoRecord::Timeout) => PlugwireStatus::Timeout,
+            Err(logging::NoRecord::Off) => {
+                set_last_error("the log queue is off: turn it on with plugwire_set_log_queue");
+                PlugwireStatus::InvalidArgument
+            }
+        }
     })
 }
 

@@ -21,7 +21,8 @@ import {
   type Reply,
 } from "./gen/plugwire_pb.js";
 import { NativeClient } from "./native.js";
-import { PlugwireDevice, inputTypeName, type InputReading } from "./device.js";
+import { PlugwireDevice, type InputReading } from "./device.js";
+import { inputTypeName } from "./names.js";
 import {
   PlaybackRegistry,
   play,
@@ -197,6 +198,17 @@ function bytesOf(data: Uint8Array | string): Uint8Array {
   return typeof data === "string" ? new TextEncoder().encode(data) : data;
 }
 
+/**
+ * npm buttplug's websocket connector, for `client.connect(new
+ * ButtplugNodeWebsocketClientConnector(url))`: here it only carries the address (the
+ * websocket itself lives in the library; `connect(url, options)` takes the same address).
+ */
+export class ButtplugNodeWebsocketClientConnector {
+  constructor(readonly url: string) {
+    if (typeof url !== "string") throw new TypeError("ButtplugNodeWebsocketClientConnector takes the server's ws:// address");
+  }
+}
+
 /** Open clients, freed by the process 'exit' hook if still open then. */
 const openClients = new Set<PlugwireClient>();
 let exitHookInstalled = false;
@@ -338,9 +350,13 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
     await this.afterConnect();
   }
 
-  /** Connects to a Buttplug server over websocket, e.g. "ws://127.0.0.1:12345". */
-  async connect(url: string, options?: WebsocketOptions): Promise<void> {
-    if (typeof url !== "string") throw new TypeError("connect(url) takes the server's ws:// address");
+  /**
+   * Connects to a Buttplug server over websocket, e.g. "ws://127.0.0.1:12345", or (as npm
+   * buttplug) `new ButtplugNodeWebsocketClientConnector(url)`.
+   */
+  async connect(server: string | ButtplugNodeWebsocketClientConnector, options?: WebsocketOptions): Promise<void> {
+    const url = server instanceof ButtplugNodeWebsocketClientConnector ? server.url : server;
+    if (typeof url !== "string") throw new TypeError("connect(url) takes the server's ws:// address or a ButtplugNodeWebsocketClientConnector");
     checkSignal(options);
     const ping = options?.ping ?? true;
     if (typeof ping !== "boolean") throw new TypeError("options.ping must be a boolean");
@@ -551,17 +567,20 @@ export class PlugwireClient extends EventEmitter<PlugwireClientEvents> {
         case "inputReading": {
           const r = kind.value;
           const device = this.devices.get(r.deviceIndex);
-          const reading: InputReading = {
-            device,
-            deviceIndex: r.deviceIndex,
-            featureIndex: r.featureIndex,
-            type: r.input,
-            value: r.value,
-            feature: device?.features.find((f) => f.index === r.featureIndex),
-            inputType: inputTypeName(r.input),
-          };
+          const reading: InputReading = device
+            ? device.reading(r.featureIndex, r.input, r.value)
+            : {
+                device,
+                feature: undefined,
+                inputType: inputTypeName(r.input),
+                value: r.value,
+                deviceIndex: r.deviceIndex,
+                featureIndex: r.featureIndex,
+                type: r.input,
+              };
           this.emit("inputreading", reading);
           device?.emit("inputreading", reading);
+          reading.feature?.emit("inputreading", reading);
           break;
         }
         case "serverDisconnected":

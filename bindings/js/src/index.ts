@@ -1,13 +1,25 @@
 // plugwire for Node.js: a Buttplug client (embedded server or websocket) over plugwire's
 // C library. See README.md.
 
-export { PlugwireClient, Simulation } from "./client.js";
+export { PlugwireClient, Simulation, ButtplugNodeWebsocketClientConnector } from "./client.js";
 export type { EmbeddedOptions, PlugwireClientEvents, RequestOptions, ServerInfo, SimulatedDeviceOptions, WebsocketOptions, WriteRecord } from "./client.js";
-export { PlugwireDevice, InputCommand, InputType, OutputType } from "./device.js";
+export { PlugwireDevice } from "./device.js";
+export { InputCommand, InputCommandType, InputType, OutputType, inputTypeName, outputTypeName } from "./names.js";
+export type { InputCommandName, InputTypeName, OutputTypeName } from "./names.js";
+export {
+  PlugwireDeviceFeature,
+  DeviceOutput,
+  DeviceOutputCommand,
+  DeviceOutputPositionWithDurationConstructor,
+  DeviceOutputValueConstructor,
+} from "./feature.js";
+export type { FeatureInput, FeatureOutput, PlugwireDeviceFeatureEvents, ValueRange } from "./feature.js";
 export { WriteFault } from "./gen/plugwire_pb.js";
 export type { InputReading, OutputCommand, PlugwireDeviceEvents } from "./device.js";
-export { inputTypeName } from "./device.js";
 export * from "./errors.js";
+export { LogLevel, LogMessage, PlugwireLogger, setLogCallback } from "./logging.js";
+export type { LogLevelName, PlugwireLoggerEvents } from "./logging.js";
+export * from "./buttplug-names.js";
 export {
   PlugwirePlayback,
   PlaybackEasing,

@@ -105,6 +105,10 @@ export interface Library {
   eventFd(client: unknown, out: number[]): number;
   /** `plugwire_client_free(PlugwireClient *)`; never waits on JS (no callbacks). */
   clientFree(client: unknown): number;
+  /** `plugwire_set_log_queue(uint32_t level)`: the pulled log queue on (1..5) or off (0). */
+  setLogQueue(level: number): number;
+  /** `plugwire_log_next(0, &level, &message, &len)`: never blocks. */
+  logNext(outLevel: number[], out: unknown[], outLen: number[]): number;
 }
 
 function declare(file: string): Library {
@@ -129,6 +133,10 @@ function declare(file: string): Library {
   const bufferFree = lib.func("int plugwire_buffer_free(void *buffer, size_t len)");
   const eventFd = lib.func("int plugwire_client_event_fd(const PlugwireClient *client, _Out_ int *out_fd)");
   const clientFree = lib.func("int plugwire_client_free(PlugwireClient *client)");
+  const setLogQueue = lib.func("int plugwire_set_log_queue(uint32_t level)");
+  const logNext = lib.func(
+    "int plugwire_log_next(uint32_t timeout_ms, _Out_ uint32_t *out_level, _Out_ void **out_message, _Out_ size_t *out_len)",
+  );
 
   const abi = abiVersion() as number;
   if (abi !== ABI_VERSION) {
@@ -145,6 +153,8 @@ function declare(file: string): Library {
     bufferFree: (buffer, len) => bufferFree(buffer, len) as number,
     eventFd: (client, out) => eventFd(client, out) as number,
     clientFree: (client) => clientFree(client) as number,
+    setLogQueue: (level) => setLogQueue(level) as number,
+    logNext: (outLevel, out, outLen) => logNext(0, outLevel, out, outLen) as number,
   };
 }
 
@@ -180,6 +190,16 @@ export function check(status: number, what: string): void {
 }
 
 // ------------------------------------------------------------------ pulling
+
+/**
+ * Copies a buffer the library handed out into JS memory and frees it: a copy, never a view
+ * of the library's memory (Electron forbids external buffers).
+ */
+export function takeBuffer(buffer: unknown, len: number): Uint8Array {
+  const bytes = len ? new Uint8Array(koffi.view(buffer, len)).slice() : new Uint8Array(0);
+  library().bufferFree(buffer, len);
+  return bytes;
+}
 
 /** Native clients created and not yet freed. */
 let liveClients = 0;
@@ -295,10 +315,7 @@ export class NativeClient {
     while (this.handle !== undefined) {
       const status = lib.nextEvent(this.handle, out, len);
       if (status !== Status.OK) return; // TIMEOUT: empty; CLIENT_CLOSED: abandoned or freed
-      const n = Number(len[0]);
-      // A copy, never a view of the library's buffer (Electron forbids external buffers).
-      const bytes = n ? new Uint8Array(koffi.view(out[0], n)).slice() : new Uint8Array(0);
-      lib.bufferFree(out[0], n);
+      const bytes = takeBuffer(out[0], Number(len[0]));
       let event: Event;
       try {
         event = fromBinary(EventSchema, bytes);

@@ -10,7 +10,6 @@ import { EventEmitter } from "node:events";
 
 import { ClientClosedError, InvalidArgumentError, PlugwireError, UnsupportedError } from "./errors.js";
 import {
-  OutputType,
   PlaybackEasing,
   PlaybackInterpolation,
   PlaybackSpeedMode,
@@ -21,6 +20,7 @@ import {
 } from "./gen/plugwire_pb.js";
 import type { PlugwireClient, RequestOptions } from "./client.js";
 import type { PlugwireDevice } from "./device.js";
+import { outputTypeName, outputTypeOf, schemaValue, type OutputType } from "./names.js";
 
 export { PlaybackEasing, PlaybackInterpolation, PlaybackSpeedMode, PlaybackStopReason, PlaybackWaveform };
 
@@ -128,13 +128,7 @@ export interface PlugwirePlaybackEvents {
 }
 
 function named<E extends number>(enumObject: Record<string, string | number>, value: unknown, what: string): E {
-  if (typeof value === "number" && typeof enumObject[value] === "string") return value as E;
-  if (typeof value === "string") {
-    const v = enumObject[value.toUpperCase().replace(/-/g, "_")];
-    if (typeof v === "number") return v as E;
-  }
-  const names = Object.keys(enumObject).filter((k) => Number.isNaN(Number(k)) && k !== "UNSPECIFIED");
-  throw new InvalidArgumentError(`unknown ${what} ${String(value)}; one of: ${names.map((n) => n.toLowerCase()).join(", ")}`);
+  return schemaValue<E>(enumObject, value, what);
 }
 
 function num(value: unknown, what: string, fallback: number): number {
@@ -185,11 +179,11 @@ function trackInit(t: PlaybackTrack) {
   if (!t || typeof t !== "object" || !t.device || typeof t.device.index !== "number") {
     throw new InvalidArgumentError("a track is { device, output, source, ... } with a PlugwireDevice");
   }
-  const output = named<OutputType>(OutputType, t.output, "output type");
+  const output = outputTypeOf(t.output);
   let featureIndex = t.featureIndex;
   if (featureIndex === undefined) {
-    const feature = t.device.features.find((f) => f.outputs.some((o) => o.type === output));
-    if (!feature) throw new UnsupportedError(`${t.device.name} (device ${t.device.index}) has no ${OutputType[output].toLowerCase()} output`);
+    const feature = t.device.featuresWithOutput(output)[0];
+    if (!feature) throw new UnsupportedError(`${t.device.name} (device ${t.device.index}) has no ${outputTypeName(output)} output`);
     featureIndex = feature.index;
   }
   const [min, max] = t.range ?? [0, 1];

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InputType, OutputType, PlugwireDevice } from "plugwire";
-import { EDGE, GALAKU, LUSH, MAX, NORA, SOLACE, SOLACE_PRO, connected, deviceNamed, eventually, scanFor, track } from "./helpers.mjs";
+import { EDGE, GALAKU, GALAKU_CONFIG, LUSH, MAX, NORA, SOLACE, SOLACE_PRO, connected, deviceNamed, eventually, scanFor, track } from "./helpers.mjs";
 
 // The commands a toy was written, without the identification query every Lovense toy
 // gets when it connects ("DeviceType;").
@@ -30,9 +30,9 @@ test("connect embedded, scan, devices added with their features", async () => {
     assert.equal(client.devices.get(d.index), d);
   }
   const nora = await deviceNamed(client, "Lovense Nora");
-  assert.deepEqual(nora.features.map((f) => f.index), [0, 1, 2]);
-  const rotate = nora.features[1].outputs.find((o) => o.type === OutputType.ROTATE);
-  assert.deepEqual([rotate.min, rotate.max], [-20, 20]);
+  assert.deepEqual([...nora.features.keys()], [0, 1, 2]);
+  const rotate = nora.features.get(1).output(OutputType.ROTATE);
+  assert.deepEqual(rotate.valueRange, [-20, 20]);
   assert.ok(nora.hasOutput(OutputType.VIBRATE) && !nora.hasOutput(OutputType.CONSTRICT));
   assert.ok(nora.hasInput(InputType.BATTERY));
   await client.stopScanning();
@@ -105,9 +105,9 @@ test("timed position: the toy gets there in the given time", async () => {
   const client = track(await connected([`LVS-Solace Pro@${SOLACE_PRO}`]));
   const [pro] = await scanFor(client, "Lovense Solace Pro");
   const feature = pro.featuresWithOutput(OutputType.HW_POSITION_WITH_DURATION)[0];
-  const output = feature.outputs.find((o) => o.type === OutputType.HW_POSITION_WITH_DURATION);
-  assert.equal(output.max, 100);
-  assert.ok(output.duration);
+  const output = feature.output(OutputType.HW_POSITION_WITH_DURATION);
+  assert.equal(output.valueRange[1], 100);
+  assert.ok(output.durationRange);
   await pro.position(0.5, 500);
   const expected = [10, 20, 30, 40, 50].map((p) => `FSetSite:${p};`);
   const moves = async () => (await client.simulation.writeLog(SOLACE_PRO)).filter((r) => r.text.startsWith("FSetSite"));
@@ -127,41 +127,6 @@ test("battery reads the toy's level", async () => {
   assert.equal(await lush.battery(), 0.77);
   assert.ok((await writes(client, LUSH)).includes("Battery;"));
 });
-
-const GALAKU_CONFIG = {
-  version: { major: 4, minor: 0 },
-  protocols: {
-    galaku: {
-      communication: [
-        {
-          btle: {
-            names: ["GX85"],
-            services: {
-              "00001000-0000-1000-8000-00805f9b34fb": {
-                tx: "00001001-0000-1000-8000-00805f9b34fb",
-                rxblebattery: "00001002-0000-1000-8000-00805f9b34fb",
-              },
-            },
-          },
-        },
-      ],
-      defaults: {
-        id: "c1766383-def6-4bd0-b6ce-1e8f993fa6ae",
-        name: "Galaku Device",
-        features: [
-          { id: "f650b5a9-7413-4ac9-b25e-863180daa04c", index: 0, description: "vibrate", output: { vibrate: { value: [0, 100] } } },
-          {
-            id: "d9c34cf9-5645-4e04-bf92-51e5df708417",
-            index: 1,
-            description: "battery Level",
-            input: { battery: { command: ["Read", "Subscribe"], value: [[0, 100]] } },
-          },
-        ],
-      },
-      configurations: [{ id: "6c62e478-d684-4c3a-9d74-0860be907a8e", identifier: ["GX85"], name: "Galaku Shana" }],
-    },
-  },
-};
 
 test("subscribe: input readings arrive as 'inputreading' events", async () => {
   // Galaku's handler implements battery notifications; the config marks them subscribable.
@@ -271,7 +236,7 @@ test("npm buttplug shapes (#24): devices emit their own 'inputreading' and 'devi
   assert.equal(reading.device, toy);
   assert.equal(reading.inputType, "Battery");
   assert.equal(reading.value, 42);
-  assert.equal(reading.feature, toy.features.find((f) => f.index === 1));
+  assert.equal(reading.feature, toy.features.get(1));
   const removed = new Promise((resolve) => toy.once("deviceremoved", resolve));
   await client.simulation.drop(GALAKU);
   await removed;

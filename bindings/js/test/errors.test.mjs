@@ -91,8 +91,8 @@ test("refusals by the library and the server", async () => {
   // Subscribing to a read-only input.
   await assert.rejects(lush.subscribe(InputType.BATTERY), plugwire.ServerError);
   // Outputs and inputs the device does not have are named.
-  await assert.rejects(lush.rotate(0.5), (e) => e instanceof plugwire.UnsupportedError && /no rotate output/.test(e.message));
-  await assert.rejects(lush.read(InputType.PRESSURE), /no pressure input/);
+  await assert.rejects(lush.rotate(0.5), (e) => e instanceof plugwire.UnsupportedError && /Lovense Lush \(device 0\) has no Rotate output/.test(e.message));
+  await assert.rejects(lush.read(InputType.PRESSURE), /Lovense Lush \(device 0\) has no Pressure input/);
   // Nothing reached the toy.
   assert.deepEqual((await client.simulation.writes(LUSH)).filter((w) => w !== "DeviceType;"), []);
   // A device that went away.

@@ -1,6 +1,8 @@
 // Shared helpers of the node:test suite. The tests import the package by its name, so
 // run-tests.sh runs them against the package installed from the `npm pack` tarball.
 import { afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { PlugwireClient } from "plugwire";
 
 const tracked = [];
@@ -23,6 +25,42 @@ export const SOLACE = "AA:00:00:00:00:04";
 export const SOLACE_PRO = "AA:00:00:00:00:05";
 export const EDGE = "AA:00:00:00:00:06";
 export const GALAKU = "AA:00:00:00:00:10";
+
+/** A device configuration naming a Galaku toy with a vibrator and a subscribable battery. */
+export const GALAKU_CONFIG = {
+  version: { major: 4, minor: 0 },
+  protocols: {
+    galaku: {
+      communication: [
+        {
+          btle: {
+            names: ["GX85"],
+            services: {
+              "00001000-0000-1000-8000-00805f9b34fb": {
+                tx: "00001001-0000-1000-8000-00805f9b34fb",
+                rxblebattery: "00001002-0000-1000-8000-00805f9b34fb",
+              },
+            },
+          },
+        },
+      ],
+      defaults: {
+        id: "c1766383-def6-4bd0-b6ce-1e8f993fa6ae",
+        name: "Galaku Device",
+        features: [
+          { id: "f650b5a9-7413-4ac9-b25e-863180daa04c", index: 0, description: "vibrate", output: { vibrate: { value: [0, 100] } } },
+          {
+            id: "d9c34cf9-5645-4e04-bf92-51e5df708417",
+            index: 1,
+            description: "battery Level",
+            input: { battery: { command: ["Read", "Subscribe"], value: [[0, 100]] } },
+          },
+        ],
+      },
+      configurations: [{ id: "6c62e478-d684-4c3a-9d74-0860be907a8e", identifier: ["GX85"], name: "Galaku Shana" }],
+    },
+  },
+};
 
 /** A client connected to an embedded server with these simulated toys (gap off). */
 export async function connected(devices = [], options = {}) {
@@ -77,4 +115,54 @@ export async function threadCount() {
 export async function fdCount() {
   const { readdirSync } = await import("node:fs");
   return readdirSync("/proc/self/fd").length;
+}
+
+/** A run of a child process that takes longer than this is a hang. */
+const HANG_MS = 15_000;
+
+/**
+ * Runs an ES module `source` in a child Node, killed (SIGKILL) after `timeoutMs`; resolves
+ * with its code, signal, output and time.
+ */
+export function runChild(source, timeoutMs = HANG_MS) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
+      cwd: process.cwd(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, out, err, ms: Date.now() - started });
+    });
+  });
+}
+
+/**
+ * Runs `source(i)` `runs` times in child processes, 4 at once; every run must end on its
+ * own (no hang, no signal) and pass `check(result, i)`.
+ */
+export async function manyRuns(runs, source, check) {
+  let next = 0;
+  const failures = [];
+  const worker = async () => {
+    while (next < runs) {
+      const i = next++;
+      const r = await runChild(source(i));
+      try {
+        assert.notEqual(r.signal, "SIGKILL", `run ${i} hung (killed after ${HANG_MS} ms)`);
+        assert.equal(r.signal, null, `run ${i} died of ${r.signal}: ${r.err}`);
+        check(r, i);
+      } catch (e) {
+        failures.push(`${e.message}\n--- stderr of run ${i}:\n${r.err.slice(-2000)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  assert.deepEqual(failures, [], `${failures.length} of ${runs} runs failed`);
 }

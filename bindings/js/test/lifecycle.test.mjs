@@ -3,9 +3,8 @@
 // process exits cleanly after close() and with a client still open.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { PlugwireClient, callbacksRegistered, nativeClientsOpen } from "plugwire";
-import { LUSH, eventually, fdCount, threadCount } from "./helpers.mjs";
+import { LUSH, eventually, fdCount, runChild, threadCount } from "./helpers.mjs";
 
 test("200 clients opened and closed leave no threads, fds, handles or callbacks", async () => {
   // Warm up: the first client starts the library's runtime threads.
@@ -31,26 +30,6 @@ test("200 clients opened and closed leave no threads, fds, handles or callbacks"
   assert.equal(await fdCount(), fds);
   assert.equal(process._getActiveHandles().length, handles);
 });
-
-/** Runs an ES module script in a child node and returns its exit status, output and time. */
-function runChild(source, timeoutMs = 20_000) {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
-      cwd: process.cwd(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, out, err, ms: Date.now() - started });
-    });
-  });
-}
 
 const SESSION = `
   import { PlugwireClient } from "plugwire";

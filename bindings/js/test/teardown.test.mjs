@@ -5,53 +5,11 @@
 // what shows it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { LUSH } from "./helpers.mjs";
+import { LUSH, manyRuns } from "./helpers.mjs";
 
 const RUNS = Number(process.env.PLUGWIRE_TEARDOWN_RUNS ?? 50);
-const PARALLEL = 4;
-/** A run that takes longer than this is a hang. */
-const HANG_MS = 15_000;
-
-function runChild(source) {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
-      cwd: process.cwd(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), HANG_MS);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, out, err, ms: Date.now() - started });
-    });
-  });
-}
-
-/** Runs `source(i)` RUNS times, PARALLEL at once; `check` asserts on each result. */
-async function many(source, check) {
-  let next = 0;
-  const failures = [];
-  const worker = async () => {
-    while (next < RUNS) {
-      const i = next++;
-      const r = await runChild(source(i));
-      try {
-        assert.notEqual(r.signal, "SIGKILL", `run ${i} hung (killed after ${HANG_MS} ms)`);
-        assert.equal(r.signal, null, `run ${i} died of ${r.signal}: ${r.err}`);
-        check(r, i);
-      } catch (e) {
-        failures.push(`${e.message}\n--- stderr of run ${i}:\n${r.err.slice(-2000)}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
-  assert.deepEqual(failures, [], `${failures.length} of ${RUNS} runs failed`);
-}
+/** Runs `source(i)` RUNS times in child processes; `check` asserts on each result. */
+const many = (source, check) => manyRuns(RUNS, source, check);
 
 const CONNECT = `
   import { PlugwireClient } from "plugwire";

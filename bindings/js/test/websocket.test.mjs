@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NoSimulatedHardwareError, NotConnectedError, PlugwireClient } from "plugwire";
+import { ButtplugClient, ButtplugNodeWebsocketClientConnector, NoSimulatedHardwareError, NotConnectedError, PlugwireClient } from "plugwire";
 import { LUSH, deviceNamed, track } from "./helpers.mjs";
 
 const serve = process.env.PLUGWIRE_SERVE;
@@ -28,15 +28,16 @@ function startServe(args) {
   return { child, url, stopped };
 }
 
-test("connect() to a plugwire serve subprocess drives its toy", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+test("connect() to a plugwire serve subprocess drives its toy (as npm buttplug 5 spells it: ButtplugClient, a connector)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "plugwire-js-"));
   const log = join(dir, "log.json");
   const server = startServe(["--simulate", `LVS-Lush@${LUSH}`, "--simulated-log", log]);
   try {
     const url = await server.url;
-    const client = new PlugwireClient("js-websocket");
+    const client = new ButtplugClient("js-websocket");
+    assert.ok(client instanceof PlugwireClient);
     try {
-      await client.connect(url);
+      await client.connect(new ButtplugNodeWebsocketClientConnector(url));
       assert.equal(client.connected, true);
       const found = deviceNamed(client, "Lovense Lush");
       await client.startScanning();

@@ -413,16 +413,9 @@ fn device_error(conn: &Connection, index: u32, e: ClientError) -> Reply {
                 return not_connected();
             }
             // The Buttplug protocol has no code of its own for an unknown device: a server
-            // says so in a device error. plugwire's own server says exactly "no device at
-            // index N" once the device is removed, and "device is not connected" while
-            // its removal is under way (the command met the disconnected hardware).
-            let disconnected = crate::spec::ButtplugError::from(crate::device::DeviceError::from(
-                crate::hardware::HardwareError::Disconnected,
-            ));
-            let gone = conn.client.device(index).is_none()
-                || s.message == crate::spec::ButtplugError::no_device(index).message
-                || s.message == disconnected.message;
-            if gone {
+            // says so in a device error, also while the device's removal is under way (the
+            // command met the disconnected hardware or the ended device task).
+            if conn.client.device(index).is_none() || s.says_device_gone(index) {
                 return error(
                     pb::ErrorCode::UnknownDevice,
                     pb::ErrorCategory::Request,

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::device::error::DeviceError;
+use crate::hardware::HardwareError;
 
 /// `ErrorCode` of a Buttplug `Error` message.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -36,6 +37,9 @@ pub enum Cause {
     Other,
     /// The output is driven by a playback ([`DeviceError::UnderPlayback`]).
     UnderPlayback,
+    /// The device is gone: no device at that index, or its removal is under way (the
+    /// command met the disconnected hardware or the ended device task).
+    DeviceGone,
 }
 
 /// An error as a Buttplug client sees it: a code and a readable message.
@@ -82,7 +86,25 @@ impl ButtplugError {
     }
 
     pub fn no_device(index: u32) -> Self {
-        Self::device(format!("no device at index {index}"))
+        ButtplugError {
+            cause: Cause::DeviceGone,
+            ..Self::device(format!("no device at index {index}"))
+        }
+    }
+
+    /// The device this error is about is gone. A cause travels in-process only; an error
+    /// that came over the wire is recognised by the exact messages plugwire's server
+    /// gives for the device-gone cases.
+    pub fn says_device_gone(&self, index: u32) -> bool {
+        if self.cause == Cause::DeviceGone {
+            return true;
+        }
+        let gone = [
+            ButtplugError::no_device(index),
+            DeviceError::Removed.into(),
+            DeviceError::Hardware(HardwareError::Disconnected).into(),
+        ];
+        self.code == ErrorCode::Device && gone.iter().any(|g| g.message == self.message)
     }
 }
 
@@ -90,6 +112,9 @@ impl From<DeviceError> for ButtplugError {
     fn from(e: DeviceError) -> Self {
         let cause = match e {
             DeviceError::UnderPlayback { .. } => Cause::UnderPlayback,
+            DeviceError::Removed | DeviceError::Hardware(HardwareError::Disconnected) => {
+                Cause::DeviceGone
+            }
             _ => Cause::Other,
         };
         ButtplugError {
@@ -113,7 +138,27 @@ mod tests {
         assert_eq!(under.code, ErrorCode::Device);
         assert_eq!(under.cause, Cause::UnderPlayback);
         assert!(under.message.contains("feature 1"), "{under}");
-        let other = ButtplugError::from(DeviceError::Removed);
+        let other = ButtplugError::from(DeviceError::Busy(3));
         assert_eq!((other.code, other.cause), (ErrorCode::Device, Cause::Other));
+    }
+
+    #[test]
+    fn a_gone_device_is_recognised_in_process_and_from_the_wire() {
+        for gone in [
+            ButtplugError::no_device(7),
+            DeviceError::Removed.into(),
+            DeviceError::Hardware(HardwareError::Disconnected).into(),
+        ] {
+            assert_eq!(gone.cause, Cause::DeviceGone, "{gone}");
+            assert!(gone.says_device_gone(7), "{gone}");
+            // Over the wire only the code and the message arrive.
+            let wired = ButtplugError::new(gone.code, gone.message.clone());
+            assert!(wired.says_device_gone(7), "{gone}");
+        }
+        let wired = ButtplugError::new(ErrorCode::Device, "no device at index 8");
+        assert!(!wired.says_device_gone(7));
+        assert!(!ButtplugError::from(DeviceError::Busy(1)).says_device_gone(7));
+        let timeout = ButtplugError::from(DeviceError::Hardware(HardwareError::Timeout));
+        assert!(!timeout.says_device_gone(7), "{timeout}");
     }
 }

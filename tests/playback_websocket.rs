@@ -146,6 +146,10 @@ fn is_zero(c: &str) -> bool {
 
 /// Waits until the toy is playing (a few non-zero vibrate levels).
 fn playing(toy: &FakeNora) {
+    tokio::task::block_in_place(|| playing_now(toy))
+}
+
+fn playing_now(toy: &FakeNora) {
     let deadline = Instant::now() + WAIT;
     let mut levels = 0;
     while levels < 3 {
@@ -160,10 +164,15 @@ fn playing(toy: &FakeNora) {
 /// The toy got a stop of its vibrator and nothing after it for a while: what it got last
 /// is zeros only.
 fn stopped_and_quiet(toy: &FakeNora) {
+    tokio::task::block_in_place(|| stopped_and_quiet_now(toy))
+}
+
+fn stopped_and_quiet_now(toy: &FakeNora) {
     let deadline = Instant::now() + WAIT;
     let mut seen = Vec::new();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "the toy never stopped: {seen:?}");
         match toy.got.recv_timeout(left.min(QUIET)) {
             Ok(c) => seen.push(c),
             Err(_) => {
@@ -221,7 +230,7 @@ async fn a_pattern_plays_over_a_websocket_is_controlled_and_a_stop_device_ends_i
 
     // Paused, a vibrator rests at zero; resumed, it plays again.
     playback.pause().unwrap();
-    toy.wait_for("Vibrate:0;", WAIT);
+    tokio::task::block_in_place(|| toy.wait_for("Vibrate:0;", WAIT));
     assert!(!playback.is_playing());
     playback.seek(100.0).unwrap();
     playback.resume().unwrap();
@@ -239,7 +248,7 @@ async fn a_pattern_plays_over_a_websocket_is_controlled_and_a_stop_device_ends_i
     // The output is free again; a pattern played once ends by itself and leaves the
     // vibrator stopped.
     device.vibrate(0.5).await.unwrap();
-    toy.wait_for("Vibrate:10;", WAIT);
+    tokio::task::block_in_place(|| toy.wait_for("Vibrate:10;", WAIT));
     let (_once, mut events) = play(&client, saw_track(&device, 200.0, true)).await;
     assert!(matches!(
         next_event(&mut events).await,
@@ -289,7 +298,7 @@ async fn stop_all_the_device_leaving_and_closing_the_client_end_the_playback() {
     let device = nora(&client).await;
     let (_p, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
     playing(&toy);
-    toy.leave();
+    tokio::task::block_in_place(|| toy.leave());
     ends_with(&mut events, StopReason::DeviceRemoved).await;
     assert!(client.device(device.index()).is_none());
 }
@@ -395,7 +404,8 @@ async fn a_lost_connection_ends_the_playback_and_nothing_of_it_follows_the_recon
             Err(_) => panic!("no reconnect"),
         }
     }
-    assert!(toy.drain(QUIET).is_empty(), "the old playback wrote again");
+    let after = tokio::task::block_in_place(|| toy.drain(QUIET));
+    assert!(after.is_empty(), "the old playback wrote again: {after:?}");
     let device = client.devices().into_iter().next().expect("the toy again");
     let (_p, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
     playing(&toy);
@@ -418,7 +428,7 @@ async fn a_server_that_stops_reading_wedges_neither_the_player_nor_the_client_an
     // The server reads nothing more: no write gets a reply.
     proxy.paused.store(true, Ordering::Release);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    toy.drain(Duration::from_millis(100));
+    tokio::task::block_in_place(|| toy.drain(Duration::from_millis(100)));
     // The player goes on (it reports positions, takes control calls) ...
     let mut positions = 0;
     let until = Instant::now() + Duration::from_millis(700);
@@ -450,7 +460,8 @@ async fn a_server_that_stops_reading_wedges_neither_the_player_nor_the_client_an
     )
     .await
     .expect("the playback ends while the server is not reading");
-    assert!(toy.drain(Duration::from_millis(100)).is_empty());
+    let meanwhile = tokio::task::block_in_place(|| toy.drain(Duration::from_millis(100)));
+    assert!(meanwhile.is_empty(), "{meanwhile:?}");
 
     // The server reads again: what the player queued meanwhile (a bounded few writes)
     // comes before the stop, and the toy ends stopped.

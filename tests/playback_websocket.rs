@@ -11,8 +11,8 @@ mod fake_nora;
 mod serve_process;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fake_nora::FakeNora;
@@ -303,11 +303,13 @@ async fn stop_all_the_device_leaving_and_closing_the_client_end_the_playback() {
     assert!(client.device(device.index()).is_none());
 }
 
-/// A TCP proxy between the client and the server: it can stop passing the client's bytes
-/// on (a server that stops reading) and cut every connection (the link dropping).
+/// A TCP proxy between the client and the server: it can hold the client's bytes back (a
+/// server that stops reading; what it holds can be counted) and cut every connection (the
+/// link dropping).
 struct Proxy {
     url: String,
     paused: Arc<AtomicBool>,
+    held: Arc<Mutex<Vec<u8>>>,
     cut: tokio::sync::watch::Sender<u64>,
 }
 
@@ -317,8 +319,9 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("ws://{}", listener.local_addr().unwrap());
         let paused = Arc::new(AtomicBool::new(false));
+        let held = Arc::new(Mutex::new(Vec::new()));
         let (cut, cuts) = tokio::sync::watch::channel(0u64);
-        let pausing = paused.clone();
+        let (pausing, holding) = (paused.clone(), held.clone());
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let Ok(server) = TcpStream::connect(&upstream).await else {
@@ -326,23 +329,36 @@ impl Proxy {
                 };
                 let (mut cr, mut cw) = client.into_split();
                 let (mut sr, mut sw) = server.into_split();
-                let pausing = pausing.clone();
+                let (pausing, holding) = (pausing.clone(), holding.clone());
                 let mut cuts = cuts.clone();
                 cuts.mark_unchanged();
                 tokio::spawn(async move {
                     let up = async {
                         let mut buf = vec![0u8; 16 * 1024];
                         loop {
-                            while pausing.load(Ordering::Acquire) {
-                                tokio::time::sleep(Duration::from_millis(5)).await;
+                            let paused = pausing.load(Ordering::Acquire);
+                            let release = if paused {
+                                Vec::new()
+                            } else {
+                                std::mem::take(&mut *holding.lock().unwrap())
+                            };
+                            if !release.is_empty() && sw.write_all(&release).await.is_err() {
+                                return;
                             }
-                            match cr.read(&mut buf).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => {
-                                    if sw.write_all(&buf[..n]).await.is_err() {
-                                        return;
-                                    }
-                                }
+                            let n = match tokio::time::timeout(
+                                Duration::from_millis(5),
+                                cr.read(&mut buf),
+                            )
+                            .await
+                            {
+                                Err(_) => continue,
+                                Ok(Ok(0) | Err(_)) => return,
+                                Ok(Ok(n)) => n,
+                            };
+                            if pausing.load(Ordering::Acquire) {
+                                holding.lock().unwrap().extend_from_slice(&buf[..n]);
+                            } else if sw.write_all(&buf[..n]).await.is_err() {
+                                return;
                             }
                         }
                     };
@@ -355,11 +371,41 @@ impl Proxy {
                 });
             }
         });
-        Proxy { url, paused, cut }
+        Proxy {
+            url,
+            paused,
+            held,
+            cut,
+        }
     }
 
     fn cut(&self) {
         self.cut.send_modify(|n| *n += 1);
+    }
+
+    /// Websocket text frames (each one Buttplug message array) held back so far.
+    fn held_frames(&self) -> usize {
+        let held = self.held.lock().unwrap();
+        let (mut at, mut frames) = (0, 0);
+        while at + 2 <= held.len() {
+            let opcode = held[at] & 0x0f;
+            let (len, mut head) = match held[at + 1] & 0x7f {
+                126 => (u16::from_be_bytes([held[at + 2], held[at + 3]]) as usize, 4),
+                127 => (
+                    u64::from_be_bytes(held[at + 2..at + 10].try_into().unwrap()) as usize,
+                    10,
+                ),
+                n => (n as usize, 2),
+            };
+            if held[at + 1] & 0x80 != 0 {
+                head += 4; // the client's mask
+            }
+            if opcode == 1 {
+                frames += 1;
+            }
+            at += head + len;
+        }
+        frames
     }
 }
 
@@ -440,6 +486,13 @@ async fn a_server_that_stops_reading_wedges_neither_the_player_nor_the_client_an
         }
     }
     assert!(positions >= 1, "the player stalled");
+    // A bounded backlog: a few playback writes wait for their replies, the later slots
+    // are skipped (one slot is at most ~80 ms, so a second held unbounded would be dozens).
+    let backlog = proxy.held_frames();
+    assert!(
+        backlog <= 8,
+        "{backlog} playback writes queued for a server not reading"
+    );
     playback.set_rate(1.5).unwrap();
     assert!(!playback.is_done());
     // ... and the client too: a stop is submitted at once and ends the playback at once,

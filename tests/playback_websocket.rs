@@ -2,7 +2,7 @@
 //! fake Lovense Nora on the server's device websocket reporting what the toy receives: the
 //! player runs in the client and writes output commands over the wire. Control and events,
 //! a client command to a played output refused, and every way the playback ends early:
-//! StopDevice, StopAll, the device leaving, the client disconnecting or dropped, the
+//! its own stop, StopDevice, StopAll, the device leaving, the client disconnecting or dropped, the
 //! connection lost (and reconnecting), and a server that stops reading.
 
 #[path = "support/fake_nora.rs"]
@@ -264,6 +264,16 @@ async fn stop_all_the_device_leaving_and_closing_the_client_end_the_playback() {
         .await
         .unwrap();
     let device = nora(&client).await;
+
+    // The playback's own stop: it stops the vibrator it drove.
+    let (playback, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
+    playing(&toy);
+    playback.stop();
+    match next_event(&mut events).await {
+        PlaybackEvent::Stopped { reason } => assert_eq!(reason, StopReason::Requested),
+        other => panic!("expected the playback stopped, got {other:?}"),
+    }
+    stopped_and_quiet(&toy);
 
     // StopAll.
     let (_p, mut events) = play(&client, saw_track(&device, 300.0, false)).await;

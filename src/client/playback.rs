@@ -159,9 +159,16 @@ impl PlaybackDevice for DeviceShared {
             .ok_or(DeviceError::UnsupportedOutput { feature, output })?;
         let client = self.client.upgrade().ok_or(DeviceError::Removed)?;
         let _order = lock(&client.order);
-        // Checked under the lock the link-loss path ends claims under: a claim is either
-        // ended by it or refused here.
-        if !client.connected.load(Ordering::Acquire) {
+        // Checked under the lock the link-loss and removal paths end claims under: a claim
+        // is either ended by them or refused here (a device no longer the client's, or one
+        // replaced at its index, takes none).
+        let current = client
+            .devices
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&self.info.index)
+            .is_some_and(|d| std::ptr::eq(Arc::as_ptr(d.shared()), self));
+        if !current || !client.connected.load(Ordering::Acquire) {
             return Err(DeviceError::Removed);
         }
         self.claims

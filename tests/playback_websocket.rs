@@ -428,8 +428,9 @@ async fn a_lost_connection_ends_the_playback_and_nothing_of_it_follows_the_recon
         &proxy.url,
         ClientOptions {
             reconnect: Some(ReconnectPolicy {
-                initial_delay: Duration::from_millis(100),
-                max_delay: Duration::from_millis(500),
+                // Long enough to try a start while the client is reconnecting.
+                initial_delay: Duration::from_millis(1000),
+                max_delay: Duration::from_millis(1000),
                 max_attempts: None,
             }),
             ..Default::default()
@@ -446,8 +447,22 @@ async fn a_lost_connection_ends_the_playback_and_nothing_of_it_follows_the_recon
     // client gone, stops the toy.
     proxy.cut();
     ends_with(&mut events, StopReason::ConnectionLost).await;
-    stopped_and_quiet(&toy);
     assert!(playback.is_done());
+    // While reconnecting no playback starts.
+    let deadline = Instant::now() + WAIT;
+    while !client.is_reconnecting() {
+        assert!(Instant::now() < deadline, "the client never reconnects");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    assert!(matches!(
+        Playback::start(
+            &client,
+            vec![saw_track(&device, 300.0, false)],
+            PlaybackOptions::default()
+        ),
+        Err(PlaybackError::Device { .. })
+    ));
+    stopped_and_quiet(&toy);
 
     // The client reconnects; the old playback writes nothing on the new connection, and
     // a new one plays.

@@ -1,7 +1,12 @@
 //! Playback through the C ABI on simulated toys: start (explicit tracks and a funscript on
 //! whatever is connected), events, control, a StopDevice ending the playback, a client
 //! command to a played output refused, bad requests named, and freeing the client with a
-//! playback running.
+//! playback running; and the same requests on a websocket connection to `plugwire serve`.
+
+#[path = "support/fake_nora.rs"]
+mod fake_nora;
+#[path = "support/serve_process.rs"]
+mod serve_process;
 
 use std::os::raw::c_void;
 use std::ptr;
@@ -41,6 +46,24 @@ impl Client {
             default_gap: Some(pb::connect_embedded::DefaultGap::DefaultMessageGapMs(
                 gap_ms,
             )),
+            ..Default::default()
+        }));
+        c.ok(pb::request::Kind::StartScanning(pb::StartScanning {}));
+        while !matches!(c.next_event(), pb::event::Kind::DeviceAdded(_)) {}
+        c
+    }
+
+    /// Connected over a websocket to `url`, with the server's one toy found.
+    fn connected_websocket(url: &str) -> Client {
+        let mut raw = ptr::null_mut();
+        assert_eq!(
+            unsafe { plugwire_client_new(None, ptr::null_mut(), &mut raw) },
+            PlugwireStatus::Ok
+        );
+        let c = Client(raw);
+        c.ok(pb::request::Kind::ConnectWebsocket(pb::ConnectWebsocket {
+            client_name: "ffi playback ws".into(),
+            url: url.into(),
             ..Default::default()
         }));
         c.ok(pb::request::Kind::StartScanning(pb::StartScanning {}));
@@ -425,4 +448,107 @@ fn a_failing_write_is_written_again_and_a_hanging_write_ends_the_playback() {
         error_code(&c.request(control(id, pb::playback_control::Action::SeekMs(0.0)))),
         pb::ErrorCode::PlaybackUnknown as i32
     );
+}
+
+#[test]
+fn over_a_websocket_the_same_requests_play_and_a_stop_device_ends_it() {
+    // The player runs in the library and writes output commands to `plugwire serve`; a
+    // fake Nora on the server's device websocket reports what the toy gets.
+    let dir = std::env::temp_dir().join(format!("plugwire-ffi-wsplay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (serve, devices) = fake_nora::serve_for_fake_noras(&dir, &["--websocket-port", "0"]);
+    let toy = fake_nora::FakeNora::connect(&devices, "ffi-ws-nora");
+    let c = Client::connected_websocket(&serve.ws_url());
+    let id = started_id(c.start(pb::PlaybackStart {
+        tracks: vec![saw_track()],
+        ..Default::default()
+    }));
+    assert!(matches!(
+        c.playback_event().kind,
+        Some(pb::playback_event::Kind::StartedMs(_))
+    ));
+    let playing = |toy: &fake_nora::FakeNora| {
+        let deadline = Instant::now() + WAIT;
+        let mut levels = 0;
+        while levels < 3 {
+            let c = toy
+                .got
+                .recv_timeout(deadline - Instant::now())
+                .expect("the toy plays");
+            if c.starts_with("Vibrate:") && c != "Vibrate:0;" {
+                levels += 1;
+            }
+        }
+    };
+    playing(&toy);
+    match c.request(pb::request::Kind::DeviceOutput(pb::DeviceOutput {
+        device_index: 0,
+        feature_index: 0,
+        output: pb::OutputType::Vibrate as i32,
+        value: Some(pb::device_output::Value::Fraction(1.0)),
+        duration: None,
+    })) {
+        pb::reply::Kind::Error(e) => assert!(e.message.contains("under playback"), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        error_code(&c.start(pb::PlaybackStart {
+            tracks: vec![saw_track()],
+            ..Default::default()
+        })),
+        pb::ErrorCode::PlaybackBusy as i32
+    );
+    for action in [
+        pb::playback_control::Action::Pause(pb::PlaybackPause {}),
+        pb::playback_control::Action::SeekMs(100.0),
+        pb::playback_control::Action::Resume(pb::PlaybackResume {}),
+        pb::playback_control::Action::Rate(2.0),
+        pb::playback_control::Action::SyncMs(500.0),
+    ] {
+        c.ok(control(id, action));
+    }
+    playing(&toy);
+    c.ok(pb::request::Kind::StopDevice(pb::StopDevice {
+        device_index: 0,
+        feature: None,
+    }));
+    for _ in 0..2 {
+        let reason = match c.playback_event().kind {
+            Some(pb::playback_event::Kind::TrackStopped(t)) => t.reason,
+            Some(pb::playback_event::Kind::Stopped(s)) => s.reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(reason, pb::PlaybackStopReason::DeviceStopped as i32);
+    }
+    // The toy's last commands are the stop's zeros, and nothing follows them.
+    let after = toy.drain(Duration::from_millis(400));
+    let last_level = after
+        .iter()
+        .rposition(|c| !c.ends_with(":0;"))
+        .map_or(0, |i| i + 1);
+    assert!(
+        after[last_level..].iter().any(|c| c == "Vibrate:0;"),
+        "{after:?}"
+    );
+    assert!(toy.drain(Duration::from_millis(200)).is_empty());
+
+    // A funscript on whatever is connected: the remote toy's vibrator follows the stroke's
+    // speed, and the playback ends by itself.
+    started_id(c.start(pb::PlaybackStart {
+        funscript_json: r#"{"actions": [{"at": 0, "pos": 0}, {"at": 250, "pos": 100}, {"at": 300, "pos": 100}]}"#.into(),
+        ..Default::default()
+    }));
+    assert!(matches!(
+        c.playback_event().kind,
+        Some(pb::playback_event::Kind::StartedMs(_))
+    ));
+    assert!(matches!(
+        c.playback_event().kind,
+        Some(pb::playback_event::Kind::Ended(_))
+    ));
+    let got = toy.drain(Duration::from_millis(300));
+    assert!(got.iter().any(|c| c == "Vibrate:20;"), "{got:?}");
+    drop(c);
+    drop(serve);
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,11 +1,14 @@
 //! A device as the client drives it.
 
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Weak};
 
 use super::{ClientError, ClientInner, expect_ok};
+use crate::device::ClaimEnd;
 use crate::device::feature::{
     DeviceFeature, InputCommand, InputType, OutputType, float_to_step, position_to_step,
 };
+use crate::device::output_claims::{OutputClaims, tell};
 use crate::server::ResponseFuture;
 use crate::spec::message::{DeviceInfo, OutputCommand, Request, Response};
 
@@ -17,64 +20,99 @@ pub enum OutputValue {
     Steps(i32),
 }
 
+/// A device as the client holds it; shared by every clone of its [`ClientDevice`]. A
+/// device the server announces again (a new connection of the toy, a reconnect) is a new
+/// one: claims of the old one never cover it.
+pub(crate) struct DeviceShared {
+    pub(crate) info: DeviceInfo,
+    pub(crate) client: Weak<ClientInner>,
+    /// Outputs under a playback of this client (see `super::playback`).
+    pub(crate) claims: OutputClaims,
+    /// Playback writes to this device waiting for the server's reply.
+    pub(crate) in_flight: Arc<AtomicUsize>,
+}
+
+impl Drop for DeviceShared {
+    fn drop(&mut self) {
+        // The client let the device go: playbacks of it end with it.
+        let ended = self.claims.lock().end(None);
+        tell(ended, self.info.index, ClaimEnd::Removed);
+    }
+}
+
 #[derive(Clone)]
 pub struct ClientDevice {
-    info: DeviceInfo,
-    client: Weak<ClientInner>,
+    shared: Arc<DeviceShared>,
 }
 
 impl std::fmt::Debug for ClientDevice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientDevice")
-            .field("index", &self.info.index)
-            .field("name", &self.info.name)
+            .field("index", &self.shared.info.index)
+            .field("name", &self.shared.info.name)
             .finish()
     }
 }
 
 impl ClientDevice {
     pub(crate) fn new(info: DeviceInfo, client: Weak<ClientInner>) -> ClientDevice {
-        ClientDevice { info, client }
+        ClientDevice {
+            shared: Arc::new(DeviceShared {
+                info,
+                client,
+                claims: OutputClaims::default(),
+                in_flight: Arc::default(),
+            }),
+        }
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<DeviceShared> {
+        &self.shared
     }
 
     pub fn index(&self) -> u32 {
-        self.info.index
+        self.shared.info.index
     }
 
     pub fn name(&self) -> &str {
-        &self.info.name
+        &self.shared.info.name
     }
 
     pub fn display_name(&self) -> Option<&str> {
-        self.info.display_name.as_deref()
+        self.shared.info.display_name.as_deref()
     }
 
     pub fn message_gap_ms(&self) -> u32 {
-        self.info.message_gap_ms
+        self.shared.info.message_gap_ms
     }
 
     pub fn features(&self) -> &[DeviceFeature] {
-        &self.info.features
+        &self.shared.info.features
     }
 
     pub fn info(&self) -> &DeviceInfo {
-        &self.info
+        &self.shared.info
     }
 
     /// Features that have an output of this kind.
     pub fn features_with(&self, output: OutputType) -> impl Iterator<Item = &DeviceFeature> {
-        self.info
+        self.shared
+            .info
             .features
             .iter()
             .filter(move |f| f.outputs.contains_key(&output))
     }
 
     fn client(&self) -> Result<Arc<ClientInner>, ClientError> {
-        self.client.upgrade().ok_or(ClientError::NotConnected)
+        self.shared
+            .client
+            .upgrade()
+            .ok_or(ClientError::NotConnected)
     }
 
     fn feature(&self, index: u32) -> Result<&DeviceFeature, ClientError> {
-        self.info
+        self.shared
+            .info
             .features
             .iter()
             .find(|f| f.index == index)
@@ -131,23 +169,6 @@ impl ClientDevice {
         ))
     }
 
-    /// The request that sets these outputs together (one batch on the device).
-    fn outputs_request(&self, mut commands: Vec<(u32, OutputCommand)>) -> Request {
-        if commands.len() == 1 {
-            let (feature, command) = commands.remove(0);
-            Request::Output {
-                device: self.info.index,
-                feature,
-                command,
-            }
-        } else {
-            Request::Outputs {
-                device: self.info.index,
-                commands,
-            }
-        }
-    }
-
     /// Submits several outputs of this device to be set together: they reach the device
     /// as one batch (a protocol that packs motors into one packet writes one packet). The
     /// request is on its way, in order, when this returns; the future resolves with the
@@ -163,7 +184,8 @@ impl ClientDevice {
             .iter()
             .map(|(f, o, v, d)| self.command(*f, *o, *v, *d))
             .collect::<Result<Vec<_>, _>>()?;
-        self.client()?.submit(self.outputs_request(commands))
+        self.client()?
+            .submit(outputs_request(self.shared.info.index, commands))
     }
 
     /// Sets several outputs together; see [`ClientDevice::submit_outputs`].
@@ -243,7 +265,7 @@ impl ClientDevice {
         let reply = self
             .client()?
             .send(Request::Input {
-                device: self.info.index,
+                device: self.shared.info.index,
                 feature,
                 input,
                 command: InputCommand::Read,
@@ -256,7 +278,8 @@ impl ClientDevice {
     }
 
     fn first_input(&self, input: InputType) -> Result<u32, ClientError> {
-        self.info
+        self.shared
+            .info
             .features
             .iter()
             .find(|f| f.inputs.contains_key(&input))
@@ -295,7 +318,7 @@ impl ClientDevice {
     ) -> Result<(), ClientError> {
         self.client()?
             .send_ok(Request::Input {
-                device: self.info.index,
+                device: self.shared.info.index,
                 feature,
                 input,
                 command,
@@ -307,11 +330,25 @@ impl ClientDevice {
     pub async fn stop(&self) -> Result<(), ClientError> {
         self.client()?
             .send_ok(Request::Stop {
-                device: Some(self.info.index),
+                device: Some(self.shared.info.index),
                 feature: None,
                 inputs: true,
                 outputs: true,
             })
             .await
+    }
+}
+
+/// The request that sets these outputs of a device together (one batch on the device).
+pub(crate) fn outputs_request(device: u32, mut commands: Vec<(u32, OutputCommand)>) -> Request {
+    if commands.len() == 1 {
+        let (feature, command) = commands.remove(0);
+        Request::Output {
+            device,
+            feature,
+            command,
+        }
+    } else {
+        Request::Outputs { device, commands }
     }
 }

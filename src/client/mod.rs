@@ -3,6 +3,7 @@
 
 mod connector;
 mod device;
+mod playback;
 mod reconnect;
 mod websocket_connector;
 
@@ -106,6 +107,12 @@ pub(crate) struct ClientInner {
     /// The connected server's MaxPingTime; replaced on reconnect, and the ping task
     /// follows it.
     max_ping_time_ms: watch::Sender<u32>,
+    /// Held while a request is checked against the client's playback claims and
+    /// submitted, and while claims are taken or ended: it orders playback writes, the
+    /// client's own commands and its stops (see `playback`).
+    order: Mutex<()>,
+    /// Where replies to playback writes are awaited.
+    runtime: tokio::runtime::Handle,
 }
 
 /// `Ok` is the only fitting reply to commands.
@@ -125,17 +132,29 @@ impl ClientInner {
         };
         let listed: BTreeMap<u32, &str> = list.iter().map(|d| (d.index, d.name.as_str())).collect();
         // Gone: not listed, or another device at its index now (a restarted server).
-        let gone: Vec<(u32, String)> = {
+        let (gone, ended): (Vec<(u32, String)>, playback::EndedClaims) = {
+            let _order = crate::poison::lock(&self.order);
             let mut devices = self.devices.write().unwrap_or_else(|e| e.into_inner());
             let gone: Vec<u32> = devices
                 .iter()
                 .filter(|(i, d)| listed.get(i) != Some(&d.name()))
                 .map(|(i, _)| *i)
                 .collect();
-            gone.into_iter()
-                .filter_map(|i| devices.remove(&i).map(|d| (i, d.name().to_string())))
-                .collect()
+            let removed: Vec<ClientDevice> = gone
+                .into_iter()
+                .filter_map(|i| devices.remove(&i))
+                .collect();
+            let ended = removed
+                .iter()
+                .map(|d| (d.index(), d.shared().claims.lock().end(None)))
+                .collect();
+            let gone = removed
+                .iter()
+                .map(|d| (d.index(), d.name().to_string()))
+                .collect();
+            (gone, ended)
         };
+        playback::tell_ended(ended, crate::device::ClaimEnd::Removed);
         for (index, name) in gone {
             let _ = self.events.send(ClientEvent::DeviceRemoved { index, name });
         }
@@ -161,7 +180,8 @@ impl ClientInner {
     }
 
     /// Submits a request (see [`Connector::submit`]): on its way, in order, when this
-    /// returns.
+    /// returns. An output command to an output under this client's playback is refused; a
+    /// stop of outputs ends the playback of the outputs it covers in the same step.
     pub(crate) fn submit(&self, request: Request) -> Result<ResponseFuture, ClientError> {
         if !self.connected.load(Ordering::Acquire) {
             if self.reconnecting.load(Ordering::Acquire) {
@@ -169,7 +189,13 @@ impl ClientInner {
             }
             return Err(ClientError::NotConnected);
         }
-        Ok(self.connector().submit(request))
+        let (submitted, ended) = {
+            let _order = crate::poison::lock(&self.order);
+            let ended = self.claims_for(&request)?;
+            (self.connector().submit(request), ended)
+        };
+        playback::tell_ended(ended, crate::device::ClaimEnd::Stopped);
+        Ok(submitted)
     }
 
     pub(crate) fn connector(&self) -> Arc<dyn Connector> {
@@ -189,10 +215,19 @@ impl ClientInner {
 
     fn add_device(self: &Arc<Self>, info: DeviceInfo) -> ClientDevice {
         let device = ClientDevice::new(info, Arc::downgrade(self));
-        self.devices
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(device.index(), device.clone());
+        let index = device.index();
+        let ended = {
+            let _order = crate::poison::lock(&self.order);
+            let replaced = self
+                .devices
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(index, device.clone());
+            // A device announced again at its index (another toy, or the same one changed)
+            // is a new one: playbacks of the old one end.
+            replaced.map(|d| vec![(index, d.shared().claims.lock().end(None))])
+        };
+        playback::tell_ended(ended.unwrap_or_default(), crate::device::ClaimEnd::Removed);
         device
     }
 
@@ -310,6 +345,8 @@ impl ButtplugClient {
             link: Mutex::new(()),
             server_name: RwLock::new(String::new()),
             max_ping_time_ms: watch::Sender::new(0),
+            order: Mutex::new(()),
+            runtime: tokio::runtime::Handle::current(),
         });
         inner.set_server_info(server_name, max_ping_time_ms);
         let mut tasks = Vec::new();
@@ -476,6 +513,9 @@ impl ButtplugClient {
             let _link = self.inner.link.lock().unwrap_or_else(|e| e.into_inner());
             self.inner.closing.store(true, Ordering::Release);
         }
+        // The session ends and the server stops every device: playbacks end first, so no
+        // playback command follows the disconnect.
+        self.inner.end_all_claims(crate::device::ClaimEnd::Stopped);
         if self.is_reconnecting() {
             // No reconnect from now on; the client is disconnected.
             self.inner.mark_disconnected();
@@ -506,6 +546,7 @@ impl std::fmt::Debug for ButtplugClient {
 impl Drop for ButtplugClient {
     fn drop(&mut self) {
         self.inner.closing.store(true, Ordering::Release);
+        self.inner.end_all_claims(crate::device::ClaimEnd::Stopped);
         for t in &self.tasks {
             t.abort();
         }
@@ -601,11 +642,20 @@ fn handle_server_event(inner: &Arc<ClientInner>, event: ServerEvent) {
     let client_event = match event {
         ServerEvent::DeviceAdded(info) => ClientEvent::DeviceAdded(inner.add_device(info)),
         ServerEvent::DeviceRemoved(index) => {
-            let removed = inner
-                .devices
-                .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&index);
+            let (removed, ended) = {
+                let _order = crate::poison::lock(&inner.order);
+                let removed = inner
+                    .devices
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&index);
+                let ended = removed
+                    .as_ref()
+                    .map(|d| vec![(index, d.shared().claims.lock().end(None))])
+                    .unwrap_or_default();
+                (removed, ended)
+            };
+            playback::tell_ended(ended, crate::device::ClaimEnd::Removed);
             ClientEvent::DeviceRemoved {
                 index,
                 name: removed.map(|d| d.name().to_string()).unwrap_or_default(),
@@ -623,7 +673,11 @@ fn handle_server_event(inner: &Arc<ClientInner>, event: ServerEvent) {
             input,
             value,
         },
-        ServerEvent::PingTimeout => ClientEvent::PingTimeout,
+        ServerEvent::PingTimeout => {
+            // The server stopped every device and ended the session.
+            inner.end_all_claims(crate::device::ClaimEnd::Stopped);
+            ClientEvent::PingTimeout
+        }
         ServerEvent::EventsDropped(n) => ClientEvent::EventsDropped(n),
     };
     let _ = inner.events.send(client_event);

@@ -80,6 +80,9 @@ pub(crate) async fn follow_events(
             }
         }
         let Some(inner) = weak.upgrade() else { return };
+        // Playbacks end before anything else learns the link is gone (after the client's
+        // own disconnect they have ended already).
+        inner.end_all_claims(crate::device::ClaimEnd::ConnectionLost);
         let Some(redial) = &redial else {
             inner.mark_disconnected();
             return;

@@ -28,9 +28,13 @@ pub enum ClaimEnd {
     Stopped,
     /// The device was removed.
     Removed,
+    /// A client's connection to its server was lost (the server stops the device when
+    /// the session ends).
+    ConnectionLost,
 }
 
-/// Proof of a claim, returned by [`crate::device::ServerDevice::claim_output`].
+/// Proof of a claim, returned by [`crate::device::ServerDevice::claim_output`] (or a
+/// client's claim of an output).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClaimToken {
     pub(crate) id: u64,

@@ -243,22 +243,30 @@ impl ServerDevice {
         self.claims.lock().release(token);
     }
 
-    /// The one way a playback writes: the command goes in only while its claim holds,
-    /// checked and submitted in one step (see [`ServerDevice::submit_outputs`]).
+    /// The one way a playback writes: a batch of values, each under its claim, checked and
+    /// submitted in one step (see [`ServerDevice::submit_outputs`]). Values whose claim
+    /// has ended are left out; [`DeviceError::PlaybackEnded`] when none holds.
     pub fn submit_claimed(
         &self,
-        token: &ClaimToken,
-        command: OutputCommand,
+        batch: &[(ClaimToken, OutputCommand)],
     ) -> Result<Completion, DeviceError> {
-        let change = self.change(token.feature, command)?;
+        let changes = batch
+            .iter()
+            .map(|(token, command)| Ok((token, self.change(token.feature, *command)?)))
+            .collect::<Result<Vec<_>, DeviceError>>()?;
         let claims = self.claims.lock();
-        if !claims.holds(token) {
-            return Err(DeviceError::PlaybackEnded {
-                feature: token.feature,
-                output: token.output,
-            });
+        let held: Vec<OutputChange> = changes
+            .into_iter()
+            .filter(|(token, _)| claims.holds(token))
+            .map(|(_, change)| change)
+            .collect();
+        if held.is_empty() {
+            let (feature, output) = batch
+                .first()
+                .map_or((0, OutputType::Vibrate), |(t, _)| (t.feature, t.output));
+            return Err(DeviceError::PlaybackEnded { feature, output });
         }
-        self.mailbox.submit_outputs_by([change], Writer::Playback)
+        self.mailbox.submit_outputs_by(held, Writer::Playback)
     }
 
     /// Sets one output; see [`ServerDevice::submit_outputs`].

@@ -1,6 +1,7 @@
 //! Playback over the ABI: `PlaybackStart` and `PlaybackControl` requests, `PlaybackEvent`
-//! events. Playbacks run in the connection's embedded server and live as long as the
-//! connection (or until they end); a websocket connection has no server to play in.
+//! events. Playbacks live as long as the connection (or until they end). With an embedded
+//! server they write to its devices directly; over a websocket the same player writes
+//! through the client's connection as output commands (see `crate::client`'s playback).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -13,7 +14,8 @@ use crate::device::DeviceError;
 use crate::playback::assign::tracks_for;
 use crate::playback::{
     Axis, Easing, Funscript, Interpolation, Keyframe, Mapping, Pattern, Playback, PlaybackError,
-    PlaybackEvent, PlaybackOptions, Source, SpeedMode, StopReason, TrackSpec, Waveform,
+    PlaybackEvent, PlaybackOptions, PlaybackTarget, Source, SpeedMode, StopReason, TrackSpec,
+    Waveform,
 };
 use crate::poison::lock;
 use crate::proto as pb;
@@ -181,18 +183,13 @@ fn track(t: &pb::PlaybackTrack, i: usize) -> Result<TrackSpec, Reply> {
     })
 }
 
-fn unavailable() -> Reply {
-    error(
-        pb::ErrorCode::PlaybackUnavailable,
-        pb::ErrorCategory::Request,
-        "playback runs in an embedded server; this connection is to a remote server",
-    )
-}
-
 /// Starts a playback; its events go to the client's event stream.
 pub(crate) fn start(core: &Arc<ClientCore>, conn: &Arc<Connection>, s: pb::PlaybackStart) -> Reply {
-    let Some(server) = &conn.server else {
-        return unavailable();
+    // Where it plays: the embedded server's devices, or the remote server's through the
+    // client.
+    let target: &dyn PlaybackTarget = match &conn.server {
+        Some(server) => server.device_manager(),
+        None => &conn.client,
     };
     if !conn.client.is_connected() {
         return error(
@@ -210,11 +207,16 @@ pub(crate) fn start(core: &Arc<ClientCore>, conn: &Arc<Connection>, s: pb::Playb
             Ok(i) => i,
             Err(reply) => return reply,
         };
-        tracks_for(
-            &script,
-            &server.device_manager().device_infos(),
-            interpolation,
-        )
+        let infos = match &conn.server {
+            Some(server) => server.device_manager().device_infos(),
+            None => conn
+                .client
+                .devices()
+                .iter()
+                .map(|d| d.info().clone())
+                .collect(),
+        };
+        tracks_for(&script, &infos, interpolation)
     } else {
         match s
             .tracks
@@ -244,7 +246,7 @@ pub(crate) fn start(core: &Arc<ClientCore>, conn: &Arc<Connection>, s: pb::Playb
             s.position_every_ms
         },
     };
-    let playback = match Playback::start(server.device_manager(), tracks, options) {
+    let playback = match Playback::start(target, tracks, options) {
         Ok(p) => p,
         Err(e) => return from_playback_error(e),
     };
@@ -317,12 +319,22 @@ pub(crate) fn control(conn: &Connection, c: pb::PlaybackControl) -> Reply {
     }
 }
 
+/// The message of a playback stopped because the connection to the server was lost.
+pub const CONNECTION_LOST: &str =
+    "the connection to the server was lost; the server stops the device when the session ends";
+
 fn reason_to_pb(reason: &StopReason) -> (pb::PlaybackStopReason, String) {
     match reason {
         StopReason::Requested => (pb::PlaybackStopReason::Requested, String::new()),
         StopReason::DeviceStopped => (pb::PlaybackStopReason::DeviceStopped, String::new()),
         StopReason::DeviceRemoved => (pb::PlaybackStopReason::DeviceRemoved, String::new()),
         StopReason::WriteFailed(m) => (pb::PlaybackStopReason::WriteFailed, m.clone()),
+        // The server ends the session and stops the device: a stop of the device, with
+        // the cause in the message.
+        StopReason::ConnectionLost => (
+            pb::PlaybackStopReason::DeviceStopped,
+            CONNECTION_LOST.to_string(),
+        ),
     }
 }
 

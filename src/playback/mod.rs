@@ -10,6 +10,7 @@
 //! - [`track`]: one track's schedule, pure.
 //! - [`assign`]: a default assignment of axes to outputs.
 //! - [`player`]: the thread that writes each slot, and the stop promise.
+//! - [`target`]: where a player writes (a server's devices, or a client's).
 
 pub mod assign;
 pub mod clock;
@@ -19,6 +20,7 @@ pub mod mapping;
 pub mod pattern;
 pub mod player;
 pub mod source;
+pub mod target;
 pub mod track;
 
 pub use clock::{Clock, MediaClock, SimulatedClock};
@@ -28,3 +30,4 @@ pub use mapping::{Mapping, OutputMode, SpeedMode};
 pub use pattern::{Easing, Keyframe, Pattern, PatternError, Waveform};
 pub use player::{Playback, PlaybackError, PlaybackEvent, PlaybackOptions, StopReason, TrackSpec};
 pub use source::Source;
+pub use target::{PendingWrite, PlaybackDevice, PlaybackTarget};

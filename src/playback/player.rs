@@ -1,7 +1,8 @@
 //! The player: a timeline of tracks (a source on one device output each) driven by one
 //! thread that wakes at each slot and writes through the device's playback path
-//! ([`ServerDevice::submit_claimed`]), like any other command: coalesced by the device
-//! task, ordered with stops, under the stop promise.
+//! ([`PlaybackDevice::write_claimed`]: the server's own device task, or a client's output
+//! commands to its server), like any other command: coalesced by the device task, ordered
+//! with stops, under the stop promise.
 //!
 //! Timer: one dedicated thread per player waits on a condition variable with a timeout
 //! until the earliest slot of its tracks (or until a control call wakes it). On Linux
@@ -10,10 +11,11 @@
 //! shares its threads with every other task of the runtime. Between slots the thread
 //! sleeps, so its cost is the work of a slot (see `cargo bench --bench playback`).
 //!
-//! Stop wins: the player claims each output it drives ([`ServerDevice::claim_output`]).
-//! A stop of the device (its own, stop all, a session ending, a client gone, shutdown)
-//! releases the claim in the same step as it is submitted, so no playback write reaches
-//! the device after it; the player is told and reports the track stopped. Client
+//! Stop wins: the player claims each output it drives ([`PlaybackDevice::claim_output`]).
+//! A stop of the device (its own, stop all, a session ending, a client gone, shutdown;
+//! for a client's devices the stops that client sends, its disconnect, the connection
+//! lost) releases the claim in the same step as it is submitted, so no playback write
+//! reaches the device after it; the player is told and reports the track stopped. Client
 //! commands to a claimed output are refused. When every track has ended the player
 //! releases its claims and stops the speed-like outputs it drove (positions stay where
 //! they are).
@@ -27,12 +29,13 @@ use tokio::sync::mpsc;
 use super::clock::{Clock, ClockError, MediaClock, MonotonicClock};
 use super::mapping::{Mapping, MappingError};
 use super::source::Source;
+use super::target::{PendingWrite, PlaybackDevice, PlaybackTarget};
 use super::track::Schedule;
 use crate::bounded_events::DroppingSender;
 use crate::device::feature::{OutputLimits, OutputType};
-use crate::device::{ClaimEnd, ClaimHolder, ClaimToken, Completion, DeviceError, ServerDevice};
+use crate::device::{ClaimEnd, ClaimHolder, ClaimToken, DeviceError};
 use crate::poison::lock;
-use crate::server::DeviceManager;
+use crate::spec::message::OutputCommand;
 
 /// The time between slots for a device with a message gap of `gap_ms` (0: no gap): the gap
 /// plus a margin of 10 % (at least 2 ms). The device task writes a batch only once the gap
@@ -102,6 +105,9 @@ pub enum StopReason {
     DeviceRemoved,
     /// The device refused a write (the text says why).
     WriteFailed(String),
+    /// A client's connection to its server was lost (the server stops its devices when
+    /// the session ends).
+    ConnectionLost,
 }
 
 /// What a player reports.
@@ -156,12 +162,12 @@ pub enum PlaybackError {
 }
 
 struct Track {
-    device: Weak<ServerDevice>,
+    device: Weak<dyn PlaybackDevice>,
     device_index: u32,
     token: ClaimToken,
     schedule: Schedule,
     ended: Option<StopReason>,
-    last_write: Option<Completion>,
+    last_write: Option<Arc<dyn PendingWrite>>,
 }
 
 impl Track {
@@ -233,9 +239,10 @@ fn check(
 
 impl Playback {
     /// Claims every track's output and starts playing. Nothing is claimed if a track is
-    /// refused.
+    /// refused. `devices` is where it writes: a server's `DeviceManager`, or a
+    /// `ButtplugClient` (over any connector, a websocket included).
     pub fn start(
-        devices: &DeviceManager,
+        devices: &dyn PlaybackTarget,
         tracks: Vec<TrackSpec>,
         options: PlaybackOptions,
     ) -> Result<Playback, PlaybackError> {
@@ -293,10 +300,13 @@ impl Playback {
                         latency: spec.latency_ms,
                     });
                 }
-                let device = devices.device(spec.device).ok_or(PlaybackError::NoDevice {
-                    track: i,
-                    device: spec.device,
-                })?;
+                let device =
+                    devices
+                        .playback_device(spec.device)
+                        .ok_or(PlaybackError::NoDevice {
+                            track: i,
+                            device: spec.device,
+                        })?;
                 // Claiming checks the feature and output.
                 let token = device
                     .claim_output(spec.feature, spec.output, holder.clone())
@@ -309,6 +319,7 @@ impl Playback {
                     .and_then(|f| f.output(spec.output))
                     .cloned()
                     .unwrap_or_else(|| OutputLimits::new(0, 0));
+                // The gap as the device's server says (a v4 DeviceList carries it).
                 let gap = f64::from(device.info().message_gap_ms);
                 let slot = slot_for_gap(gap);
                 built.push(Track {
@@ -467,13 +478,16 @@ impl Drop for Playback {
 /// Ends the player once: releases the claims of tracks still holding them, stops the
 /// speed-like outputs it drove, and reports why. `reason` is `None` for a natural end.
 fn finish(shared: &Shared, reason: Option<StopReason>) {
+    // Devices upgraded under the lock are dropped after it: the last reference to a
+    // device ends its claims, which tells this player (and takes its lock).
+    let mut keep = Vec::new();
     let (stops, event) = {
         let mut state = shared.state();
         if state.done {
             return;
         }
         state.done = true;
-        let mut stops: Vec<(Weak<ServerDevice>, u32)> = Vec::new();
+        let mut stops: Vec<(Weak<dyn PlaybackDevice>, u32)> = Vec::new();
         for t in &state.tracks {
             let Some(d) = t.device.upgrade() else {
                 continue;
@@ -482,6 +496,7 @@ fn finish(shared: &Shared, reason: Option<StopReason>) {
                 continue;
             }
             d.release_claim(&t.token);
+            keep.push(d);
             if t.token.output.stops_at_zero()
                 && !stops
                     .iter()
@@ -500,27 +515,29 @@ fn finish(shared: &Shared, reason: Option<StopReason>) {
     // Outside the player's lock: a stop tells claim holders, and this player may be one.
     for (device, feature) in stops {
         if let Some(d) = device.upgrade() {
-            if let Err(e) = d.submit_stop(Some(feature), true, false) {
+            if let Err(e) = d.stop_feature(feature) {
                 tracing::debug!("playback end: stopping feature {feature}: {e}");
             }
         }
     }
     shared.events.send(event);
+    drop(keep);
 }
 
 fn reason_for(end: ClaimEnd) -> StopReason {
     match end {
         ClaimEnd::Stopped => StopReason::DeviceStopped,
         ClaimEnd::Removed => StopReason::DeviceRemoved,
+        ClaimEnd::ConnectionLost => StopReason::ConnectionLost,
     }
 }
 
-type Write = (
-    usize,
-    Weak<ServerDevice>,
-    ClaimToken,
-    crate::spec::message::OutputCommand,
-);
+/// One device's writes of a slot: the tracks and their values, written as one batch.
+struct Batch {
+    device: Weak<dyn PlaybackDevice>,
+    tracks: Vec<usize>,
+    values: Vec<(ClaimToken, OutputCommand)>,
+}
 
 fn run(shared: Arc<Shared>) {
     let mut state = shared.state();
@@ -549,18 +566,28 @@ fn run(shared: Arc<Shared>) {
         }
         let offset = state.offset_ms;
         let media = state.media.clone();
-        let mut writes: Vec<Write> = Vec::new();
+        let mut writes: Vec<Batch> = Vec::new();
         for (i, t) in state.tracks.iter_mut().enumerate() {
             if t.ended.is_some() {
                 continue;
             }
-            if let Some(Some(Err(e))) = t.last_write.as_ref().map(Completion::outcome) {
+            if let Some(Some(Err(e))) = t.last_write.as_ref().map(|w| w.result()) {
                 tracing::debug!("playback write to device {} failed: {e}", t.device_index);
                 t.schedule.forget_last();
                 t.last_write = None;
             }
             if let Some(p) = t.schedule.plan(now, &media, offset) {
-                writes.push((i, t.device.clone(), t.token, p.command));
+                match writes.iter_mut().find(|b| b.device.ptr_eq(&t.device)) {
+                    Some(b) => {
+                        b.tracks.push(i);
+                        b.values.push((t.token, p.command));
+                    }
+                    None => writes.push(Batch {
+                        device: t.device.clone(),
+                        tracks: vec![i],
+                        values: vec![(t.token, p.command)],
+                    }),
+                }
             }
         }
         let playing = media.is_playing();
@@ -582,35 +609,41 @@ fn run(shared: Arc<Shared>) {
         }
         let mut failed = Vec::new();
         let mut sent = Vec::new();
-        for (i, device, token, command) in writes {
-            match device.upgrade() {
-                None => failed.push((i, StopReason::DeviceRemoved)),
-                Some(d) => match d.submit_claimed(&token, command) {
-                    Ok(completion) => sent.push((i, completion)),
-                    // A stop released the claim; its notice is on the way.
+        for batch in writes {
+            let fail = |failed: &mut Vec<(usize, StopReason)>, reason: StopReason| {
+                failed.extend(batch.tracks.iter().map(|i| (*i, reason.clone())));
+            };
+            match batch.device.upgrade() {
+                None => fail(&mut failed, StopReason::DeviceRemoved),
+                Some(d) => match d.write_claimed(&batch.values) {
+                    Ok(pending) => sent.extend(batch.tracks.iter().map(|i| (*i, pending.clone()))),
+                    // A stop released the claims; their notices are on the way.
                     Err(DeviceError::PlaybackEnded { .. }) => {}
-                    Err(DeviceError::Removed) => failed.push((i, StopReason::DeviceRemoved)),
-                    Err(e) => failed.push((i, StopReason::WriteFailed(e.to_string()))),
+                    Err(DeviceError::Removed) => fail(&mut failed, StopReason::DeviceRemoved),
+                    Err(e) => fail(&mut failed, StopReason::WriteFailed(e.to_string())),
                 },
             }
         }
         state = shared.state();
-        for (i, completion) in sent {
-            state.tracks[i].last_write = Some(completion);
+        for (i, pending) in sent {
+            state.tracks[i].last_write = Some(pending);
         }
         let mut stopped = Vec::new();
+        let mut keep = Vec::new();
         for (i, reason) in failed {
             let t = &mut state.tracks[i];
             if t.ended.is_none() {
                 if let Some(d) = t.device.upgrade() {
                     d.release_claim(&t.token);
+                    keep.push(d);
                 }
                 t.ended = Some(reason.clone());
                 stopped.push((t.device_index, t.token.feature, t.token.output, reason));
             }
         }
-        if !stopped.is_empty() {
+        if !stopped.is_empty() || !keep.is_empty() {
             drop(state);
+            drop(keep);
             for (device, feature, output, reason) in stopped {
                 shared.events.send(PlaybackEvent::TrackStopped {
                     device,

@@ -12,8 +12,8 @@ namespace Plugwire
     // device (StopAsync, StopAllDevicesAsync, a disconnect, Dispose) ends the playback of
     // that device in the same step. A command to an output under playback is refused
     // (PlugwireDeviceException, "under playback") until the playback ends. Over a
-    // websocket connection PlayAsync fails with PlugwireRequestException
-    // (ErrorCode.PlaybackUnavailable).
+    // websocket connection the player runs in the library and sends output commands to
+    // the server, with the same API.
 
     /// <summary>What a track plays: one axis of a funscript, or a pattern.</summary>
     public sealed class PlaybackSource

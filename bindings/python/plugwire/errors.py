@@ -273,9 +273,8 @@ class LibraryNotFoundError(NativeError, ImportError):
 class PlaybackError(PlugwireError):
     """A playback control to a playback that is over (ERROR_CODE_PLAYBACK_UNKNOWN), or
     an output already under another playback (ERROR_CODE_PLAYBACK_BUSY). An unusable
-    script, pattern or mapping is an InvalidArgumentError (ERROR_CODE_PLAYBACK_INVALID);
-    playback over a websocket connection an UnsupportedError
-    (ERROR_CODE_PLAYBACK_UNAVAILABLE)."""
+    script, pattern or mapping is an InvalidArgumentError (ERROR_CODE_PLAYBACK_INVALID).
+    ERROR_CODE_PLAYBACK_UNAVAILABLE is no longer sent (playback works over a websocket)."""
 
 
 _BY_CODE: dict[ErrorCode, type[PlugwireError]] = {

@@ -1,6 +1,6 @@
 """Playback: funscripts and patterns played by the library on device outputs.
 
-The player runs inside the library (an embedded server), next to the device tasks: it
+The player runs inside the library (next to the device tasks of an embedded server): it
 keeps time, interpolates and writes each slot like any other command, and every stop of
 a device (``Device.stop``, ``Client.stop_all``, a disconnect, closing the client) ends the
 playback of that device in the same step. A command to an output under playback is refused
@@ -19,8 +19,9 @@ playback of that device in the same step. A command to an output under playback 
     async for event in playback.events():
         print(event)        # PlaybackStarted, PlaybackPosition, ..., PlaybackEnded
 
-A playback needs an embedded server (``connect_embedded``); over ``connect_websocket`` the
-start fails with :class:`plugwire.UnsupportedError` (``ERROR_CODE_PLAYBACK_UNAVAILABLE``).
+Over ``connect_websocket`` the same player runs in the library and writes each slot as an
+output command to the server; the stops this client sends, its disconnect and the link
+dropping end the playback in the same step, and timing includes the network.
 """
 
 from __future__ import annotations

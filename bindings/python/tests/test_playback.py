@@ -2,7 +2,7 @@
 device's output, control (pause, seek, rate, sync, offset, latency, stop), events, a client
 command refused while the output plays, and every way a playback ends early: a device
 stop, stop_all, a disconnect (session end), closing the client, a failing write and a
-hanging write."""
+hanging write; and playback over a websocket to `plugwire serve`."""
 
 from __future__ import annotations
 
@@ -285,19 +285,37 @@ async def test_a_failing_write_is_retried_and_a_hanging_write_ends_the_playback(
         client.close()
 
 
-async def test_playback_over_a_websocket_is_refused_and_leaves_the_session_working(serve_nora) -> None:  # type: ignore[no-untyped-def]
-    # Playback runs next to the device tasks of an embedded server; a remote server has no
-    # playback message in the Buttplug protocol, so the start is refused with a reason.
+async def test_playback_over_a_websocket_plays_and_a_device_stop_ends_it(serve_nora) -> None:  # type: ignore[no-untyped-def]
+    # Over a websocket the player runs in the library and writes output commands to the
+    # server: the same API, with the claims kept in the client.
     async with plugwire.Client("pytest playback ws") as client:
         await client.connect_websocket(serve_nora.url)
         await client.start_scanning()
         nora = await client.wait_for_device("Lovense Nora", timeout=10)
-        with pytest.raises(plugwire.UnsupportedError, match="embedded server") as refused:
-            await nora.play(Pattern("sine"), output="vibrate")
-        assert refused.value.code == plugwire.ErrorCode.PLAYBACK_UNAVAILABLE
+        playback = await nora.play(Pattern("saw", period_ms=300), output="vibrate", position_every_ms=50)
+        assert isinstance(await next_of(playback, PlaybackStarted), PlaybackStarted)
+        await next_of(playback, PlaybackPosition)
+        with pytest.raises(plugwire.DeviceError, match="under playback"):
+            await nora.vibrate(1.0)
+        await playback.pause()
+        await playback.seek(100)
+        await playback.resume()
+        await playback.set_rate(2.0)
+        await playback.sync(500)
+        await next_of(playback, PlaybackPosition)
+        # Long enough for several slots to reach the toy (its log is read at the end).
+        await asyncio.sleep(0.5)
+        assert not playback.finished
+        await nora.stop()
+        final = await playback.wait(timeout=10)
+        assert isinstance(final, PlaybackStopped) and final.reason == StopReason.DEVICE_STOPPED, final
         await nora.vibrate(0.5)
         await nora.stop()
-    assert serve_nora.writes(NORA)[-3:] == ["Vibrate:10;", "Vibrate:0;", "Rotate:0;"]
+    w = serve_nora.writes(NORA)
+    # The saw reached the toy, the device stop came after its last value, and then only
+    # the client's own commands.
+    assert len({x for x in w if x.startswith("Vibrate:")}) > 2, w
+    assert w[-4:] == ["Vibrate:0;", "Rotate:0;", "Vibrate:10;", "Vibrate:0;"], w
 
 
 def test_sync_playback() -> None:

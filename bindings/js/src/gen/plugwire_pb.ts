@@ -2307,7 +2307,8 @@ export enum ErrorCode {
   PLAYBACK_BUSY = 32,
 
   /**
-   * Playback runs inside an embedded server; a websocket connection has none.
+   * No longer sent: playback works over a websocket connection too (the player runs in
+   * the client library). Kept so the value is never reused.
    *
    * @generated from enum value: ERROR_CODE_PLAYBACK_UNAVAILABLE = 33;
    */
@@ -2695,7 +2696,9 @@ export enum PlaybackStopReason {
   REQUESTED = 1,
 
   /**
-   * A stop of the device: StopDevice, StopAll, a session ending, shutdown.
+   * A stop of the device: StopDevice, StopAll, a session ending, shutdown; over a
+   * websocket also the connection to the server lost (the message says so; the server
+   * stops the device when the session ends).
    *
    * @generated from enum value: PLAYBACK_STOP_REASON_DEVICE_STOPPED = 2;
    */

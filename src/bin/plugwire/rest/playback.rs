@@ -495,6 +495,8 @@ pub fn reason_name(reason: &StopReason) -> (&'static str, Option<String>) {
         StopReason::DeviceStopped => ("device-stopped", None),
         StopReason::DeviceRemoved => ("device-removed", None),
         StopReason::WriteFailed(m) => ("write-failed", Some(m.clone())),
+        // Not met here: the REST API plays in its own server.
+        StopReason::ConnectionLost => ("connection-lost", None),
     }
 }
 

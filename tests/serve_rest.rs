@@ -186,6 +186,19 @@ fn every_rest_route_answers_like_the_engine() {
     let (status, message) = error(http.put(&format!("{api}/devices/{i}/inputs/Battery/Squeeze")));
     assert_eq!(status, 400);
     assert!(message.contains("\"Squeeze\""), "{message}");
+    // What axum's extractors refuse is JSON too (found by the rest_request fuzz target):
+    // a query value that is not a number, a path segment that is not UTF-8.
+    let (status, message) = error(http.put(&format!(
+        "{api}/devices/{i}/outputs/Vibrate/0.25?duration=1x"
+    )));
+    assert_eq!(status, 400);
+    assert!(
+        message.contains("query string") && message.contains("duration"),
+        "{message}"
+    );
+    let (status, message) = error(http.get(&format!("{api}/devices/%FF")));
+    assert_eq!(status, 400);
+    assert!(message.starts_with("path: "), "{message}");
     let (status, message) = error(http.get(&format!("{api}/nothing-here")));
     assert_eq!(status, 404);
     assert!(message.contains("/api/v1/nothing-here"), "{message}");

@@ -10,6 +10,9 @@ use super::curve::{Curve, Interpolation};
 /// times as fast).
 pub const TIME_SCALE_MIN: f64 = 1e-3;
 pub const TIME_SCALE_MAX: f64 = 1e3;
+/// The longest period and latest keyframe time (ms): one day. Longer is no pattern a toy
+/// can play, and times far beyond it overflow to infinity once scaled.
+pub const MAX_TIME_MS: f64 = 86_400_000.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Waveform {
@@ -83,7 +86,7 @@ enum Shape {
 /// Why a pattern cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PatternError {
-    #[error("period must be above 0 ms, got {0}")]
+    #[error("period must be above 0 ms and at most {MAX_TIME_MS} ms (one day), got {0}")]
     Period(f64),
     #[error("a keyframe pattern needs at least one keyframe")]
     NoKeyframes,
@@ -110,7 +113,7 @@ pub struct Pattern {
 
 impl Pattern {
     pub fn waveform(waveform: Waveform, period_ms: f64) -> Result<Pattern, PatternError> {
-        if !(period_ms.is_finite() && period_ms > 0.0) {
+        if !(period_ms > 0.0 && period_ms <= MAX_TIME_MS) {
             return Err(PatternError::Period(period_ms));
         }
         let (shape, cycle_ms) = match waveform {
@@ -150,6 +153,11 @@ impl Pattern {
         for (index, k) in keyframes.iter().enumerate() {
             let problem = if !(k.at_ms.is_finite() && k.at_ms >= 0.0) {
                 Some(format!("time {} is not a time", k.at_ms))
+            } else if k.at_ms > MAX_TIME_MS {
+                Some(format!(
+                    "time {} ms is beyond {MAX_TIME_MS} ms (one day)",
+                    k.at_ms
+                ))
             } else if index > 0 && k.at_ms <= keyframes[index - 1].at_ms {
                 Some("times must increase".to_string())
             } else if !(0.0..=1.0).contains(&k.value) {
@@ -256,7 +264,9 @@ impl Pattern {
             return None;
         }
         let at = next_local / self.time_scale;
-        Some((at, self.value_at(at)))
+        // Far enough out, the next point is beyond what a time can say (infinite, or lost
+        // to rounding): there is none.
+        (at.is_finite() && at > t.max(0.0)).then(|| (at, self.value_at(at)))
     }
 }
 
@@ -456,5 +466,35 @@ mod tests {
         let p = Pattern::waveform(Waveform::Sine, 10.0).unwrap();
         assert!(p.clone().time_scale(0.0).is_err());
         assert!(p.amplitude(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn times_beyond_a_day_are_refused_and_next_points_stay_finite() {
+        // Found by the pattern fuzz target: a huge period, slowed down, put the next point
+        // at infinity.
+        for bad in [MAX_TIME_MS * 2.0, 1e300, f64::INFINITY, f64::NAN] {
+            let e = Pattern::waveform(Waveform::Saw, bad).unwrap_err();
+            assert!(e.to_string().contains("one day"), "{e}");
+            let key = |at_ms| Keyframe {
+                at_ms,
+                value: 0.5,
+                easing: Easing::Linear,
+            };
+            assert!(matches!(
+                Pattern::keyframes(vec![key(0.0), key(bad)]),
+                Err(PatternError::Keyframe { index: 1, .. })
+            ));
+        }
+        let slowest = Pattern::waveform(Waveform::RandomWalk { seed: 1, step: 0.2 }, MAX_TIME_MS)
+            .unwrap()
+            .time_scale(TIME_SCALE_MIN)
+            .unwrap();
+        for t in [0.0, 2450.0, 1e12, 1e300, f64::MAX] {
+            if let Some((at, v)) = slowest.next_point(t) {
+                assert!(at.is_finite() && at > t, "{t}: {at}");
+                assert!((0.0..=1.0).contains(&v));
+            }
+        }
+        assert!(slowest.next_point(0.0).is_some());
     }
 }

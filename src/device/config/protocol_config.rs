@@ -5,7 +5,7 @@
 //! definitions for the protocols it implements and can load an ecosystem file on top.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -114,10 +114,14 @@ impl ProtocolDef {
 }
 
 /// A set of protocol definitions.
+///
+/// Cloning is cheap (a reference count): every server and every embedded client starts from
+/// the built-in set, and most never change it. Changes (a user configuration, a loaded
+/// file) copy the map of shared definitions, then only the definition they change.
 #[derive(Clone, Debug, Default)]
 pub struct DeviceConfigDb {
     pub version: (u32, u32),
-    protocols: BTreeMap<String, ProtocolDef>,
+    protocols: Arc<BTreeMap<String, Arc<ProtocolDef>>>,
 }
 
 /// plugwire's own definitions, one JSON file per implemented protocol (see build.rs).
@@ -126,7 +130,7 @@ const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_dev
 impl DeviceConfigDb {
     /// plugwire's own definitions for the protocols it implements. They are parsed once
     /// per process (every server builder starts from them, and parsing all of them costs
-    /// far more than a copy); later calls clone the parsed set.
+    /// far more than a copy); later calls share the parsed set.
     pub fn builtin() -> DeviceConfigDb {
         static PARSED: OnceLock<DeviceConfigDb> = OnceLock::new();
         PARSED.get_or_init(DeviceConfigDb::parse_builtin).clone()
@@ -135,13 +139,13 @@ impl DeviceConfigDb {
     fn parse_builtin() -> DeviceConfigDb {
         let mut db = DeviceConfigDb {
             version: (4, 0),
-            protocols: BTreeMap::new(),
+            protocols: Arc::default(),
         };
         for (name, text) in BUILTIN {
             // The files are part of the crate and a test parses each; a broken one is a
             // build defect, logged and skipped rather than taking the server down.
             match DeviceConfigDb::from_json(text) {
-                Ok(loaded) => db.protocols.extend(loaded.protocols),
+                Ok(loaded) => db.protocols_mut().extend(shared_defs(loaded.protocols)),
                 Err(e) => tracing::error!("built-in definition {name} is invalid: {e}"),
             }
         }
@@ -167,11 +171,14 @@ impl DeviceConfigDb {
             .protocols
             .into_iter()
             .map(|(name, p)| {
-                let def = p.into_def(&name);
+                let def = Arc::new(p.into_def(&name));
                 (name, def)
             })
             .collect();
-        Ok(DeviceConfigDb { version, protocols })
+        Ok(DeviceConfigDb {
+            version,
+            protocols: Arc::new(protocols),
+        })
     }
 
     /// Adds or replaces protocols with those of `other`: a loaded ecosystem file wins over
@@ -180,23 +187,29 @@ impl DeviceConfigDb {
         if other.version > self.version {
             self.version = other.version;
         }
-        self.protocols.extend(other.protocols);
+        self.protocols_mut().extend(shared_defs(other.protocols));
     }
 
     pub fn protocol(&self, name: &str) -> Option<&ProtocolDef> {
-        self.protocols.get(name)
+        self.protocols.get(name).map(|def| &**def)
     }
 
+    /// The named definition, copied first if another set shares it.
     pub fn protocol_mut(&mut self, name: &str) -> Option<&mut ProtocolDef> {
-        self.protocols.get_mut(name)
+        self.protocols_mut().get_mut(name).map(Arc::make_mut)
     }
 
     pub fn protocols(&self) -> impl Iterator<Item = &ProtocolDef> {
-        self.protocols.values()
+        self.protocols.values().map(|def| &**def)
     }
 
     pub fn insert(&mut self, def: ProtocolDef) {
-        self.protocols.insert(def.name.clone(), def);
+        self.protocols_mut().insert(def.name.clone(), Arc::new(def));
+    }
+
+    /// The map, copied first (its definitions stay shared) if another set shares it.
+    fn protocols_mut(&mut self) -> &mut BTreeMap<String, Arc<ProtocolDef>> {
+        Arc::make_mut(&mut self.protocols)
     }
 
     pub fn len(&self) -> usize {
@@ -206,6 +219,14 @@ impl DeviceConfigDb {
     pub fn is_empty(&self) -> bool {
         self.protocols.is_empty()
     }
+}
+
+/// Takes the definitions out of a set being merged into another; the map is copied only
+/// when something else still shares it, and the definitions never are.
+fn shared_defs(
+    protocols: Arc<BTreeMap<String, Arc<ProtocolDef>>>,
+) -> impl Iterator<Item = (String, Arc<ProtocolDef>)> {
+    Arc::unwrap_or_clone(protocols).into_iter()
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 //! library, so the C ABI's library never links an HTTP server.
 
 mod events;
+mod extract;
 mod lease;
 mod playback;
 mod routes;

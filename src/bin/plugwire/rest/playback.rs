@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use plugwire::device::DeviceError;
 use plugwire::device::feature::OutputType;
 use plugwire::playback::assign::tracks_for;
@@ -27,6 +27,7 @@ use plugwire::spec::error::ButtplugError;
 use serde_json::{Map, Value, json};
 
 use super::events::RestEvent;
+use super::extract::Path;
 use super::lease::RestClient;
 use super::routes::{RestError, output_type};
 

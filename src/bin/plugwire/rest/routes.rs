@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
 use super::events::RestEvent;
+use super::extract::{Path, Query};
 use super::lease::RestClient;
 
 /// What a REST request can fail with; each names what was wrong, as JSON

@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use futures_util::future::Either;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -55,10 +56,22 @@ impl JsonSession {
         if self.codec.version() == Some(SpecVersion::V4) {
             if let Some(messages) = typed::decode_v4_frame(text) {
                 let count = messages.len();
-                let decoded = messages
-                    .into_iter()
-                    .map(|(id, plan)| Decoded { id, plan: Ok(plan) });
-                return (count, self.submit_decoded(count, decoded));
+                let replies = match <[_; 1]>::try_from(messages) {
+                    // One message a frame, as nearly every client sends: its reply future
+                    // is the frame's, with no list of futures around it.
+                    Ok([(id, plan)]) => {
+                        let only = self.submit_one(Decoded { id, plan: Ok(plan) });
+                        Box::pin(async move { vec![only.await] })
+                    }
+                    Err(messages) => {
+                        let pending = messages
+                            .into_iter()
+                            .map(|(id, plan)| self.submit_one(Decoded { id, plan: Ok(plan) }))
+                            .collect();
+                        join_replies(pending)
+                    }
+                };
+                return (count, replies);
             }
         }
         self.submit_general(text)
@@ -90,23 +103,12 @@ impl JsonSession {
         (count, join_replies(pending))
     }
 
-    fn submit_decoded(
-        &mut self,
-        count: usize,
-        decoded: impl Iterator<Item = Decoded>,
-    ) -> FrameReplies {
-        let mut pending = Vec::with_capacity(count);
-        for d in decoded {
-            pending.push(self.submit_one(d));
-        }
-        join_replies(pending)
-    }
-
-    /// Submits one decoded message; the future resolves with its reply.
-    fn submit_one(&mut self, decoded: Decoded) -> MessageReply {
+    /// Submits one decoded message; the future resolves with its reply. Not boxed: a
+    /// frame's futures are all of this one type.
+    fn submit_one(&mut self, decoded: Decoded) -> impl Future<Output = Reply> + Send + use<> {
         let Decoded { id, plan } = decoded;
         match plan {
-            Err(e) => Box::pin(std::future::ready(frame::encode_error(id, &e).into())),
+            Err(e) => Either::Left(std::future::ready(frame::encode_error(id, &e).into())),
             Ok(plan) => {
                 // Nearly every message is one request: its reply waits for one response,
                 // with no lists around it.
@@ -127,7 +129,7 @@ impl JsonSession {
                 }
                 let codec = self.codec.reply_encoder();
                 let reply = plan.reply;
-                Box::pin(async move {
+                Either::Right(async move {
                     let encoded = match responses {
                         Responses::One(r) => match r.await {
                             Ok(response) => codec.encode_reply(id, &reply, &[response]),
@@ -179,11 +181,8 @@ enum Responses {
     Many(Vec<ResponseFuture>),
 }
 
-/// One message's reply, on its way.
-type MessageReply = Pin<Box<dyn Future<Output = Reply> + Send>>;
-
 /// The replies of one frame's messages, in order.
-fn join_replies(pending: Vec<MessageReply>) -> FrameReplies {
+fn join_replies<F: Future<Output = Reply> + Send + 'static>(pending: Vec<F>) -> FrameReplies {
     Box::pin(async move {
         let mut replies = Vec::with_capacity(pending.len());
         for p in pending {

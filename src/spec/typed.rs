@@ -28,34 +28,39 @@ pub fn decode_v4_frame(text: &str) -> Option<Vec<(u32, Plan)>> {
     if messages.is_empty() {
         return None;
     }
-    messages.into_iter().map(Message::into_plan).collect()
+    Some(messages)
 }
 
-struct Frame<'a>(Vec<Message<'a>>);
+/// The frame's messages, each made a plan as soon as it is read (one list per frame).
+struct Frame(Vec<(u32, Plan)>);
 
-impl<'de: 'a, 'a> Deserialize<'de> for Frame<'a> {
+impl<'de> Deserialize<'de> for Frame {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_seq(FrameVisitor(std::marker::PhantomData))
+        d.deserialize_seq(FrameVisitor)
     }
 }
 
-struct FrameVisitor<'a>(std::marker::PhantomData<&'a ()>);
+struct FrameVisitor;
 
-impl<'de: 'a, 'a> Visitor<'de> for FrameVisitor<'a> {
-    type Value = Frame<'a>;
+impl<'de> Visitor<'de> for FrameVisitor {
+    type Value = Frame;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an array of spec v4 command messages")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Frame<'a>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Frame, A::Error> {
         let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(1).min(8));
-        while let Some(m) = seq.next_element::<Message<'a>>()? {
+        while let Some(m) = seq.next_element::<Message<'de>>()? {
             if messages.len() == MAX_MESSAGES_PER_FRAME {
                 // Over the bound: the general decoder says so.
                 return Err(de::Error::custom("too many messages"));
             }
-            messages.push(m);
+            // Not one the general decoder would take as it is: it says why.
+            let plan = m
+                .into_plan()
+                .ok_or_else(|| de::Error::custom("not for the fast path"))?;
+            messages.push(plan);
         }
         Ok(Frame(messages))
     }

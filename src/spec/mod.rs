@@ -7,6 +7,8 @@ mod fields;
 pub mod frame;
 mod legacy;
 pub mod message;
+#[doc(hidden)]
+pub mod typed;
 pub mod v4;
 
 use std::fmt;

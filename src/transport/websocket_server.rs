@@ -30,8 +30,8 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::auth::AuthToken;
 use crate::server::{ButtplugServer, Ending, ServerError};
-use crate::spec::frame;
 pub use crate::spec::frame::MAX_MESSAGES_PER_FRAME;
+use crate::spec::frame::{self, Reply};
 
 /// Largest frame accepted from a client.
 pub const MAX_FRAME_BYTES: usize = 1 << 20;
@@ -207,7 +207,7 @@ impl WebsocketServer {
 }
 
 /// One frame's replies, with how many messages they answer.
-type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = (usize, Vec<Value>)> + Send>>;
+type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = (usize, Vec<Reply>)> + Send>>;
 
 type Sink<S> = SplitSink<WebSocketStream<S>, Message>;
 
@@ -375,7 +375,7 @@ pub(crate) async fn serve_websocket<S: Link>(
                         let error = json!({"Error": {"Id": 0, "ErrorCode": 3,
                             "ErrorMessage": "binary frames are not Buttplug messages; send JSON text"}});
                         messages_in_flight += 1;
-                        replies.push_back(Box::pin(std::future::ready((1, vec![error]))));
+                        replies.push_back(Box::pin(std::future::ready((1, vec![Reply::Json(error)]))));
                     }
                     Some(Ok(Message::Close(_))) | None => break Ok(()),
                     Some(Ok(_)) => {} // pings are answered by the websocket layer; pongs count as heard
@@ -390,12 +390,12 @@ pub(crate) async fn serve_websocket<S: Link>(
             Some((count, reply)) = replies.next(), if !replies.is_empty() => {
                 // What is already answered goes out in one flush, up to a budget of bytes.
                 messages_in_flight -= count;
-                let mut frames = vec![frame::frame(reply)];
+                let mut frames = vec![frame::frame(&reply)];
                 let mut bytes = frames[0].len();
                 while bytes < MAX_FRAME_BYTES {
                     let Some(Some((count, more))) = replies.next().now_or_never() else { break };
                     messages_in_flight -= count;
-                    let more = frame::frame(more);
+                    let more = frame::frame(&more);
                     bytes += more.len();
                     frames.push(more);
                 }
@@ -437,7 +437,7 @@ pub(crate) async fn serve_websocket<S: Link>(
                 break Ok(());
             }
             _ = tokio::time::sleep_until(handshake_deadline), if awaiting_handshake => {
-                let error = frame::frame(vec![json!({"Error": {"Id": 0, "ErrorCode": 1,
+                let error = frame::frame(&[json!({"Error": {"Id": 0, "ErrorCode": 1,
                     "ErrorMessage": "no RequestServerInfo in time"}})]);
                 let _ = send_all(&mut sink, vec![error], send_bound).await;
                 let _ = send_bounded(&mut sink, close_frame(CloseCode::Policy, "no RequestServerInfo in time"), send_bound).await;
@@ -521,10 +521,8 @@ async fn refuse<S: Link>(
     .ok()
     .flatten();
     if let Some(text) = first {
-        let error = frame::frame(vec![
-            json!({"Error": {"Id": first_id(&text), "ErrorCode": 1,
-            "ErrorMessage": reason}}),
-        ]);
+        let error = frame::frame(&[json!({"Error": {"Id": first_id(&text), "ErrorCode": 1,
+            "ErrorMessage": reason}})]);
         sink.send(Message::text(error)).await?;
     }
     // A close reason is at most 123 bytes.

@@ -171,6 +171,28 @@ fn control(id: u64, action: pb::playback_control::Action) -> pb::request::Kind {
     })
 }
 
+/// Device 0's vibrator is under playback: a client command to it is refused, naming the
+/// playback, and a second playback of it is busy.
+fn output_is_held(c: &Client) {
+    match c.request(pb::request::Kind::DeviceOutput(pb::DeviceOutput {
+        device_index: 0,
+        feature_index: 0,
+        output: pb::OutputType::Vibrate as i32,
+        value: Some(pb::device_output::Value::Fraction(1.0)),
+        duration: None,
+    })) {
+        pb::reply::Kind::Error(e) => assert!(e.message.contains("under playback"), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        error_code(&c.start(pb::PlaybackStart {
+            tracks: vec![saw_track()],
+            ..Default::default()
+        })),
+        pb::ErrorCode::PlaybackBusy as i32
+    );
+}
+
 fn error_code(reply: &pb::reply::Kind) -> i32 {
     match reply {
         pb::reply::Kind::Error(e) => e.code,
@@ -204,25 +226,7 @@ fn a_pattern_plays_and_a_stop_device_ends_it() {
         Some(pb::playback_event::Kind::StartedMs(_))
     ));
     wait_writes(&c, 5);
-    // A client command to the played output is refused, naming the playback.
-    match c.request(pb::request::Kind::DeviceOutput(pb::DeviceOutput {
-        device_index: 0,
-        feature_index: 0,
-        output: pb::OutputType::Vibrate as i32,
-        value: Some(pb::device_output::Value::Fraction(1.0)),
-        duration: None,
-    })) {
-        pb::reply::Kind::Error(e) => assert!(e.message.contains("under playback"), "{e:?}"),
-        other => panic!("{other:?}"),
-    }
-    // A second playback of the same output is busy.
-    assert_eq!(
-        error_code(&c.start(pb::PlaybackStart {
-            tracks: vec![saw_track()],
-            ..Default::default()
-        })),
-        pb::ErrorCode::PlaybackBusy as i32
-    );
+    output_is_held(&c);
     c.ok(control(
         id,
         pb::playback_control::Action::Pause(pb::PlaybackPause {}),
@@ -481,23 +485,7 @@ fn over_a_websocket_the_same_requests_play_and_a_stop_device_ends_it() {
         }
     };
     playing(&toy);
-    match c.request(pb::request::Kind::DeviceOutput(pb::DeviceOutput {
-        device_index: 0,
-        feature_index: 0,
-        output: pb::OutputType::Vibrate as i32,
-        value: Some(pb::device_output::Value::Fraction(1.0)),
-        duration: None,
-    })) {
-        pb::reply::Kind::Error(e) => assert!(e.message.contains("under playback"), "{e:?}"),
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(
-        error_code(&c.start(pb::PlaybackStart {
-            tracks: vec![saw_track()],
-            ..Default::default()
-        })),
-        pb::ErrorCode::PlaybackBusy as i32
-    );
+    output_is_held(&c);
     for action in [
         pb::playback_control::Action::Pause(pb::PlaybackPause {}),
         pb::playback_control::Action::SeekMs(100.0),

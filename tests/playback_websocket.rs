@@ -10,7 +10,6 @@ mod fake_nora;
 #[path = "support/serve_process.rs"]
 mod serve_process;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -24,7 +23,7 @@ use plugwire::playback::{
 };
 use plugwire::spec::error::Cause;
 use plugwire::spec::message::Request;
-use serve_process::Serve;
+use serve_process::{Serve, scratch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -33,22 +32,9 @@ const WAIT: Duration = Duration::from_secs(10);
 /// Long enough for several slots: a toy quiet this long after a stop got nothing more.
 const QUIET: Duration = Duration::from_millis(400);
 
-fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "plugwire-wsplay-{tag}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// `plugwire serve` with a fake Nora connected; the server, the toy and the websocket URL.
 fn serve_with_nora(tag: &str) -> (Serve, FakeNora, String) {
-    let dir = scratch(tag);
+    let dir = scratch(&format!("wsplay-{tag}"));
     let (serve, devices) = fake_nora::serve_for_fake_noras(&dir, &["--websocket-port", "0"]);
     let toy = FakeNora::connect(&devices, &format!("{tag}-nora"));
     let url = serve.ws_url();
@@ -125,6 +111,20 @@ async fn next_event(events: &mut mpsc::Receiver<PlaybackEvent>) -> PlaybackEvent
 }
 
 /// The playback ends with this reason: its track stopped, then the player.
+/// How many position events arrive within `span`.
+async fn positions_within(events: &mut mpsc::Receiver<PlaybackEvent>, span: Duration) -> usize {
+    let mut positions = 0;
+    let until = Instant::now() + span;
+    while Instant::now() < until {
+        if let Ok(Some(PlaybackEvent::Position { .. })) =
+            tokio::time::timeout(Duration::from_millis(100), events.recv()).await
+        {
+            positions += 1;
+        }
+    }
+    positions
+}
+
 async fn ends_with(events: &mut mpsc::Receiver<PlaybackEvent>, reason: StopReason) {
     match next_event(events).await {
         PlaybackEvent::TrackStopped { reason: r, .. } => assert_eq!(r, reason),
@@ -217,15 +217,7 @@ async fn a_pattern_plays_over_a_websocket_is_controlled_and_a_stop_device_ends_i
     ));
 
     // Positions are reported while playing.
-    let mut positions = 0;
-    let until = Instant::now() + Duration::from_millis(700);
-    while Instant::now() < until {
-        if let Ok(Some(PlaybackEvent::Position { .. })) =
-            tokio::time::timeout(Duration::from_millis(100), events.recv()).await
-        {
-            positions += 1;
-        }
-    }
+    let positions = positions_within(&mut events, Duration::from_millis(700)).await;
     assert!(positions >= 1, "no position events");
 
     // Paused, a vibrator rests at zero; resumed, it plays again.
@@ -501,15 +493,7 @@ async fn a_server_that_stops_reading_wedges_neither_the_player_nor_the_client_an
     tokio::time::sleep(Duration::from_millis(300)).await;
     tokio::task::block_in_place(|| toy.drain(Duration::from_millis(100)));
     // The player goes on (it reports positions, takes control calls) ...
-    let mut positions = 0;
-    let until = Instant::now() + Duration::from_millis(700);
-    while Instant::now() < until {
-        if let Ok(Some(PlaybackEvent::Position { .. })) =
-            tokio::time::timeout(Duration::from_millis(100), events.recv()).await
-        {
-            positions += 1;
-        }
-    }
+    let positions = positions_within(&mut events, Duration::from_millis(700)).await;
     assert!(positions >= 1, "the player stalled");
     // A bounded backlog: a few playback writes wait for their replies, the later slots
     // are skipped (one slot is at most ~80 ms, so a second held unbounded would be dozens).

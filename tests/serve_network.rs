@@ -11,7 +11,6 @@ mod http;
 #[path = "support/serve_process.rs"]
 mod serve_process;
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -19,23 +18,10 @@ use fake_nora::FakeNora;
 use futures_util::{SinkExt, StreamExt};
 use http::Http;
 use serde_json::{Value, json};
-use serve_process::Serve;
+use serve_process::{Serve, scratch};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "plugwire-{tag}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn hello(id: u32) -> String {
     json!([{"RequestServerInfo": {"Id": id, "ClientName": "net", "ProtocolVersionMajor": 4, "ProtocolVersionMinor": 0}}]).to_string()

@@ -22,15 +22,7 @@ const WAIT: Duration = Duration::from_secs(10);
 /// A server with the REST API and the device websocket; its user config file lives in
 /// a folder of its own.
 fn serve_rest(extra: &[&str]) -> (Serve, String, String, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "plugwire-rest-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = serve_process::scratch("rest");
     let mut args = vec!["--websocket-port", "0", "--rest-api-port", "0"];
     args.extend_from_slice(extra);
     let (serve, devices) = fake_nora::serve_for_fake_noras(&dir, &args);

@@ -91,3 +91,19 @@ impl Serve {
         rest
     }
 }
+
+/// A fresh folder of its own under the system's temporary directory, for one server's
+/// files (user config, token): `plugwire-<tag>-<pid>-<nanoseconds>`.
+#[allow(dead_code)]
+pub fn scratch(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "plugwire-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use plugwire::ButtplugServer;
 use plugwire::device::config::{Communication, DeviceConfigDb, UserConfig};
 use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware};
-use plugwire_fuzz::{Client, runtime};
+use plugwire_fuzz::{runtime, serve_every_version};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
@@ -79,18 +79,7 @@ fuzz_target!(|data: &[u8]| {
                 return;
             }
         };
-        let mut client = Client::open(&server);
-        client.handshake(4).await;
-        client.scan_for(&server, names.len()).await;
         let mut values = rest.iter().copied().rev();
-        client.exercise(&mut values).await;
-        client.still_answers().await;
-        client.disconnect().await;
-        // The same devices as older clients see them.
-        let mut legacy = Client::open(&server);
-        legacy.handshake(selector % 4).await;
-        legacy.still_answers().await;
-        legacy.disconnect().await;
-        server.shutdown().await;
+        serve_every_version(&server, names.len(), &mut values, selector).await;
     });
 });

@@ -12,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 use plugwire::ButtplugServer;
 use plugwire::hardware::simulated::{SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::server::OutputMap;
-use plugwire_fuzz::{Client, runtime};
+use plugwire_fuzz::{runtime, serve_every_version};
 
 const TOYS: [&str; 3] = [
     "Simulated 1-Motor Vibrator",
@@ -51,18 +51,6 @@ fuzz_target!(|data: &[u8]| {
             .hardware_timeout(Duration::from_millis(100))
             .build()
             .expect("server");
-        let mut client = Client::open(&server);
-        client.handshake(4).await;
-        client.scan_for(&server, TOYS.len()).await;
-        let mut values = values.iter().copied();
-        client.exercise(&mut values).await;
-        client.still_answers().await;
-        client.disconnect().await;
-        // The mapped devices as older clients see them.
-        let mut legacy = Client::open(&server);
-        legacy.handshake(selector % 4).await;
-        legacy.still_answers().await;
-        legacy.disconnect().await;
-        server.shutdown().await;
+        serve_every_version(&server, TOYS.len(), &mut values.iter().copied(), selector).await;
     });
 });

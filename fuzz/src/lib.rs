@@ -177,3 +177,26 @@ impl Client {
         self.session.disconnect().await;
     }
 }
+
+/// Drives every output of the `devices` devices a v4 client finds to values from `values`,
+/// reads and stops them, then lists them to a client of spec version `legacy % 4` and
+/// shuts the server down.
+pub async fn serve_every_version(
+    server: &Arc<ButtplugServer>,
+    devices: usize,
+    values: &mut impl Iterator<Item = u8>,
+    legacy: u8,
+) {
+    let mut client = Client::open(server);
+    client.handshake(4).await;
+    client.scan_for(server, devices).await;
+    client.exercise(values).await;
+    client.still_answers().await;
+    client.disconnect().await;
+    // The same devices as older clients see them.
+    let mut older = Client::open(server);
+    older.handshake(legacy % 4).await;
+    older.still_answers().await;
+    older.disconnect().await;
+    server.shutdown().await;
+}

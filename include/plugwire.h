@@ -190,6 +190,28 @@ enum PlugwireStatus plugwire_client_submit(const struct PlugwireClient *client,
                                            uint64_t request_id);
 
 /**
+ * For hosts that pull on a timer (`plugwire_client_next_event` at timeout 0) and have no
+ * event descriptor whose close would tell the library they are gone (Windows): from now
+ * on, `idle_ms` without a `next_event` call on this client means its host is gone, and
+ * the client is abandoned as when its event descriptor closes (requests get
+ * `PLUGWIRE_STATUS_CLIENT_CLOSED`, the connection is disconnected so the server stops
+ * every device, queued events are dropped; the handle still needs
+ * `plugwire_client_free`). A Node worker terminated on Windows is such a host. Pull more
+ * often than `idle_ms` (a few times as often: a host that stalls longer, in a debugger
+ * or a long computation, loses its client). `idle_ms` 0 turns it off; otherwise it is
+ * 100 to 3,600,000.
+ *
+ * Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for `idle_ms` out of range (nothing
+ * changes), `PLUGWIRE_STATUS_CLIENT_CLOSED` for a closed client.
+ * Threads: any.
+ *
+ * # Safety
+ * `client` must be a live handle.
+ */
+enum PlugwireStatus plugwire_client_abandon_when_idle(const struct PlugwireClient *client,
+                                                      uint32_t idle_ms);
+
+/**
  * The event descriptor of a client (POSIX only): a socket that becomes readable when
  * `plugwire_client_next_event` has something to hand out (events, or replies to
  * `plugwire_client_submit`). Watch it with the host's own event loop (poll, epoll, libuv,

@@ -259,3 +259,75 @@ fn a_blocked_next_event_returns_before_on_closed_and_null_is_harmless() {
     waiter.join().unwrap();
     assert_eq!(w.closed_calls.load(Ordering::SeqCst), 1);
 }
+
+/// One `next_event` call at timeout 0, as a host pulling on a timer makes it.
+fn pull_once(raw: *mut PlugwireClient) {
+    let mut data = ptr::null_mut();
+    let mut len = 0usize;
+    let status = unsafe { plugwire_client_next_event(raw, 0, &mut data, &mut len) };
+    if status == PlugwireStatus::Ok {
+        unsafe { plugwire_buffer_free(data, len) };
+    }
+}
+
+#[test]
+fn a_host_that_stops_pulling_for_longer_than_it_said_loses_its_client() {
+    let w = Arc::new(Witness::default());
+    let raw = connected(&w, None);
+    // Out of range, NULL: refused by name, nothing changes.
+    for bad in [1, 99, 3_600_001] {
+        assert_eq!(
+            unsafe { plugwire_client_abandon_when_idle(raw, bad) },
+            PlugwireStatus::InvalidArgument
+        );
+    }
+    assert_eq!(
+        unsafe { plugwire_client_abandon_when_idle(ptr::null(), 200) },
+        PlugwireStatus::NullArgument
+    );
+    let ping = || {
+        request(
+            raw,
+            pb::request::Kind::Ping(pb::Ping {}),
+            None,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(
+        unsafe { plugwire_client_abandon_when_idle(raw, 200) },
+        PlugwireStatus::Ok
+    );
+    // Pulling every 20 ms keeps it: well past the idle time, requests still go out.
+    let until = Instant::now() + Duration::from_millis(800);
+    while Instant::now() < until {
+        pull_once(raw);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(ping(), PlugwireStatus::Ok);
+    // Turned off, a quiet host keeps its client too.
+    assert_eq!(
+        unsafe { plugwire_client_abandon_when_idle(raw, 0) },
+        PlugwireStatus::Ok
+    );
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(ping(), PlugwireStatus::Ok);
+    // On again, then no pull: the host is taken for gone and the client abandoned.
+    assert_eq!(
+        unsafe { plugwire_client_abandon_when_idle(raw, 200) },
+        PlugwireStatus::Ok
+    );
+    let deadline = Instant::now() + WAIT;
+    while ping() == PlugwireStatus::Ok {
+        assert!(
+            Instant::now() < deadline,
+            "still open after the host went quiet"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(ping(), PlugwireStatus::ClientClosed);
+    assert_eq!(
+        unsafe { plugwire_client_abandon_when_idle(raw, 200) },
+        PlugwireStatus::ClientClosed
+    );
+    assert_eq!(unsafe { plugwire_client_free(raw) }, PlugwireStatus::Ok);
+}

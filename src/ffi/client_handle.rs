@@ -104,6 +104,12 @@ pub(crate) struct ClientCore {
     waker: Mutex<Option<std::os::unix::net::UnixStream>>,
     /// The task that watches the host's end of the event descriptor for its close.
     watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// When the client was made, and the last `next_event` call (ms after it), for
+    /// `abandon_when_idle`.
+    born: Instant,
+    last_pull_ms: AtomicU64,
+    /// The task that abandons the client when the host stops pulling.
+    idle_watch: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Events handed to the callback thread and not yet delivered.
     events_waiting: AtomicUsize,
     /// Events dropped since the last notice.
@@ -159,6 +165,9 @@ impl ClientCore {
             #[cfg(unix)]
             waker: Mutex::new(None),
             watcher: Mutex::new(None),
+            born: Instant::now(),
+            last_pull_ms: AtomicU64::new(0),
+            idle_watch: Mutex::new(None),
             events_waiting: AtomicUsize::new(0),
             events_dropped: AtomicU64::new(0),
             connecting: tokio::sync::Mutex::new(()),
@@ -362,18 +371,59 @@ impl ClientCore {
         Ok(host.into())
     }
 
-    /// The host went away without freeing the handle (its event descriptor was closed:
-    /// a Node worker terminated, a process torn down): the client closes itself as far as
-    /// it can without the host. Requests are refused from now on, the connection is
-    /// disconnected (the server stops every device) and queued events are dropped. The
-    /// handle stays valid for `plugwire_client_free`. Event descriptors exist on POSIX
-    /// systems only, so elsewhere nothing abandons a client.
-    #[cfg_attr(not(unix), allow(dead_code))]
+    fn since_born_ms(&self) -> u64 {
+        u64::try_from(self.born.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// `plugwire_client_abandon_when_idle`: from now on, `idle` without a `next_event`
+    /// call means the host is gone (a host that pulls on a timer and has no event
+    /// descriptor whose close would say so: a Node worker terminated on Windows), and the
+    /// client is abandoned. `None` turns it off.
+    pub(crate) fn abandon_when_idle(
+        self: &Arc<Self>,
+        idle: Option<Duration>,
+    ) -> Result<(), String> {
+        if let Some(task) = lock(&self.idle_watch).take() {
+            task.abort();
+        }
+        let Some(idle) = idle else { return Ok(()) };
+        let handle = self.handle().ok_or("the library was shut down")?;
+        self.last_pull_ms
+            .store(self.since_born_ms(), Ordering::Release);
+        let weak = Arc::downgrade(self);
+        let idle_ms = u64::try_from(idle.as_millis()).unwrap_or(u64::MAX);
+        let task = handle.spawn(async move {
+            loop {
+                tokio::time::sleep(idle / 4).await;
+                let Some(core) = weak.upgrade() else { return };
+                if core.is_closed() {
+                    return;
+                }
+                let quiet = core
+                    .since_born_ms()
+                    .saturating_sub(core.last_pull_ms.load(Ordering::Acquire));
+                if quiet > idle_ms {
+                    tracing::debug!("no next_event call for {quiet} ms: the host is gone");
+                    core.abandon();
+                    return;
+                }
+            }
+        });
+        *lock(&self.idle_watch) = Some(task);
+        Ok(())
+    }
+
+    /// The host went away without freeing the handle (its event descriptor was closed, or
+    /// it stopped pulling for longer than it said it would: a Node worker terminated, a
+    /// process torn down): the client closes itself as far as it can without the host.
+    /// Requests are refused from now on, the connection is disconnected (the server stops
+    /// every device) and queued events are dropped. The handle stays valid for
+    /// `plugwire_client_free`.
     pub(crate) fn abandon(&self) {
         if self.closed.swap(true, Ordering::AcqRel) {
             return;
         }
-        tracing::debug!("the host closed the client's event descriptor: disconnecting");
+        tracing::debug!("the host is gone without freeing the client: disconnecting");
         {
             let mut q = lock(&self.queue);
             q.items.clear();
@@ -416,6 +466,8 @@ impl ClientCore {
 
     /// Pull mode: waits up to `timeout` for the next event.
     pub(crate) fn next_event(&self, timeout: Duration) -> Option<Vec<u8>> {
+        self.last_pull_ms
+            .store(self.since_born_ms(), Ordering::Release);
         let deadline = Instant::now() + timeout;
         let mut q = lock(&self.queue);
         loop {
@@ -523,6 +575,9 @@ impl ClientCore {
             self.queue_ready.notify_all();
         }
         if let Some(task) = lock(&self.watcher).take() {
+            task.abort();
+        }
+        if let Some(task) = lock(&self.idle_watch).take() {
             task.abort();
         }
         #[cfg(unix)]

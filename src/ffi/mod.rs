@@ -241,6 +241,57 @@ unsafe fn send(
     PlugwireStatus::Ok
 }
 
+/// For hosts that pull on a timer (`plugwire_client_next_event` at timeout 0) and have no
+/// event descriptor whose close would tell the library they are gone (Windows): from now
+/// on, `idle_ms` without a `next_event` call on this client means its host is gone, and
+/// the client is abandoned as when its event descriptor closes (requests get
+/// `PLUGWIRE_STATUS_CLIENT_CLOSED`, the connection is disconnected so the server stops
+/// every device, queued events are dropped; the handle still needs
+/// `plugwire_client_free`). A Node worker terminated on Windows is such a host. Pull more
+/// often than `idle_ms` (a few times as often: a host that stalls longer, in a debugger
+/// or a long computation, loses its client). `idle_ms` 0 turns it off; otherwise it is
+/// 100 to 3,600,000.
+///
+/// Errors: `PLUGWIRE_STATUS_INVALID_ARGUMENT` for `idle_ms` out of range (nothing
+/// changes), `PLUGWIRE_STATUS_CLIENT_CLOSED` for a closed client.
+/// Threads: any.
+///
+/// # Safety
+/// `client` must be a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plugwire_client_abandon_when_idle(
+    client: *const PlugwireClient,
+    idle_ms: u32,
+) -> PlugwireStatus {
+    ffi_boundary!({
+        require!(client, "client");
+        // SAFETY: checked non-NULL; the caller guarantees a live handle.
+        let core = unsafe { &(*client).core };
+        let _call = core.enter();
+        if core.is_closed() {
+            set_last_error("the client is closed");
+            return PlugwireStatus::ClientClosed;
+        }
+        let idle = match idle_ms {
+            0 => None,
+            100..=3_600_000 => Some(Duration::from_millis(u64::from(idle_ms))),
+            _ => {
+                set_last_error(format!(
+                    "idle_ms {idle_ms} is out of range: 0 (off) or 100 to 3600000"
+                ));
+                return PlugwireStatus::InvalidArgument;
+            }
+        };
+        match core.abandon_when_idle(idle) {
+            Ok(()) => PlugwireStatus::Ok,
+            Err(e) => {
+                set_last_error(e);
+                PlugwireStatus::ShutDown
+            }
+        }
+    })
+}
+
 /// The event descriptor of a client (POSIX only): a socket that becomes readable when
 /// `plugwire_client_next_event` has something to hand out (events, or replies to
 /// `plugwire_client_submit`). Watch it with the host's own event loop (poll, epoll, libuv,

@@ -15,11 +15,13 @@
 // So `plugwire_client_free` on the JS thread never waits on JS: close(), the process
 // 'exit' hook and an uncaught exception all free synchronously. A terminated worker
 // cannot free: libuv closes its socket, and the library then abandons the client (its
-// connection is disconnected and the server stops every device).
+// connection is disconnected and the server stops every device). On the timer path a
+// worker's client is abandoned when the worker stops pulling for a few seconds.
 
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { isMainThread } from "node:worker_threads";
 import koffi from "koffi";
 import { create, fromBinary } from "@bufbuild/protobuf";
 
@@ -103,6 +105,8 @@ export interface Library {
   bufferFree(buffer: unknown, len: number): number;
   /** `plugwire_client_event_fd(client, int *out_fd)` (PLUGWIRE_STATUS_UNSUPPORTED on Windows). */
   eventFd(client: unknown, out: number[]): number;
+  /** `plugwire_client_abandon_when_idle(client, uint32_t idle_ms)`: for the timer path. */
+  abandonWhenIdle(client: unknown, idleMs: number): number;
   /** `plugwire_client_free(PlugwireClient *)`; never waits on JS (no callbacks). */
   clientFree(client: unknown): number;
   /** `plugwire_set_log_queue(uint32_t level)`: the pulled log queue on (1..5) or off (0). */
@@ -132,6 +136,7 @@ function declare(file: string): Library {
   );
   const bufferFree = lib.func("int plugwire_buffer_free(void *buffer, size_t len)");
   const eventFd = lib.func("int plugwire_client_event_fd(const PlugwireClient *client, _Out_ int *out_fd)");
+  const abandonWhenIdle = lib.func("int plugwire_client_abandon_when_idle(const PlugwireClient *client, uint32_t idle_ms)");
   const clientFree = lib.func("int plugwire_client_free(PlugwireClient *client)");
   const setLogQueue = lib.func("int plugwire_set_log_queue(uint32_t level)");
   const logNext = lib.func(
@@ -152,6 +157,7 @@ function declare(file: string): Library {
     nextEvent: (client, out, outLen) => nextEvent(client, 0, out, outLen) as number,
     bufferFree: (buffer, len) => bufferFree(buffer, len) as number,
     eventFd: (client, out) => eventFd(client, out) as number,
+    abandonWhenIdle: (client, idleMs) => abandonWhenIdle(client, idleMs) as number,
     clientFree: (client) => clientFree(client) as number,
     setLogQueue: (level) => setLogQueue(level) as number,
     logNext: (outLevel, out, outLen) => logNext(0, outLevel, out, outLen) as number,
@@ -206,6 +212,10 @@ let liveClients = 0;
 
 /** How often the queue is polled where there is no event descriptor (Windows). */
 const POLL_MS = 4;
+/** How long a worker on the timer path may go without pulling before the library takes it
+ * for terminated: a worker whose event loop stalls this long (a long synchronous
+ * computation) loses its client. */
+const WORKER_IDLE_MS = 3_000;
 
 /**
  * Whether any library callback is registered with koffi: never, since the binding pulls
@@ -240,7 +250,8 @@ export class NativeClient {
     this.handle = out[0];
     liveClients++;
     const fd = [-1];
-    const status = lib.eventFd(this.handle, fd);
+    // PLUGWIRE_EVENT_POLL=1 takes the timer path Windows takes, so its tests run anywhere.
+    const status = process.env.PLUGWIRE_EVENT_POLL === "1" ? Status.UNSUPPORTED : lib.eventFd(this.handle, fd);
     if (status === Status.OK) {
       this.socket = new net.Socket({ fd: fd[0], readable: true, writable: false });
       this.socket.on("data", () => this.drain());
@@ -249,6 +260,16 @@ export class NativeClient {
       this.socket.on("end", () => {});
     } else if (status === Status.UNSUPPORTED) {
       this.poller = setInterval(() => this.drain(), POLL_MS);
+      // A terminated worker runs no exit hook and has no descriptor for libuv to close:
+      // the library takes a worker that stops pulling for WORKER_IDLE_MS as gone (its toys stop).
+      const watched = isMainThread ? Status.OK : lib.abandonWhenIdle(this.handle, WORKER_IDLE_MS);
+      if (watched !== Status.OK) {
+        clearInterval(this.poller);
+        lib.clientFree(this.handle);
+        this.handle = undefined;
+        liveClients--;
+        check(watched, "plugwire_client_abandon_when_idle");
+      }
     } else {
       lib.clientFree(this.handle);
       this.handle = undefined;

@@ -78,7 +78,11 @@ test("the server going away emits 'disconnect'", { skip: !serve && "PLUGWIRE_SER
   }
 });
 
-test("worker.terminate() while it drives a toy over websocket: the toy ends stopped (5 runs)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+// Both ways a client learns of its replies and events: the event descriptor libuv watches
+// (POSIX), and the timer Windows uses (PLUGWIRE_EVENT_POLL=1 takes it here), where the
+// library sees the terminated worker stop pulling.
+for (const [how, poll] of [["event descriptor", "0"], ["timer (Windows' path)", "1"]]) {
+test(`worker.terminate() while it drives a toy over websocket, ${how}: the toy ends stopped (5 runs)`, { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
   const { Worker } = await import("node:worker_threads");
   for (let run = 0; run < 5; run++) {
     const dir = mkdtempSync(join(tmpdir(), "plugwire-js-"));
@@ -102,7 +106,7 @@ test("worker.terminate() while it drives a toy over websocket: the toy ends stop
          };
          drive();
          parentPort.postMessage("driving");`,
-        { eval: true, type: "module" },
+        { eval: true, type: "module", env: { ...process.env, PLUGWIRE_EVENT_POLL: poll } },
       );
       await new Promise((resolve, reject) => {
         worker.once("message", resolve);
@@ -110,10 +114,10 @@ test("worker.terminate() while it drives a toy over websocket: the toy ends stop
       });
       await new Promise((r) => setTimeout(r, 50 + run * 30));
       await worker.terminate();
-      // The worker's session ends by itself (the library saw its event socket close):
-      // the server then takes a new client.
+      // The worker's session ends by itself (the library saw its event socket close, or
+      // the worker stop pulling): the server then takes a new client.
       const next = new PlugwireClient("after");
-      const deadline = Date.now() + 5_000;
+      const deadline = Date.now() + 10_000;
       for (;;) {
         try {
           await next.connect(url);
@@ -137,6 +141,7 @@ test("worker.terminate() while it drives a toy over websocket: the toy ends stop
     }
   }
 });
+}
 
 test("connect() ping options reach the connection (#24)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
   // The server asks for a ping every 300 ms: the default pinging and a 50 ms interval keep

@@ -8,7 +8,7 @@ use crate::device::ClaimEnd;
 use crate::device::feature::{
     DeviceFeature, InputCommand, InputType, OutputType, float_to_step, position_to_step,
 };
-use crate::device::output_claims::{OutputClaims, tell};
+use crate::device::output_claims::{Ended, OutputClaims, tell};
 use crate::server::ResponseFuture;
 use crate::spec::message::{DeviceInfo, OutputCommand, Request, Response};
 
@@ -68,6 +68,12 @@ impl ClientDevice {
 
     pub(crate) fn shared(&self) -> &Arc<DeviceShared> {
         &self.shared
+    }
+
+    /// Ends this client's playback claims on the device (of one feature, or all), to be
+    /// told once no lock is held.
+    pub(crate) fn end_claims(&self, feature: Option<u32>) -> (u32, Ended) {
+        (self.index(), self.shared.claims.lock().end(feature))
     }
 
     pub fn index(&self) -> u32 {

@@ -132,30 +132,18 @@ impl ClientInner {
         };
         let listed: BTreeMap<u32, &str> = list.iter().map(|d| (d.index, d.name.as_str())).collect();
         // Gone: not listed, or another device at its index now (a restarted server).
-        let (gone, ended): (Vec<(u32, String)>, playback::EndedClaims) = {
-            let _order = crate::poison::lock(&self.order);
-            let mut devices = self.devices.write().unwrap_or_else(|e| e.into_inner());
+        let gone = self.take_devices(|devices| {
             let gone: Vec<u32> = devices
                 .iter()
                 .filter(|(i, d)| listed.get(i) != Some(&d.name()))
                 .map(|(i, _)| *i)
                 .collect();
-            let removed: Vec<ClientDevice> = gone
-                .into_iter()
+            gone.into_iter()
                 .filter_map(|i| devices.remove(&i))
-                .collect();
-            let ended = removed
-                .iter()
-                .map(|d| (d.index(), d.shared().claims.lock().end(None)))
-                .collect();
-            let gone = removed
-                .iter()
-                .map(|d| (d.index(), d.name().to_string()))
-                .collect();
-            (gone, ended)
-        };
-        playback::tell_ended(ended, crate::device::ClaimEnd::Removed);
-        for (index, name) in gone {
+                .collect()
+        });
+        for d in gone {
+            let (index, name) = (d.index(), d.name().to_string());
             let _ = self.events.send(ClientEvent::DeviceRemoved { index, name });
         }
         let mut out = Vec::with_capacity(list.len());
@@ -215,20 +203,31 @@ impl ClientInner {
 
     fn add_device(self: &Arc<Self>, info: DeviceInfo) -> ClientDevice {
         let device = ClientDevice::new(info, Arc::downgrade(self));
-        let index = device.index();
-        let ended = {
-            let _order = crate::poison::lock(&self.order);
-            let replaced = self
-                .devices
-                .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(index, device.clone());
-            // A device announced again at its index (another toy, or the same one changed)
-            // is a new one: playbacks of the old one end.
-            replaced.map(|d| vec![(index, d.shared().claims.lock().end(None))])
-        };
-        playback::tell_ended(ended.unwrap_or_default(), crate::device::ClaimEnd::Removed);
+        // A device announced again at its index (another toy, or the same one changed) is
+        // a new one: playbacks of the old one end.
+        self.take_devices(|devices| {
+            devices
+                .insert(device.index(), device.clone())
+                .into_iter()
+                .collect()
+        });
         device
+    }
+
+    /// Changes the device list under `order` (`change` returns the devices it took out):
+    /// the playbacks of those devices end as removed, told once no lock is held.
+    fn take_devices(
+        &self,
+        change: impl FnOnce(&mut BTreeMap<u32, ClientDevice>) -> Vec<ClientDevice>,
+    ) -> Vec<ClientDevice> {
+        let (taken, ended): (Vec<ClientDevice>, playback::EndedClaims) = {
+            let _order = crate::poison::lock(&self.order);
+            let taken = change(&mut self.devices.write().unwrap_or_else(|e| e.into_inner()));
+            let ended = taken.iter().map(|d| d.end_claims(None)).collect();
+            (taken, ended)
+        };
+        playback::tell_ended(ended, crate::device::ClaimEnd::Removed);
+        taken
     }
 
     fn mark_disconnected(&self) {
@@ -642,23 +641,14 @@ fn handle_server_event(inner: &Arc<ClientInner>, event: ServerEvent) {
     let client_event = match event {
         ServerEvent::DeviceAdded(info) => ClientEvent::DeviceAdded(inner.add_device(info)),
         ServerEvent::DeviceRemoved(index) => {
-            let (removed, ended) = {
-                let _order = crate::poison::lock(&inner.order);
-                let removed = inner
-                    .devices
-                    .write()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove(&index);
-                let ended = removed
-                    .as_ref()
-                    .map(|d| vec![(index, d.shared().claims.lock().end(None))])
-                    .unwrap_or_default();
-                (removed, ended)
-            };
-            playback::tell_ended(ended, crate::device::ClaimEnd::Removed);
+            let removed =
+                inner.take_devices(|devices| devices.remove(&index).into_iter().collect());
             ClientEvent::DeviceRemoved {
                 index,
-                name: removed.map(|d| d.name().to_string()).unwrap_or_default(),
+                name: removed
+                    .first()
+                    .map(|d| d.name().to_string())
+                    .unwrap_or_default(),
             }
         }
         ServerEvent::ScanningFinished => ClientEvent::ScanningFinished,

@@ -84,7 +84,7 @@ impl ClientInner {
                 return Ok(devices
                     .values()
                     .filter(|d| device.is_none_or(|i| i == d.index()))
-                    .map(|d| (d.index(), d.shared().claims.lock().end(*feature)))
+                    .map(|d| d.end_claims(*feature))
                     .collect());
             }
             _ => {}
@@ -98,10 +98,7 @@ impl ClientInner {
         let ended: EndedClaims = {
             let _order = lock(&self.order);
             let devices = self.devices.read().unwrap_or_else(|e| e.into_inner());
-            devices
-                .values()
-                .map(|d| (d.index(), d.shared().claims.lock().end(None)))
-                .collect()
+            devices.values().map(|d| d.end_claims(None)).collect()
         };
         tell_ended(ended, reason);
     }
@@ -149,14 +146,7 @@ impl PlaybackDevice for DeviceShared {
         output: OutputType,
         holder: Weak<dyn ClaimHolder>,
     ) -> Result<ClaimToken, DeviceError> {
-        let f = self
-            .info
-            .features
-            .iter()
-            .find(|f| f.index == feature)
-            .ok_or(DeviceError::UnknownFeature(feature))?;
-        f.output(output)
-            .ok_or(DeviceError::UnsupportedOutput { feature, output })?;
+        self.info.output_limits(feature, output)?;
         let client = self.client.upgrade().ok_or(DeviceError::Removed)?;
         let _order = lock(&client.order);
         // Checked under the lock the link-loss and removal paths end claims under: a claim
@@ -186,10 +176,6 @@ impl PlaybackDevice for DeviceShared {
         batch: &[(ClaimToken, OutputCommand)],
     ) -> Result<Arc<dyn PendingWrite>, DeviceError> {
         let client = self.client.upgrade().ok_or(DeviceError::Removed)?;
-        let ended = |feature, output| DeviceError::PlaybackEnded { feature, output };
-        let (feature, output) = batch
-            .first()
-            .map_or((0, OutputType::Vibrate), |(t, _)| (t.feature, t.output));
         if self.in_flight.load(Ordering::Acquire) >= MAX_WRITES_IN_FLIGHT {
             // The server is not answering (a hung or slow link): this slot is skipped, and
             // reported failed so the player writes the value again at the next slot.
@@ -213,7 +199,7 @@ impl PlaybackDevice for DeviceShared {
                     .map(|(token, command)| (token.feature, *command))
                     .collect();
                 if held.is_empty() {
-                    return Err(ended(feature, output));
+                    return Err(DeviceError::playback_ended(batch));
                 }
                 drop(claims);
                 // A connector may need the runtime to submit (the in-process one does).
@@ -226,7 +212,7 @@ impl PlaybackDevice for DeviceShared {
         };
         let Some(pending) = pending else {
             tell(lost, self.info.index, ClaimEnd::ConnectionLost);
-            return Err(ended(feature, output));
+            return Err(DeviceError::playback_ended(batch));
         };
         let reply = Arc::new(Reply::default());
         let slot = reply.clone();
@@ -265,5 +251,9 @@ impl PlaybackTarget for ButtplugClient {
     fn playback_device(&self, index: u32) -> Option<Arc<dyn PlaybackDevice>> {
         self.device(index)
             .map(|d| d.shared().clone() as Arc<dyn PlaybackDevice>)
+    }
+
+    fn device_infos(&self) -> Vec<DeviceInfo> {
+        self.devices().iter().map(|d| d.info().clone()).collect()
     }
 }

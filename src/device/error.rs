@@ -1,7 +1,9 @@
 //! Errors of the device layer.
 
+use crate::device::ClaimToken;
 use crate::device::feature::{InputCommand, InputType, OutputType};
 use crate::hardware::HardwareError;
+use crate::spec::message::OutputCommand;
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum DeviceError {
@@ -51,4 +53,14 @@ pub enum DeviceError {
     PlaybackEnded { feature: u32, output: OutputType },
     #[error(transparent)]
     Hardware(#[from] HardwareError),
+}
+
+impl DeviceError {
+    /// A playback batch none of whose claims holds any more (named after its first value).
+    pub(crate) fn playback_ended(batch: &[(ClaimToken, OutputCommand)]) -> DeviceError {
+        let (feature, output) = batch
+            .first()
+            .map_or((0, OutputType::Vibrate), |(t, _)| (t.feature, t.output));
+        DeviceError::PlaybackEnded { feature, output }
+    }
 }

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use crate::device::device_task::{DeviceTask, DeviceTaskEvent};
 use crate::device::error::DeviceError;
-use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
+use crate::device::feature::{InputCommand, InputType, OutputType};
 use crate::device::mailbox::{Completion, Mailbox};
 use crate::device::output_claims::{ClaimEnd, ClaimHolder, ClaimToken, OutputClaims, tell};
 use crate::device::protocol::{OutputChange, ProtocolHandler};
@@ -149,21 +149,10 @@ impl ServerDevice {
         &self.protocol
     }
 
-    fn feature(&self, index: u32) -> Result<&DeviceFeature, DeviceError> {
-        self.info
-            .features
-            .iter()
-            .find(|f| f.index == index)
-            .ok_or(DeviceError::UnknownFeature(index))
-    }
-
     /// Checks a command against the feature and turns it into hardware steps.
     fn change(&self, feature: u32, command: OutputCommand) -> Result<OutputChange, DeviceError> {
-        let f = self.feature(feature)?;
         let output = command.output;
-        let limits = f
-            .output(output)
-            .ok_or(DeviceError::UnsupportedOutput { feature, output })?;
+        let limits = self.info.output_limits(feature, output)?;
         // Checks the range (and overflow) before any arithmetic on the value.
         let Some(hardware_value) = limits.to_hardware(output, command.value) else {
             return Err(DeviceError::ValueOutOfRange {
@@ -228,10 +217,7 @@ impl ServerDevice {
         output: OutputType,
         holder: std::sync::Weak<dyn ClaimHolder>,
     ) -> Result<ClaimToken, DeviceError> {
-        let limits = self.feature(feature)?;
-        limits
-            .output(output)
-            .ok_or(DeviceError::UnsupportedOutput { feature, output })?;
+        self.info.output_limits(feature, output)?;
         self.claims
             .lock()
             .claim(feature, output, holder)
@@ -261,10 +247,7 @@ impl ServerDevice {
             .map(|(_, change)| change)
             .collect();
         if held.is_empty() {
-            let (feature, output) = batch
-                .first()
-                .map_or((0, OutputType::Vibrate), |(t, _)| (t.feature, t.output));
-            return Err(DeviceError::PlaybackEnded { feature, output });
+            return Err(DeviceError::playback_ended(batch));
         }
         self.mailbox.submit_outputs_by(held, Writer::Playback)
     }
@@ -286,7 +269,7 @@ impl ServerDevice {
         inputs: bool,
     ) -> Result<Completion, DeviceError> {
         if let Some(f) = feature {
-            self.feature(f)?;
+            self.info.feature(f)?;
         }
         let (submitted, ended) = {
             let mut claims = self.claims.lock();
@@ -320,7 +303,7 @@ impl ServerDevice {
         input: InputType,
         command: InputCommand,
     ) -> Result<InputFuture, DeviceError> {
-        let f = self.feature(feature)?;
+        let f = self.info.feature(feature)?;
         let limits = f
             .input(input)
             .ok_or(DeviceError::UnsupportedInput { feature, input })?;

@@ -381,9 +381,7 @@ pub unsafe extern "C" fn plugwire_client_next_event(
         let _call = core.enter();
         match core.next_event(Duration::from_millis(u64::from(timeout_ms))) {
             Some(event) => {
-                let boxed = event.into_boxed_slice();
-                let len = boxed.len();
-                let ptr = Box::into_raw(boxed).cast::<u8>();
+                let (ptr, len) = hand_out(event);
                 // SAFETY: checked non-NULL; writable per the contract.
                 unsafe {
                     *out_event = ptr;
@@ -395,6 +393,13 @@ pub unsafe extern "C" fn plugwire_client_next_event(
             None => PlugwireStatus::Timeout,
         }
     })
+}
+
+/// Gives bytes to the host as a buffer it releases with `plugwire_buffer_free`.
+fn hand_out(bytes: Vec<u8>) -> (*mut u8, usize) {
+    let boxed = bytes.into_boxed_slice();
+    let len = boxed.len();
+    (Box::into_raw(boxed).cast::<u8>(), len)
 }
 
 /// Releases a buffer the library handed out (`plugwire_client_next_event`,
@@ -627,9 +632,7 @@ pub unsafe extern "C" fn plugwire_log_next(
         require!(out_len, "out_len");
         match logging::next_record(Duration::from_millis(u64::from(timeout_ms))) {
             Ok((level, text)) => {
-                let boxed = text.into_bytes().into_boxed_slice();
-                let len = boxed.len();
-                let ptr = Box::into_raw(boxed).cast::<u8>();
+                let (ptr, len) = hand_out(text.into_bytes());
                 // SAFETY: checked non-NULL; writable per the contract.
                 unsafe {
                     *out_level = level as u32;

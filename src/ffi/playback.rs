@@ -207,16 +207,7 @@ pub(crate) fn start(core: &Arc<ClientCore>, conn: &Arc<Connection>, s: pb::Playb
             Ok(i) => i,
             Err(reply) => return reply,
         };
-        let infos = match &conn.server {
-            Some(server) => server.device_manager().device_infos(),
-            None => conn
-                .client
-                .devices()
-                .iter()
-                .map(|d| d.info().clone())
-                .collect(),
-        };
-        tracks_for(&script, &infos, interpolation)
+        tracks_for(&script, &target.device_infos(), interpolation)
     } else {
         match s
             .tracks

@@ -61,6 +61,9 @@ pub trait PlaybackDevice: Send + Sync {
 /// Where a player finds its devices by index.
 pub trait PlaybackTarget {
     fn playback_device(&self, index: u32) -> Option<Arc<dyn PlaybackDevice>>;
+
+    /// Every device there, for assigning a script's axes to outputs.
+    fn device_infos(&self) -> Vec<DeviceInfo>;
 }
 
 impl PlaybackDevice for ServerDevice {
@@ -96,5 +99,9 @@ impl PlaybackDevice for ServerDevice {
 impl PlaybackTarget for DeviceManager {
     fn playback_device(&self, index: u32) -> Option<Arc<dyn PlaybackDevice>> {
         self.device(index).map(|d| d as Arc<dyn PlaybackDevice>)
+    }
+
+    fn device_infos(&self) -> Vec<DeviceInfo> {
+        DeviceManager::device_infos(self)
     }
 }

@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType};
+use crate::device::DeviceError;
+use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputLimits, OutputType};
 use crate::spec::SpecVersion;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +64,27 @@ pub struct DeviceInfo {
     pub message_gap_ms: u32,
     /// Client-visible features: user limits applied, disabled outputs removed.
     pub features: Arc<Vec<DeviceFeature>>,
+}
+
+impl DeviceInfo {
+    /// The feature at `index`; [`DeviceError::UnknownFeature`] when there is none.
+    pub fn feature(&self, index: u32) -> Result<&DeviceFeature, DeviceError> {
+        self.features
+            .iter()
+            .find(|f| f.index == index)
+            .ok_or(DeviceError::UnknownFeature(index))
+    }
+
+    /// The limits of a feature's output; the error names a missing feature or output.
+    pub fn output_limits(
+        &self,
+        feature: u32,
+        output: OutputType,
+    ) -> Result<&OutputLimits, DeviceError> {
+        self.feature(feature)?
+            .output(output)
+            .ok_or(DeviceError::UnsupportedOutput { feature, output })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -194,12 +194,7 @@ impl Message<'_> {
                 feature,
                 command: Command { kind, params },
             })) => {
-                // `PositionWithDuration` is an older spelling of the same output.
-                let output = if kind == "PositionWithDuration" {
-                    OutputType::HwPositionWithDuration
-                } else {
-                    OutputType::from_spec_name(kind)?
-                };
+                let output = super::v4::output_type(kind)?;
                 let duration = if output == OutputType::HwPositionWithDuration {
                     Some(params.duration?)
                 } else {

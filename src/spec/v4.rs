@@ -32,13 +32,8 @@ pub(crate) fn decode(name: &str, body: &Body) -> Result<Plan, ButtplugError> {
                 .ok_or_else(|| ButtplugError::message("field Command is missing"))?;
             let command = object(command, "Command")?;
             let (kind, params) = single_entry(command, "Command")?;
-            // `PositionWithDuration` is an older spelling of the same output.
-            let output = if kind == "PositionWithDuration" {
-                OutputType::HwPositionWithDuration
-            } else {
-                OutputType::from_spec_name(kind)
-                    .ok_or_else(|| ButtplugError::message(format!("unknown output type {kind}")))?
-            };
+            let output = output_type(kind)
+                .ok_or_else(|| ButtplugError::message(format!("unknown output type {kind}")))?;
             let params = object(params, kind)?;
             let value = i32_field(params, "Value")?;
             let duration = if output == OutputType::HwPositionWithDuration {
@@ -292,6 +287,16 @@ pub enum ServerMessage {
     Error(ButtplugError),
 }
 
+/// An output type by its v4 name; `PositionWithDuration` is an older spelling of
+/// `HwPositionWithDuration`.
+pub(super) fn output_type(kind: &str) -> Option<OutputType> {
+    if kind == "PositionWithDuration" {
+        Some(OutputType::HwPositionWithDuration)
+    } else {
+        OutputType::from_spec_name(kind)
+    }
+}
+
 fn parse_feature(index: u32, f: &Body) -> DeviceFeature {
     let mut outputs = BTreeMap::new();
     for (kind, spec) in f
@@ -300,15 +305,8 @@ fn parse_feature(index: u32, f: &Body) -> DeviceFeature {
         .into_iter()
         .flatten()
     {
-        let kind = if kind == "PositionWithDuration" {
-            "HwPositionWithDuration"
-        } else {
-            kind
-        };
-        let (Some(t), Some(value)) = (
-            OutputType::from_spec_name(kind),
-            spec.get("Value").and_then(json_range),
-        ) else {
+        let (Some(t), Some(value)) = (output_type(kind), spec.get("Value").and_then(json_range))
+        else {
             continue;
         };
         let mut limits = OutputLimits::new(value.0, value.1);

@@ -1,6 +1,7 @@
 //! Playback accuracy and cost, as figures (not timed tests). Run with
 //! `cargo bench --bench playback`; `PLAYBACK_BENCH_SECS` sets how long each run plays
-//! (default 20 s) out of a 10-minute 6-axis script.
+//! (default 20 s) out of a 10-minute 6-axis script; `PLAYBACK_BENCH_GAPS` (say `20,75`)
+//! picks the gaps.
 //!
 //! For message gaps 0, 20 and 75 ms, six simulated vibrators each play one axis:
 //! - write time against the ideal schedule (slot k at first write + k * interval), p50
@@ -8,7 +9,8 @@
 //! - each written value against the script interpolated at the slot time (plus latency),
 //!   in device steps (worst);
 //! - process CPU time while playing, as % of one core (everything: player thread, device
-//!   tasks, simulated toys, runtime);
+//!   tasks, simulated toys, runtime), and per thread with how often each was scheduled
+//!   (context switches cost more CPU here than the work of a slot);
 //! - stop and seek: time from the call to the toy's first write that reflects it.
 //!
 //! Clock drift with a 1 Hz external sync is checked on a simulated clock by the unit
@@ -61,6 +63,30 @@ fn cpu_seconds() -> f64 {
     };
     // utime and stime are fields 14 and 15 of the line; 12 and 13 after the name.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Per thread name (threads of one name summed): CPU time (ms) and how many times the
+/// threads were scheduled onto a CPU, from `/proc/self/task/*/schedstat`.
+fn thread_times() -> std::collections::BTreeMap<String, (f64, u64)> {
+    let mut by_name = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return by_name;
+    };
+    for task in tasks.flatten() {
+        let read = |f: &str| std::fs::read_to_string(task.path().join(f)).unwrap_or_default();
+        let stat: Vec<u64> = read("schedstat")
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if let [run_ns, _, runs] = stat[..] {
+            let entry = by_name
+                .entry(read("comm").trim().to_string())
+                .or_insert((0.0, 0));
+            entry.0 += run_ns as f64 / 1e6;
+            entry.1 += runs;
+        }
+    }
+    by_name
 }
 
 fn level(data: &[u8]) -> Option<i32> {
@@ -164,6 +190,7 @@ async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
     for t in &rig.toys {
         t.clear_log();
     }
+    let threads0 = thread_times();
     let cpu0 = cpu_seconds();
     let wall0 = Instant::now();
     let start_ms = 60_000.0;
@@ -177,7 +204,21 @@ async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
     )
     .unwrap();
     tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
-    let cpu = (cpu_seconds() - cpu0) / wall0.elapsed().as_secs_f64() * 100.0;
+    let wall = wall0.elapsed().as_secs_f64();
+    let cpu = (cpu_seconds() - cpu0) / wall * 100.0;
+    let by_thread: Vec<String> = thread_times()
+        .iter()
+        .filter_map(|(name, (ms, runs))| {
+            let (ms0, runs0) = threads0.get(name).copied().unwrap_or((0.0, 0));
+            let cpu = (ms - ms0) / wall / 10.0;
+            (cpu >= 0.01).then(|| {
+                format!(
+                    "{name} {cpu:.2} % ({:.0} runs/s)",
+                    (runs - runs0) as f64 / wall
+                )
+            })
+        })
+        .collect();
     // Seek, then stop, each timed to the toy's first write that reflects it.
     let toy = &rig.toys[0];
     let seen = toy.log().len();
@@ -246,6 +287,7 @@ async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
         percentile(&lateness, 0.99),
         percentile(&lateness_after_on_time, 0.99),
     );
+    println!("  CPU by thread: {}", by_thread.join(", "));
     rig.server.shutdown().await;
 }
 
@@ -263,7 +305,18 @@ fn main() {
     println!(
         "6 axes of a 10-minute script on 6 simulated vibrators, {seconds} s per run, latency {LATENCY_MS} ms"
     );
-    for gap in [0, 20, 75] {
+    let gaps: Vec<u32> = match std::env::var("PLAYBACK_BENCH_GAPS") {
+        Ok(list) => list
+            .split(',')
+            .map(|g| {
+                g.trim()
+                    .parse()
+                    .expect("PLAYBACK_BENCH_GAPS: gaps in ms, comma-separated")
+            })
+            .collect(),
+        Err(_) => vec![0, 20, 75],
+    };
+    for gap in gaps {
         runtime.block_on(run(gap, seconds, &script));
     }
 }

@@ -450,3 +450,36 @@ async fn timed_outputs_get_keyframes_with_durations() {
         "each write heads for the other end: {positions:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn position_events_come_once_a_period_while_slots_are_faster() {
+    let rig = gap_rig();
+    let (_client, _device) = client_with(&rig, "LVS-Lush").await;
+    let index = rig.index_of("LVS-Lush");
+    let playback = Playback::start(
+        rig.server.device_manager(),
+        vec![vibrate_track(index, saw(400.0))],
+        PlaybackOptions {
+            position_every_ms: 100.0,
+            ..PlaybackOptions::default()
+        },
+    )
+    .expect("playback starts");
+    let mut events = playback.take_events().unwrap();
+    let mut positions = Vec::new();
+    let until = tokio::time::Instant::now() + Duration::from_millis(1000);
+    while let Ok(Some(e)) = tokio::time::timeout_at(until, events.recv()).await {
+        if let PlaybackEvent::Position { media_ms } = e {
+            positions.push(media_ms);
+        }
+    }
+    // Slots come every 22 ms; the events still come at most one per 100 ms of media time,
+    // and keep coming (riding on slot wake-ups, not waiting for a wake-up of their own).
+    assert!(positions.len() >= 5, "positions: {positions:?}");
+    for pair in positions.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= 99.0,
+            "positions too close: {positions:?}"
+        );
+    }
+}

@@ -671,7 +671,13 @@ fn run(shared: Arc<Shared>) {
             .map(|t| t.schedule.next_due)
             .fold(f64::INFINITY, f64::min);
         if state.media.is_playing() {
-            deadline = deadline.min(state.next_position);
+            // A position event rides on the next slot's wake-up when that comes within half
+            // an event period (each wake-up costs more than a slot's work); the player wakes
+            // for it alone only when no slot is that close.
+            let ride = state.next_position + state.position_every_ms / 2.0;
+            if deadline > ride {
+                deadline = state.next_position;
+            }
         }
         while !state.woken {
             let wait = deadline - shared.clock.now_ms();

@@ -20,7 +20,7 @@ pub use connector::{
 };
 pub use device::{ClientDevice, OutputValue};
 pub use reconnect::ReconnectPolicy;
-pub use websocket_connector::WebsocketConnector;
+pub use websocket_connector::{MAX_PENDING_REQUESTS, MAX_QUEUED_FRAMES, WebsocketConnector};
 
 use crate::device::feature::InputType;
 use crate::server::{ButtplugServer, ResponseFuture, ServerError};

@@ -4,7 +4,7 @@
 //! device added/removed events by comparing with the last list seen.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,12 +31,18 @@ type Pending = HashMap<u32, oneshot::Sender<Result<Response, ButtplugError>>>;
 const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Most requests waiting for their replies; a request beyond it is refused at once.
 pub const MAX_PENDING_REQUESTS: usize = 65_536;
+/// Most frames waiting to be written to a server that is not reading; a request beyond it
+/// is refused at once. The pending bound alone does not hold the queue: a request whose
+/// reply timed out leaves the pending map but its frame may still be waiting.
+pub const MAX_QUEUED_FRAMES: usize = 65_536;
 
 struct Shared {
     pending: Mutex<Pending>,
     known: Mutex<BTreeMap<u32, DeviceInfo>>,
     /// Why the server closed the connection (close frame reason or its last Error).
     close_reason: Mutex<Option<String>>,
+    /// Frames queued for the writer and not yet handed to the socket.
+    queued: AtomicUsize,
 }
 
 use crate::poison::lock;
@@ -76,6 +82,7 @@ impl WebsocketConnector {
             pending: Mutex::new(HashMap::new()),
             known: Mutex::new(BTreeMap::new()),
             close_reason: Mutex::new(None),
+            queued: AtomicUsize::new(0),
         });
         let (tx, rx) = event_queue();
         let reader_shared = shared.clone();
@@ -118,7 +125,7 @@ impl WebsocketConnector {
             tx.send(ConnectorEvent::Disconnected);
         });
         let (out, out_rx) = mpsc::unbounded_channel();
-        let writer = tokio::spawn(write_frames(sink, out_rx));
+        let writer = tokio::spawn(write_frames(sink, out_rx, shared.clone()));
         Ok(WebsocketConnector {
             out,
             shared,
@@ -141,13 +148,21 @@ impl WebsocketConnector {
 
 /// Writes queued frames in order, flushing when the queue runs dry (so a burst goes out
 /// in few socket writes).
-async fn write_frames(mut sink: Sink, mut frames: mpsc::UnboundedReceiver<Outgoing>) {
+async fn write_frames(
+    mut sink: Sink,
+    mut frames: mpsc::UnboundedReceiver<Outgoing>,
+    shared: Arc<Shared>,
+) {
     while let Some(outgoing) = frames.recv().await {
         let result = match outgoing {
-            Outgoing::Frame(text) => match sink.feed(Message::text(text)).await {
-                Ok(()) if frames.is_empty() => sink.flush().await,
-                other => other,
-            },
+            Outgoing::Frame(text) => {
+                let fed = sink.feed(Message::text(text)).await;
+                shared.queued.fetch_sub(1, Ordering::Relaxed);
+                match fed {
+                    Ok(()) if frames.is_empty() => sink.flush().await,
+                    other => other,
+                }
+            }
             Outgoing::Close => {
                 let _ = sink.send(Message::Close(None)).await;
                 let _ = sink.close().await;
@@ -207,6 +222,11 @@ impl Connector for WebsocketConnector {
                     "{MAX_PENDING_REQUESTS} requests are already waiting for the server's replies"
                 ));
             }
+            if self.shared.queued.load(Ordering::Relaxed) >= MAX_QUEUED_FRAMES {
+                return refused(format!(
+                    "{MAX_QUEUED_FRAMES} frames are already waiting to be written: the server is not reading"
+                ));
+            }
             let messages = encode_request(&request, || self.next_id());
             let mut waiting = Vec::with_capacity(messages.len());
             let mut frame = Vec::with_capacity(messages.len());
@@ -217,11 +237,13 @@ impl Connector for WebsocketConnector {
                 frame.push(message);
             }
             // Queued under the lock: frames leave in the order requests were submitted.
+            self.shared.queued.fetch_add(1, Ordering::Relaxed);
             if self
                 .out
                 .send(Outgoing::Frame(Value::Array(frame).to_string()))
                 .is_err()
             {
+                self.shared.queued.fetch_sub(1, Ordering::Relaxed);
                 for (id, _) in &waiting {
                     pending.remove(id);
                 }

@@ -11,7 +11,7 @@ use plugwire::device::config::{Communication, DeviceConfigDb, ProtocolDef};
 use plugwire::device::feature::OutputType;
 use plugwire::hardware::simulated::{SimulatedDevice, SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::server::{ButtplugServer, ServerBuilder};
-use plugwire::{ButtplugClient, ClientEvent, OutputValue};
+use plugwire::{ButtplugClient, OutputValue};
 use serde_json::{Value, json};
 
 /// Scans in the matrix wait this long: some toys take a long handshake (an F-Machine
@@ -133,27 +133,6 @@ async fn scanned(c: &Case, version: u32) -> Json {
     s
 }
 
-/// Scans until the client is shown the toy, then stops scanning (a simulated scan need
-/// not end by itself).
-async fn found(client: &ButtplugClient) {
-    let mut events = client.events();
-    client.start_scanning().await.unwrap();
-    tokio::time::timeout(SCAN, async {
-        loop {
-            match events.recv().await {
-                Ok(ClientEvent::DeviceAdded(_)) => return,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                    panic!("the client closed while scanning")
-                }
-                _ => {}
-            }
-        }
-    })
-    .await
-    .expect("the toy is found in time");
-    client.stop_scanning().await.unwrap();
-}
-
 /// Records (of any kind) the toy logged from `from` on, as (kind, bytes).
 fn since(toy: &SimulatedDevice, from: usize) -> Vec<String> {
     toy.log()
@@ -213,8 +192,12 @@ async fn reference(
     let client = ButtplugClient::connect_in_process("reference", &c.server)
         .await
         .unwrap();
-    found(&client).await;
-    let d = client.devices().pop().expect("reference toy connects");
+    let d = client
+        .scan(SCAN, Some(1))
+        .await
+        .unwrap()
+        .pop()
+        .expect("reference toy connects");
     let history = settled(&c.toy).await;
     let r = if output == OutputType::HwPositionWithDuration {
         d.position_with_duration(value, duration).await
@@ -299,8 +282,12 @@ async fn family(p: &ProtocolDef) -> Option<usize> {
         let client = ButtplugClient::connect_in_process("kinds", &plain.server)
             .await
             .unwrap();
-        found(&client).await;
-        let device = client.devices().pop()?;
+        let device = client
+            .scan(SCAN, Some(1))
+            .await
+            .unwrap()
+            .pop()
+            .expect("the toy is found in time");
         let mut kinds: Vec<(u32, OutputType)> = Vec::new();
         for f in device.features().iter() {
             for k in f.outputs.keys() {

@@ -41,6 +41,15 @@ fn serve_with_nora(tag: &str) -> (Serve, FakeNora, String) {
     (serve, toy, url)
 }
 
+/// A client connected to `url` that knows the toy.
+async fn connected(url: &str) -> (ButtplugClient, ClientDevice) {
+    let client = ButtplugClient::connect_websocket("ws playback", url)
+        .await
+        .unwrap();
+    let device = nora(&client).await;
+    (client, device)
+}
+
 /// Scans until the client knows the toy.
 async fn nora(client: &ButtplugClient) -> ClientDevice {
     client.start_scanning().await.unwrap();
@@ -95,6 +104,17 @@ async fn play(
         other => panic!("expected the start, got {other:?}"),
     }
     (playback, events)
+}
+
+/// Starts a looped 300 ms saw on the toy's vibrator; returns once the toy is playing it.
+async fn sawing(
+    client: &ButtplugClient,
+    device: &ClientDevice,
+    toy: &FakeNora,
+) -> (Playback, mpsc::Receiver<PlaybackEvent>) {
+    let started = play(client, saw_track(device, 300.0, false)).await;
+    playing(toy);
+    started
 }
 
 /// The next event other than a position.
@@ -189,12 +209,8 @@ fn stopped_and_quiet_now(toy: &FakeNora) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pattern_plays_over_a_websocket_is_controlled_and_a_stop_device_ends_it() {
     let (_serve, toy, url) = serve_with_nora("control");
-    let client = ButtplugClient::connect_websocket("ws playback", &url)
-        .await
-        .unwrap();
-    let device = nora(&client).await;
-    let (playback, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (client, device) = connected(&url).await;
+    let (playback, mut events) = sawing(&client, &device, &toy).await;
 
     // A client command to the played output is refused before it is sent, as by an
     // embedded server; another output of the toy is free.
@@ -252,14 +268,10 @@ async fn a_pattern_plays_over_a_websocket_is_controlled_and_a_stop_device_ends_i
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_all_the_device_leaving_and_closing_the_client_end_the_playback() {
     let (_serve, toy, url) = serve_with_nora("stops");
-    let client = ButtplugClient::connect_websocket("ws playback", &url)
-        .await
-        .unwrap();
-    let device = nora(&client).await;
+    let (client, device) = connected(&url).await;
 
     // The playback's own stop: it stops the vibrator it drove.
-    let (playback, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (playback, mut events) = sawing(&client, &device, &toy).await;
     playback.stop();
     match next_event(&mut events).await {
         PlaybackEvent::Stopped { reason } => assert_eq!(reason, StopReason::Requested),
@@ -268,38 +280,28 @@ async fn stop_all_the_device_leaving_and_closing_the_client_end_the_playback() {
     stopped_and_quiet(&toy);
 
     // StopAll.
-    let (_p, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (_p, mut events) = sawing(&client, &device, &toy).await;
     client.stop_all().await.unwrap();
     ends_with(&mut events, StopReason::DeviceStopped).await;
     stopped_and_quiet(&toy);
 
     // The client disconnects: the playback ends before the disconnect is sent, and the
     // server stops the toy as the session ends.
-    let (_p, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (_p, mut events) = sawing(&client, &device, &toy).await;
     client.disconnect().await.unwrap();
     ends_with(&mut events, StopReason::DeviceStopped).await;
     stopped_and_quiet(&toy);
 
     // The client is dropped with a playback running.
-    let client = ButtplugClient::connect_websocket("ws playback 2", &url)
-        .await
-        .unwrap();
-    let device = nora(&client).await;
-    let (_p, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (client, device) = connected(&url).await;
+    let (_p, mut events) = sawing(&client, &device, &toy).await;
     drop(client);
     ends_with(&mut events, StopReason::DeviceStopped).await;
     stopped_and_quiet(&toy);
 
     // The device leaves the server: its playback ends as removed.
-    let client = ButtplugClient::connect_websocket("ws playback 3", &url)
-        .await
-        .unwrap();
-    let device = nora(&client).await;
-    let (_p, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (client, device) = connected(&url).await;
+    let (_p, mut events) = sawing(&client, &device, &toy).await;
     tokio::task::block_in_place(|| toy.leave());
     ends_with(&mut events, StopReason::DeviceRemoved).await;
     assert!(client.device(device.index()).is_none());
@@ -432,8 +434,7 @@ async fn a_lost_connection_ends_the_playback_and_nothing_of_it_follows_the_recon
     .unwrap();
     let mut client_events = client.events();
     let device = nora(&client).await;
-    let (playback, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (playback, mut events) = sawing(&client, &device, &toy).await;
 
     // The link drops: the playback ends (connection lost) and the server, seeing its
     // client gone, stops the toy.
@@ -470,8 +471,7 @@ async fn a_lost_connection_ends_the_playback_and_nothing_of_it_follows_the_recon
     let after = tokio::task::block_in_place(|| toy.drain(QUIET));
     assert!(after.is_empty(), "the old playback wrote again: {after:?}");
     let device = client.devices().into_iter().next().expect("the toy again");
-    let (_p, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (_p, mut events) = sawing(&client, &device, &toy).await;
     device.stop().await.unwrap();
     ends_with(&mut events, StopReason::DeviceStopped).await;
     stopped_and_quiet(&toy);
@@ -481,12 +481,8 @@ async fn a_lost_connection_ends_the_playback_and_nothing_of_it_follows_the_recon
 async fn a_server_that_stops_reading_wedges_neither_the_player_nor_the_client_and_stop_wins() {
     let (_serve, toy, url) = serve_with_nora("hang");
     let proxy = Proxy::to(&url).await;
-    let client = ButtplugClient::connect_websocket("ws playback", &proxy.url)
-        .await
-        .unwrap();
-    let device = nora(&client).await;
-    let (playback, mut events) = play(&client, saw_track(&device, 300.0, false)).await;
-    playing(&toy);
+    let (client, device) = connected(&proxy.url).await;
+    let (playback, mut events) = sawing(&client, &device, &toy).await;
 
     // The server reads nothing more: no write gets a reply.
     proxy.paused.store(true, Ordering::Release);

@@ -68,6 +68,11 @@ pub struct PlayOptions {
     /// Play on Bluetooth LE toys (scans for 10 s first).
     #[arg(long)]
     pub use_bluetooth_le: bool,
+    /// Play on the toys of a Buttplug server at URL instead (`plugwire serve`, Intiface
+    /// Central; e.g. ws://127.0.0.1:12345): the player runs here and sends the server
+    /// output commands, which the server stops as it stops any client's.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["devices", "use_bluetooth_le", "gap_ms"])]
+    pub connect: Option<String>,
     /// Media time to start at, in ms.
     #[arg(long = "start", value_name = "MS", default_value_t = 0.0)]
     pub start_ms: f64,

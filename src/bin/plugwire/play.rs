@@ -1,13 +1,14 @@
 //! `plugwire play FILE.funscript`: plays a script (and its `name.<axis>.funscript`
-//! siblings) on simulated toys, printing what each receives, or on Bluetooth LE toys.
+//! siblings) on simulated toys, printing what each receives, on Bluetooth LE toys, or on
+//! the toys of a Buttplug server it connects to.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use plugwire::ButtplugServer;
 use plugwire::hardware::simulated::{RecordKind, SimulatedDeviceSpec, SimulatedHardware};
 use plugwire::playback::assign::tracks_for;
-use plugwire::playback::{Funscript, Playback, PlaybackEvent, PlaybackOptions};
+use plugwire::playback::{Funscript, Playback, PlaybackEvent, PlaybackOptions, PlaybackTarget};
+use plugwire::{ButtplugClient, ButtplugServer};
 
 use crate::cli::PlayOptions;
 use crate::startup;
@@ -22,6 +23,15 @@ pub async fn run(options: PlayOptions) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(url) = &options.connect {
+        return match play_remote(&options, &script, url).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("plugwire play failed: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let mut names = options.devices.clone();
     if names.is_empty() && !options.use_bluetooth_le {
         names = DEFAULT_DEVICES.iter().map(|s| s.to_string()).collect();
@@ -81,7 +91,39 @@ async fn play(
     })
     .await;
     devices.stop_scanning().await?;
-    let infos = devices.device_infos();
+    let playback = start(options, script, &*devices)?;
+    let mut printed = vec![0usize; hardware.devices().len()];
+    follow(&playback, || print_writes(&hardware, &mut printed)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    print_writes(&hardware, &mut printed);
+    server.shutdown().await;
+    Ok(())
+}
+
+/// Plays on the toys a Buttplug server at `url` has (scanning first when it lists none).
+async fn play_remote(
+    options: &PlayOptions,
+    script: &Funscript,
+    url: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let client = ButtplugClient::connect_websocket("plugwire play", url).await?;
+    if client.devices().is_empty() {
+        client.scan(Duration::from_secs(10), Some(1)).await?;
+    }
+    let playback = start(options, script, &client)?;
+    follow(&playback, || {}).await;
+    // The stops the playback sent at its end go out before the disconnect.
+    client.disconnect().await?;
+    Ok(())
+}
+
+/// Maps the script's axes onto the target's outputs, prints the mapping and starts.
+fn start(
+    options: &PlayOptions,
+    script: &Funscript,
+    target: &dyn PlaybackTarget,
+) -> Result<Playback, Box<dyn std::error::Error>> {
+    let infos = target.device_infos();
     if infos.is_empty() {
         return Err("no devices found".into());
     }
@@ -103,8 +145,8 @@ async fn play(
             .map_or("?", |d| d.name.as_str());
         println!("  [{}] {name} feature {} {}", t.device, t.feature, t.output);
     }
-    let playback = Playback::start(
-        devices,
+    Ok(Playback::start(
+        target,
         tracks,
         PlaybackOptions {
             start_ms: options.start_ms,
@@ -112,27 +154,29 @@ async fn play(
             offset_ms: options.offset_ms,
             ..PlaybackOptions::default()
         },
-    )?;
-    let mut playback_events = playback.take_events().ok_or("events taken")?;
-    let mut printed = vec![0usize; hardware.devices().len()];
+    )?)
+}
+
+/// Prints the playback's events until it ends, is stopped or Ctrl-C stops it, calling
+/// `every_50ms` meanwhile.
+async fn follow(playback: &Playback, mut every_50ms: impl FnMut()) {
+    let Some(mut events) = playback.take_events() else {
+        return;
+    };
     let mut tick = tokio::time::interval(Duration::from_millis(50));
     loop {
         tokio::select! {
-            event = playback_events.recv() => match event {
+            event = events.recv() => match event {
                 Some(PlaybackEvent::Position { .. }) => {}
                 Some(PlaybackEvent::Ended) => { println!("ended"); break; }
                 Some(PlaybackEvent::Stopped { reason }) => { println!("stopped: {reason:?}"); break; }
                 Some(e) => println!("{e:?}"),
                 None => break,
             },
-            _ = tick.tick() => print_writes(&hardware, &mut printed),
+            _ = tick.tick() => every_50ms(),
             _ = tokio::signal::ctrl_c() => { playback.stop(); println!("interrupted"); break; }
         }
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    print_writes(&hardware, &mut printed);
-    server.shutdown().await;
-    Ok(())
 }
 
 /// Prints each simulated toy's records not printed yet.

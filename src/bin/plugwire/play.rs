@@ -91,7 +91,7 @@ async fn play(
     })
     .await;
     devices.stop_scanning().await?;
-    let playback = start(options, script, &*devices)?;
+    let playback = start(options, script, devices)?;
     let mut printed = vec![0usize; hardware.devices().len()];
     follow(&playback, || print_writes(&hardware, &mut printed)).await;
     tokio::time::sleep(Duration::from_millis(100)).await;

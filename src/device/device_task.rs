@@ -67,6 +67,8 @@ pub(crate) struct DeviceTask {
     /// Where the task leaves every output's last value when it ends, for the next
     /// connection to the same toy.
     pub last_values: Arc<std::sync::Mutex<LastValues>>,
+    /// When the gap since the last write ends (real time, for a player's precise timer).
+    pub gap_end: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 /// What last wrote to the device, for taking turns between ticks and batches.
@@ -257,6 +259,7 @@ impl DeviceTask {
     /// The hardware was written (or a write was tried).
     fn wrote(&self, state: &mut State, turn: Turn) {
         state.last_write = Some(Instant::now());
+        *crate::poison::lock(&self.gap_end) = Some(std::time::Instant::now() + self.gap);
         state.last_turn = turn;
     }
 

@@ -35,6 +35,8 @@ pub struct ServerDevice {
     running: Arc<std::sync::atomic::AtomicBool>,
     /// Filled by the device task when it ends: every output's last value.
     last_values: Arc<std::sync::Mutex<LastValues>>,
+    /// Set by the device task at each write: when its gap since then ends.
+    gap_end: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
     /// Outputs under playback; its lock orders playback writes, client commands and stops.
     claims: OutputClaims,
 }
@@ -76,6 +78,7 @@ impl ServerDevice {
         let mailbox = Arc::new(Mailbox::default());
         let running = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let last_values = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let gap_end = Arc::new(std::sync::Mutex::new(None));
         DeviceTask {
             index: new.info.index,
             connection: new.connection,
@@ -89,6 +92,7 @@ impl ServerDevice {
             running: running.clone(),
             resume: new.resume,
             last_values: last_values.clone(),
+            gap_end: gap_end.clone(),
         }
         .start()
         .await;
@@ -107,6 +111,7 @@ impl ServerDevice {
             mailbox,
             running,
             last_values,
+            gap_end,
             claims: OutputClaims::default(),
         })
     }
@@ -119,6 +124,12 @@ impl ServerDevice {
 
     /// Every output's last value as the device task left it when it ended (empty while
     /// it runs): what a later connection to the same toy resumes from.
+    /// When the message gap since the device's last write ends (`None` before the first
+    /// write): a write submitted earlier waits in the device task until then.
+    pub fn gap_end(&self) -> Option<std::time::Instant> {
+        *crate::poison::lock(&self.gap_end)
+    }
+
     pub fn last_values(&self) -> LastValues {
         crate::poison::lock(&self.last_values).clone()
     }

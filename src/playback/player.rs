@@ -22,7 +22,7 @@
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
@@ -168,11 +168,37 @@ struct Track {
     schedule: Schedule,
     ended: Option<StopReason>,
     last_write: Option<Arc<dyn PendingWrite>>,
+    /// Player time before which the device's gap since its last write has not passed.
+    not_before: f64,
 }
 
 impl Track {
     fn active(&self) -> bool {
         self.ended.is_none() && !self.schedule.finished
+    }
+
+    /// When the track next wants to write: its slot, or the end of the device's gap when
+    /// that comes later.
+    fn deadline(&self) -> f64 {
+        self.schedule.next_due.max(self.not_before)
+    }
+
+    /// Whether the device's gap since the last write has passed at `now`. A late write
+    /// moves the gap on; the player waits it out on its own timer instead of leaving the
+    /// write to wait in the device task, whose millisecond timer overshoots by up to a
+    /// millisecond and so recovers from a late slot at half the rate the slot margin
+    /// allows.
+    fn gap_passed(&mut self, now: f64) -> bool {
+        let to_gap_end = self
+            .device
+            .upgrade()
+            .and_then(|d| d.gap_end())
+            .map(|end| end.saturating_duration_since(Instant::now()).as_secs_f64() * 1000.0);
+        self.not_before = match to_gap_end {
+            Some(ms) if ms > 0.0 => now + ms,
+            _ => f64::NEG_INFINITY,
+        };
+        now >= self.not_before
     }
 }
 
@@ -336,6 +362,7 @@ impl Playback {
                     ),
                     ended: None,
                     last_write: None,
+                    not_before: f64::NEG_INFINITY,
                 });
             }
             Ok(())
@@ -576,6 +603,9 @@ fn run(shared: Arc<Shared>) {
                 t.schedule.forget_last();
                 t.last_write = None;
             }
+            if now >= t.schedule.next_due && !t.gap_passed(now) {
+                continue;
+            }
             if let Some(p) = t.schedule.plan(now, &media, offset) {
                 match writes.iter_mut().find(|b| b.device.ptr_eq(&t.device)) {
                     Some(b) => {
@@ -668,7 +698,7 @@ fn run(shared: Arc<Shared>) {
             .tracks
             .iter()
             .filter(|t| t.active())
-            .map(|t| t.schedule.next_due)
+            .map(Track::deadline)
             .fold(f64::INFINITY, f64::min);
         if state.media.is_playing() {
             // A position event rides on the next slot's wake-up when that comes within half

@@ -9,6 +9,7 @@
 //! disconnect, a `DeviceRemoved` from the server or the connection being lost.
 
 use std::sync::{Arc, Weak};
+use std::time::Instant;
 
 use crate::device::feature::OutputType;
 use crate::device::{ClaimHolder, ClaimToken, Completion, DeviceError, ServerDevice};
@@ -56,6 +57,13 @@ pub trait PlaybackDevice: Send + Sync {
 
     /// Stops the outputs of one feature (a playback that ends leaves no motor running).
     fn stop_feature(&self, feature: u32) -> Result<(), DeviceError>;
+
+    /// When the device's message gap since its last write ends, where that is known (a
+    /// device of this process; not over a connection): the player waits until then on its
+    /// own timer rather than leave a write waiting in the device task.
+    fn gap_end(&self) -> Option<Instant> {
+        None
+    }
 }
 
 /// Where a player finds its devices by index.
@@ -93,6 +101,10 @@ impl PlaybackDevice for ServerDevice {
 
     fn stop_feature(&self, feature: u32) -> Result<(), DeviceError> {
         self.submit_stop(Some(feature), true, false).map(|_| ())
+    }
+
+    fn gap_end(&self) -> Option<Instant> {
+        ServerDevice::gap_end(self)
     }
 }
 

@@ -559,6 +559,24 @@ fn reason_for(end: ClaimEnd) -> StopReason {
     }
 }
 
+/// Ends the tracks whose claims ended (a stop, the device gone, the connection lost) with
+/// the reason each notice gives; returns them, to report once the lock is released.
+fn take_claim_notices(state: &mut State) -> Vec<(u32, u32, OutputType, StopReason)> {
+    let mut stopped = Vec::new();
+    for (device, feature, output, end) in std::mem::take(&mut state.claims_ended) {
+        if let Some(t) = state.tracks.iter_mut().find(|t| {
+            t.ended.is_none()
+                && t.device_index == device
+                && t.token.feature == feature
+                && t.token.output == output
+        }) {
+            t.ended = Some(reason_for(end));
+            stopped.push((device, feature, output, reason_for(end)));
+        }
+    }
+    stopped
+}
+
 /// One device's writes of a slot: the tracks and their values, written as one batch.
 struct Batch {
     device: Weak<dyn PlaybackDevice>,
@@ -573,18 +591,7 @@ fn run(shared: Arc<Shared>) {
             return;
         }
         let now = shared.clock.now_ms();
-        let mut stopped = Vec::new();
-        for (device, feature, output, end) in std::mem::take(&mut state.claims_ended) {
-            if let Some(t) = state.tracks.iter_mut().find(|t| {
-                t.ended.is_none()
-                    && t.device_index == device
-                    && t.token.feature == feature
-                    && t.token.output == output
-            }) {
-                t.ended = Some(reason_for(end));
-                stopped.push((device, feature, output, reason_for(end)));
-            }
-        }
+        let stopped = take_claim_notices(&mut state);
         if state.changed {
             state.changed = false;
             for t in &mut state.tracks {
@@ -658,7 +665,10 @@ fn run(shared: Arc<Shared>) {
         for (i, pending) in sent {
             state.tracks[i].last_write = Some(pending);
         }
-        let mut stopped = Vec::new();
+        // Notices that came during the writes go first: a client lets its devices go
+        // after their claims ended (a disconnect, the connection lost), so a write that
+        // found its device gone raced that notice, and the notice says why it went.
+        let mut stopped = take_claim_notices(&mut state);
         let mut keep = Vec::new();
         for (i, reason) in failed {
             let t = &mut state.tracks[i];
@@ -723,5 +733,181 @@ fn run(shared: Arc<Shared>) {
                 .0;
         }
         state.woken = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+    use crate::device::feature::{DeviceFeature, OutputLimits};
+    use crate::device::output_claims::{OutputClaims, tell};
+    use crate::playback::pattern::{Pattern, Waveform};
+    use crate::spec::message::DeviceInfo;
+
+    /// A client's devices as far as a player sees them: the link holds the only strong
+    /// references, and losing it ends every claim (connection lost) and then lets the
+    /// devices go, in that order, as `ClientInner` does.
+    #[derive(Default)]
+    struct Link {
+        devices: Mutex<Vec<Arc<Device>>>,
+        lost: AtomicBool,
+    }
+
+    impl Link {
+        fn lose(&self) {
+            let devices = std::mem::take(&mut *lock(&self.devices));
+            for d in &devices {
+                let ended = d.claims.lock().end(None);
+                tell(ended, d.info.index, ClaimEnd::ConnectionLost);
+            }
+        }
+    }
+
+    impl PlaybackTarget for Link {
+        fn playback_device(&self, index: u32) -> Option<Arc<dyn PlaybackDevice>> {
+            lock(&self.devices)
+                .iter()
+                .find(|d| d.info.index == index)
+                .map(|d| d.clone() as Arc<dyn PlaybackDevice>)
+        }
+
+        fn device_infos(&self) -> Vec<DeviceInfo> {
+            lock(&self.devices).iter().map(|d| d.info.clone()).collect()
+        }
+    }
+
+    struct Written;
+
+    impl PendingWrite for Written {
+        fn result(&self) -> Option<Result<(), String>> {
+            Some(Ok(()))
+        }
+    }
+
+    /// A vibrator; the first write to device 0 loses the link.
+    struct Device {
+        info: DeviceInfo,
+        claims: OutputClaims,
+        link: Weak<Link>,
+    }
+
+    impl PlaybackDevice for Device {
+        fn info(&self) -> &DeviceInfo {
+            &self.info
+        }
+
+        fn claim_output(
+            &self,
+            feature: u32,
+            output: OutputType,
+            holder: Weak<dyn ClaimHolder>,
+        ) -> Result<ClaimToken, DeviceError> {
+            self.claims
+                .lock()
+                .claim(feature, output, holder)
+                .ok_or(DeviceError::UnderPlayback { feature, output })
+        }
+
+        fn release_claim(&self, token: &ClaimToken) {
+            self.claims.lock().release(token);
+        }
+
+        fn write_claimed(
+            &self,
+            batch: &[(ClaimToken, OutputCommand)],
+        ) -> Result<Arc<dyn PendingWrite>, DeviceError> {
+            let link = self.link.upgrade().ok_or(DeviceError::Removed)?;
+            if self.info.index == 0 && !link.lost.swap(true, Ordering::AcqRel) {
+                link.lose();
+            }
+            if !batch.iter().any(|(t, _)| self.claims.lock().holds(t)) {
+                return Err(DeviceError::playback_ended(batch));
+            }
+            Ok(Arc::new(Written))
+        }
+
+        fn stop_feature(&self, _feature: u32) -> Result<(), DeviceError> {
+            Ok(())
+        }
+    }
+
+    fn vibrator(index: u32, link: &Arc<Link>) -> Arc<Device> {
+        let limits = OutputLimits {
+            value: (0, 20),
+            duration: None,
+            offset: 0,
+            reverse: false,
+            full_scale: 20,
+        };
+        let feature = DeviceFeature {
+            index: 0,
+            id: String::new(),
+            description: "vibrator".into(),
+            outputs: BTreeMap::from([(OutputType::Vibrate, limits)]),
+            inputs: BTreeMap::new(),
+        };
+        Arc::new(Device {
+            info: DeviceInfo {
+                index,
+                name: format!("vibrator {index}"),
+                display_name: None,
+                message_gap_ms: 0,
+                features: Arc::new(vec![feature]),
+            },
+            claims: OutputClaims::default(),
+            link: Arc::downgrade(link),
+        })
+    }
+
+    #[test]
+    fn a_link_lost_during_a_slot_ends_every_track_as_connection_lost() {
+        // One slot writes device 0 and then device 1. Writing device 0 loses the link: the
+        // claims of both end (connection lost), then device 1 is let go before the player
+        // gets to it. Its track ends for the reason its claim's notice gives, not as if
+        // the device alone had been removed.
+        let link = Arc::new(Link::default());
+        *lock(&link.devices) = vec![vibrator(0, &link), vibrator(1, &link)];
+        let track = |device| TrackSpec {
+            device,
+            feature: 0,
+            output: OutputType::Vibrate,
+            source: Source::Pattern(
+                Pattern::waveform(Waveform::Saw, 300.0)
+                    .unwrap()
+                    .looped(true),
+            ),
+            mapping: Mapping::default(),
+            latency_ms: 0.0,
+        };
+        let playback = Playback::start(
+            link.as_ref(),
+            vec![track(0), track(1)],
+            PlaybackOptions::default(),
+        )
+        .unwrap();
+        let mut events = playback.take_events().unwrap();
+        let mut stops = Vec::new();
+        loop {
+            match events.blocking_recv().expect("the playback ends") {
+                PlaybackEvent::TrackStopped { device, reason, .. } => stops.push((device, reason)),
+                PlaybackEvent::Stopped { reason } => {
+                    stops.sort_by_key(|(d, _)| *d);
+                    assert_eq!(
+                        stops,
+                        [
+                            (0, StopReason::ConnectionLost),
+                            (1, StopReason::ConnectionLost)
+                        ]
+                    );
+                    assert_eq!(reason, StopReason::ConnectionLost);
+                    return;
+                }
+                PlaybackEvent::Ended => panic!("a looped saw ended"),
+                _ => {}
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Plugwire.Proto;
@@ -86,6 +87,25 @@ namespace Plugwire.Tests
             }
         }
 
+        /// <summary>Connects to a `plugwire serve`, again while it refuses: it takes one client at a
+        /// time and may still be ending the last one's session.</summary>
+        public static async Task ConnectWhenFree(PlugwireClient client, Uri url, double seconds = 10)
+        {
+            var watch = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    await client.ConnectAsync(url);
+                    return;
+                }
+                catch (PlugwireConnectionException) when (watch.Elapsed.TotalSeconds < seconds)
+                {
+                    await Task.Delay(50);
+                }
+            }
+        }
+
         public static string RepoRoot
         {
             get { return Environment.GetEnvironmentVariable("PLUGWIRE_REPO") ?? Path.GetFullPath(Path.Combine(AppDomain.CurrentDomain.BaseDirectory, "..", "..", "..")); }
@@ -150,7 +170,30 @@ namespace Plugwire.Tests
             return File.ReadAllText(LogFile);
         }
 
-        private void Kill()
+        /// <summary>Stops the server (as <see cref="StopAndReadLog"/>) and returns what the toy at
+        /// <paramref name="address"/> was written, as text, without the Lovense identification.</summary>
+        public List<string> Writes(string address)
+        {
+            // The log is {"address":[{record},...],...}; a record holds no braces.
+            string current = null;
+            var texts = new List<string>();
+            foreach (Match m in Regex.Matches(StopAndReadLog(), "\"(?<address>[^\"]+)\":\\[|\\{(?<record>[^{}]*)\\}"))
+            {
+                if (m.Groups["address"].Success)
+                {
+                    current = m.Groups["address"].Value;
+                    continue;
+                }
+                string record = m.Groups["record"].Value;
+                if (current != address || !record.Contains("\"kind\":\"Write\"")) continue;
+                string text = Regex.Match(record, "\"text\":\"([^\"]*)\"").Groups[1].Value;
+                if (text != "DeviceType;") texts.Add(text);
+            }
+            return texts;
+        }
+
+        /// <summary>Kills the server (SIGKILL: no stop, no log).</summary>
+        public void Kill()
         {
             try { if (!_process.HasExited) _process.Kill(); } catch { }
         }

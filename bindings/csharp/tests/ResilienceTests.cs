@@ -113,9 +113,7 @@ namespace Plugwire.Tests
                     await client.Devices[0].VibrateAsync(0.25);
                     await client.DisconnectAsync();
                 }
-                string log = second.StopAndReadLog();
-                var texts = System.Text.RegularExpressions.Regex.Matches(log, "\"text\":\"([^\"]*)\"").Cast<System.Text.RegularExpressions.Match>()
-                    .Select(m => m.Groups[1].Value).Where(t => t.StartsWith("Vibrate")).ToList();
+                var texts = second.Writes(Toys.Lush).Where(t => t.StartsWith("Vibrate")).ToList();
                 Assert.True(texts.Contains("Vibrate:5;"), string.Join(" ", texts));
                 Assert.True(!texts.Contains("Vibrate:10;") && !texts.Contains("Vibrate:15;"), "nothing replayed: " + string.Join(" ", texts));
             }

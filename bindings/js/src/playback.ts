@@ -2,9 +2,10 @@
 // device outputs. The player keeps time next to the device tasks; every stop of a device
 // (device.stop, client.stopAllDevices, a disconnect, close) ends the playback of that device
 // in the same step. A command to an output under playback is refused (DeviceError, "under
-// playback") until the playback ends. Over a websocket connection client.play rejects with
-// UnsupportedError (ERROR_CODE_PLAYBACK_UNAVAILABLE). Events reach JS like every other
-// event: pulled from the library's queue on the JS thread.
+// playback") until the playback ends. Over a websocket connection the player runs in the
+// library and sends output commands to the server, with the same API; the connection
+// lost ends it (stopped, DEVICE_STOPPED, the message says so). Events reach JS like every
+// other event: pulled from the library's queue on the JS thread.
 
 import { EventEmitter } from "node:events";
 

@@ -3,6 +3,9 @@
 import { afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PlugwireClient } from "plugwire";
 
 const tracked = [];
@@ -102,6 +105,76 @@ export async function eventually(check, timeoutMs = 5_000, what = "condition") {
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The `plugwire` binary the websocket tests start (`plugwire serve`). */
+export const SERVE = process.env.PLUGWIRE_SERVE;
+
+/** Options of a test that needs `plugwire serve`: skipped without PLUGWIRE_SERVE. */
+export const needsServe = { skip: !SERVE && "PLUGWIRE_SERVE not set" };
+
+/**
+ * Starts `plugwire serve` with these arguments (and --websocket-port 0 unless they name a
+ * port): `url` resolves with where it listens, `stopped` with how it exited.
+ */
+export function startServe(args) {
+  const port = args.includes("--websocket-port") ? [] : ["--websocket-port", "0"];
+  const child = spawn(SERVE, ["serve", ...port, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  const url = new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /plugwire serve: listening on (ws:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`plugwire serve exited (${code}): ${err}`)));
+  });
+  const stopped = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { child, url, stopped };
+}
+
+/**
+ * `plugwire serve` with these simulated toys and a scratch log (startServe's `child`, `url`
+ * and `stopped`). `writes(address)` stops it (SIGTERM: it stops its devices and writes the
+ * log) and returns what that toy got, as text, without the Lovense identification;
+ * `dispose()` kills it and removes the log.
+ */
+export function serveToys(simulate, args = []) {
+  const dir = mkdtempSync(join(tmpdir(), "plugwire-js-"));
+  const log = join(dir, "log.json");
+  const server = startServe([...simulate.flatMap((s) => ["--simulate", s]), "--simulated-log", log, ...args]);
+  return {
+    ...server,
+    async writes(address) {
+      server.child.kill("SIGTERM");
+      assert.equal((await server.stopped).code, 0, "plugwire serve exits cleanly on SIGTERM");
+      return JSON.parse(readFileSync(log, "utf8"))[address]
+        .filter((r) => r.kind === "Write" && r.text !== "DeviceType;")
+        .map((r) => r.text);
+    },
+    dispose() {
+      server.child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Connects `client` to `url`, again while it is refused: `plugwire serve` takes one client
+ * at a time and may still be ending the last one's session.
+ */
+export async function connectWhenFree(client, url, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await client.connect(url);
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`the server took no new client within ${timeoutMs} ms: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 

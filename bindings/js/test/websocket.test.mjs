@@ -1,37 +1,11 @@
 // connect(url) to a `plugwire serve` subprocess (PLUGWIRE_SERVE names the binary).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ButtplugClient, ButtplugNodeWebsocketClientConnector, NoSimulatedHardwareError, NotConnectedError, PlugwireClient } from "plugwire";
-import { LUSH, deviceNamed, track } from "./helpers.mjs";
+import { LUSH, connectWhenFree, deviceNamed, needsServe, serveToys, startServe, track } from "./helpers.mjs";
 
-const serve = process.env.PLUGWIRE_SERVE;
-
-function startServe(args) {
-  const port = args.includes("--websocket-port") ? [] : ["--websocket-port", "0"];
-  const child = spawn(serve, ["serve", ...port, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  child.stderr.on("data", (d) => (err += d));
-  const url = new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /plugwire serve: listening on (ws:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`plugwire serve exited (${code}): ${err}`)));
-  });
-  const stopped = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  return { child, url, stopped };
-}
-
-test("connect() to a plugwire serve subprocess drives its toy (as npm buttplug 5 spells it: ButtplugClient, a connector)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "plugwire-js-"));
-  const log = join(dir, "log.json");
-  const server = startServe(["--simulate", `LVS-Lush@${LUSH}`, "--simulated-log", log]);
+test("connect() to a plugwire serve subprocess drives its toy (as npm buttplug 5 spells it: ButtplugClient, a connector)", needsServe, async () => {
+  const server = serveToys([`LVS-Lush@${LUSH}`]);
   try {
     const url = await server.url;
     const client = new ButtplugClient("js-websocket");
@@ -51,20 +25,14 @@ test("connect() to a plugwire serve subprocess drives its toy (as npm buttplug 5
     } finally {
       await client.close();
     }
-    server.child.kill("SIGTERM");
-    assert.equal((await server.stopped).code, 0);
-    const writes = JSON.parse(readFileSync(log, "utf8"))[LUSH]
-      .filter((r) => r.kind === "Write")
-      .map((r) => r.text);
     // The vibration, then the stop the server sends when the client leaves.
-    assert.deepEqual(writes.filter((w) => w !== "DeviceType;"), ["Vibrate:10;", "Vibrate:0;"]);
+    assert.deepEqual(await server.writes(LUSH), ["Vibrate:10;", "Vibrate:0;"]);
   } finally {
-    server.child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
+    server.dispose();
   }
 });
 
-test("the server going away emits 'disconnect'", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+test("the server going away emits 'disconnect'", needsServe, async () => {
   const server = startServe(["--simulate", `LVS-Lush@${LUSH}`]);
   try {
     const client = track(new PlugwireClient("js-websocket"));
@@ -82,12 +50,10 @@ test("the server going away emits 'disconnect'", { skip: !serve && "PLUGWIRE_SER
 // (POSIX), and the timer Windows uses (PLUGWIRE_EVENT_POLL=1 takes it here), where the
 // library sees the terminated worker stop pulling.
 for (const [how, poll] of [["event descriptor", "0"], ["timer (Windows' path)", "1"]]) {
-test(`worker.terminate() while it drives a toy over websocket, ${how}: the toy ends stopped (5 runs)`, { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+test(`worker.terminate() while it drives a toy over websocket, ${how}: the toy ends stopped (5 runs)`, needsServe, async () => {
   const { Worker } = await import("node:worker_threads");
   for (let run = 0; run < 5; run++) {
-    const dir = mkdtempSync(join(tmpdir(), "plugwire-js-"));
-    const log = join(dir, "log.json");
-    const server = startServe(["--simulate", `LVS-Lush@${LUSH}`, "--simulated-log", log]);
+    const server = serveToys([`LVS-Lush@${LUSH}`]);
     try {
       const url = await server.url;
       const worker = new Worker(
@@ -117,33 +83,19 @@ test(`worker.terminate() while it drives a toy over websocket, ${how}: the toy e
       // The worker's session ends by itself (the library saw its event socket close, or
       // the worker stop pulling): the server then takes a new client.
       const next = new PlugwireClient("after");
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        try {
-          await next.connect(url);
-          break;
-        } catch (e) {
-          if (Date.now() > deadline) throw new Error(`the terminated worker's session did not end: ${e.message}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
+      await connectWhenFree(next, url);
       await next.close();
-      server.child.kill("SIGTERM");
-      assert.equal((await server.stopped).code, 0);
-      const writes = JSON.parse(readFileSync(log, "utf8"))[LUSH]
-        .filter((r) => r.kind === "Write")
-        .map((r) => r.text);
-      assert.ok(writes.some((w) => w !== "DeviceType;" && w !== "Vibrate:0;"), `run ${run}: it vibrated: ${writes}`);
+      const writes = await server.writes(LUSH);
+      assert.ok(writes.some((w) => w !== "Vibrate:0;"), `run ${run}: it vibrated: ${writes}`);
       assert.equal(writes.at(-1), "Vibrate:0;", `run ${run}: ${writes.join(" ")}`);
     } finally {
-      server.child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
+      server.dispose();
     }
   }
 });
 }
 
-test("connect() ping options reach the connection (#24)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+test("connect() ping options reach the connection (#24)", needsServe, async () => {
   // The server asks for a ping every 300 ms: the default pinging and a 50 ms interval keep
   // the session; ping: false, or an interval longer than the deadline, lets it end.
   const server = startServe(["--simulate", `LVS-Lush@${LUSH}`, "--max-ping-time", "300"]);
@@ -173,7 +125,7 @@ test("connect() ping options reach the connection (#24)", { skip: !serve && "PLU
   }
 });
 
-test("connect(url, { reconnect: true }): the server is killed and restarted (#24)", { skip: !serve && "PLUGWIRE_SERVE not set" }, async () => {
+test("connect(url, { reconnect: true }): the server is killed and restarted (#24)", needsServe, async () => {
   const { createServer } = await import("node:net");
   const port = await new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
@@ -181,8 +133,6 @@ test("connect(url, { reconnect: true }): the server is killed and restarted (#24
       s.close(() => resolve(p));
     });
   });
-  const dir = mkdtempSync(join(tmpdir(), "plugwire-js-reconnect-"));
-  const log = join(dir, "log.json");
   const first = startServe(["--websocket-port", String(port), "--simulate", `LVS-Lush@${LUSH}`]);
   let second;
   try {
@@ -199,7 +149,7 @@ test("connect(url, { reconnect: true }): the server is killed and restarted (#24
     await lost;
     assert.equal(client.connected, false);
     await assert.rejects(lush.vibrate(0.75), (e) => e instanceof NotConnectedError && /re-established/.test(e.message));
-    second = startServe(["--websocket-port", String(port), "--simulate", `LVS-Lush@${LUSH}`, "--simulated-log", log]);
+    second = serveToys([`LVS-Lush@${LUSH}`], ["--websocket-port", String(port)]);
     await second.url;
     assert.equal((await removed).name, "Lovense Lush");
     const { devices, attempts } = await back;
@@ -210,14 +160,11 @@ test("connect(url, { reconnect: true }): the server is killed and restarted (#24
     const again = await deviceNamed(client, "Lovense Lush");
     await again.vibrate(0.25);
     await client.close();
-    second.child.kill("SIGTERM");
-    assert.equal((await second.stopped).code, 0);
-    const texts = JSON.parse(readFileSync(log, "utf8"))[LUSH].filter((r) => r.kind === "Write").map((r) => r.text);
+    const texts = await second.writes(LUSH);
     assert.ok(texts.includes("Vibrate:5;"), texts.join(" "));
     assert.ok(!texts.includes("Vibrate:10;") && !texts.includes("Vibrate:15;"), texts.join(" "));
   } finally {
     first.child.kill("SIGKILL");
-    second?.child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
+    second?.dispose();
   }
 });

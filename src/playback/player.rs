@@ -834,7 +834,7 @@ mod tests {
         }
     }
 
-    fn vibrator(index: u32, link: &Arc<Link>) -> Arc<Device> {
+    fn vibrator_info(index: u32, message_gap_ms: u32) -> DeviceInfo {
         let limits = OutputLimits {
             value: (0, 20),
             duration: None,
@@ -849,28 +849,25 @@ mod tests {
             outputs: BTreeMap::from([(OutputType::Vibrate, limits)]),
             inputs: BTreeMap::new(),
         };
+        DeviceInfo {
+            index,
+            name: format!("vibrator {index}"),
+            display_name: None,
+            message_gap_ms,
+            features: Arc::new(vec![feature]),
+        }
+    }
+
+    fn vibrator(index: u32, link: &Arc<Link>) -> Arc<Device> {
         Arc::new(Device {
-            info: DeviceInfo {
-                index,
-                name: format!("vibrator {index}"),
-                display_name: None,
-                message_gap_ms: 0,
-                features: Arc::new(vec![feature]),
-            },
+            info: vibrator_info(index, 0),
             claims: OutputClaims::default(),
             link: Arc::downgrade(link),
         })
     }
 
-    #[test]
-    fn a_link_lost_during_a_slot_ends_every_track_as_connection_lost() {
-        // One slot writes device 0 and then device 1. Writing device 0 loses the link: the
-        // claims of both end (connection lost), then device 1 is let go before the player
-        // gets to it. Its track ends for the reason its claim's notice gives, not as if
-        // the device alone had been removed.
-        let link = Arc::new(Link::default());
-        *lock(&link.devices) = vec![vibrator(0, &link), vibrator(1, &link)];
-        let track = |device| TrackSpec {
+    fn saw_track(device: u32) -> TrackSpec {
+        TrackSpec {
             device,
             feature: 0,
             output: OutputType::Vibrate,
@@ -881,10 +878,120 @@ mod tests {
             ),
             mapping: Mapping::default(),
             latency_ms: 0.0,
-        };
+        }
+    }
+
+    /// A vibrator with a 20 ms gap whose last write (before the player started) was late:
+    /// its gap ends at `gap_end`. Records when each write comes.
+    struct LateDevice {
+        info: DeviceInfo,
+        claims: OutputClaims,
+        gap_end: Instant,
+        writes: Mutex<Vec<Instant>>,
+    }
+
+    impl PlaybackDevice for LateDevice {
+        fn info(&self) -> &DeviceInfo {
+            &self.info
+        }
+
+        fn claim_output(
+            &self,
+            feature: u32,
+            output: OutputType,
+            holder: Weak<dyn ClaimHolder>,
+        ) -> Result<ClaimToken, DeviceError> {
+            self.claims
+                .lock()
+                .claim(feature, output, holder)
+                .ok_or(DeviceError::UnderPlayback { feature, output })
+        }
+
+        fn release_claim(&self, token: &ClaimToken) {
+            self.claims.lock().release(token);
+        }
+
+        fn write_claimed(
+            &self,
+            _batch: &[(ClaimToken, OutputCommand)],
+        ) -> Result<Arc<dyn PendingWrite>, DeviceError> {
+            lock(&self.writes).push(Instant::now());
+            Ok(Arc::new(Written))
+        }
+
+        fn stop_feature(&self, _feature: u32) -> Result<(), DeviceError> {
+            Ok(())
+        }
+
+        fn gap_end(&self) -> Option<Instant> {
+            // Its gap after the late write, then (as if each write came on time) none.
+            let writes = lock(&self.writes);
+            match writes.last() {
+                None => Some(self.gap_end),
+                Some(at) => Some(*at + Duration::from_millis(20)),
+            }
+        }
+    }
+
+    struct OneDevice(Arc<LateDevice>);
+
+    impl PlaybackTarget for OneDevice {
+        fn playback_device(&self, _index: u32) -> Option<Arc<dyn PlaybackDevice>> {
+            Some(self.0.clone() as Arc<dyn PlaybackDevice>)
+        }
+
+        fn device_infos(&self) -> Vec<DeviceInfo> {
+            vec![self.0.info.clone()]
+        }
+    }
+
+    #[test]
+    fn a_write_waits_for_the_devices_gap_on_the_players_timer() {
+        // The device's gap ends 30 ms from now (its last write was late): the player's
+        // first slot is due at once, but its write is held until the gap has passed, so
+        // it never waits in the device task (whose timer is coarser). Later writes keep
+        // the gap too.
+        let device = Arc::new(LateDevice {
+            info: vibrator_info(0, 20),
+            claims: OutputClaims::default(),
+            gap_end: Instant::now() + Duration::from_millis(30),
+            writes: Mutex::new(Vec::new()),
+        });
+        let target = OneDevice(device.clone());
+        let playback =
+            Playback::start(&target, vec![saw_track(0)], PlaybackOptions::default()).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while lock(&device.writes).len() < 4 {
+            assert!(Instant::now() < deadline, "the player did not write");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        playback.stop();
+        let writes = lock(&device.writes).clone();
+        assert!(
+            writes[0] >= device.gap_end,
+            "written {:?} before the gap ended",
+            device.gap_end - writes[0]
+        );
+        for pair in writes.windows(2) {
+            assert!(
+                pair[1] - pair[0] >= Duration::from_millis(20),
+                "writes {:?} apart",
+                pair[1] - pair[0]
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_lost_during_a_slot_ends_every_track_as_connection_lost() {
+        // One slot writes device 0 and then device 1. Writing device 0 loses the link: the
+        // claims of both end (connection lost), then device 1 is let go before the player
+        // gets to it. Its track ends for the reason its claim's notice gives, not as if
+        // the device alone had been removed.
+        let link = Arc::new(Link::default());
+        *lock(&link.devices) = vec![vibrator(0, &link), vibrator(1, &link)];
         let playback = Playback::start(
             link.as_ref(),
-            vec![track(0), track(1)],
+            vec![saw_track(0), saw_track(1)],
             PlaybackOptions::default(),
         )
         .unwrap();

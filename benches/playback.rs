@@ -4,8 +4,9 @@
 //! picks the gaps.
 //!
 //! For message gaps 0, 20 and 75 ms, six simulated vibrators each play one axis:
-//! - write time against the ideal schedule (slot k at first write + k * interval), p50
-//!   and p99, taken at the toy (so it includes the device task and the simulated link);
+//! - write time against the ideal schedule (slot k at first write + k * interval, moved
+//!   back by the earliest write when the first was itself late), p50 and p99, taken at
+//!   the toy (so it includes the device task and the simulated link);
 //! - each written value against the script interpolated at the slot time (plus latency),
 //!   in device steps (worst);
 //! - process CPU time while playing, as % of one core (everything: player thread, device
@@ -251,18 +252,28 @@ async fn run(gap_ms: u32, seconds: f64, script: &Funscript) {
         let t0 = first.at.as_secs_f64() * 1000.0;
         let axis = plugwire::playback::Axis::from_name(AXES[i]).unwrap();
         let source = Source::script(&script.axes[&axis], Interpolation::Linear);
-        let mut previous: Option<f64> = None;
+        // Each write's nearest slot on a grid anchored at the first write, and how late it
+        // came. The first write may itself have been late: then writes on time show as
+        // early, and the grid moves back by the earliest of them (a write never comes
+        // before its slot).
+        let mut placed = Vec::new();
         for w in &writes {
             let at = w.at.as_secs_f64() * 1000.0;
             if at > t0 + seconds * 1000.0 - 2.0 * interval {
                 break; // the seek and stop follow
             }
-            // The nearest slot: a write a little early (the first write, the anchor, was
-            // itself a little late) counts as negative lateness.
             let slot = ((at - t0) / interval).round();
-            let late = at - (t0 + slot * interval);
+            placed.push((slot, at - (t0 + slot * interval), w));
+        }
+        let anchor_late = placed
+            .iter()
+            .map(|(_, late, _)| *late)
+            .fold(0.0f64, f64::min);
+        let mut previous: Option<f64> = None;
+        for (slot, late, w) in placed {
+            let late = late - anchor_late;
             lateness.push(late);
-            if previous.is_some_and(|p| p.abs() <= 1.0) {
+            if previous.is_some_and(|p| p <= 1.0) {
                 lateness_after_on_time.push(late);
             }
             previous = Some(late);

@@ -161,14 +161,11 @@ impl PlaybackDevice for DeviceShared {
         if !current || !client.connected.load(Ordering::Acquire) {
             return Err(DeviceError::Removed);
         }
-        self.claims
-            .lock()
-            .claim(feature, output, holder)
-            .ok_or(DeviceError::UnderPlayback { feature, output })
+        self.claims.claim(feature, output, holder)
     }
 
     fn release_claim(&self, token: &ClaimToken) {
-        self.claims.lock().release(token);
+        self.claims.release(token);
     }
 
     fn write_claimed(

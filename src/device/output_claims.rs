@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, Weak};
 
+use crate::device::DeviceError;
 use crate::device::feature::OutputType;
 use crate::poison::lock;
 
@@ -61,19 +62,20 @@ impl Claims {
         self.held.contains_key(&(feature, output))
     }
 
+    /// Claims an output for `holder`; refused while another claim holds it.
     pub(crate) fn claim(
         &mut self,
         feature: u32,
         output: OutputType,
         holder: Weak<dyn ClaimHolder>,
-    ) -> Option<ClaimToken> {
+    ) -> Result<ClaimToken, DeviceError> {
         if self.claimed(feature, output) {
-            return None;
+            return Err(DeviceError::UnderPlayback { feature, output });
         }
         self.next_id += 1;
         let id = self.next_id;
         self.held.insert((feature, output), Held { id, holder });
-        Some(ClaimToken {
+        Ok(ClaimToken {
             id,
             feature,
             output,
@@ -112,6 +114,21 @@ pub(crate) struct OutputClaims(Mutex<Claims>);
 impl OutputClaims {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Claims> {
         lock(&self.0)
+    }
+
+    /// [`Claims::claim`] under the lock.
+    pub(crate) fn claim(
+        &self,
+        feature: u32,
+        output: OutputType,
+        holder: Weak<dyn ClaimHolder>,
+    ) -> Result<ClaimToken, DeviceError> {
+        self.lock().claim(feature, output, holder)
+    }
+
+    /// [`Claims::release`] under the lock.
+    pub(crate) fn release(&self, token: &ClaimToken) {
+        self.lock().release(token);
     }
 }
 

@@ -229,15 +229,12 @@ impl ServerDevice {
         holder: std::sync::Weak<dyn ClaimHolder>,
     ) -> Result<ClaimToken, DeviceError> {
         self.info.output_limits(feature, output)?;
-        self.claims
-            .lock()
-            .claim(feature, output, holder)
-            .ok_or(DeviceError::UnderPlayback { feature, output })
+        self.claims.claim(feature, output, holder)
     }
 
     /// Releases a claim (the playback ended on its own); nobody is told.
     pub fn release_claim(&self, token: &ClaimToken) {
-        self.claims.lock().release(token);
+        self.claims.release(token);
     }
 
     /// The one way a playback writes: a batch of values, each under its claim, checked and

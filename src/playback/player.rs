@@ -805,14 +805,11 @@ mod tests {
             output: OutputType,
             holder: Weak<dyn ClaimHolder>,
         ) -> Result<ClaimToken, DeviceError> {
-            self.claims
-                .lock()
-                .claim(feature, output, holder)
-                .ok_or(DeviceError::UnderPlayback { feature, output })
+            self.claims.claim(feature, output, holder)
         }
 
         fn release_claim(&self, token: &ClaimToken) {
-            self.claims.lock().release(token);
+            self.claims.release(token);
         }
 
         fn write_claimed(
@@ -901,14 +898,11 @@ mod tests {
             output: OutputType,
             holder: Weak<dyn ClaimHolder>,
         ) -> Result<ClaimToken, DeviceError> {
-            self.claims
-                .lock()
-                .claim(feature, output, holder)
-                .ok_or(DeviceError::UnderPlayback { feature, output })
+            self.claims.claim(feature, output, holder)
         }
 
         fn release_claim(&self, token: &ClaimToken) {
-            self.claims.lock().release(token);
+            self.claims.release(token);
         }
 
         fn write_claimed(

@@ -14,6 +14,17 @@ fn plugwire(args: &[&str]) -> Output {
         .expect("plugwire runs")
 }
 
+/// The standard output of a run that succeeded (else both outputs in the failure).
+fn succeeded(out: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("plugwire-play-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
@@ -43,12 +54,7 @@ fn plays_a_script_on_simulated_toys_and_prints_their_writes() {
     let main = clip(&d);
     let out = plugwire(&["play", main.to_str().unwrap(), "--gap", "20"]);
     std::fs::remove_dir_all(&d).ok();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("2 axes"), "{stdout}");
     assert!(
         stdout.contains("Fleshlight Launch feature 0 HwPositionWithDuration"),
@@ -101,12 +107,7 @@ async fn plays_on_the_toys_of_a_server_it_connects_to() {
         .await
         .unwrap();
     std::fs::remove_dir_all(&d).ok();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("feature 0 Vibrate"), "{stdout}");
     assert!(stdout.contains("ended"), "{stdout}");
     // The server's toy got V0 at 50 % on its 20 steps, and the stop last.

@@ -5,10 +5,11 @@ use std::pin::Pin;
 
 use futures_util::future::Either;
 use serde_json::Value;
+use smallvec::{SmallVec, smallvec};
 use tokio::sync::mpsc;
 
-use super::{ResponseFuture, Session};
-use crate::spec::frame::{self, Decoded, Reply};
+use super::Session;
+use crate::spec::frame::{self, Decoded, Reply, Requests};
 use crate::spec::message::{Request, ServerEvent};
 use crate::spec::{JsonCodec, SpecVersion, typed};
 
@@ -17,8 +18,11 @@ pub struct JsonSession {
     codec: JsonCodec,
 }
 
+/// The replies of one frame, in order: nearly always one, which needs no allocation.
+pub type Replies = SmallVec<[Reply; 1]>;
+
 /// The replies to one frame, on their way.
-pub type FrameReplies = Pin<Box<dyn Future<Output = Vec<Reply>> + Send>>;
+pub type FrameReplies = Pin<Box<dyn Future<Output = Replies> + Send>>;
 
 impl JsonSession {
     pub fn new(session: Session) -> JsonSession {
@@ -56,12 +60,12 @@ impl JsonSession {
         if self.codec.version() == Some(SpecVersion::V4) {
             if let Some(messages) = typed::decode_v4_frame(text) {
                 let count = messages.len();
-                let replies = match <[_; 1]>::try_from(messages) {
+                let replies = match messages.into_inner() {
                     // One message a frame, as nearly every client sends: its reply future
                     // is the frame's, with no list of futures around it.
                     Ok([(id, plan)]) => {
                         let only = self.submit_one(Decoded { id, plan: Ok(plan) });
-                        Box::pin(async move { vec![only.await] })
+                        Box::pin(async move { smallvec![only.await] })
                     }
                     Err(messages) => {
                         let pending = messages
@@ -87,7 +91,9 @@ impl JsonSession {
             Err(e) => {
                 return (
                     1,
-                    Box::pin(std::future::ready(vec![frame::encode_error(0, &e).into()])),
+                    Box::pin(std::future::ready(smallvec![
+                        frame::encode_error(0, &e).into()
+                    ])),
                 );
             }
         };
@@ -112,12 +118,13 @@ impl JsonSession {
             Ok(plan) => {
                 // Nearly every message is one request: its reply waits for one response,
                 // with no lists around it.
-                let responses = match <[Request; 1]>::try_from(batched(plan.requests)) {
-                    Ok([only]) => Responses::One(self.session.submit(only)),
+                let requests = batched(plan.requests);
+                let responses = match requests.into_inner() {
+                    Ok([only]) => Responses::One(self.session.submit_unboxed(only)),
                     Err(requests) => Responses::Many(
                         requests
                             .into_iter()
-                            .map(|r| self.session.submit(r))
+                            .map(|r| self.session.submit_unboxed(r))
                             .collect(),
                     ),
                 };
@@ -176,15 +183,15 @@ impl JsonSession {
 }
 
 /// The responses one message waits for.
-enum Responses {
-    One(ResponseFuture),
-    Many(Vec<ResponseFuture>),
+enum Responses<F> {
+    One(F),
+    Many(Vec<F>),
 }
 
 /// The replies of one frame's messages, in order.
 fn join_replies<F: Future<Output = Reply> + Send + 'static>(pending: Vec<F>) -> FrameReplies {
     Box::pin(async move {
-        let mut replies = Vec::with_capacity(pending.len());
+        let mut replies = Replies::with_capacity(pending.len());
         for p in pending {
             replies.push(p.await);
         }
@@ -195,12 +202,12 @@ fn join_replies<F: Future<Output = Reply> + Send + 'static>(pending: Vec<F>) -> 
 /// Folds consecutive single outputs of one device into one multi-output request, so the
 /// entries of one message reach the device as one batch. The reply plan still sees one
 /// response per original request.
-fn batched(requests: Vec<Request>) -> Vec<Request> {
+fn batched(requests: Requests) -> Requests {
     if requests.len() < 2 {
         // Nothing to fold (a lone output is the same command as a batch of one).
         return requests;
     }
-    let mut out: Vec<Request> = Vec::with_capacity(requests.len());
+    let mut out = Requests::with_capacity(requests.len());
     for request in requests {
         let Request::Output {
             device,

@@ -41,10 +41,14 @@ pub enum ReplyPlan {
     Test(String),
 }
 
+/// The requests of one message.
+pub type Requests = smallvec::SmallVec<[Request; 1]>;
+
 /// A decoded message: the requests to run and how to reply.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
-    pub requests: Vec<Request>,
+    /// Nearly always one request, kept without an allocation.
+    pub requests: Requests,
     pub reply: ReplyPlan,
 }
 
@@ -156,7 +160,7 @@ impl JsonCodec {
             // A repeated handshake keeps the session's version; the server rejects it.
             let version = self.version.unwrap_or(version);
             return Ok(Plan {
-                requests: vec![Request::RequestServerInfo {
+                requests: smallvec::smallvec![Request::RequestServerInfo {
                     client_name,
                     version,
                 }],

@@ -321,6 +321,14 @@ impl DeviceManager {
 }
 
 /// Waits for submitted commands of several devices; the first error wins.
+/// A device's outcome for a command, logged when it failed.
+pub(crate) fn waited(index: u32, outcome: Result<(), DeviceError>) -> Result<(), ButtplugError> {
+    outcome.map_err(|e| {
+        tracing::warn!("device {index}: stop failed: {e}");
+        ButtplugError::from(e)
+    })
+}
+
 pub(crate) async fn wait_all(submitted: Submitted) -> Result<(), ButtplugError> {
     // A command a device refused is the error, before any a device reports.
     let mut first_error = submitted
@@ -333,9 +341,8 @@ pub(crate) async fn wait_all(submitted: Submitted) -> Result<(), ButtplugError> 
         .into_iter()
         .filter_map(|(index, s)| Some((index, s.ok()?)))
     {
-        if let Err(e) = completion.wait().await {
-            tracing::warn!("device {index}: stop failed: {e}");
-            first_error.get_or_insert(ButtplugError::from(e));
+        if let Err(e) = waited(index, completion.wait().await) {
+            first_error.get_or_insert(e);
         }
     }
     first_error.map_or(Ok(()), Err)

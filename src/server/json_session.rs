@@ -3,14 +3,16 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use futures_util::FutureExt;
 use futures_util::future::Either;
 use serde_json::Value;
 use smallvec::{SmallVec, smallvec};
 use tokio::sync::mpsc;
 
 use super::Session;
+use crate::spec::ButtplugError;
 use crate::spec::frame::{self, Decoded, Reply, Requests};
-use crate::spec::message::{Request, ServerEvent};
+use crate::spec::message::{Request, Response, ServerEvent};
 use crate::spec::{JsonCodec, SpecVersion, typed};
 
 pub struct JsonSession {
@@ -110,52 +112,54 @@ impl JsonSession {
     }
 
     /// Submits one decoded message; the future resolves with its reply. Not boxed: a
-    /// frame's futures are all of this one type.
+    /// frame's futures are all of this one type, which holds one request's reply future
+    /// once (a message of several requests waits in a box of its own). Its size matters:
+    /// every frame's future is moved into its box byte by byte.
     fn submit_one(&mut self, decoded: Decoded) -> impl Future<Output = Reply> + Send + use<> {
         let Decoded { id, plan } = decoded;
-        match plan {
-            Err(e) => Either::Left(std::future::ready(frame::encode_error(id, &e).into())),
-            Ok(plan) => {
-                // Nearly every message is one request: its reply waits for one response,
-                // with no lists around it.
-                let requests = batched(plan.requests);
-                let responses = match requests.into_inner() {
-                    Ok([only]) => Responses::One(self.session.submit_unboxed(only)),
-                    Err(requests) => Responses::Many(
-                        requests
-                            .into_iter()
-                            .map(|r| self.session.submit_unboxed(r))
-                            .collect(),
-                    ),
-                };
-                // A handshake earlier in the frame sets the version the rest is read with.
-                if self.codec.version().is_none() {
-                    if let Some(v) = self.session.version() {
-                        self.codec.set_version(v);
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(e) => return Either::Left(std::future::ready(frame::encode_error(id, &e).into())),
+        };
+        // Nearly every message is one request: its reply waits for one response, with no
+        // lists around it.
+        let requests = batched(plan.requests);
+        let responses = match requests.into_inner() {
+            Ok([only]) => Ok(self.session.submit_unboxed(only)),
+            Err(requests) => Err(requests
+                .into_iter()
+                .map(|r| self.session.submit_unboxed(r))
+                .collect::<Vec<_>>()),
+        };
+        // A handshake earlier in the frame sets the version the rest is read with.
+        if self.codec.version().is_none() {
+            if let Some(v) = self.session.version() {
+                self.codec.set_version(v);
+            }
+        }
+        let codec = self.codec.reply_encoder();
+        let reply = plan.reply;
+        let encode = move |responses: Result<&[Response], ButtplugError>| {
+            responses
+                .and_then(|r| codec.encode_reply(id, &reply, r))
+                .unwrap_or_else(|e| frame::encode_error(id, &e).into())
+        };
+        match responses {
+            Ok(one) => Either::Right(Either::Left(one.map(move |r| match r {
+                Ok(response) => encode(Ok(std::slice::from_ref(&response))),
+                Err(e) => encode(Err(e)),
+            }))),
+            Err(many) => Either::Right(Either::Right(Box::pin(async move {
+                let mut done = Vec::with_capacity(many.len());
+                for r in many {
+                    match r.await {
+                        Ok(response) => done.push(response),
+                        Err(e) => return encode(Err(e)),
                     }
                 }
-                let codec = self.codec.reply_encoder();
-                let reply = plan.reply;
-                Either::Right(async move {
-                    let encoded = match responses {
-                        Responses::One(r) => match r.await {
-                            Ok(response) => codec.encode_reply(id, &reply, &[response]),
-                            Err(e) => Err(e),
-                        },
-                        Responses::Many(responses) => {
-                            let mut done = Vec::with_capacity(responses.len());
-                            for r in responses {
-                                match r.await {
-                                    Ok(response) => done.push(response),
-                                    Err(e) => return frame::encode_error(id, &e).into(),
-                                }
-                            }
-                            codec.encode_reply(id, &reply, &done)
-                        }
-                    };
-                    encoded.unwrap_or_else(|e| frame::encode_error(id, &e).into())
-                })
-            }
+                encode(Ok(&done))
+            })
+                as Pin<Box<dyn Future<Output = Reply> + Send>>)),
         }
     }
 
@@ -180,12 +184,6 @@ impl JsonSession {
     pub async fn disconnect(&self) {
         self.session.disconnect().await;
     }
-}
-
-/// The responses one message waits for.
-enum Responses<F> {
-    One(F),
-    Many(Vec<F>),
 }
 
 /// The replies of one frame's messages, in order.

@@ -22,7 +22,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::ButtplugServer;
-use super::device_manager::wait_all;
+use super::device_manager::{wait_all, waited};
 use super::mapping::Submitted;
 use super::ping_watchdog::PingWatchdog;
 use crate::bounded_events::DroppingSender;
@@ -421,23 +421,43 @@ fn submit_outputs(
 fn all_done(submitted: Result<Submitted, ButtplugError>) -> Pending {
     match submitted {
         Err(e) => Pending::Ready(Err(e)),
-        Ok(submitted) => Pending::AllDone(submitted),
+        Ok(mut submitted) => match submitted.pop() {
+            // One device (nearly always): its completion, or why it refused the command.
+            Some((index, Ok(completion))) if submitted.is_empty() => {
+                Pending::One(index, completion)
+            }
+            Some((_, Err(e))) if submitted.is_empty() => Pending::Ready(Err(e.into())),
+            last => {
+                submitted.extend(last);
+                Pending::AllDone(submitted)
+            }
+        },
     }
 }
 
 /// What a submitted request's reply waits for.
 enum Pending {
     Ready(Result<Response, ButtplugError>),
-    /// Every command of the request reaching its device.
+    /// The command reaching its one device.
+    One(u32, Completion),
+    /// Every command of the request reaching its device (a group's members, say).
     AllDone(Submitted),
     Boxed(ResponseFuture),
 }
 
 impl Pending {
+    /// The reply. Its future is moved into a box for every pipelined frame, so it holds
+    /// a single completion's wait and boxes the rarer waits (perf: moving a 600-byte
+    /// future was most of the memory copying per command).
     async fn resolve(self) -> Result<Response, ButtplugError> {
         match self {
             Pending::Ready(result) => result,
-            Pending::AllDone(submitted) => wait_all(submitted).await.map(|_| Response::Ok),
+            Pending::One(index, completion) => {
+                waited(index, completion.wait().await).map(|_| Response::Ok)
+            }
+            Pending::AllDone(submitted) => {
+                Box::pin(wait_all(submitted)).await.map(|_| Response::Ok)
+            }
             Pending::Boxed(future) => future.await,
         }
     }

@@ -171,7 +171,7 @@ impl JsonSession {
 
     /// Like [`JsonSession::handle_text`], with the replies joined into one frame.
     pub async fn handle_frame(&mut self, text: &str) -> String {
-        frame::frame(&self.submit_text(text).await)
+        frame::reply_frame(&self.submit_text(text).await)
     }
 
     /// Renders an event for this client, or `None` if its spec version cannot say it.

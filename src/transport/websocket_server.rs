@@ -393,12 +393,12 @@ pub(crate) async fn serve_websocket<S: Link>(
             Some(reply) = replies.next(), if !replies.is_empty() => {
                 // What is already answered goes out in one flush, up to a budget of bytes.
                 messages_in_flight -= counts.pop_front().unwrap_or_default();
-                let mut frames = vec![frame::frame(&reply)];
+                let mut frames = vec![frame::reply_frame(&reply)];
                 let mut bytes = frames[0].len();
                 while bytes < MAX_FRAME_BYTES {
                     let Some(Some(more)) = replies.next().now_or_never() else { break };
                     messages_in_flight -= counts.pop_front().unwrap_or_default();
-                    let more = frame::frame(&more);
+                    let more = frame::reply_frame(&more);
                     bytes += more.len();
                     frames.push(more);
                 }

@@ -12,6 +12,8 @@
 //! Public (and hidden) only so tests can compare it with the general decoder
 //! (`tests/spec_fast_path.rs`).
 
+mod compact;
+
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use smallvec::SmallVec;
@@ -23,6 +25,9 @@ use crate::device::feature::OutputType;
 /// A v4 frame of the messages this path knows, as `(Id, Plan)` per message in order;
 /// `None` for anything else (decode it with the general decoder then).
 pub fn decode_v4_frame(text: &str) -> Option<Messages> {
+    if let Some(only) = compact::single_output(text) {
+        return Some(smallvec::smallvec![only]);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let Frame(messages) = Frame::deserialize(&mut de).ok()?;
     de.end().ok()?;

@@ -80,13 +80,27 @@ enum Turn {
     Tick,
 }
 
-#[derive(Default)]
 struct State {
     model: ToyModel,
     /// When the hardware was last written (a write that wrote nothing does not count).
     last_write: Option<Instant>,
+    /// When the task took the toy over from connecting, whose writes (a handshake, say)
+    /// it did not make: a protocol's idle time counts from here until the task writes.
+    connected: Instant,
     last_turn: Turn,
     subscriptions: BTreeSet<(u32, InputType)>,
+}
+
+impl State {
+    fn new() -> State {
+        State {
+            model: ToyModel::default(),
+            last_write: None,
+            connected: Instant::now(),
+            last_turn: Turn::default(),
+            subscriptions: BTreeSet::new(),
+        }
+    }
 }
 
 /// Why the task ends.
@@ -103,7 +117,7 @@ impl DeviceTask {
     pub(crate) async fn start(self) {
         // Listening starts before the task is handed out: a link lost from here on ends it.
         let hw_events = self.hw.events();
-        let mut state = State::default();
+        let mut state = State::new();
         if !self.resume.is_empty() {
             // A toy that comes back: what it is doing is unknown until a stop or a
             // command is written; the protocol takes its beliefs from the last connection.
@@ -558,7 +572,9 @@ impl DeviceTask {
 
     /// The protocol's own write: written like any other, its reports recorded.
     async fn tick(&self, state: &mut State) -> Result<(), DeviceError> {
-        let idle = state.last_write.map_or(Duration::MAX, |t| t.elapsed());
+        // Connecting wrote to the toy just before the task started (a handshake, say): a
+        // toy the task has not written yet has been idle since then, not forever.
+        let idle = state.last_write.unwrap_or(state.connected).elapsed();
         let own = match self.handler.on_tick(&state.model.output_state(), idle) {
             Ok(own) if own.is_empty() => return Ok(()),
             Ok(own) => own,

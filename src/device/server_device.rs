@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use smallvec::SmallVec;
 use tokio::sync::mpsc;
 
 use crate::device::device_task::{DeviceTask, DeviceTaskEvent};
@@ -205,10 +206,12 @@ impl ServerDevice {
         &self,
         commands: &[(u32, OutputCommand)],
     ) -> Result<Completion, DeviceError> {
+        // On the stack for the few outputs a command names (perf: one allocation per
+        // pipelined command, in a Vec).
         let changes = commands
             .iter()
             .map(|(feature, command)| self.change(*feature, *command))
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<SmallVec<[_; 4]>, _>>()?;
         let claims = self.claims.lock();
         if let Some(c) = changes.iter().find(|c| claims.claimed(c.feature, c.output)) {
             return Err(DeviceError::UnderPlayback {

@@ -305,36 +305,44 @@ impl DeviceManager {
         self.inner
             .mapping
             .submit_stop_all(&self.devices(), outputs, inputs)
+            .into_vec()
     }
 
     /// Stops every device's outputs and input subscriptions, all devices in parallel.
     /// Bounded: each hardware operation has its timeout, and a device that does not answer
     /// is disconnected.
     pub async fn stop_all(&self) -> Result<(), ButtplugError> {
-        wait_all(self.submit_stop_all(true, true)).await
+        let stops = self
+            .inner
+            .mapping
+            .submit_stop_all(&self.devices(), true, true);
+        wait_all(stops).await
     }
 }
 
 /// Waits for submitted commands of several devices; the first error wins.
-pub(crate) async fn wait_all(
-    submitted: Vec<(u32, Result<Completion, DeviceError>)>,
-) -> Result<(), ButtplugError> {
-    let mut first_error = None;
-    let mut waiting = Vec::with_capacity(submitted.len());
-    for (index, s) in submitted {
-        match s {
-            Ok(c) => waiting.push((index, c)),
-            Err(e) => {
-                first_error.get_or_insert(ButtplugError::from(e));
-            }
-        }
-    }
+/// A device's outcome for a command, logged when it failed.
+pub(crate) fn waited(index: u32, outcome: Result<(), DeviceError>) -> Result<(), ButtplugError> {
+    outcome.map_err(|e| {
+        tracing::warn!("device {index}: stop failed: {e}");
+        ButtplugError::from(e)
+    })
+}
+
+pub(crate) async fn wait_all(submitted: Submitted) -> Result<(), ButtplugError> {
+    // A command a device refused is the error, before any a device reports.
+    let mut first_error = submitted
+        .iter()
+        .find_map(|(_, s)| s.as_ref().err())
+        .map(|e| ButtplugError::from(e.clone()));
     // Completions resolve on the device tasks; awaiting them one after another still
     // lets every device stop in parallel.
-    for (index, completion) in waiting {
-        if let Err(e) = completion.wait().await {
-            tracing::warn!("device {index}: stop failed: {e}");
-            first_error.get_or_insert(ButtplugError::from(e));
+    for (index, completion) in submitted
+        .into_iter()
+        .filter_map(|(index, s)| Some((index, s.ok()?)))
+    {
+        if let Err(e) = waited(index, completion.wait().await) {
+            first_error.get_or_insert(e);
         }
     }
     first_error.map_or(Ok(()), Err)

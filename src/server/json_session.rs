@@ -3,13 +3,16 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use futures_util::FutureExt;
 use futures_util::future::Either;
 use serde_json::Value;
+use smallvec::{SmallVec, smallvec};
 use tokio::sync::mpsc;
 
-use super::{ResponseFuture, Session};
-use crate::spec::frame::{self, Decoded, Reply};
-use crate::spec::message::{Request, ServerEvent};
+use super::Session;
+use crate::spec::ButtplugError;
+use crate::spec::frame::{self, Decoded, Reply, Requests};
+use crate::spec::message::{Request, Response, ServerEvent};
 use crate::spec::{JsonCodec, SpecVersion, typed};
 
 pub struct JsonSession {
@@ -17,8 +20,11 @@ pub struct JsonSession {
     codec: JsonCodec,
 }
 
+/// The replies of one frame, in order: nearly always one, which needs no allocation.
+pub type Replies = SmallVec<[Reply; 1]>;
+
 /// The replies to one frame, on their way.
-pub type FrameReplies = Pin<Box<dyn Future<Output = Vec<Reply>> + Send>>;
+pub type FrameReplies = Pin<Box<dyn Future<Output = Replies> + Send>>;
 
 impl JsonSession {
     pub fn new(session: Session) -> JsonSession {
@@ -56,12 +62,12 @@ impl JsonSession {
         if self.codec.version() == Some(SpecVersion::V4) {
             if let Some(messages) = typed::decode_v4_frame(text) {
                 let count = messages.len();
-                let replies = match <[_; 1]>::try_from(messages) {
+                let replies = match messages.into_inner() {
                     // One message a frame, as nearly every client sends: its reply future
                     // is the frame's, with no list of futures around it.
                     Ok([(id, plan)]) => {
                         let only = self.submit_one(Decoded { id, plan: Ok(plan) });
-                        Box::pin(async move { vec![only.await] })
+                        Box::pin(async move { smallvec![only.await] })
                     }
                     Err(messages) => {
                         let pending = messages
@@ -87,7 +93,9 @@ impl JsonSession {
             Err(e) => {
                 return (
                     1,
-                    Box::pin(std::future::ready(vec![frame::encode_error(0, &e).into()])),
+                    Box::pin(std::future::ready(smallvec![
+                        frame::encode_error(0, &e).into()
+                    ])),
                 );
             }
         };
@@ -104,51 +112,54 @@ impl JsonSession {
     }
 
     /// Submits one decoded message; the future resolves with its reply. Not boxed: a
-    /// frame's futures are all of this one type.
+    /// frame's futures are all of this one type, which holds one request's reply future
+    /// once (a message of several requests waits in a box of its own). Its size matters:
+    /// every frame's future is moved into its box byte by byte.
     fn submit_one(&mut self, decoded: Decoded) -> impl Future<Output = Reply> + Send + use<> {
         let Decoded { id, plan } = decoded;
-        match plan {
-            Err(e) => Either::Left(std::future::ready(frame::encode_error(id, &e).into())),
-            Ok(plan) => {
-                // Nearly every message is one request: its reply waits for one response,
-                // with no lists around it.
-                let responses = match <[Request; 1]>::try_from(batched(plan.requests)) {
-                    Ok([only]) => Responses::One(self.session.submit(only)),
-                    Err(requests) => Responses::Many(
-                        requests
-                            .into_iter()
-                            .map(|r| self.session.submit(r))
-                            .collect(),
-                    ),
-                };
-                // A handshake earlier in the frame sets the version the rest is read with.
-                if self.codec.version().is_none() {
-                    if let Some(v) = self.session.version() {
-                        self.codec.set_version(v);
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(e) => return Either::Left(std::future::ready(frame::encode_error(id, &e).into())),
+        };
+        // Nearly every message is one request: its reply waits for one response, with no
+        // lists around it.
+        let requests = batched(plan.requests);
+        let responses = match requests.into_inner() {
+            Ok([only]) => Ok(self.session.submit_unboxed(only)),
+            Err(requests) => Err(requests
+                .into_iter()
+                .map(|r| self.session.submit_unboxed(r))
+                .collect::<Vec<_>>()),
+        };
+        // A handshake earlier in the frame sets the version the rest is read with.
+        if self.codec.version().is_none() {
+            if let Some(v) = self.session.version() {
+                self.codec.set_version(v);
+            }
+        }
+        let codec = self.codec.reply_encoder();
+        let reply = plan.reply;
+        let encode = move |responses: Result<&[Response], ButtplugError>| {
+            responses
+                .and_then(|r| codec.encode_reply(id, &reply, r))
+                .unwrap_or_else(|e| frame::encode_error(id, &e).into())
+        };
+        match responses {
+            Ok(one) => Either::Right(Either::Left(one.map(move |r| match r {
+                Ok(response) => encode(Ok(std::slice::from_ref(&response))),
+                Err(e) => encode(Err(e)),
+            }))),
+            Err(many) => Either::Right(Either::Right(Box::pin(async move {
+                let mut done = Vec::with_capacity(many.len());
+                for r in many {
+                    match r.await {
+                        Ok(response) => done.push(response),
+                        Err(e) => return encode(Err(e)),
                     }
                 }
-                let codec = self.codec.reply_encoder();
-                let reply = plan.reply;
-                Either::Right(async move {
-                    let encoded = match responses {
-                        Responses::One(r) => match r.await {
-                            Ok(response) => codec.encode_reply(id, &reply, &[response]),
-                            Err(e) => Err(e),
-                        },
-                        Responses::Many(responses) => {
-                            let mut done = Vec::with_capacity(responses.len());
-                            for r in responses {
-                                match r.await {
-                                    Ok(response) => done.push(response),
-                                    Err(e) => return frame::encode_error(id, &e).into(),
-                                }
-                            }
-                            codec.encode_reply(id, &reply, &done)
-                        }
-                    };
-                    encoded.unwrap_or_else(|e| frame::encode_error(id, &e).into())
-                })
-            }
+                encode(Ok(&done))
+            })
+                as Pin<Box<dyn Future<Output = Reply> + Send>>)),
         }
     }
 
@@ -160,7 +171,7 @@ impl JsonSession {
 
     /// Like [`JsonSession::handle_text`], with the replies joined into one frame.
     pub async fn handle_frame(&mut self, text: &str) -> String {
-        frame::frame(&self.submit_text(text).await)
+        frame::reply_frame(&self.submit_text(text).await)
     }
 
     /// Renders an event for this client, or `None` if its spec version cannot say it.
@@ -175,16 +186,10 @@ impl JsonSession {
     }
 }
 
-/// The responses one message waits for.
-enum Responses {
-    One(ResponseFuture),
-    Many(Vec<ResponseFuture>),
-}
-
 /// The replies of one frame's messages, in order.
 fn join_replies<F: Future<Output = Reply> + Send + 'static>(pending: Vec<F>) -> FrameReplies {
     Box::pin(async move {
-        let mut replies = Vec::with_capacity(pending.len());
+        let mut replies = Replies::with_capacity(pending.len());
         for p in pending {
             replies.push(p.await);
         }
@@ -195,12 +200,12 @@ fn join_replies<F: Future<Output = Reply> + Send + 'static>(pending: Vec<F>) -> 
 /// Folds consecutive single outputs of one device into one multi-output request, so the
 /// entries of one message reach the device as one batch. The reply plan still sees one
 /// response per original request.
-fn batched(requests: Vec<Request>) -> Vec<Request> {
+fn batched(requests: Requests) -> Requests {
     if requests.len() < 2 {
         // Nothing to fold (a lone output is the same command as a batch of one).
         return requests;
     }
-    let mut out: Vec<Request> = Vec::with_capacity(requests.len());
+    let mut out = Requests::with_capacity(requests.len());
     for request in requests {
         let Request::Output {
             device,

@@ -22,7 +22,8 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::ButtplugServer;
-use super::device_manager::wait_all;
+use super::device_manager::{wait_all, waited};
+use super::mapping::Submitted;
 use super::ping_watchdog::PingWatchdog;
 use crate::bounded_events::DroppingSender;
 use crate::device::{Completion, DeviceError};
@@ -109,7 +110,7 @@ impl Shared {
             if let Err(e) = stops.scan.await {
                 tracing::warn!("stopping scan at session end: {e}");
             }
-            if let Err(e) = wait_all(stops.devices).await {
+            if let Err(e) = wait_all(Submitted::from_vec(stops.devices)).await {
                 tracing::warn!("stopping devices at session end: {e}");
             }
         };
@@ -207,22 +208,40 @@ impl Session {
     /// The returned future resolves with the reply (for a device command: once the value,
     /// or a newer one, has been written).
     pub fn submit(&self, request: Request) -> ResponseFuture {
+        match self.plan(request) {
+            Pending::Ready(result) => ready(result),
+            pending => Box::pin(pending.resolve()),
+        }
+    }
+
+    /// [`Session::submit`] without boxing the reply future: the JSON session awaits one
+    /// per pipelined command (one allocation each, boxed).
+    pub(crate) fn submit_unboxed(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Response, ButtplugError>> + Send + use<> {
+        self.plan(request).resolve()
+    }
+
+    /// Does the ordering-relevant part of a request (see [`Session::submit`]) and says
+    /// what its reply waits for.
+    fn plan(&self, request: Request) -> Pending {
         let shared = &self.shared;
         let gate = shared.gate();
         match *gate {
             Ending::Open => {}
             Ending::PingedOut => {
-                return ready(Err(ButtplugError::ping(
+                return Pending::Ready(Err(ButtplugError::ping(
                     "ping timed out; this session is over, reconnect",
                 )));
             }
             Ending::Disconnected => {
-                return ready(Err(ButtplugError::handshake(
+                return Pending::Ready(Err(ButtplugError::handshake(
                     "this session has ended; reconnect",
                 )));
             }
             Ending::ShutDown => {
-                return ready(Err(ButtplugError::unknown("the server is shutting down")));
+                return Pending::Ready(Err(ButtplugError::unknown("the server is shutting down")));
             }
         }
         if let Request::RequestServerInfo {
@@ -230,19 +249,19 @@ impl Session {
             version,
         } = request
         {
-            return ready(self.handshake(client_name, version));
+            return Pending::Ready(self.handshake(client_name, version));
         }
         if !shared.handshaken.load(Ordering::Acquire) {
-            return ready(Err(ButtplugError::handshake(
+            return Pending::Ready(Err(ButtplugError::handshake(
                 "expected RequestServerInfo to start the connection",
             )));
         }
         let dm = shared.server.device_manager();
         match request {
             Request::RequestServerInfo { .. } => {
-                ready(Err(ButtplugError::handshake("handshake already happened")))
+                Pending::Ready(Err(ButtplugError::handshake("handshake already happened")))
             }
-            Request::Ping => ready(match &shared.state().watchdog {
+            Request::Ping => Pending::Ready(match &shared.state().watchdog {
                 Some(w) => {
                     w.ping();
                     Ok(Response::Ok)
@@ -253,13 +272,15 @@ impl Session {
             }),
             Request::StartScanning => {
                 let scan = dm.submit_start_scanning();
-                Box::pin(async move { scan.await.map(|_| Response::Ok) })
+                Pending::Boxed(Box::pin(async move { scan.await.map(|_| Response::Ok) }))
             }
             Request::StopScanning => {
                 let scan = dm.submit_stop_scanning();
-                Box::pin(async move { scan.await.map(|_| Response::Ok) })
+                Pending::Boxed(Box::pin(async move { scan.await.map(|_| Response::Ok) }))
             }
-            Request::RequestDeviceList => ready(Ok(Response::DeviceList(dm.device_infos()))),
+            Request::RequestDeviceList => {
+                Pending::Ready(Ok(Response::DeviceList(dm.device_infos())))
+            }
             Request::Output {
                 device,
                 feature,
@@ -273,11 +294,11 @@ impl Session {
                 command,
             } => {
                 let Some(d) = dm.device(device) else {
-                    return ready(Err(ButtplugError::no_device(device)));
+                    return Pending::Ready(Err(ButtplugError::no_device(device)));
                 };
                 match d.submit_input(feature, input, command) {
-                    Err(e) => ready(Err(e.into())),
-                    Ok(pending) => Box::pin(async move {
+                    Err(e) => Pending::Ready(Err(e.into())),
+                    Ok(pending) => Pending::Boxed(Box::pin(async move {
                         match pending.await? {
                             Some(value) => Ok(Response::InputReading {
                                 device,
@@ -287,7 +308,7 @@ impl Session {
                             }),
                             None => Ok(Response::Ok),
                         }
-                    }),
+                    })),
                 }
             }
             Request::Stop {
@@ -297,12 +318,12 @@ impl Session {
                 outputs,
             } => {
                 if feature.is_some() {
-                    return ready(Err(ButtplugError::message(
+                    return Pending::Ready(Err(ButtplugError::message(
                         "a stop with a feature index needs a device index",
                     )));
                 }
                 let stops = dm.submit_stop_all(outputs, inputs);
-                all_done(Ok(stops))
+                all_done(Ok(Submitted::from_vec(stops)))
             }
             Request::Stop {
                 device: Some(index),
@@ -314,12 +335,12 @@ impl Session {
                 drop(gate);
                 let stops = shared.begin_end(Ending::Disconnected);
                 let shared = shared.clone();
-                Box::pin(async move {
+                Pending::Boxed(Box::pin(async move {
                     if let Some(stops) = stops {
                         shared.finish_end(stops).await;
                     }
                     Ok(Response::Ok)
-                })
+                }))
             }
         }
     }
@@ -392,18 +413,53 @@ fn submit_outputs(
     dm: &super::DeviceManager,
     device: u32,
     commands: &[(u32, OutputCommand)],
-) -> ResponseFuture {
+) -> Pending {
     all_done(dm.submit_outputs(device, commands))
 }
 
-/// Commands of one request submitted to their devices (a group's go to each member).
-type Submitted = Vec<(u32, Result<Completion, DeviceError>)>;
-
 /// Replies once every submitted command of one request has reached its device.
-fn all_done(submitted: Result<Submitted, ButtplugError>) -> ResponseFuture {
+fn all_done(submitted: Result<Submitted, ButtplugError>) -> Pending {
     match submitted {
-        Err(e) => ready(Err(e)),
-        Ok(submitted) => Box::pin(async move { wait_all(submitted).await.map(|_| Response::Ok) }),
+        Err(e) => Pending::Ready(Err(e)),
+        Ok(mut submitted) => match submitted.pop() {
+            // One device (nearly always): its completion, or why it refused the command.
+            Some((index, Ok(completion))) if submitted.is_empty() => {
+                Pending::One(index, completion)
+            }
+            Some((_, Err(e))) if submitted.is_empty() => Pending::Ready(Err(e.into())),
+            last => {
+                submitted.extend(last);
+                Pending::AllDone(submitted)
+            }
+        },
+    }
+}
+
+/// What a submitted request's reply waits for.
+enum Pending {
+    Ready(Result<Response, ButtplugError>),
+    /// The command reaching its one device.
+    One(u32, Completion),
+    /// Every command of the request reaching its device (a group's members, say).
+    AllDone(Submitted),
+    Boxed(ResponseFuture),
+}
+
+impl Pending {
+    /// The reply. Its future is moved into a box for every pipelined frame, so it holds
+    /// a single completion's wait and boxes the rarer waits (perf: moving a 600-byte
+    /// future was most of the memory copying per command).
+    async fn resolve(self) -> Result<Response, ButtplugError> {
+        match self {
+            Pending::Ready(result) => result,
+            Pending::One(index, completion) => {
+                waited(index, completion.wait().await).map(|_| Response::Ok)
+            }
+            Pending::AllDone(submitted) => {
+                Box::pin(wait_all(submitted)).await.map(|_| Response::Ok)
+            }
+            Pending::Boxed(future) => future.await,
+        }
     }
 }
 

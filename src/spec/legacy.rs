@@ -40,14 +40,14 @@ fn introduced_in(name: &str) -> Option<SpecVersion> {
 
 fn one(request: Request) -> Result<Plan, ButtplugError> {
     Ok(Plan {
-        requests: vec![request],
+        requests: smallvec::smallvec![request],
         reply: ReplyPlan::Ok,
     })
 }
 
 fn outputs(requests: Vec<Request>) -> Result<Plan, ButtplugError> {
     Ok(Plan {
-        requests,
+        requests: requests.into(),
         reply: ReplyPlan::Ok,
     })
 }
@@ -142,7 +142,7 @@ pub(crate) fn decode(
         "StartScanning" => one(Request::StartScanning),
         "StopScanning" => one(Request::StopScanning),
         "RequestDeviceList" => Ok(Plan {
-            requests: vec![Request::RequestDeviceList],
+            requests: smallvec::smallvec![Request::RequestDeviceList],
             reply: ReplyPlan::DeviceList,
         }),
         "StopAllDevices" => one(Request::Stop {
@@ -158,7 +158,7 @@ pub(crate) fn decode(
             outputs: true,
         }),
         "Test" => Ok(Plan {
-            requests: vec![],
+            requests: Default::default(),
             reply: ReplyPlan::Test(str_field(body, "TestString")?.to_string()),
         }),
         "SingleMotorVibrateCmd" => {
@@ -290,7 +290,7 @@ pub(crate) fn decode(
                 ButtplugError::device(format!("device has no readable {input} sensor"))
             })?;
             Ok(Plan {
-                requests: vec![Request::Input {
+                requests: smallvec::smallvec![Request::Input {
                     device: index,
                     feature: sensor.feature,
                     input,
@@ -331,7 +331,7 @@ pub(crate) fn decode(
                 _ => (InputCommand::Unsubscribe, ReplyPlan::Ok),
             };
             Ok(Plan {
-                requests: vec![Request::Input {
+                requests: smallvec::smallvec![Request::Input {
                     device: index,
                     feature: sensor.feature,
                     input,

@@ -12,8 +12,11 @@
 //! Public (and hidden) only so tests can compare it with the general decoder
 //! (`tests/spec_fast_path.rs`).
 
+mod compact;
+
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use smallvec::SmallVec;
 
 use super::frame::{MAX_MESSAGES_PER_FRAME, Plan, ReplyPlan};
 use super::message::{OutputCommand, Request};
@@ -21,7 +24,10 @@ use crate::device::feature::OutputType;
 
 /// A v4 frame of the messages this path knows, as `(Id, Plan)` per message in order;
 /// `None` for anything else (decode it with the general decoder then).
-pub fn decode_v4_frame(text: &str) -> Option<Vec<(u32, Plan)>> {
+pub fn decode_v4_frame(text: &str) -> Option<Messages> {
+    if let Some(only) = compact::single_output(text) {
+        return Some(smallvec::smallvec![only]);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let Frame(messages) = Frame::deserialize(&mut de).ok()?;
     de.end().ok()?;
@@ -31,8 +37,11 @@ pub fn decode_v4_frame(text: &str) -> Option<Vec<(u32, Plan)>> {
     Some(messages)
 }
 
+/// A frame's messages as `(Id, Plan)`: nearly always one, kept without an allocation.
+pub type Messages = SmallVec<[(u32, Plan); 1]>;
+
 /// The frame's messages, each made a plan as soon as it is read (one list per frame).
-struct Frame(Vec<(u32, Plan)>);
+struct Frame(Messages);
 
 impl<'de> Deserialize<'de> for Frame {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -50,7 +59,7 @@ impl<'de> Visitor<'de> for FrameVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Frame, A::Error> {
-        let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(1).min(8));
+        let mut messages = Messages::with_capacity(seq.size_hint().unwrap_or(1).min(8));
         while let Some(m) = seq.next_element::<Message<'de>>()? {
             if messages.len() == MAX_MESSAGES_PER_FRAME {
                 // Over the bound: the general decoder says so.
@@ -177,7 +186,7 @@ struct StopCmd {
 
 fn ok_plan(request: Request) -> Plan {
     Plan {
-        requests: vec![request],
+        requests: smallvec::smallvec![request],
         reply: ReplyPlan::Ok,
     }
 }

@@ -12,7 +12,7 @@ use crate::device::feature::{DeviceFeature, InputCommand, InputType, OutputType}
 
 fn plan(request: Request, reply: ReplyPlan) -> Result<Plan, ButtplugError> {
     Ok(Plan {
-        requests: vec![request],
+        requests: smallvec::smallvec![request],
         reply,
     })
 }

@@ -3,6 +3,7 @@
 //! the bearer token they and the REST API share.
 
 pub mod auth;
+mod in_order;
 mod remote_client;
 mod repeater;
 mod websocket_server;

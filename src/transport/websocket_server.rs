@@ -16,9 +16,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::stream::{FuturesOrdered, SplitSink};
+use futures_util::stream::SplitSink;
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde_json::{Value, json};
+use smallvec::smallvec;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
@@ -29,7 +30,8 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::auth::AuthToken;
-use crate::server::{ButtplugServer, Ending, ServerError};
+use super::in_order::InOrder;
+use crate::server::{ButtplugServer, Ending, FrameReplies, ServerError};
 pub use crate::spec::frame::MAX_MESSAGES_PER_FRAME;
 use crate::spec::frame::{self, Reply};
 
@@ -206,9 +208,6 @@ impl WebsocketServer {
     }
 }
 
-/// One frame's replies, with how many messages they answer.
-type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = (usize, Vec<Reply>)> + Send>>;
-
 type Sink<S> = SplitSink<WebSocketStream<S>, Message>;
 
 /// What a websocket connection can run over: an accepted socket, or one the server
@@ -337,7 +336,8 @@ pub(crate) async fn serve_websocket<S: Link>(
         return Ok(());
     };
     let mut ending = session.session().ending();
-    let mut replies: FuturesOrdered<Pending> = FuturesOrdered::new();
+    // Each frame's replies, with how many messages they answer, in frame order.
+    let mut replies: InOrder<FrameReplies> = InOrder::new();
     let mut messages_in_flight = 0usize;
     let mut last_heard = Instant::now();
     // The idle policy: when a quiet connection is looked at next.
@@ -369,13 +369,13 @@ pub(crate) async fn serve_websocket<S: Link>(
                         let (count, reply) = session.submit_counted(&text);
                         drop(text);
                         messages_in_flight += count;
-                        replies.push_back(Box::pin(reply.map(move |r| (count, r))));
+                        replies.push_back(reply, count);
                     }
                     Some(Ok(Message::Binary(_))) => {
                         let error = json!({"Error": {"Id": 0, "ErrorCode": 3,
                             "ErrorMessage": "binary frames are not Buttplug messages; send JSON text"}});
                         messages_in_flight += 1;
-                        replies.push_back(Box::pin(std::future::ready((1, vec![Reply::Json(error)]))));
+                        replies.push_back(Box::pin(std::future::ready(smallvec![Reply::Json(error)])), 1);
                     }
                     Some(Ok(Message::Close(_))) | None => break Ok(()),
                     Some(Ok(_)) => {} // pings are answered by the websocket layer; pongs count as heard
@@ -387,15 +387,15 @@ pub(crate) async fn serve_websocket<S: Link>(
                     Some(Err(e)) => break Err(e),
                 }
             }
-            Some((count, reply)) = replies.next(), if !replies.is_empty() => {
+            Some((reply, count)) = replies.next(), if !replies.is_empty() => {
                 // What is already answered goes out in one flush, up to a budget of bytes.
                 messages_in_flight -= count;
-                let mut frames = vec![frame::frame(&reply)];
+                let mut frames = vec![frame::reply_frame(&reply)];
                 let mut bytes = frames[0].len();
                 while bytes < MAX_FRAME_BYTES {
-                    let Some(Some((count, more))) = replies.next().now_or_never() else { break };
+                    let Some(Some((more, count))) = replies.next().now_or_never() else { break };
                     messages_in_flight -= count;
-                    let more = frame::frame(&more);
+                    let more = frame::reply_frame(&more);
                     bytes += more.len();
                     frames.push(more);
                 }

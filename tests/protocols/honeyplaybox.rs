@@ -90,6 +90,22 @@ async fn idle_state_is_refreshed_every_half_second() {
     }
 }
 
+/// Connecting wrote the handshake just before the device task took over: the first refresh
+/// comes 500 ms after that, not at the task's first tick (100 ms) as if the toy had never
+/// been written. A client's first command on a fresh toy so always carries counter 2,
+/// however soon it comes. (On tokio's paused clock, so the machine's load cannot move the
+/// refresh into the window.)
+#[tokio::test(start_paused = true)]
+async fn a_fresh_connection_is_not_refreshed_before_half_a_second() {
+    let t = toy("HPB-0520").await;
+    let connected = t.take();
+    assert_eq!(connected, vec![Op::Subscribe(Rx), wr(Tx, &HANDSHAKE)]);
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(t.take(), vec![], "refreshed within 350 ms of connecting");
+    // The refresh of the (unknown, so zero) state comes after the half second.
+    assert_eq!(t.wait_ops(1).await, vec![wr(Tx, &OFF_CNT2)]);
+}
+
 #[tokio::test]
 async fn oscillate_and_rotate_share_the_frame() {
     let t = toy("HPB-376-1").await;

@@ -21,6 +21,7 @@ mod view;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
+use smallvec::{SmallVec, smallvec};
 use tokio::time::Instant;
 
 pub use config::OutputMap;
@@ -34,8 +35,9 @@ use crate::poison::lock;
 use crate::spec::ButtplugError;
 use crate::spec::message::{DeviceInfo, OutputCommand, ServerEvent};
 
-/// Submitted commands of several devices, each with its device index.
-pub type Submitted = Vec<(u32, Result<Completion, DeviceError>)>;
+/// Submitted commands of several devices, each with its device index. Nearly always one
+/// device: that one needs no allocation (one per pipelined command, before).
+pub type Submitted = SmallVec<[(u32, Result<Completion, DeviceError>); 1]>;
 
 /// The one place a mapping or a group writes to a real device.
 pub(crate) fn submit(
@@ -168,7 +170,7 @@ impl Mapping {
         devices: impl FnOnce() -> Vec<Arc<ServerDevice>>,
     ) -> Result<Submitted, ButtplugError> {
         if let Some(d) = device {
-            return Ok(vec![(index, self.submit_device(&d, commands))]);
+            return Ok(smallvec![(index, self.submit_device(&d, commands))]);
         }
         let Some(group) = self.group(index).filter(|g| g.is_announced()) else {
             return Err(ButtplugError::no_device(index));
@@ -300,7 +302,7 @@ impl Mapping {
                     .ok_or(ButtplugError::from(DeviceError::UnknownFeature(f)))?,
             ),
         };
-        let mut stops = Vec::new();
+        let mut stops = Submitted::new();
         for member in group.members(&devices()) {
             match kind {
                 None => stops.extend(self.stop_device(&member, None, outputs, inputs)),
@@ -341,7 +343,7 @@ impl Mapping {
     ) -> Submitted {
         let index = device.index();
         let Some(m) = self.mapped(device) else {
-            return vec![(index, device.submit_stop(feature, outputs, inputs))];
+            return smallvec![(index, device.submit_stop(feature, outputs, inputs))];
         };
         let mut state = m.timers.lock();
         match feature {
@@ -349,7 +351,7 @@ impl Mapping {
                 if outputs {
                     state.halt_all();
                 }
-                vec![(index, device.submit_stop(None, outputs, inputs))]
+                smallvec![(index, device.submit_stop(None, outputs, inputs))]
             }
             Some(f) => {
                 let real = m.view.real_features(f);

@@ -559,3 +559,64 @@ async fn start_then_stop_scanning_in_consecutive_frames_leaves_scanning_off() {
         );
     }
 }
+
+/// Replies go out in frame order and only the oldest is awaited, but a read behind a
+/// reply that takes long still goes on at once: its answer arrives while an earlier
+/// frame's command hangs, and notifications flooding in after it (more than the
+/// device's event buffer holds) must not cost the read its answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_behind_a_hanging_reply_keeps_its_answer() {
+    let rig = rig_with(&["LVS-Lush", "LVS-Nora"], |b| {
+        b.default_message_gap_ms(0)
+            .hardware_timeout(Duration::from_millis(1500))
+    });
+    let server = listen(&rig).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    ws_scan(&mut ws, 2, 2).await;
+    let (lush, nora) = (rig.index_of("LVS-Lush"), rig.index_of("LVS-Nora"));
+    rig.device("LVS-Lush")
+        .set_write_fault(plugwire::hardware::simulated::WriteFault::Hang);
+    let nora_toy = rig.device("LVS-Nora");
+    nora_toy.clear_log();
+    // Frame 1: a command whose write hangs (its reply comes at the hardware bound).
+    // Frame 2: a battery read of the other toy.
+    ws.send(Message::text(
+        json!([{"OutputCmd": {"Id": 3, "DeviceIndex": lush, "FeatureIndex": 0,
+            "Command": {"Vibrate": {"Value": 10}}}}])
+        .to_string(),
+    ))
+    .await
+    .unwrap();
+    ws.send(Message::text(
+        json!([{"InputCmd": {"Id": 4, "DeviceIndex": nora, "FeatureIndex": 2,
+            "Type": "Battery", "Command": "Read"}}])
+        .to_string(),
+    ))
+    .await
+    .unwrap();
+    // The query is written and answered; then the toy floods its answer endpoint.
+    wait_commands(&nora_toy, 1).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for _ in 0..600 {
+        nora_toy.notify(plugwire::hardware::Endpoint::Rx, b"noise;".to_vec());
+    }
+    // The replies to frames 1 and 2, in that order (the hung toy's removal is pushed too).
+    let mut replies = Vec::new();
+    while replies.len() < 2 {
+        replies.extend(ws_recv(&mut ws).await.into_iter().filter(|m| {
+            m.as_object()
+                .and_then(|o| o.values().next())
+                .is_some_and(|body| body["Id"] == 3 || body["Id"] == 4)
+        }));
+    }
+    assert!(
+        replies[0].get("Error").is_some_and(|e| e["Id"] == 3),
+        "{replies:?}"
+    );
+    assert_eq!(
+        replies[1],
+        json!({"InputReading": {"Id": 4, "DeviceIndex": nora, "FeatureIndex": 2,
+            "Reading": {"Battery": {"Value": 90}}}})
+    );
+}

@@ -18,7 +18,7 @@ use crate::device::output_claims::{ClaimEnd, ClaimHolder, ClaimToken, OutputClai
 use crate::device::protocol::{OutputChange, ProtocolHandler};
 use crate::device::routed_hardware::RoutedHardware;
 use crate::device::toy_model::{LastValues, Writer};
-use crate::hardware::HardwareDevice;
+use crate::hardware::{HardwareDevice, HardwareError};
 use crate::spec::message::{DeviceInfo, OutputCommand};
 
 /// An input command on its way: resolves with the value of a read, `None` otherwise.
@@ -71,6 +71,25 @@ impl Drop for ServerDevice {
         };
         tell(ended, self.info.index, ClaimEnd::Removed);
     }
+}
+
+/// A read with more to do after its first wait goes on as a task of its own, so it takes
+/// its answer when the toy sends it however late its reply is awaited: a websocket
+/// connection awaits its replies one at a time, in frame order, and the device's event
+/// buffer would overflow under a stream of notifications meanwhile. Outside a runtime the
+/// read runs as its reply is awaited.
+fn on_its_own(read: InputFuture) -> InputFuture {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return read;
+    };
+    let task = runtime.spawn(read);
+    Box::pin(async move {
+        task.await.unwrap_or_else(|e| {
+            Err(DeviceError::Hardware(HardwareError::Other(format!(
+                "the read ended early: {e}"
+            ))))
+        })
+    })
 }
 
 impl ServerDevice {
@@ -341,7 +360,7 @@ impl ServerDevice {
                 let mut cx = Context::from_waker(std::task::Waker::noop());
                 match read.as_mut().poll(&mut cx) {
                     Poll::Ready(result) => Ok(Box::pin(std::future::ready(result))),
-                    Poll::Pending => Ok(read),
+                    Poll::Pending => Ok(on_its_own(read)),
                 }
             }
             InputCommand::Subscribe | InputCommand::Unsubscribe => {

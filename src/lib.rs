@@ -13,6 +13,8 @@
 
 mod bounded_events;
 pub mod client;
+#[cfg(test)]
+mod counted_polls;
 pub mod device;
 pub mod ffi;
 pub mod frontends;

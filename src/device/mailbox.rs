@@ -503,24 +503,12 @@ mod tests {
     /// each about ten times: 200,000 polls for 20,700 commands).
     #[test]
     fn many_waits_finished_at_once_are_polled_once_more_each() {
-        use std::future::Future;
-        use std::pin::Pin;
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::task::{Context, Poll};
-
         use futures_util::StreamExt;
         use futures_util::stream::FuturesUnordered;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
 
-        /// A future that counts its polls.
-        struct Counted<F>(Pin<Box<F>>, Arc<AtomicUsize>);
-        impl<F: Future> Future for Counted<F> {
-            type Output = F::Output;
-            fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-                self.1.fetch_add(1, Ordering::Relaxed);
-                self.0.as_mut().poll(cx)
-            }
-        }
+        use crate::counted_polls::Counted;
 
         const WAITS: usize = 2_000;
         let rt = tokio::runtime::Builder::new_current_thread()

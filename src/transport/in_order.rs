@@ -62,15 +62,7 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A future that counts its polls.
-    struct Counted<F>(Pin<Box<F>>, Arc<AtomicUsize>);
-    impl<F: Future> Future for Counted<F> {
-        type Output = F::Output;
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-            self.1.fetch_add(1, Ordering::Relaxed);
-            self.0.as_mut().poll(cx)
-        }
-    }
+    use crate::counted_polls::Counted;
 
     type Reply = Pin<Box<dyn Future<Output = u32> + Send>>;
 

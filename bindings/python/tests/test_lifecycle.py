@@ -92,12 +92,16 @@ async def test_many_clients_at_once() -> None:
 async def test_close_with_requests_in_flight() -> None:
     client = plugwire.Client("in flight")
     await client.__aenter__()
-    await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"])  # 75 ms gap: slow writes
+    await client.connect_embedded(simulated=[f"LVS-Lush@{LUSH}"])
     await client.scan(timeout=10, count=1)
     lush = await client.wait_for_device()
+    # Each write takes a second, so the commands are still waiting for theirs at close
+    # however long this process is held up (the toy's 75 ms gap alone was not enough on a
+    # loaded machine).
+    await client.simulation.set_write_fault(LUSH, plugwire.WriteFault.DELAY, delay_ms=1000)
     tasks = [asyncio.create_task(lush.vibrate(steps=i % 20)) for i in range(200)]
     await asyncio.sleep(0.01)
-    # Within the toy's gap the commands coalesce: most are still waiting for the write.
+    # Behind the slow write the commands coalesce: most are still waiting for the write.
     assert sum(t.done() for t in tasks) < len(tasks), "requests were in flight at close"
     started = time.monotonic()
     client.close()

@@ -27,7 +27,7 @@ use prost::Message;
 pub use client_handle::PlugwireCallback;
 use client_handle::{CCallback, ClientCore};
 pub use logging::{PlugwireLogCallback, PlugwireLogLevel};
-use panic_boundary::{ffi_boundary, require, set_last_error};
+use panic_boundary::{ffi_boundary, require, require_open, set_last_error};
 pub use status::PlugwireStatus;
 
 use crate::proto as pb;
@@ -201,10 +201,7 @@ unsafe fn send(
             return PlugwireStatus::InvalidArgument;
         }
     };
-    if core.is_closed() {
-        set_last_error("the client is closed");
-        return PlugwireStatus::ClientClosed;
-    }
+    require_open!(core);
     let Some(handle) = core.handle() else {
         set_last_error("the library was shut down");
         return PlugwireStatus::ShutDown;
@@ -268,10 +265,7 @@ pub unsafe extern "C" fn plugwire_client_abandon_when_idle(
         // SAFETY: checked non-NULL; the caller guarantees a live handle.
         let core = unsafe { &(*client).core };
         let _call = core.enter();
-        if core.is_closed() {
-            set_last_error("the client is closed");
-            return PlugwireStatus::ClientClosed;
-        }
+        require_open!(core);
         let idle = match idle_ms {
             0 => None,
             100..=3_600_000 => Some(Duration::from_millis(u64::from(idle_ms))),
@@ -322,10 +316,7 @@ pub unsafe extern "C" fn plugwire_client_event_fd(
         // SAFETY: checked non-NULL; the caller guarantees a live handle.
         let core = unsafe { &(*client).core };
         let _call = core.enter();
-        if core.is_closed() {
-            set_last_error("the client is closed");
-            return PlugwireStatus::ClientClosed;
-        }
+        require_open!(core);
         #[cfg(unix)]
         {
             use std::os::fd::IntoRawFd;

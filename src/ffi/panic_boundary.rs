@@ -53,6 +53,19 @@ macro_rules! require {
 
 pub(crate) use require;
 
+/// Returns `PLUGWIRE_STATUS_CLIENT_CLOSED` (with the last error) from an export when the
+/// client it was handed is closed.
+macro_rules! require_open {
+    ($core:expr) => {
+        if $core.is_closed() {
+            $crate::ffi::panic_boundary::set_last_error("the client is closed");
+            return $crate::ffi::PlugwireStatus::ClientClosed;
+        }
+    };
+}
+
+pub(crate) use require_open;
+
 #[cfg(test)]
 mod tests {
     use super::*;

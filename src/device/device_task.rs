@@ -273,7 +273,11 @@ impl DeviceTask {
     /// The hardware was written (or a write was tried).
     fn wrote(&self, state: &mut State, turn: Turn) {
         state.last_write = Some(Instant::now());
-        *crate::poison::lock(&self.gap_end) = Some(std::time::Instant::now() + self.gap);
+        // Only a gap can hold a player's write back; a device without one skips the
+        // lock and the clock read on every write.
+        if !self.gap.is_zero() {
+            *crate::poison::lock(&self.gap_end) = Some(std::time::Instant::now() + self.gap);
+        }
         state.last_turn = turn;
     }
 

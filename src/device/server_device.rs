@@ -145,7 +145,8 @@ impl ServerDevice {
     /// Every output's last value as the device task left it when it ended (empty while
     /// it runs): what a later connection to the same toy resumes from.
     /// When the message gap since the device's last write ends (`None` before the first
-    /// write): a write submitted earlier waits in the device task until then.
+    /// write, and always for a device without a gap): a write submitted earlier waits in
+    /// the device task until then.
     pub fn gap_end(&self) -> Option<std::time::Instant> {
         *crate::poison::lock(&self.gap_end)
     }

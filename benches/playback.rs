@@ -1,7 +1,8 @@
 //! Playback accuracy and cost, as figures (not timed tests). Run with
 //! `cargo bench --bench playback`; `PLAYBACK_BENCH_SECS` sets how long each run plays
 //! (default 20 s) out of a 10-minute 6-axis script; `PLAYBACK_BENCH_GAPS` (say `20,75`)
-//! picks the gaps.
+//! picks the gaps; `PLAYBACK_BENCH_WORKERS` the runtime's worker threads (default: the
+//! library's own setting, `plugwire::runtime::WORKER_THREADS`).
 //!
 //! For message gaps 0, 20 and 75 ms, six simulated vibrators each play one axis:
 //! - write time against the ideal schedule (slot k at first write + k * interval, moved
@@ -307,14 +308,21 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20.0);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    // The library's own runtime settings (one worker, as every binding gets);
+    // `PLAYBACK_BENCH_WORKERS` sets another count to compare.
+    let workers = std::env::var("PLAYBACK_BENCH_WORKERS")
+        .ok()
+        .map(|w| {
+            w.parse()
+                .expect("PLAYBACK_BENCH_WORKERS: a number of worker threads")
+        })
+        .unwrap_or(plugwire::runtime::WORKER_THREADS);
+    let mut builder = plugwire::runtime::builder();
+    let runtime = builder.worker_threads(workers).build().expect("runtime");
     let script = script();
     println!(
-        "6 axes of a 10-minute script on 6 simulated vibrators, {seconds} s per run, latency {LATENCY_MS} ms"
+        "6 axes of a 10-minute script on 6 simulated vibrators, {seconds} s per run, latency {LATENCY_MS} ms, \
+         {workers} runtime worker(s)"
     );
     let gaps: Vec<u32> = match std::env::var("PLAYBACK_BENCH_GAPS") {
         Ok(list) => list

@@ -10,6 +10,7 @@
 //! - [`frontends`]: other apps' protocols on top of the server (Lovense Game Mode).
 //! - [`playback`]: funscripts and patterns played on devices, ended by every stop.
 //! - [`ffi`]: the C ABI (protobuf messages, see `protobuf/plugwire.proto`).
+//! - [`runtime`]: the runtime settings the library runs on.
 
 mod bounded_events;
 pub mod client;
@@ -22,6 +23,7 @@ pub mod hardware;
 pub mod playback;
 mod poison;
 pub mod proto;
+pub mod runtime;
 pub mod server;
 pub mod spec;
 pub mod transport;

@@ -54,10 +54,7 @@ pub(crate) struct Lease {
 pub(crate) fn acquire(client: &Arc<ClientCore>) -> Result<Lease, String> {
     let mut s = state();
     if s.runtime.is_none() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("plugwire-rt")
-            .enable_all()
+        let runtime = crate::runtime::builder()
             .build()
             .map_err(|e| format!("cannot start the runtime: {e}"))?;
         s.runtime = Some(runtime);

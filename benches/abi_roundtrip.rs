@@ -154,7 +154,13 @@ fn main() {
     let mut added = 0;
     // Until every toy was added (simulated toys never finish a scan).
     while added < devices {
-        let e = pb::Event::decode(&erx.recv().expect("event")[..]).expect("event decodes");
+        let bytes = erx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("only {added} of {devices} toys added after 30 s"));
+        let e = pb::Event::decode(&bytes[..]).expect("event decodes");
+        if let Some(pb::event::Kind::Error(error)) = &e.kind {
+            panic!("after {added} toys added: {}", error.message);
+        }
         count += 1;
         if matches!(e.kind, Some(pb::event::Kind::DeviceAdded(_))) {
             added += 1;

@@ -308,7 +308,7 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20.0);
-    // The library's own runtime settings (one worker, as every binding gets);
+    // The library's own runtime settings (as every binding gets them);
     // `PLAYBACK_BENCH_WORKERS` sets another count to compare.
     let workers = std::env::var("PLAYBACK_BENCH_WORKERS")
         .ok()

@@ -945,23 +945,39 @@ fn spawn_forwarder(core: &Arc<ClientCore>, client: &ButtplugClient) -> tokio::ta
                 None => return,
             }
         }
-        loop {
-            let event = match events.recv().await {
-                Ok(e) => e,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    tracing::warn!("ABI event stream lagged by {n} events");
-                    continue;
-                }
-                Err(_) => return,
-            };
-            let Some(core) = weak.upgrade() else { return };
-            let last = matches!(event, ClientEvent::ServerDisconnected);
-            core.event(event_to_pb(&event).encode_to_vec());
-            if last {
-                return;
+        forward_events(&mut events, |event| match weak.upgrade() {
+            Some(core) => {
+                core.event(event.encode_to_vec());
+                true
             }
-        }
+            None => false,
+        })
+        .await;
     })
+}
+
+/// Hands each client event to `deliver` (false: the host's client is gone) until the
+/// server disconnects. Events the stream lost because this fell behind are reported as
+/// one `EventsDropped` counting them, as every other bounded queue on the way does, so the
+/// host knows to read the device list again rather than miss a device without a word.
+async fn forward_events(
+    events: &mut tokio::sync::broadcast::Receiver<ClientEvent>,
+    mut deliver: impl FnMut(pb::Event) -> bool,
+) {
+    loop {
+        let event = match events.recv().await {
+            Ok(e) => e,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                tracing::warn!("ABI event stream lagged by {n} events");
+                ClientEvent::EventsDropped(n)
+            }
+            Err(_) => return,
+        };
+        let last = matches!(event, ClientEvent::ServerDisconnected);
+        if !deliver(event_to_pb(&event)) || last {
+            return;
+        }
+    }
 }
 
 /// How long `plugwire_client_free` waits for the client's devices to stop.
@@ -970,6 +986,45 @@ pub(crate) const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Events a lagging forwarder lost reach the host as one `EventsDropped` counting
+    /// them, followed by the events still there (they were dropped without a word).
+    #[tokio::test]
+    async fn a_lagging_forwarder_reports_the_events_it_lost() {
+        let (tx, mut rx) = tokio::sync::broadcast::channel(4);
+        for i in 0..6 {
+            tx.send(ClientEvent::DeviceRemoved {
+                index: i,
+                name: String::new(),
+            })
+            .unwrap();
+        }
+        tx.send(ClientEvent::ServerDisconnected).unwrap();
+        let mut got = Vec::new();
+        forward_events(&mut rx, |e| {
+            got.push(e.kind.unwrap());
+            true
+        })
+        .await;
+        use pb::event::Kind;
+        assert!(
+            matches!(&got[0], Kind::Error(e) if e.code == pb::ErrorCode::EventsDropped as i32
+                && e.message.starts_with("3 ")),
+            "{got:?}"
+        );
+        let removed: Vec<u32> = got
+            .iter()
+            .filter_map(|k| match k {
+                Kind::DeviceRemoved(r) => Some(r.index),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(removed, [3, 4, 5]);
+        assert!(
+            matches!(got.last(), Some(Kind::ServerDisconnected(_))),
+            "{got:?}"
+        );
+    }
 
     /// Defect 9 of issue 12: a panic inside a spawned request still produces exactly one
     /// reply, an internal error.

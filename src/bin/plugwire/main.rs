@@ -38,16 +38,7 @@ fn main() -> ExitCode {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    // A server for many clients keeps two workers; the demo and a player run as the
-    // library does for a host (see `plugwire::runtime`).
-    let mut builder = match cli.command {
-        cli::Command::Serve(_) => {
-            let mut b = tokio::runtime::Builder::new_multi_thread();
-            b.worker_threads(2).enable_all();
-            b
-        }
-        cli::Command::Demo(_) | cli::Command::Play(_) => plugwire::runtime::builder(),
-    };
+    let mut builder = plugwire::runtime::builder();
     let runtime = match builder.build() {
         Ok(r) => r,
         Err(e) => {

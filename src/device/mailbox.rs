@@ -80,6 +80,14 @@ impl Done {
     }
 }
 
+/// A completion and the side that finishes it, for tests of what waits on one.
+#[cfg(test)]
+pub(crate) fn done_and_completion() -> (Done, Completion) {
+    let done = Done::new();
+    let completion = done.completion();
+    (done, completion)
+}
+
 /// What the device task does besides writing output batches, in submission order.
 pub(crate) enum Control {
     Stop {

@@ -31,7 +31,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::auth::AuthToken;
 use super::in_order::InOrder;
-use crate::server::{ButtplugServer, Ending, FrameReplies, ServerError};
+use crate::server::{ButtplugServer, Ending, FrameReply, ServerError};
 pub use crate::spec::frame::MAX_MESSAGES_PER_FRAME;
 use crate::spec::frame::{self, Reply};
 
@@ -337,7 +337,7 @@ pub(crate) async fn serve_websocket<S: Link>(
     };
     let mut ending = session.session().ending();
     // Each frame's replies, with how many messages they answer, in frame order.
-    let mut replies: InOrder<FrameReplies> = InOrder::new();
+    let mut replies: InOrder<FrameReply> = InOrder::new();
     let mut messages_in_flight = 0usize;
     let mut last_heard = Instant::now();
     // The idle policy: when a quiet connection is looked at next.
@@ -375,7 +375,7 @@ pub(crate) async fn serve_websocket<S: Link>(
                         let error = json!({"Error": {"Id": 0, "ErrorCode": 3,
                             "ErrorMessage": "binary frames are not Buttplug messages; send JSON text"}});
                         messages_in_flight += 1;
-                        replies.push_back(Box::pin(std::future::ready(smallvec![Reply::Json(error)])), 1);
+                        replies.push_back(FrameReply::ready(smallvec![Reply::Json(error)]), 1);
                     }
                     Some(Ok(Message::Close(_))) | None => break Ok(()),
                     Some(Ok(_)) => {} // pings are answered by the websocket layer; pongs count as heard

@@ -8,105 +8,124 @@
 //! slightly different, is left to the typed decoder (and through it to the general one),
 //! so the requests and errors stay theirs.
 
-use super::{Command, Message, Obj, OutputCmd, Params};
+use super::ok_plan;
+use crate::device::feature::OutputType;
 use crate::spec::frame::Plan;
+use crate::spec::message::{OutputCommand, Request};
 
 /// The frame's one message as `(Id, Plan)`, or `None` to leave the frame to serde.
+///
+/// Field names are matched whole against the four it knows (perf: scanning each name
+/// byte by byte and comparing it afterwards was most of this reader's 1,200 instructions
+/// per frame); the output type's name is taken up to its closing quote and must be one
+/// the typed decoder knows, which no name with an escape or a control character is.
 pub(super) fn single_output(text: &str) -> Option<(u32, Plan)> {
-    let mut c = Cursor { text, at: 0 };
-    c.literal("[{\"OutputCmd\":{")?;
+    let mut c = Cursor {
+        rest: text.as_bytes().strip_prefix(b"[{\"OutputCmd\":{")?,
+    };
     let (mut id, mut device, mut feature, mut command) = (None, None, None, None);
     loop {
-        let key = c.name()?;
-        c.literal(":")?;
-        match key {
-            "Id" if id.is_none() => id = Some(c.digits()?),
-            "DeviceIndex" if device.is_none() => device = Some(c.digits()?),
-            "FeatureIndex" if feature.is_none() => feature = Some(c.digits()?),
-            "Command" if command.is_none() => command = Some(c.command()?),
-            _ => return None,
+        // Each field once; anything else (another field, a name written otherwise) is
+        // serde's.
+        if c.eat(b"\"Command\":") {
+            if command.is_some() {
+                return None;
+            }
+            command = Some(c.command()?);
+        } else {
+            let slot = if c.eat(b"\"Id\":") {
+                &mut id
+            } else if c.eat(b"\"DeviceIndex\":") {
+                &mut device
+            } else if c.eat(b"\"FeatureIndex\":") {
+                &mut feature
+            } else {
+                return None;
+            };
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(c.digits()?);
         }
-        match c.byte()? {
+        let (&next, rest) = c.rest.split_first()?;
+        c.rest = rest;
+        match next {
             b',' => {}
             b'}' => break,
             _ => return None,
         }
     }
-    c.literal("}]")?;
-    if c.at != text.len() {
+    if c.rest != b"}]" {
         return None;
     }
     let (kind, value) = command?;
-    Message::OutputCmd(Obj(OutputCmd {
-        id: id?,
-        device: device?,
-        feature: feature?,
-        command: Command {
-            kind,
-            params: Params {
-                value: i32::try_from(value).ok()?,
-                duration: None,
-            },
-        },
-    }))
-    .into_plan()
+    let output = super::super::v4::output_type(kind)?;
+    // A timed position needs its Duration, which this form does not carry.
+    if output == OutputType::HwPositionWithDuration {
+        return None;
+    }
+    let id = id.filter(|&id| id != 0)?;
+    let command = OutputCommand {
+        output,
+        value: i32::try_from(value).ok()?,
+        duration: None,
+    };
+    Some((
+        id,
+        ok_plan(Request::Output {
+            device: device?,
+            feature: feature?,
+            command,
+        }),
+    ))
 }
 
 struct Cursor<'a> {
-    text: &'a str,
-    at: usize,
+    rest: &'a [u8],
 }
 
 impl<'a> Cursor<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let b = *self.text.as_bytes().get(self.at)?;
-        self.at += 1;
-        Some(b)
-    }
-
-    fn literal(&mut self, expected: &str) -> Option<()> {
-        let rest = self.text.get(self.at..)?;
-        rest.starts_with(expected)
-            .then(|| self.at += expected.len())
-    }
-
-    /// A string without escapes (the quotes are ASCII, so the slice is whole UTF-8).
-    fn name(&mut self) -> Option<&'a str> {
-        self.literal("\"")?;
-        let start = self.at;
-        loop {
-            match self.byte()? {
-                b'"' => return self.text.get(start..self.at - 1),
-                b'\\' => return None,
-                b if b < 0x20 => return None,
-                _ => {}
+    /// Takes `expected` if the text goes on with it.
+    fn eat(&mut self, expected: &[u8]) -> bool {
+        match self.rest.strip_prefix(expected) {
+            Some(rest) => {
+                self.rest = rest;
+                true
             }
+            None => false,
         }
     }
 
     /// A `u32` written as plain digits, no leading zero.
     fn digits(&mut self) -> Option<u32> {
-        let bytes = self.text.as_bytes();
-        let start = self.at;
-        let mut n: u32 = 0;
-        while let Some(d) = bytes.get(self.at).filter(|b| b.is_ascii_digit()) {
-            n = n.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
-            self.at += 1;
+        let len = self
+            .rest
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(self.rest.len());
+        let (digits, rest) = self.rest.split_at(len);
+        if len == 0 || len > 10 || (len > 1 && digits[0] == b'0') {
+            return None;
         }
-        let len = self.at - start;
-        let leading_zero = len > 1 && bytes[start] == b'0';
         // A fraction or an exponent: serde's business.
-        let more = matches!(bytes.get(self.at), Some(b'.' | b'e' | b'E'));
-        (len > 0 && !leading_zero && !more).then_some(n)
+        if matches!(rest.first(), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        let n = digits.iter().try_fold(0u32, |n, d| {
+            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        })?;
+        self.rest = rest;
+        Some(n)
     }
 
-    /// `{"<output type>":{"Value":<digits>}}`.
+    /// `{"<output type>":{"Value":<digits>}}`; the name is ASCII up to its quote.
     fn command(&mut self) -> Option<(&'a str, u32)> {
-        self.literal("{")?;
-        let kind = self.name()?;
-        self.literal(":{\"Value\":")?;
+        let rest = self.rest.strip_prefix(b"{\"")?;
+        let end = rest.iter().position(|&b| b == b'"')?;
+        let kind = std::str::from_utf8(&rest[..end]).ok()?;
+        self.rest = rest[end..].strip_prefix(b"\":{\"Value\":")?;
         let value = self.digits()?;
-        self.literal("}}")?;
+        self.rest = self.rest.strip_prefix(b"}}")?;
         Some((kind, value))
     }
 }
@@ -166,6 +185,15 @@ mod tests {
             ("\"Value\":50", "\"Value\":2147483648"),
             ("\"Value\":50", "\"Value\":50,\"Duration\":10"),
             ("Vibrate", "Vibr\\u0061te"),
+            ("Vibrate", "Vib\\\"rate"),
+            ("Vibrate", "Vib\u{1}rate"),
+            ("\"Id\":7", "\"Id\":12345678901"),
+            (
+                "\"Id\":7",
+                "\"Id\":7,\"Command\":{\"Vibrate\":{\"Value\":1}}",
+            ),
+            ("\"DeviceIndex\":1", "\"DeviceIndex\":1,\"DeviceIndex\":1"),
+            ("\"Value\":50}}", "\"Value\":50}"),
             ("Vibrate", "Bogus"),
             ("Vibrate", "HwPositionWithDuration"),
             ("\"DeviceIndex\":1,", ""),

@@ -59,7 +59,7 @@ pub(super) fn single_output(text: &str) -> Option<(u32, Plan)> {
         return None;
     }
     let (kind, value) = command?;
-    let output = super::super::v4::output_type(kind)?;
+    let output = super::super::v4::output_type_bytes(kind)?;
     // A timed position needs its Duration, which this form does not carry.
     if output == OutputType::HwPositionWithDuration {
         return None;
@@ -119,10 +119,10 @@ impl<'a> Cursor<'a> {
     }
 
     /// `{"<output type>":{"Value":<digits>}}`; the name is ASCII up to its quote.
-    fn command(&mut self) -> Option<(&'a str, u32)> {
+    fn command(&mut self) -> Option<(&'a [u8], u32)> {
         let rest = self.rest.strip_prefix(b"{\"")?;
         let end = rest.iter().position(|&b| b == b'"')?;
-        let kind = std::str::from_utf8(&rest[..end]).ok()?;
+        let kind = &rest[..end];
         self.rest = rest[end..].strip_prefix(b"\":{\"Value\":")?;
         let value = self.digits()?;
         self.rest = self.rest.strip_prefix(b"}}")?;

@@ -620,3 +620,72 @@ async fn a_read_behind_a_hanging_reply_keeps_its_answer() {
             "Reading": {"Battery": {"Value": 90}}}})
     );
 }
+
+/// Frames whose replies wait are bounded: with `max_frames_in_flight` (or
+/// `max_messages_in_flight`) reached, the server reads no further frame, even one that
+/// came in the same read as the others, until a reply goes out. Seen from a second toy:
+/// a command to it, sent after the bound, reaches it only once the first toy's slow write
+/// lets the replies before it leave; then every reply comes, in frame order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_at_the_in_flight_bound_is_not_read_until_replies_leave() {
+    for (frames, messages_per_frame) in [(8, 1), (1, 8)] {
+        let rig = rig_with(&["LVS-Lush", "LVS-Nora"], |b| b.default_message_gap_ms(0));
+        let server = listen_with(
+            &rig,
+            WebsocketOptions {
+                max_frames_in_flight: 8,
+                max_messages_in_flight: 8,
+                ..WebsocketOptions::default()
+            },
+        )
+        .await;
+        let mut ws = ws_connect(&server).await;
+        handshake(&mut ws, 4).await;
+        ws_scan(&mut ws, 2, 2).await;
+        let (lush, nora) = (rig.index_of("LVS-Lush"), rig.index_of("LVS-Nora"));
+        let slow = Duration::from_millis(700);
+        rig.device("LVS-Lush")
+            .set_write_fault(plugwire::hardware::simulated::WriteFault::Delay(slow));
+        let nora_toy = rig.device("LVS-Nora");
+        nora_toy.clear_log();
+        let vibrate = |id: u32, device: u32, value: u32| {
+            json!({"OutputCmd": {"Id": id, "DeviceIndex": device, "FeatureIndex": 0,
+                "Command": {"Vibrate": {"Value": value}}}})
+        };
+        // The bound's worth of commands to the slow toy, then one to the other, in one
+        // write.
+        let mut id = 10;
+        for _ in 0..frames {
+            let messages: Vec<Value> = (0..messages_per_frame)
+                .map(|_| {
+                    id += 1;
+                    vibrate(id, lush, id % 20 + 1)
+                })
+                .collect();
+            ws.feed(Message::text(Value::Array(messages).to_string()))
+                .await
+                .unwrap();
+        }
+        let last = id + 1;
+        ws.feed(Message::text(json!([vibrate(last, nora, 7)]).to_string()))
+            .await
+            .unwrap();
+        ws.flush().await.unwrap();
+        tokio::time::sleep(slow / 2).await;
+        assert_eq!(
+            commands(&nora_toy),
+            Vec::<String>::new(),
+            "{frames} frames of {messages_per_frame}: the frame after the bound was read"
+        );
+        wait_commands(&nora_toy, 1).await;
+        let mut ids = Vec::new();
+        while ids.len() < (last - 10) as usize {
+            for reply in ws_recv(&mut ws).await {
+                if let Some(ok) = reply.get("Ok") {
+                    ids.push(ok["Id"].as_u64().unwrap());
+                }
+            }
+        }
+        assert_eq!(ids, (11..=u64::from(last)).collect::<Vec<_>>());
+    }
+}

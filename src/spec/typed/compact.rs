@@ -15,7 +15,7 @@ use crate::spec::message::{OutputCommand, Request};
 
 /// The frame's one message as `(Id, Plan)`, or `None` to leave the frame to serde.
 ///
-/// Field names are matched whole against the four it knows (perf: scanning each name
+/// Field names are told apart by their first letter and matched whole (perf: scanning each name
 /// byte by byte and comparing it afterwards was most of this reader's 1,200 instructions
 /// per frame); the output type's name is taken up to its closing quote and must be one
 /// the typed decoder knows, which no name with an escape or a control character is.
@@ -26,26 +26,29 @@ pub(super) fn single_output(text: &str) -> Option<(u32, Plan)> {
     let (mut id, mut device, mut feature, mut command) = (None, None, None, None);
     loop {
         // Each field once; anything else (another field, a name written otherwise) is
-        // serde's.
-        if c.eat(b"\"Command\":") {
-            if command.is_some() {
-                return None;
+        // serde's. The name's first letter says which it can be.
+        let name = c.rest.strip_prefix(b"\"")?;
+        match name.first()? {
+            b'C' => {
+                c.rest = name.strip_prefix(b"Command\":")?;
+                if command.is_some() {
+                    return None;
+                }
+                command = Some(c.command()?);
             }
-            command = Some(c.command()?);
-        } else {
-            let slot = if c.eat(b"\"Id\":") {
-                &mut id
-            } else if c.eat(b"\"DeviceIndex\":") {
-                &mut device
-            } else if c.eat(b"\"FeatureIndex\":") {
-                &mut feature
-            } else {
-                return None;
-            };
-            if slot.is_some() {
-                return None;
+            first => {
+                let (slot, rest) = match first {
+                    b'I' => (&mut id, name.strip_prefix(b"Id\":")?),
+                    b'D' => (&mut device, name.strip_prefix(b"DeviceIndex\":")?),
+                    b'F' => (&mut feature, name.strip_prefix(b"FeatureIndex\":")?),
+                    _ => return None,
+                };
+                if slot.is_some() {
+                    return None;
+                }
+                c.rest = rest;
+                *slot = Some(c.digits()?);
             }
-            *slot = Some(c.digits()?);
         }
         let (&next, rest) = c.rest.split_first()?;
         c.rest = rest;
@@ -85,17 +88,6 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    /// Takes `expected` if the text goes on with it.
-    fn eat(&mut self, expected: &[u8]) -> bool {
-        match self.rest.strip_prefix(expected) {
-            Some(rest) => {
-                self.rest = rest;
-                true
-            }
-            None => false,
-        }
-    }
-
     /// A `u32` written as plain digits, no leading zero.
     fn digits(&mut self) -> Option<u32> {
         let len = self

@@ -296,7 +296,13 @@ pub(super) fn output_type(kind: &str) -> Option<OutputType> {
 /// [`output_type`] of a name not yet checked as UTF-8 (no name it knows is other than
 /// ASCII letters).
 pub(super) fn output_type_bytes(kind: &[u8]) -> Option<OutputType> {
-    if kind == b"PositionWithDuration" {
+    // The names as the spec writes them first (one comparison), any other case after.
+    if let Some(exact) = OutputType::ALL
+        .into_iter()
+        .find(|t| t.spec_name().as_bytes() == kind)
+    {
+        Some(exact)
+    } else if kind == b"PositionWithDuration" {
         Some(OutputType::HwPositionWithDuration)
     } else {
         OutputType::ALL

@@ -90,23 +90,29 @@ struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     /// A `u32` written as plain digits, no leading zero.
     fn digits(&mut self) -> Option<u32> {
-        let len = self
-            .rest
-            .iter()
-            .position(|b| !b.is_ascii_digit())
-            .unwrap_or(self.rest.len());
-        let (digits, rest) = self.rest.split_at(len);
-        if len == 0 || len > 10 || (len > 1 && digits[0] == b'0') {
+        let bytes = self.rest;
+        let first = *bytes.first()?;
+        if !first.is_ascii_digit() {
             return None;
+        }
+        let mut n = u32::from(first - b'0');
+        let mut len = 1;
+        while let Some(&d) = bytes.get(len) {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            if n == 0 {
+                // A leading zero.
+                return None;
+            }
+            n = n.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+            len += 1;
         }
         // A fraction or an exponent: serde's business.
-        if matches!(rest.first(), Some(b'.' | b'e' | b'E')) {
+        if matches!(bytes.get(len), Some(b'.' | b'e' | b'E')) {
             return None;
         }
-        let n = digits.iter().try_fold(0u32, |n, d| {
-            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
-        })?;
-        self.rest = rest;
+        self.rest = &bytes[len..];
         Some(n)
     }
 

@@ -48,6 +48,11 @@ impl Completion {
         self.0.borrow().clone()
     }
 
+    /// Whether `other` is the completion of the same batch (no lock, no count taken).
+    pub fn same_batch(&self, other: &Completion) -> bool {
+        self.0.same_channel(&other.0)
+    }
+
     pub async fn wait(mut self) -> Outcome {
         // Outside tokio's cooperative budget: the wait resolves once, when the device task
         // sends the outcome, and never loops, so it cannot starve its task. Inside the

@@ -80,6 +80,63 @@ pub(crate) fn ok_reply(id: u32, result: Result<Response, ButtplugError>) -> Repl
     }
 }
 
+/// The outcome of the last batch a frame's reply waited for: the frames of one pipelined
+/// burst share a batch, so each frame behind the first reads it here instead of taking its
+/// completion's lock.
+#[derive(Default)]
+pub struct LastOutcome(Option<(Completion, Result<(), DeviceError>)>);
+
+impl FrameReply {
+    /// The outcome of a command's completion, once it has one.
+    fn poll_outcome(
+        completion: &Completion,
+        wait: &mut Option<Wait>,
+        last: &mut LastOutcome,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), DeviceError>> {
+        if let Some((known, outcome)) = &last.0 {
+            if known.same_batch(completion) {
+                return Poll::Ready(outcome.clone());
+            }
+        }
+        let outcome = match wait {
+            Some(w) => std::task::ready!(w.as_mut().poll(cx)),
+            None => match completion.outcome() {
+                Some(outcome) => outcome,
+                None => {
+                    let w = wait.insert(Box::pin(completion.clone().wait()));
+                    std::task::ready!(w.as_mut().poll(cx))
+                }
+            },
+        };
+        last.0 = Some((completion.clone(), outcome.clone()));
+        Poll::Ready(outcome)
+    }
+
+    /// The frame's replies as the text of one frame, once they are all there; `last` is
+    /// the connection's (see [`LastOutcome`]). What a transport sends: a command's `Ok` is
+    /// written straight to its text.
+    pub fn poll_frame(&mut self, cx: &mut Context<'_>, last: &mut LastOutcome) -> Poll<String> {
+        match &mut self.0 {
+            Inner::Command {
+                id,
+                device,
+                completion,
+                wait,
+            } => {
+                let outcome = std::task::ready!(Self::poll_outcome(completion, wait, last, cx));
+                Poll::Ready(match super::device_manager::waited(*device, outcome) {
+                    Ok(()) => frame::reply_frame(&[Reply::Ok(*id)]),
+                    Err(e) => frame::reply_frame(&[ok_reply(*id, Err(e))]),
+                })
+            }
+            _ => Pin::new(self)
+                .poll(cx)
+                .map(|replies| frame::reply_frame(&replies)),
+        }
+    }
+}
+
 impl Future for FrameReply {
     type Output = Replies;
 
@@ -91,16 +148,12 @@ impl Future for FrameReply {
                 completion,
                 wait,
             } => {
-                let outcome = match wait {
-                    Some(w) => std::task::ready!(w.as_mut().poll(cx)),
-                    None => match completion.outcome() {
-                        Some(outcome) => outcome,
-                        None => {
-                            let w = wait.insert(Box::pin(completion.clone().wait()));
-                            std::task::ready!(w.as_mut().poll(cx))
-                        }
-                    },
-                };
+                let outcome = std::task::ready!(Self::poll_outcome(
+                    completion,
+                    wait,
+                    &mut LastOutcome::default(),
+                    cx
+                ));
                 let result = super::device_manager::waited(*device, outcome).map(|()| Response::Ok);
                 Poll::Ready(smallvec![ok_reply(*id, result)])
             }
@@ -140,6 +193,35 @@ mod tests {
                 .map(Reply::into_value)
                 .collect::<Vec<_>>(),
             vec![frame::encode_error(9, &expected)]
+        );
+    }
+
+    /// Frames of one batch answered as text, the ones behind the first from the
+    /// connection's last outcome; a frame of another batch waits for its own.
+    #[test]
+    fn frames_of_one_batch_share_its_outcome_and_another_batch_waits() {
+        let waker = futures_util::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let mut last = LastOutcome::default();
+        let (done, completion) = done_and_completion();
+        let (next_done, next_batch) = done_and_completion();
+        let mut first = FrameReply::command(1, 0, completion.clone());
+        let mut second = FrameReply::command(2, 0, completion);
+        let mut third = FrameReply::command(3, 0, next_batch);
+        assert!(first.poll_frame(&mut cx, &mut last).is_pending());
+        done.finish(Err(DeviceError::Removed));
+        let failed = ButtplugError::from(DeviceError::Removed);
+        let error = |id| frame::frame(&[frame::encode_error(id, &failed)]);
+        assert_eq!(first.poll_frame(&mut cx, &mut last), Poll::Ready(error(1)));
+        assert_eq!(second.poll_frame(&mut cx, &mut last), Poll::Ready(error(2)));
+        assert!(
+            third.poll_frame(&mut cx, &mut last).is_pending(),
+            "another batch's outcome is its own"
+        );
+        next_done.finish(Ok(()));
+        assert_eq!(
+            third.poll_frame(&mut cx, &mut last),
+            Poll::Ready(r#"[{"Ok":{"Id":3}}]"#.to_string())
         );
     }
 

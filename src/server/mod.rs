@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 pub use device_manager::{DEFAULT_MESSAGE_GAP_MS, DeviceManager};
-pub use frame_reply::FrameReply;
+pub use frame_reply::{FrameReply, LastOutcome};
 pub use json_session::{FrameReplies, JsonSession};
 pub use mapping::OutputMap;
 pub use session::{Ending, ResponseFuture, SESSION_EVENT_LIMIT, Session};

@@ -30,7 +30,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::auth::AuthToken;
 use super::in_order::InOrder;
-use crate::server::{ButtplugServer, Ending, FrameReply, ServerError};
+use crate::server::{ButtplugServer, Ending, FrameReply, LastOutcome, ServerError};
 pub use crate::spec::frame::MAX_MESSAGES_PER_FRAME;
 use crate::spec::frame::{self, Reply};
 
@@ -337,6 +337,7 @@ pub(crate) async fn serve_websocket<S: Link>(
     let mut ending = session.session().ending();
     // Each frame's replies, with how many messages they answer, in frame order.
     let mut replies: InOrder<FrameReply> = InOrder::new();
+    let mut last_outcome = LastOutcome::default();
     let mut messages_in_flight = 0usize;
     let mut last_heard = Instant::now();
     // The idle policy: when a quiet connection is looked at next.
@@ -406,17 +407,21 @@ pub(crate) async fn serve_websocket<S: Link>(
                     }
                 }
             }
-            Some((reply, count)) = replies.next(), if !replies.is_empty() => {
+            Some((reply, count)) = std::future::poll_fn(|cx| replies.poll_front_with(cx, |r, cx| r.poll_frame(cx, &mut last_outcome))), if !replies.is_empty() => {
                 // What is already answered goes out in one flush, up to a budget of bytes.
                 messages_in_flight -= count;
-                let mut frames = vec![frame::reply_frame(&reply)];
-                let mut bytes = frames[0].len();
-                while bytes < MAX_FRAME_BYTES {
-                    let Some(Some((more, count))) = replies.next().now_or_never() else { break };
-                    messages_in_flight -= count;
-                    let more = frame::reply_frame(&more);
-                    bytes += more.len();
-                    frames.push(more);
+                let mut bytes = reply.len();
+                let mut frames = vec![reply];
+                {
+                    // The replies behind it that are done, without waiting (no waker kept).
+                    let waker = futures_util::task::noop_waker();
+                    let mut now = std::task::Context::from_waker(&waker);
+                    while bytes < MAX_FRAME_BYTES {
+                        let std::task::Poll::Ready(Some((more, count))) = replies.poll_front_with(&mut now, |r, cx| r.poll_frame(cx, &mut last_outcome)) else { break };
+                        messages_in_flight -= count;
+                        bytes += more.len();
+                        frames.push(more);
+                    }
                 }
                 if let Err(e) = send_all(&mut ws, frames, send_bound).await {
                     break Err(e);

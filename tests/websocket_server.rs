@@ -620,3 +620,124 @@ async fn a_read_behind_a_hanging_reply_keeps_its_answer() {
             "Reading": {"Battery": {"Value": 90}}}})
     );
 }
+
+/// Frames whose replies wait are bounded: with `max_frames_in_flight` (or
+/// `max_messages_in_flight`) reached, the server reads no further frame, even one that
+/// came in the same read as the others, until a reply goes out. Seen from a second toy:
+/// a command to it, sent after the bound, reaches it only once the first toy's slow write
+/// lets the replies before it leave; then every reply comes, in frame order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_at_the_in_flight_bound_is_not_read_until_replies_leave() {
+    for (frames, messages_per_frame) in [(8, 1), (1, 8)] {
+        let rig = rig_with(&["LVS-Lush", "LVS-Nora"], |b| b.default_message_gap_ms(0));
+        let server = listen_with(
+            &rig,
+            WebsocketOptions {
+                max_frames_in_flight: 8,
+                max_messages_in_flight: 8,
+                ..WebsocketOptions::default()
+            },
+        )
+        .await;
+        let mut ws = ws_connect(&server).await;
+        handshake(&mut ws, 4).await;
+        ws_scan(&mut ws, 2, 2).await;
+        let (lush, nora) = (rig.index_of("LVS-Lush"), rig.index_of("LVS-Nora"));
+        let slow = Duration::from_millis(700);
+        rig.device("LVS-Lush")
+            .set_write_fault(plugwire::hardware::simulated::WriteFault::Delay(slow));
+        let nora_toy = rig.device("LVS-Nora");
+        nora_toy.clear_log();
+        let vibrate = |id: u32, device: u32, value: u32| {
+            json!({"OutputCmd": {"Id": id, "DeviceIndex": device, "FeatureIndex": 0,
+                "Command": {"Vibrate": {"Value": value}}}})
+        };
+        // The bound's worth of commands to the slow toy, then one to the other, in one
+        // write.
+        let mut id = 10;
+        for _ in 0..frames {
+            let messages: Vec<Value> = (0..messages_per_frame)
+                .map(|_| {
+                    id += 1;
+                    vibrate(id, lush, id % 20 + 1)
+                })
+                .collect();
+            ws.feed(Message::text(Value::Array(messages).to_string()))
+                .await
+                .unwrap();
+        }
+        let last = id + 1;
+        ws.feed(Message::text(json!([vibrate(last, nora, 7)]).to_string()))
+            .await
+            .unwrap();
+        ws.flush().await.unwrap();
+        tokio::time::sleep(slow / 2).await;
+        assert_eq!(
+            commands(&nora_toy),
+            Vec::<String>::new(),
+            "{frames} frames of {messages_per_frame}: the frame after the bound was read"
+        );
+        wait_commands(&nora_toy, 1).await;
+        let mut ids = Vec::new();
+        while ids.len() < (last - 10) as usize {
+            for reply in ws_recv(&mut ws).await {
+                if let Some(ok) = reply.get("Ok") {
+                    ids.push(ok["Id"].as_u64().unwrap());
+                }
+            }
+        }
+        assert_eq!(ids, (11..=u64::from(last)).collect::<Vec<_>>());
+    }
+}
+
+/// A pipelined burst at a toy whose writes fail gets an error for every command, in frame
+/// order (the frames of one batch share its outcome); once writes work again, the next
+/// burst gets `Ok` for every command: an earlier batch's outcome is never reused for a
+/// later one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_batch_fails_each_of_its_frames_and_the_next_batch_has_its_own_outcome() {
+    let rig = rig_with(&["LVS-Lush"], |b| b.default_message_gap_ms(0));
+    let server = listen(&rig).await;
+    let mut ws = ws_connect(&server).await;
+    handshake(&mut ws, 4).await;
+    ws_scan(&mut ws, 2, 1).await;
+    let lush = rig.index_of("LVS-Lush");
+    let toy = rig.device("LVS-Lush");
+    toy.set_write_fault(plugwire::hardware::simulated::WriteFault::Fail);
+    burst(&mut ws, lush, 100).await;
+    let failed = command_replies(&mut ws, 50).await;
+    let ids: Vec<u64> = failed.iter().filter_map(error_id).collect();
+    assert_eq!(ids, (100..150).collect::<Vec<_>>(), "{failed:?}");
+    toy.set_write_fault(plugwire::hardware::simulated::WriteFault::None);
+    burst(&mut ws, lush, 200).await;
+    let ok = command_replies(&mut ws, 50).await;
+    let ids: Vec<u64> = ok
+        .iter()
+        .filter_map(|m| m.get("Ok")?.get("Id")?.as_u64())
+        .collect();
+    assert_eq!(ids, (200..250).collect::<Vec<_>>(), "{ok:?}");
+}
+
+/// Fifty one-command frames with Ids from `first`, in one write.
+async fn burst(ws: &mut Ws, device: u32, first: u32) {
+    for id in first..first + 50 {
+        let frame = json!([{"OutputCmd": {"Id": id, "DeviceIndex": device, "FeatureIndex": 0,
+            "Command": {"Vibrate": {"Value": id % 20 + 1}}}}]);
+        ws.feed(Message::text(frame.to_string())).await.unwrap();
+    }
+    ws.flush().await.unwrap();
+}
+
+/// The next `n` replies to commands (`Ok`, or an `Error` with a message's Id).
+async fn command_replies(ws: &mut Ws, n: usize) -> Vec<Value> {
+    let mut got = Vec::new();
+    while got.len() < n {
+        got.extend(
+            ws_recv(ws)
+                .await
+                .into_iter()
+                .filter(|m| m.get("Ok").is_some() || error_id(m).is_some_and(|id| id != 0)),
+        );
+    }
+    got
+}

@@ -48,6 +48,11 @@ impl Completion {
         self.0.borrow().clone()
     }
 
+    /// Whether `other` is the completion of the same batch (no lock, no count taken).
+    pub fn same_batch(&self, other: &Completion) -> bool {
+        self.0.same_channel(&other.0)
+    }
+
     pub async fn wait(mut self) -> Outcome {
         // Outside tokio's cooperative budget: the wait resolves once, when the device task
         // sends the outcome, and never loops, so it cannot starve its task. Inside the
@@ -78,6 +83,14 @@ impl Done {
     pub(crate) fn finish(self, outcome: Outcome) {
         self.0.send_replace(Some(outcome));
     }
+}
+
+/// A completion and the side that finishes it, for tests of what waits on one.
+#[cfg(test)]
+pub(crate) fn done_and_completion() -> (Done, Completion) {
+    let done = Done::new();
+    let completion = done.completion();
+    (done, completion)
 }
 
 /// What the device task does besides writing output batches, in submission order.

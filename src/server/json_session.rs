@@ -10,8 +10,10 @@ use smallvec::{SmallVec, smallvec};
 use tokio::sync::mpsc;
 
 use super::Session;
+use super::frame_reply::{FrameReply, ok_reply};
+use super::session::Pending;
 use crate::spec::ButtplugError;
-use crate::spec::frame::{self, Decoded, Reply, Requests};
+use crate::spec::frame::{self, Decoded, Plan, Reply, ReplyPlan, Requests};
 use crate::spec::message::{Request, Response, ServerEvent};
 use crate::spec::{JsonCodec, SpecVersion, typed};
 
@@ -49,13 +51,13 @@ impl JsonSession {
     /// session. A message with several outputs of one device (a v1-v3 `VibrateCmd` with
     /// several speeds, say) reaches the device as one batch.
     pub fn submit_text(&mut self, text: &str) -> FrameReplies {
-        self.submit_counted(text).1
+        self.submit_counted(text).1.boxed()
     }
 
     /// [`JsonSession::submit_text`], also saying how many replies the future will hold
     /// (at most [`frame::MAX_MESSAGES_PER_FRAME`]): a transport bounds the replies it lets
     /// wait by this count.
-    pub fn submit_counted(&mut self, text: &str) -> (usize, FrameReplies) {
+    pub fn submit_counted(&mut self, text: &str) -> (usize, FrameReply) {
         // A well-formed v4 command frame skips the general decoder's `Value` of every
         // message (perf: parsing into `Value` and reading it back was the largest share of
         // the server's time per pipelined command); anything else takes the general one.
@@ -63,24 +65,48 @@ impl JsonSession {
             if let Some(messages) = typed::decode_v4_frame(text) {
                 let count = messages.len();
                 let replies = match messages.into_inner() {
-                    // One message a frame, as nearly every client sends: its reply future
-                    // is the frame's, with no list of futures around it.
-                    Ok([(id, plan)]) => {
-                        let only = self.submit_one(Decoded { id, plan: Ok(plan) });
-                        Box::pin(async move { smallvec![only.await] })
-                    }
+                    // One message a frame, as nearly every client sends.
+                    Ok([(id, plan)]) => self.submit_single(id, plan),
                     Err(messages) => {
                         let pending = messages
                             .into_iter()
                             .map(|(id, plan)| self.submit_one(Decoded { id, plan: Ok(plan) }))
                             .collect();
-                        join_replies(pending)
+                        FrameReply::other(join_replies(pending))
                     }
                 };
                 return (count, replies);
             }
         }
-        self.submit_general(text)
+        let (count, replies) = self.submit_general(text);
+        (count, FrameReply::other(replies))
+    }
+
+    /// A frame of one message. A lone request answered with a plain `Ok` (a command, a
+    /// stop: what clients pipeline) gets a reply that waits on the command's completion
+    /// itself, with no future of its own (see [`FrameReply`]).
+    fn submit_single(&mut self, id: u32, plan: Plan) -> FrameReply {
+        let plan = match plan.requests.into_inner() {
+            Ok([request]) if plan.reply == ReplyPlan::Ok => {
+                return match self.session.submit_pending(request) {
+                    Pending::One(device, completion) => FrameReply::command(id, device, completion),
+                    Pending::Ready(result) => FrameReply::ready(smallvec![ok_reply(id, result)]),
+                    pending => FrameReply::other(Box::pin(async move {
+                        smallvec![ok_reply(id, pending.resolve().await)]
+                    })),
+                };
+            }
+            Ok(requests) => Plan {
+                requests: Requests::from_buf(requests),
+                reply: plan.reply,
+            },
+            Err(requests) => Plan {
+                requests,
+                reply: plan.reply,
+            },
+        };
+        let only = self.submit_one(Decoded { id, plan: Ok(plan) });
+        FrameReply::other(Box::pin(async move { smallvec![only.await] }))
     }
 
     /// [`JsonSession::submit_counted`] through the general decoder alone, whatever the

@@ -1,6 +1,7 @@
 //! The Buttplug server: configuration, the device manager, and client sessions.
 
 mod device_manager;
+mod frame_reply;
 mod json_session;
 pub mod mapping;
 mod ping_watchdog;
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 pub use device_manager::{DEFAULT_MESSAGE_GAP_MS, DeviceManager};
+pub use frame_reply::{FrameReply, LastOutcome};
 pub use json_session::{FrameReplies, JsonSession};
 pub use mapping::OutputMap;
 pub use session::{Ending, ResponseFuture, SESSION_EVENT_LIMIT, Session};

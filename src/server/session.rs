@@ -223,6 +223,13 @@ impl Session {
         self.plan(request).resolve()
     }
 
+    /// [`Session::submit`], saying what the reply waits for instead of handing a future:
+    /// the websocket server waits on a lone command's completion itself, without a future
+    /// (or a box) per pipelined frame.
+    pub(crate) fn submit_pending(&self, request: Request) -> Pending {
+        self.plan(request)
+    }
+
     /// Does the ordering-relevant part of a request (see [`Session::submit`]) and says
     /// what its reply waits for.
     fn plan(&self, request: Request) -> Pending {
@@ -436,7 +443,7 @@ fn all_done(submitted: Result<Submitted, ButtplugError>) -> Pending {
 }
 
 /// What a submitted request's reply waits for.
-enum Pending {
+pub(crate) enum Pending {
     Ready(Result<Response, ButtplugError>),
     /// The command reaching its one device.
     One(u32, Completion),
@@ -449,7 +456,7 @@ impl Pending {
     /// The reply. Its future is moved into a box for every pipelined frame, so it holds
     /// a single completion's wait and boxes the rarer waits (perf: moving a 600-byte
     /// future was most of the memory copying per command).
-    async fn resolve(self) -> Result<Response, ButtplugError> {
+    pub(crate) async fn resolve(self) -> Result<Response, ButtplugError> {
         match self {
             Pending::Ready(result) => result,
             Pending::One(index, completion) => {

@@ -363,6 +363,15 @@ pub fn encode_error(id: u32, error: &ButtplugError) -> Value {
 /// 700 instructions a reply).
 pub fn reply_frame(replies: &[Reply]) -> String {
     const OK: &str = r#"{"Ok":{"Id":"#;
+    if let [Reply::Ok(id)] = replies {
+        // The reply to nearly every pipelined frame, written with no loop around it.
+        let mut text = String::with_capacity(ONE_OK_BYTES);
+        text.push('[');
+        text.push_str(OK);
+        push_decimal(&mut text, *id);
+        text.push_str("}}]");
+        return text;
+    }
     if !replies.iter().all(|r| matches!(r, Reply::Ok(_))) {
         return frame(replies);
     }
@@ -381,6 +390,9 @@ pub fn reply_frame(replies: &[Reply]) -> String {
     text.push(']');
     text
 }
+
+/// The longest one-`Ok` frame: `[{"Ok":{"Id":4294967295}}]`.
+const ONE_OK_BYTES: usize = 27;
 
 /// Appends `n` in decimal.
 fn push_decimal(text: &mut String, mut n: u32) {

@@ -290,10 +290,24 @@ pub enum ServerMessage {
 /// An output type by its v4 name; `PositionWithDuration` is an older spelling of
 /// `HwPositionWithDuration`.
 pub(super) fn output_type(kind: &str) -> Option<OutputType> {
-    if kind == "PositionWithDuration" {
+    output_type_bytes(kind.as_bytes())
+}
+
+/// [`output_type`] of a name not yet checked as UTF-8 (no name it knows is other than
+/// ASCII letters).
+pub(super) fn output_type_bytes(kind: &[u8]) -> Option<OutputType> {
+    // The names as the spec writes them first (one comparison), any other case after.
+    if let Some(exact) = OutputType::ALL
+        .into_iter()
+        .find(|t| t.spec_name().as_bytes() == kind)
+    {
+        Some(exact)
+    } else if kind == b"PositionWithDuration" {
         Some(OutputType::HwPositionWithDuration)
     } else {
-        OutputType::from_spec_name(kind)
+        OutputType::ALL
+            .into_iter()
+            .find(|t| t.spec_name().as_bytes().eq_ignore_ascii_case(kind))
     }
 }
 

@@ -11,16 +11,16 @@
 //! [`Session::submit`]: crate::server::Session::submit
 
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::Pin;
 use std::task::{Context, Poll};
+#[cfg(test)]
+use std::{future::Future, pin::Pin};
 
 /// Frame replies waiting in order, each with how many messages it answers.
 pub(crate) struct InOrder<F> {
     waiting: VecDeque<(F, usize)>,
 }
 
-impl<F: Future + Unpin> InOrder<F> {
+impl<F> InOrder<F> {
     pub(crate) fn new() -> InOrder<F> {
         InOrder {
             waiting: VecDeque::new(),
@@ -39,19 +39,27 @@ impl<F: Future + Unpin> InOrder<F> {
         self.waiting.push_back((reply, messages));
     }
 
-    /// The oldest reply and its message count once it is ready; `None` when none waits.
-    pub(crate) fn poll_front(&mut self, cx: &mut Context<'_>) -> Poll<Option<(F::Output, usize)>> {
+    /// The oldest reply, as `poll` gives it once it is ready, and its message count;
+    /// `None` when none waits. Only the oldest is polled.
+    pub(crate) fn poll_front_with<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: impl FnOnce(&mut F, &mut Context<'_>) -> Poll<T>,
+    ) -> Poll<Option<(T, usize)>> {
         let Some((front, _)) = self.waiting.front_mut() else {
             return Poll::Ready(None);
         };
-        let output = std::task::ready!(Pin::new(front).poll(cx));
+        let output = std::task::ready!(poll(front, cx));
         let messages = self.waiting.pop_front().map_or(0, |(_, n)| n);
         Poll::Ready(Some((output, messages)))
     }
+}
 
-    /// [`InOrder::poll_front`] as a future.
-    pub(crate) fn next(&mut self) -> impl Future<Output = Option<(F::Output, usize)>> + '_ {
-        std::future::poll_fn(move |cx| self.poll_front(cx))
+#[cfg(test)]
+impl<F: Future + Unpin> InOrder<F> {
+    /// The oldest reply's output and message count once it is ready.
+    fn next(&mut self) -> impl Future<Output = Option<(F::Output, usize)>> + '_ {
+        std::future::poll_fn(move |cx| self.poll_front_with(cx, |f, cx| Pin::new(f).poll(cx)))
     }
 }
 

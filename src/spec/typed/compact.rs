@@ -8,105 +8,122 @@
 //! slightly different, is left to the typed decoder (and through it to the general one),
 //! so the requests and errors stay theirs.
 
-use super::{Command, Message, Obj, OutputCmd, Params};
+use super::ok_plan;
+use crate::device::feature::OutputType;
 use crate::spec::frame::Plan;
+use crate::spec::message::{OutputCommand, Request};
 
 /// The frame's one message as `(Id, Plan)`, or `None` to leave the frame to serde.
+///
+/// Field names are told apart by their first letter and matched whole (perf: scanning each name
+/// byte by byte and comparing it afterwards was most of this reader's 1,200 instructions
+/// per frame); the output type's name is taken up to its closing quote and must be one
+/// the typed decoder knows, which no name with an escape or a control character is.
 pub(super) fn single_output(text: &str) -> Option<(u32, Plan)> {
-    let mut c = Cursor { text, at: 0 };
-    c.literal("[{\"OutputCmd\":{")?;
+    let mut c = Cursor {
+        rest: text.as_bytes().strip_prefix(b"[{\"OutputCmd\":{")?,
+    };
     let (mut id, mut device, mut feature, mut command) = (None, None, None, None);
     loop {
-        let key = c.name()?;
-        c.literal(":")?;
-        match key {
-            "Id" if id.is_none() => id = Some(c.digits()?),
-            "DeviceIndex" if device.is_none() => device = Some(c.digits()?),
-            "FeatureIndex" if feature.is_none() => feature = Some(c.digits()?),
-            "Command" if command.is_none() => command = Some(c.command()?),
-            _ => return None,
+        // Each field once; anything else (another field, a name written otherwise) is
+        // serde's. The name's first letter says which it can be.
+        let name = c.rest.strip_prefix(b"\"")?;
+        match name.first()? {
+            b'C' => {
+                c.rest = name.strip_prefix(b"Command\":")?;
+                if command.is_some() {
+                    return None;
+                }
+                command = Some(c.command()?);
+            }
+            first => {
+                let (slot, rest) = match first {
+                    b'I' => (&mut id, name.strip_prefix(b"Id\":")?),
+                    b'D' => (&mut device, name.strip_prefix(b"DeviceIndex\":")?),
+                    b'F' => (&mut feature, name.strip_prefix(b"FeatureIndex\":")?),
+                    _ => return None,
+                };
+                if slot.is_some() {
+                    return None;
+                }
+                c.rest = rest;
+                *slot = Some(c.digits()?);
+            }
         }
-        match c.byte()? {
+        let (&next, rest) = c.rest.split_first()?;
+        c.rest = rest;
+        match next {
             b',' => {}
             b'}' => break,
             _ => return None,
         }
     }
-    c.literal("}]")?;
-    if c.at != text.len() {
+    if c.rest != b"}]" {
         return None;
     }
     let (kind, value) = command?;
-    Message::OutputCmd(Obj(OutputCmd {
-        id: id?,
-        device: device?,
-        feature: feature?,
-        command: Command {
-            kind,
-            params: Params {
-                value: i32::try_from(value).ok()?,
-                duration: None,
-            },
-        },
-    }))
-    .into_plan()
+    let output = super::super::v4::output_type_bytes(kind)?;
+    // A timed position needs its Duration, which this form does not carry.
+    if output == OutputType::HwPositionWithDuration {
+        return None;
+    }
+    let id = id.filter(|&id| id != 0)?;
+    let command = OutputCommand {
+        output,
+        value: i32::try_from(value).ok()?,
+        duration: None,
+    };
+    Some((
+        id,
+        ok_plan(Request::Output {
+            device: device?,
+            feature: feature?,
+            command,
+        }),
+    ))
 }
 
 struct Cursor<'a> {
-    text: &'a str,
-    at: usize,
+    rest: &'a [u8],
 }
 
 impl<'a> Cursor<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let b = *self.text.as_bytes().get(self.at)?;
-        self.at += 1;
-        Some(b)
-    }
-
-    fn literal(&mut self, expected: &str) -> Option<()> {
-        let rest = self.text.get(self.at..)?;
-        rest.starts_with(expected)
-            .then(|| self.at += expected.len())
-    }
-
-    /// A string without escapes (the quotes are ASCII, so the slice is whole UTF-8).
-    fn name(&mut self) -> Option<&'a str> {
-        self.literal("\"")?;
-        let start = self.at;
-        loop {
-            match self.byte()? {
-                b'"' => return self.text.get(start..self.at - 1),
-                b'\\' => return None,
-                b if b < 0x20 => return None,
-                _ => {}
-            }
-        }
-    }
-
     /// A `u32` written as plain digits, no leading zero.
     fn digits(&mut self) -> Option<u32> {
-        let bytes = self.text.as_bytes();
-        let start = self.at;
-        let mut n: u32 = 0;
-        while let Some(d) = bytes.get(self.at).filter(|b| b.is_ascii_digit()) {
-            n = n.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
-            self.at += 1;
+        let bytes = self.rest;
+        let first = *bytes.first()?;
+        if !first.is_ascii_digit() {
+            return None;
         }
-        let len = self.at - start;
-        let leading_zero = len > 1 && bytes[start] == b'0';
+        let mut n = u32::from(first - b'0');
+        let mut len = 1;
+        while let Some(&d) = bytes.get(len) {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            if n == 0 {
+                // A leading zero.
+                return None;
+            }
+            n = n.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+            len += 1;
+        }
         // A fraction or an exponent: serde's business.
-        let more = matches!(bytes.get(self.at), Some(b'.' | b'e' | b'E'));
-        (len > 0 && !leading_zero && !more).then_some(n)
+        if matches!(bytes.get(len), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.rest = &bytes[len..];
+        Some(n)
     }
 
-    /// `{"<output type>":{"Value":<digits>}}`.
-    fn command(&mut self) -> Option<(&'a str, u32)> {
-        self.literal("{")?;
-        let kind = self.name()?;
-        self.literal(":{\"Value\":")?;
+    /// `{"<output type>":{"Value":<digits>}}`; the name is ASCII up to its quote.
+    fn command(&mut self) -> Option<(&'a [u8], u32)> {
+        let rest = self.rest.strip_prefix(b"{\"")?;
+        let end = rest.iter().position(|&b| b == b'"')?;
+        let kind = &rest[..end];
+        self.rest = rest[end..].strip_prefix(b"\":{\"Value\":")?;
         let value = self.digits()?;
-        self.literal("}}")?;
+        self.rest = self.rest.strip_prefix(b"}}")?;
         Some((kind, value))
     }
 }
@@ -166,6 +183,15 @@ mod tests {
             ("\"Value\":50", "\"Value\":2147483648"),
             ("\"Value\":50", "\"Value\":50,\"Duration\":10"),
             ("Vibrate", "Vibr\\u0061te"),
+            ("Vibrate", "Vib\\\"rate"),
+            ("Vibrate", "Vib\u{1}rate"),
+            ("\"Id\":7", "\"Id\":12345678901"),
+            (
+                "\"Id\":7",
+                "\"Id\":7,\"Command\":{\"Vibrate\":{\"Value\":1}}",
+            ),
+            ("\"DeviceIndex\":1", "\"DeviceIndex\":1,\"DeviceIndex\":1"),
+            ("\"Value\":50}}", "\"Value\":50}"),
             ("Vibrate", "Bogus"),
             ("Vibrate", "HwPositionWithDuration"),
             ("\"DeviceIndex\":1,", ""),

@@ -113,6 +113,21 @@ impl FrameReply {
         Poll::Ready(outcome)
     }
 
+    /// A command's one reply (`Ok`, or the error it ended with), once its completion
+    /// has an outcome.
+    fn poll_command(
+        id: u32,
+        device: u32,
+        completion: &Completion,
+        wait: &mut Option<Wait>,
+        last: &mut LastOutcome,
+        cx: &mut Context<'_>,
+    ) -> Poll<Reply> {
+        let outcome = std::task::ready!(Self::poll_outcome(completion, wait, last, cx));
+        let result = super::device_manager::waited(device, outcome).map(|()| Response::Ok);
+        Poll::Ready(ok_reply(id, result))
+    }
+
     /// The frame's replies as the text of one frame, once they are all there; `last` is
     /// the connection's (see [`LastOutcome`]). What a transport sends: a command's `Ok` is
     /// written straight to its text.
@@ -123,13 +138,8 @@ impl FrameReply {
                 device,
                 completion,
                 wait,
-            } => {
-                let outcome = std::task::ready!(Self::poll_outcome(completion, wait, last, cx));
-                Poll::Ready(match super::device_manager::waited(*device, outcome) {
-                    Ok(()) => frame::reply_frame(&[Reply::Ok(*id)]),
-                    Err(e) => frame::reply_frame(&[ok_reply(*id, Err(e))]),
-                })
-            }
+            } => Self::poll_command(*id, *device, completion, wait, last, cx)
+                .map(|reply| frame::reply_frame(&[reply])),
             _ => Pin::new(self)
                 .poll(cx)
                 .map(|replies| frame::reply_frame(&replies)),
@@ -148,14 +158,9 @@ impl Future for FrameReply {
                 completion,
                 wait,
             } => {
-                let outcome = std::task::ready!(Self::poll_outcome(
-                    completion,
-                    wait,
-                    &mut LastOutcome::default(),
-                    cx
-                ));
-                let result = super::device_manager::waited(*device, outcome).map(|()| Response::Ok);
-                Poll::Ready(smallvec![ok_reply(*id, result)])
+                let last = &mut LastOutcome::default();
+                Self::poll_command(*id, *device, completion, wait, last, cx)
+                    .map(|reply| smallvec![reply])
             }
             Inner::Ready(replies) => Poll::Ready(replies.take().unwrap_or_default()),
             Inner::Other(replies) => replies.as_mut().poll(cx),
